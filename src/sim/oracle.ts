@@ -1,0 +1,166 @@
+/**
+ * The oracle: the stated model of user × video × time from which every click and watch in
+ * the logs is drawn, and so the truth every recommender is scored against (DESIGN §1, §11).
+ *
+ *   affinity a        = p_user · z_video / AFFINITY_SCALE
+ *   P(click)          = σ(CLICK.bias + CLICK.affinity·a + CLICK.clickbait·cb
+ *                          + CLICK.logPopularity·log(N·popularity) + CLICK.fresh·e^(−age/FRESH_DAYS)
+ *                          + viral·e^(−age/VIRAL_DAYS) + CLICK.languageMismatch·[languages differ]
+ *                          + CLICK.nextEpisode·[previous episode watched] + CLICK.rewatch·[watched])
+ *   watch fraction f  = σ(WATCH.bias + WATCH.affinity·a + WATCH.quality·(quality − 0.6)
+ *                          + WATCH.clickbait·cb)
+ *   E[watch | click]  = duration · f   (minutes)
+ *   E[watch per impression] = P(click) · duration · f
+ *
+ * Time is in days; a video has no freshness boost before its upload (it cannot be shown then).
+ */
+import type { World } from './types';
+
+/** Divisor of the latent dot product. */
+export const AFFINITY_SCALE = 4;
+/** Days over which the freshness boost decays by e. */
+export const FRESH_DAYS = 4;
+/** Days over which a viral video's extra boost decays by e. */
+export const VIRAL_DAYS = 10;
+
+/** Beyond this age (days) the freshness boost is taken as 0. */
+export const FRESH_HORIZON_DAYS = 90;
+
+/** Coefficients of the click logit. */
+export const CLICK = {
+  bias: -2.6,
+  affinity: 2.5,
+  clickbait: 1.2,
+  logPopularity: 0.12,
+  fresh: 1.0,
+  languageMismatch: -1.0,
+  nextEpisode: 2.0,
+  rewatch: -3.0,
+} as const;
+
+/** Coefficients of the watch-fraction logit. */
+export const WATCH = {
+  bias: -0.3,
+  affinity: 0.6,
+  quality: 2.0,
+  clickbait: -2.2,
+} as const;
+
+/** Per-impression context the click model depends on beyond user, video and time. */
+export interface OracleContext {
+  /** The user already watched this video. */
+  watched?: boolean;
+  /** The user watched the previous episode of this video's series. */
+  previousEpisodeWatched?: boolean;
+}
+
+/** σ(x). */
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/**
+ * True affinity a of user u for video v (dimensionless; about N(0, 0.5²) off-topic, 1–3 for a
+ * user's main topics). The dot product is unrolled by four: it is the world's hot loop.
+ */
+export function affinity(world: World, u: number, v: number): number {
+  const d = world.config.latentDim;
+  const p = world.users.latent;
+  const z = world.videos.latent;
+  let a = u * d;
+  let b = v * d;
+  const end = a + d - (d & 3);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (; a < end; a += 4, b += 4) {
+    s0 += p[a] * z[b];
+    s1 += p[a + 1] * z[b + 1];
+    s2 += p[a + 2] * z[b + 2];
+    s3 += p[a + 3] * z[b + 3];
+  }
+  for (let i = 0; i < (d & 3); i++) s0 += p[a + i] * z[b + i];
+  return (s0 + s1 + s2 + s3) / AFFINITY_SCALE;
+}
+
+/** Per-video parts of the click and watch logits that do not depend on user or time. */
+interface StaticTerms {
+  click: Float32Array;
+  watch: Float32Array;
+}
+const staticCache = new WeakMap<World['videos'], StaticTerms>();
+
+/** The per-video constant terms, computed once per video table. */
+function staticTerms(world: World): StaticTerms {
+  let s = staticCache.get(world.videos);
+  if (!s) {
+    const vid = world.videos;
+    const n = vid.count;
+    const click = new Float32Array(n);
+    const watch = new Float32Array(n);
+    for (let v = 0; v < n; v++) {
+      click[v] =
+        CLICK.bias + CLICK.clickbait * vid.clickbait[v] + CLICK.logPopularity * Math.log(vid.popularity[v] * n);
+      watch[v] = WATCH.bias + WATCH.quality * (vid.quality[v] - 0.6) + WATCH.clickbait * vid.clickbait[v];
+    }
+    s = { click, watch };
+    staticCache.set(world.videos, s);
+  }
+  return s;
+}
+
+/**
+ * Freshness term of the click logit at time t (days) for video v: 0 before upload and after
+ * FRESH_HORIZON_DAYS (where it is below 1e-3 for any video).
+ */
+export function freshness(world: World, v: number, t: number): number {
+  const age = t - world.videos.uploadTime[v];
+  if (age < 0 || age > FRESH_HORIZON_DAYS) return 0;
+  return CLICK.fresh * Math.exp(-age / FRESH_DAYS) + world.videos.viral[v] * Math.exp(-age / VIRAL_DAYS);
+}
+
+/** Click logit given a precomputed affinity `a` (hot loops compute a once). */
+export function clickLogitFromAffinity(
+  world: World,
+  u: number,
+  v: number,
+  t: number,
+  a: number,
+  ctx?: OracleContext,
+): number {
+  const vid = world.videos;
+  let z = staticTerms(world).click[v] + CLICK.affinity * a + freshness(world, v, t);
+  if (vid.language[v] !== world.users.language[u]) z += CLICK.languageMismatch;
+  if (ctx?.previousEpisodeWatched) z += CLICK.nextEpisode;
+  if (ctx?.watched) z += CLICK.rewatch;
+  return z;
+}
+
+/** P(click) of showing video v to user u at time t (days). */
+export function pClick(world: World, u: number, v: number, t: number, ctx?: OracleContext): number {
+  return sigmoid(clickLogitFromAffinity(world, u, v, t, affinity(world, u, v), ctx));
+}
+
+/** Expected watched fraction of the video's duration, given a click and affinity `a`. */
+export function watchFractionFromAffinity(world: World, v: number, a: number): number {
+  return sigmoid(staticTerms(world).watch[v] + WATCH.affinity * a);
+}
+
+/** E[watch minutes | click] of user u on video v. */
+export function expectedWatchGivenClick(world: World, u: number, v: number): number {
+  return world.videos.duration[v] * watchFractionFromAffinity(world, v, affinity(world, u, v));
+}
+
+/** E[watch minutes per impression] = P(click) · E[watch | click]: what a ranker should sort by. */
+export function expectedWatchPerImpression(
+  world: World,
+  u: number,
+  v: number,
+  t: number,
+  ctx?: OracleContext,
+): number {
+  const a = affinity(world, u, v);
+  const p = sigmoid(clickLogitFromAffinity(world, u, v, t, a, ctx));
+  return p * world.videos.duration[v] * watchFractionFromAffinity(world, v, a);
+}
