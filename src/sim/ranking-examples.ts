@@ -1,0 +1,198 @@
+/**
+ * Ranking examples (DESIGN §2–3, paper §4): one per impression, label clicked or not, weight
+ * = watch minutes for a click and 1 otherwise (weighted logistic regression), with the
+ * features the ranker sees computed from the logs *before* the impression's session:
+ * language match, time since the user last watched the video's channel and topic, how often
+ * this video was shown to this user before, video age and observed popularity.
+ */
+import { createRng } from './rng';
+import { expectedWatchPerImpression, pClick } from './oracle';
+import type { Split } from './examples';
+import type { World } from './types';
+
+/** "Never" for the time-since features (days). */
+export const NEVER_DAYS = 365;
+
+/** Options of {@link buildRankingExamples}. */
+export interface RankingExampleOptions {
+  split: Split;
+  /** At most this many pages (sessions) per user (0 = no cap); pages are drawn at random. */
+  pagesPerUser: number;
+  /** Most watches in the watch bag. */
+  maxWatches: number;
+  /** Seed of the page subsampling. */
+  seed: number;
+}
+
+/** Defaults of {@link RankingExampleOptions}. */
+export const defaultRankingOptions: RankingExampleOptions = {
+  split: 'train',
+  pagesPerUser: 20,
+  maxWatches: 50,
+  seed: 1,
+};
+
+/**
+ * Ranking examples, columnar; every array has length `count`. All features use only events
+ * before the session's start (`time`). `oracleClick` and `oracleWatch` are the truth, for
+ * metrics only, never model inputs.
+ */
+export interface RankingExamples {
+  count: number;
+  options: RankingExampleOptions;
+  user: Int32Array;
+  video: Int32Array;
+  /** Page id (the session); the weighted per-user loss compares impressions within a page. */
+  page: Int32Array;
+  /** Session start (days). */
+  time: Float32Array;
+  /** 1 if clicked. */
+  clicked: Uint8Array;
+  /** Minutes watched (0 if not clicked). */
+  watchMinutes: Float32Array;
+  /** Weighted logistic regression weight: watch minutes if clicked, else 1. */
+  weight: Float32Array;
+  /** Watch-bag range [bagStart, bagEnd) into the watch arrays: watches before `time`. */
+  bagStart: Int32Array;
+  bagEnd: Int32Array;
+  /** 1 if the video's language is the user's. */
+  languageMatch: Uint8Array;
+  /** Days since the user last watched this channel (NEVER_DAYS if never). */
+  sinceChannel: Float32Array;
+  /** Days since the user last watched this topic (NEVER_DAYS if never). */
+  sinceTopic: Float32Array;
+  /** Times this video was shown to this user before this session. */
+  previousImpressions: Float32Array;
+  /** Days since upload. */
+  videoAge: Float32Array;
+  /** log(1 + the video's watches on training days): observed popularity. */
+  logPopularity: Float32Array;
+  /** The oracle's P(click) of this impression (truth). */
+  oracleClick: Float32Array;
+  /** The oracle's expected watch minutes of this impression (truth). */
+  oracleWatch: Float32Array;
+}
+
+/** Builds ranking examples for one split. O(impressions + watches). */
+export function buildRankingExamples(world: World, options: Partial<RankingExampleOptions> = {}): RankingExamples {
+  const o = { ...defaultRankingOptions, ...options };
+  const { logs, videos, users, config } = world;
+  const split = config.splitDay;
+  const rng = createRng(o.seed, 0x7a4, o.split === 'train' ? 1 : 2);
+
+  // Observed popularity: watches per video over the training days.
+  const trainWatches = new Float64Array(videos.count);
+  for (let j = 0; j < logs.watches; j++) if (logs.watchTime[j] < split) trainWatches[logs.watchVideo[j]]++;
+  const prevEpisode = new Int32Array(videos.count).fill(-1);
+  for (let v = 0; v < videos.count; v++) if (videos.nextEpisode[v] >= 0) prevEpisode[videos.nextEpisode[v]] = v;
+
+  // Per-user state, stamped with the user id instead of cleared.
+  const chTime = new Float64Array(videos.channels);
+  const chUser = new Int32Array(videos.channels).fill(-1);
+  const tpTime = new Float64Array(config.topics);
+  const tpUser = new Int32Array(config.topics).fill(-1);
+  const impCount = new Int32Array(videos.count);
+  const impUser = new Int32Array(videos.count).fill(-1);
+  const watchedUser = new Int32Array(videos.count).fill(-1);
+
+  const cols: number[][] = Array.from({ length: 17 }, () => []);
+  const [U, V, P, TM, C, WM, WT, B0, B1, LM, SC, ST, PI, AGE, LP, OC, OW] = cols;
+  let s = 0;
+  const chosen = new Set<number>();
+  for (let u = 0; u < users.count; u++) {
+    const sBegin = s;
+    while (s < logs.sessions && logs.sessionUser[s] === u) s++;
+    const sEnd = s;
+    // Pages of this split, subsampled to the cap.
+    const eligible: number[] = [];
+    for (let x = sBegin; x < sEnd; x++) {
+      const inTrain = logs.sessionTime[x] < split;
+      if (inTrain === (o.split === 'train')) eligible.push(x);
+    }
+    chosen.clear();
+    if (o.pagesPerUser > 0 && eligible.length > o.pagesPerUser) {
+      for (let i = 0; i < o.pagesPerUser; i++) {
+        const k = i + rng.int(eligible.length - i);
+        const tmp = eligible[i];
+        eligible[i] = eligible[k];
+        eligible[k] = tmp;
+        chosen.add(eligible[i]);
+      }
+    } else for (const x of eligible) chosen.add(x);
+
+    let j = logs.userWatchOffsets[u];
+    const w0 = j;
+    const w1 = logs.userWatchOffsets[u + 1];
+    for (let x = sBegin; x < sEnd; x++) {
+      const t = logs.sessionTime[x];
+      for (; j < w1 && logs.watchTime[j] < t; j++) {
+        const v = logs.watchVideo[j];
+        chUser[videos.channel[v]] = u;
+        chTime[videos.channel[v]] = logs.watchTime[j];
+        tpUser[videos.topic[v]] = u;
+        tpTime[videos.topic[v]] = logs.watchTime[j];
+        watchedUser[v] = u;
+      }
+      const i0 = logs.sessionImpOffsets[x];
+      const i1 = logs.sessionImpOffsets[x + 1];
+      if (chosen.has(x)) {
+        for (let i = i0; i < i1; i++) {
+          const v = logs.impVideo[i];
+          const ch = videos.channel[v];
+          const tp = videos.topic[v];
+          const clicked = logs.impClicked[i];
+          const ctx = {
+            watched: watchedUser[v] === u,
+            previousEpisodeWatched: prevEpisode[v] >= 0 && watchedUser[prevEpisode[v]] === u,
+          };
+          U.push(u);
+          V.push(v);
+          P.push(x);
+          TM.push(t);
+          C.push(clicked);
+          WM.push(logs.impWatchMinutes[i]);
+          WT.push(clicked ? logs.impWatchMinutes[i] : 1);
+          B0.push(Math.max(w0, j - o.maxWatches));
+          B1.push(j);
+          LM.push(videos.language[v] === users.language[u] ? 1 : 0);
+          SC.push(chUser[ch] === u ? Math.min(NEVER_DAYS, t - chTime[ch]) : NEVER_DAYS);
+          ST.push(tpUser[tp] === u ? Math.min(NEVER_DAYS, t - tpTime[tp]) : NEVER_DAYS);
+          PI.push(impUser[v] === u ? impCount[v] : 0);
+          AGE.push(t - videos.uploadTime[v]);
+          LP.push(Math.log1p(trainWatches[v]));
+          OC.push(pClick(world, u, v, t, ctx));
+          OW.push(expectedWatchPerImpression(world, u, v, t, ctx));
+        }
+      }
+      for (let i = i0; i < i1; i++) {
+        const v = logs.impVideo[i];
+        if (impUser[v] !== u) {
+          impUser[v] = u;
+          impCount[v] = 0;
+        }
+        impCount[v]++;
+      }
+    }
+  }
+  return {
+    count: U.length,
+    options: o,
+    user: Int32Array.from(U),
+    video: Int32Array.from(V),
+    page: Int32Array.from(P),
+    time: Float32Array.from(TM),
+    clicked: Uint8Array.from(C),
+    watchMinutes: Float32Array.from(WM),
+    weight: Float32Array.from(WT),
+    bagStart: Int32Array.from(B0),
+    bagEnd: Int32Array.from(B1),
+    languageMatch: Uint8Array.from(LM),
+    sinceChannel: Float32Array.from(SC),
+    sinceTopic: Float32Array.from(ST),
+    previousImpressions: Float32Array.from(PI),
+    videoAge: Float32Array.from(AGE),
+    logPopularity: Float32Array.from(LP),
+    oracleClick: Float32Array.from(OC),
+    oracleWatch: Float32Array.from(OW),
+  };
+}
