@@ -1,0 +1,42 @@
+/**
+ * `npm run bench:train [-- --json]`: ms per step and examples/s of candidate generation at
+ * 20 000 and 1 000 000 videos with the same batch and K, on the fastest backend Node offers
+ * here (WASM). Figures are printed, never asserted: sparse embedding updates should keep the
+ * second within 1.5× of the first.
+ */
+import { buildCandidateExamples } from '../src/sim/examples';
+import { generateWorld } from '../src/sim/world';
+import { useBackend } from '../src/model/backend';
+import { defaultCandidateConfig } from '../src/model/candidate/config';
+import { CandidateModel, labelCounts } from '../src/model/candidate/model';
+import { parseArgs } from './args';
+
+const flags = parseArgs(process.argv.slice(2));
+const steps = Number(flags.steps ?? 60);
+const warmup = 10;
+const backend = await useBackend();
+const rows = [];
+for (const videos of [20_000, 1_000_000]) {
+  const t0 = performance.now();
+  const world = generateWorld({ seed: 7, videos, users: 5000 });
+  const genMs = performance.now() - t0;
+  const train = buildCandidateExamples(world, { split: 'train' });
+  const model = new CandidateModel(world, defaultCandidateConfig, labelCounts(world, train));
+  for (let s = 0; s < warmup; s++) await model.trainStep(train);
+  const t1 = performance.now();
+  for (let s = 0; s < steps; s++) await model.trainStep(train);
+  const ms = (performance.now() - t1) / steps;
+  rows.push({
+    videos,
+    batch: defaultCandidateConfig.batchSize,
+    negatives: defaultCandidateConfig.negatives,
+    msPerStep: Math.round(ms * 10) / 10,
+    examplesPerSec: Math.round((defaultCandidateConfig.batchSize / ms) * 1000),
+    worldMs: Math.round(genMs),
+  });
+  model.dispose();
+  if (!flags.json) console.error(`${videos} videos: ${ms.toFixed(1)} ms/step, ${rows.at(-1)!.examplesPerSec} examples/s`);
+}
+const result = { backend, steps, rows, ratio: Math.round((rows[1].msPerStep / rows[0].msPerStep) * 100) / 100 };
+if (flags.json) console.log(JSON.stringify(result));
+else console.log(`backend ${backend}; 1M / 20k ms per step = ${result.ratio}×`);

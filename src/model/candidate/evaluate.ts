@@ -1,0 +1,144 @@
+/**
+ * Retrieval evaluation on held-out next watches (DESIGN §5): for each evaluation example,
+ * the rank of its label among every video already uploaded at the label's time, scored by
+ * the model (u·v_i + b_i at serving, example age 0), by most-popular, or by the oracle.
+ * From the ranks: recall@k, MAP and NDCG (src/model/metrics.ts).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { CandidateExamples } from '../../sim/examples';
+import { affinity, clickLogitFromAffinity } from '../../sim/oracle';
+import type { World } from '../../sim/types';
+import { meanAveragePrecision, ndcgAtK, recallFromRanks } from '../metrics';
+import type { CandidateModel } from './model';
+
+/** The k of recall@k reported everywhere. */
+export const RECALL_KS = [10, 50, 100, 500] as const;
+
+/** Retrieval quality from label ranks. */
+export interface RetrievalMetrics {
+  /** recall@k for k in RECALL_KS (fraction of examples whose label ranks < k). */
+  recallAt: Record<number, number>;
+  /** Mean average precision (one relevant item: mean reciprocal rank). */
+  map: number;
+  /** NDCG@100. */
+  ndcg: number;
+  /** Number of evaluation examples. */
+  examples: number;
+}
+
+/** Metrics from 0-based label ranks. */
+export function retrievalMetrics(ranks: Int32Array): RetrievalMetrics {
+  const recallAt: Record<number, number> = {};
+  for (const k of RECALL_KS) recallAt[k] = recallFromRanks(ranks, k);
+  return { recallAt, map: meanAveragePrecision(ranks), ndcg: ndcgAtK(ranks, 100), examples: ranks.length };
+}
+
+/** Example indices to evaluate: all, or an evenly spaced sample of at most `max`. */
+export function evaluationRows(examples: CandidateExamples, max = Infinity): Int32Array {
+  const n = Math.min(examples.count, max);
+  return Int32Array.from({ length: n }, (_, i) => Math.floor((i * examples.count) / n));
+}
+
+/**
+ * Label ranks under the model: scores u·v + b for all videos in chunks on the tfjs backend;
+ * videos uploaded after the example's time are excluded; the rank counts videos scoring
+ * strictly higher than the label.
+ */
+export async function modelRanks(model: CandidateModel, examples: CandidateExamples, rows: Int32Array, chunk = 256): Promise<Int32Array> {
+  const world = model.world;
+  const N = world.videos.count;
+  const ranks = new Int32Array(rows.length);
+  const table = tf.tensor2d(model.videoOut.weights, [N, model.d]);
+  const bias = tf.tensor1d(model.videoBias.weights);
+  const upload = tf.tensor1d(world.videos.uploadTime);
+  for (let s = 0; s < rows.length; s += chunk) {
+    const part = rows.subarray(s, Math.min(rows.length, s + chunk));
+    const u = model.userVectors(model.inputs(examples, part, true));
+    const labels = tf.tensor1d(Int32Array.from(part, (r) => examples.label[r]), 'int32');
+    const times = tf.tensor2d(Float32Array.from(part, (r) => examples.time[r]), [part.length, 1]);
+    const rank = tf.tidy(() => {
+      const scores = tf.add(tf.matMul(u, table, false, true), bias);
+      // The label's own score read from the same matrix (tf.gather with batchDims crashes on WASM).
+      const labelScore = tf.sum(tf.mul(scores, tf.oneHot(labels, N)), 1, true);
+      const live = tf.lessEqual(upload.reshape([1, N]), times);
+      return tf.sum(tf.logicalAnd(live, tf.greater(scores, labelScore)).cast('int32'), 1);
+    });
+    ranks.set((await rank.data()) as Int32Array, s);
+    tf.dispose([u, labels, times, rank]);
+  }
+  tf.dispose([table, bias, upload]);
+  return ranks;
+}
+
+/** Ranks of labels among live videos for a per-example score function (plain TypeScript). */
+function ranksByScore(world: World, examples: CandidateExamples, rows: Int32Array, score: (row: number, out: Float64Array) => void): Int32Array {
+  const N = world.videos.count;
+  const upload = world.videos.uploadTime;
+  const s = new Float64Array(N);
+  return Int32Array.from(rows, (r) => {
+    score(r, s);
+    const t = examples.time[r];
+    const target = s[examples.label[r]];
+    let rank = 0;
+    for (let v = 0; v < N; v++) if (upload[v] <= t && s[v] > target) rank++;
+    return rank;
+  });
+}
+
+/**
+ * Most-popular baseline: videos ranked by their watches in the last `windowDays` of training
+ * (ties: by all-time training watches). The same for every user.
+ */
+export function popularRanks(world: World, examples: CandidateExamples, rows: Int32Array, windowDays = 7): Int32Array {
+  const { watchTime, watchVideo } = world.logs;
+  const split = world.config.splitDay;
+  const recent = new Float64Array(world.videos.count);
+  for (let j = 0; j < watchTime.length; j++) {
+    const t = watchTime[j];
+    if (t < split) recent[watchVideo[j]] += (t >= split - windowDays ? 1 : 0) + 1e-6;
+  }
+  return ranksByScore(world, examples, rows, (_, out) => out.set(recent));
+}
+
+/**
+ * The oracle's ranking: the true click logit of the user for every video at the label's time
+ * (affinity, popularity, freshness, clickbait, language). An upper reference, not a model.
+ */
+export function oracleRanks(world: World, examples: CandidateExamples, rows: Int32Array): Int32Array {
+  const N = world.videos.count;
+  return ranksByScore(world, examples, rows, (r, out) => {
+    const u = examples.user[r];
+    const t = examples.time[r];
+    for (let v = 0; v < N; v++) out[v] = clickLogitFromAffinity(world, u, v, t, affinity(world, u, v));
+  });
+}
+
+/**
+ * Mean softmax probability mass the model gives, at serving, to the videos in `group`
+ * (a 0/1 mask over videos), among videos live at each example's time: the quantity of the
+ * paper's Figure 4 for a group of fresh uploads.
+ */
+export async function groupMass(model: CandidateModel, examples: CandidateExamples, rows: Int32Array, group: Uint8Array, chunk = 256): Promise<number> {
+  const world = model.world;
+  const N = world.videos.count;
+  const table = tf.tensor2d(model.videoOut.weights, [N, model.d]);
+  const bias = tf.tensor1d(model.videoBias.weights);
+  const upload = tf.tensor2d(world.videos.uploadTime, [1, N]);
+  const member = tf.tensor2d(Float32Array.from(group), [1, N]);
+  let total = 0;
+  for (let s = 0; s < rows.length; s += chunk) {
+    const part = rows.subarray(s, Math.min(rows.length, s + chunk));
+    const u = model.userVectors(model.inputs(examples, part, true));
+    const times = tf.tensor2d(Float32Array.from(part, (r) => examples.time[r]), [part.length, 1]);
+    const mass = tf.tidy(() => {
+      const scores = tf.add(tf.matMul(u, table, false, true), bias);
+      const live = tf.where(tf.lessEqual(upload, times), scores, tf.fill(scores.shape, -1e9));
+      const p = tf.softmax(live);
+      return tf.sum(tf.mul(p, member));
+    });
+    total += (await mass.data())[0];
+    tf.dispose([u, times, mass]);
+  }
+  tf.dispose([table, bias, upload, member]);
+  return total / rows.length;
+}

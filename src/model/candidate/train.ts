@@ -1,0 +1,62 @@
+/**
+ * Trains a candidate-generation model for a number of steps and evaluates it beside the
+ * most-popular baseline and the oracle: the loop `npm run train`, the tests and the worker
+ * share.
+ */
+import type { CandidateExamples } from '../../sim/examples';
+import type { World } from '../../sim/types';
+import { defaultCandidateConfig, type CandidateConfig } from './config';
+import { evaluationRows, modelRanks, oracleRanks, popularRanks, retrievalMetrics, type RetrievalMetrics } from './evaluate';
+import { CandidateModel, labelCounts } from './model';
+
+/** Result of {@link trainCandidate}. */
+export interface CandidateRun {
+  model: CandidateModel;
+  metrics: RetrievalMetrics;
+  /** Mean loss over the last 10% of steps. */
+  finalLoss: number;
+  /** Milliseconds per training step (wall clock, mean). */
+  msPerStep: number;
+  /** Training examples per second. */
+  examplesPerSec: number;
+}
+
+/** Trains `steps` steps on `train` and evaluates on (up to `evalExamples` of) `test`. */
+export async function trainCandidate(
+  world: World,
+  train: CandidateExamples,
+  test: CandidateExamples,
+  config: Partial<CandidateConfig>,
+  steps: number,
+  evalExamples = 2000,
+  onProgress?: (step: number, loss: number) => void,
+): Promise<CandidateRun> {
+  const cfg = { ...defaultCandidateConfig, ...config, features: { ...defaultCandidateConfig.features, ...config.features } };
+  const model = new CandidateModel(world, cfg, labelCounts(world, train));
+  const tail: number[] = [];
+  const t0 = performance.now();
+  for (let s = 1; s <= steps; s++) {
+    const { loss } = await model.trainStep(train);
+    if (s > steps * 0.9) tail.push(loss);
+    if (onProgress && (s % 100 === 0 || s === steps)) onProgress(s, loss);
+  }
+  const ms = (performance.now() - t0) / Math.max(1, steps);
+  const metrics = retrievalMetrics(await modelRanks(model, test, evaluationRows(test, evalExamples)));
+  return {
+    model,
+    metrics,
+    finalLoss: tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length),
+    msPerStep: ms,
+    examplesPerSec: (cfg.batchSize / ms) * 1000,
+  };
+}
+
+/** Most-popular baseline on the same evaluation rows. */
+export function popularBaseline(world: World, test: CandidateExamples, evalExamples = 2000): RetrievalMetrics {
+  return retrievalMetrics(popularRanks(world, test, evaluationRows(test, evalExamples)));
+}
+
+/** The oracle's retrieval (slow: O(videos) per example; use a few hundred examples). */
+export function oracleRetrieval(world: World, test: CandidateExamples, evalExamples = 500): RetrievalMetrics {
+  return retrievalMetrics(oracleRanks(world, test, evaluationRows(test, evalExamples)));
+}
