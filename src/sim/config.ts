@@ -107,7 +107,7 @@ export function validateWorldConfig(partial: Partial<Record<string, unknown>> = 
   const out: Record<string, number> = { ...defaultWorldConfig };
   for (const [k, v] of Object.entries(partial)) {
     if (v === undefined) continue;
-    if (!(k in WORLD_PARAMS)) {
+    if (!Object.hasOwn(WORLD_PARAMS, k)) {
       throw new ConfigError(k, `unknown world setting "${k}"; known: ${Object.keys(WORLD_PARAMS).join(', ')}`);
     }
     out[k] = checkWorldParam(k as keyof WorldConfig, v);

@@ -33,7 +33,7 @@ export interface Rng {
  */
 export function mixSeed(seed: number, a = 0, b = 0, c = 0): number {
   let h = (seed ^ 0x9e3779b9) >>> 0;
-  for (const x of [a, b, c]) {
+  for (const x of [0, a, b, c]) {
     h = (h + (x >>> 0) + 0x9e3779b9) >>> 0;
     h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
     h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;

@@ -26,6 +26,11 @@ const POOL_SIZE = 30;
 const POOL_TOPICAL = 0.85;
 const SEARCH_RESULTS = 3;
 const FRESH_WINDOW_DAYS = 3;
+/**
+ * The clock advances at least this much (minutes) per watch and between sessions, so a user's
+ * watch times are strictly increasing even in float32.
+ */
+const MIN_WATCH_STEP_MINUTES = 0.05;
 /** Concentration of the Beta draw of the watched fraction around its mean. */
 const WATCH_CONCENTRATION = 3;
 
@@ -156,6 +161,8 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
     const rng: Rng = createRng(cfg.seed, STREAM.logs, u);
     let poolSize = 0;
     let lastWatched = -1;
+    // A session starts after the user's previous one ends, so watches stay in time order.
+    let free = -Infinity;
     const refreshPool = (t: number): void => {
       poolSize = 0;
       let worst = 0;
@@ -188,7 +195,7 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
       for (let i = 0; i < k; i++) dayTimes[i] = day + rng.uniform();
       dayTimes.subarray(0, k).sort();
       for (let s = 0; s < k; s++) {
-        const t = dayTimes[s];
+        const t = Math.max(dayTimes[s], free);
         const sid = sessionId++;
         let n = 0;
         const add = (v: number, src: ImpressionSource): boolean => {
@@ -295,7 +302,7 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
             watchTime.push(clock);
             watchMinutes.push(minutes);
             watchImpression.push(imp);
-            clock += minutes / 1440;
+            clock += Math.max(minutes, MIN_WATCH_STEP_MINUTES) / 1440;
             watchedBy[v] = u;
             lastWatched = v;
           } else {
@@ -303,6 +310,7 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
             impWatchMinutes.push(0);
           }
         }
+        free = clock + MIN_WATCH_STEP_MINUTES / 1440;
         sessionUser.push(u);
         sessionTime.push(t);
         sessionSearch.push(search);

@@ -77,7 +77,9 @@ export interface UserTimeline {
   /** Top topics of the user's true interests: [name, weight]. */
   topInterests: [string, number][];
   searches: { time: number; query: string }[];
-  /** Impressions (not clicked). To keep it small, at most 400. */
+  /** Impressions not clicked: at most 400, every k-th of them so they span the whole window. */
   impressions: { time: number; video: number; topic: string }[];
+  /** How many impressions the user did not click in all (≥ impressions.length). */
+  impressionsNotClicked: number;
   watches: { time: number; video: number; topic: string; minutes: number; duration: number; clickbait: boolean }[];
 }

@@ -105,9 +105,17 @@ export function userTimeline(world: World, u = medianUser(world)): UserTimeline 
     if (logs.sessionUser[mid] < u) lo = mid + 1;
     else hi = mid;
   }
-  for (let s = lo; s < logs.sessions && logs.sessionUser[s] === u && impressions.length < 400; s++) {
+  // Unclicked impressions, strided so that at most 400 cover the whole window.
+  let unclicked = 0;
+  let end = lo;
+  for (; end < logs.sessions && logs.sessionUser[end] === u; end++) {
+    for (let i = logs.sessionImpOffsets[end]; i < logs.sessionImpOffsets[end + 1]; i++) unclicked += 1 - logs.impClicked[i];
+  }
+  const stride = Math.max(1, Math.ceil(unclicked / 400));
+  let k = 0;
+  for (let s = lo; s < end; s++) {
     for (let i = logs.sessionImpOffsets[s]; i < logs.sessionImpOffsets[s + 1]; i++) {
-      if (logs.impClicked[i]) continue;
+      if (logs.impClicked[i] || k++ % stride !== 0) continue;
       const v = logs.impVideo[i];
       impressions.push({ time: logs.sessionTime[s], video: v, topic: topicNames[videos.topic[v]] });
     }
@@ -133,6 +141,7 @@ export function userTimeline(world: World, u = medianUser(world)): UserTimeline 
     topInterests: interests,
     searches,
     impressions,
+    impressionsNotClicked: unclicked,
     watches,
   };
 }

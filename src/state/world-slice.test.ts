@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest';
+import type { WorldSummary } from '../sim/summary-types';
+import { defaultWorldConfig } from '../sim/config';
+import type { PageToWorker, WorkerToPage } from '../worker/protocol';
+import { createAppStore } from './store';
+
+/** A store wired to a fake worker that records what it was sent. */
+function makeStore() {
+  const sent: PageToWorker[] = [];
+  const hashes: string[] = [];
+  let deliver: (m: WorkerToPage) => void = () => {};
+  let fail: (why: string) => void = () => {};
+  let connects = 0;
+  const store = createAppStore({
+    connect(onMessage, onFailure) {
+      connects++;
+      deliver = onMessage;
+      fail = onFailure;
+      return { send: (m) => sent.push(m), dispose: () => {} };
+    },
+    writeHash: (h) => hashes.push(h),
+  });
+  return {
+    store,
+    sent,
+    hashes,
+    deliver: (m: WorkerToPage) => deliver(m),
+    fail: (w: string) => fail(w),
+    connects: () => connects,
+  };
+}
+
+const fakeSummary = (seed: number, watches: number) =>
+  ({ seed, watches }) as unknown as WorldSummary;
+
+describe('the world slice', () => {
+  it('builds the world of the URL, follows its progress and shows it when ready', () => {
+    const { store, sent, hashes, deliver } = makeStore();
+    store.getState().loadFromHash('#seed=3&videos=500&users=100');
+    expect(sent).toEqual([
+      { type: 'generateWorld', requestId: 1, settings: { seed: 3, videos: 500, users: 100 } },
+    ]);
+    expect(hashes).toEqual(['seed=3&videos=500&users=100']);
+    expect(store.getState().pendingRequest).toBe(1);
+
+    deliver({ type: 'worldProgress', requestId: 1, fraction: 0.5, stage: 'sessions' });
+    expect(store.getState().progress).toEqual({ fraction: 0.5, stage: 'sessions' });
+
+    deliver({
+      type: 'worldReady',
+      requestId: 1,
+      summary: fakeSummary(3, 99),
+      config: defaultWorldConfig,
+    });
+    const s = store.getState();
+    expect(s.summary?.watches).toBe(99);
+    expect(s.progress).toBeNull();
+    expect(s.pendingRequest).toBeNull();
+    expect(s.problems).toEqual([]);
+  });
+
+  it('keeps the current world and shows the field and range when the form is bad', () => {
+    const { store, sent, deliver } = makeStore();
+    store.getState().loadFromHash('');
+    deliver({
+      type: 'worldReady',
+      requestId: 1,
+      summary: fakeSummary(7, 10),
+      config: defaultWorldConfig,
+    });
+    const before = store.getState().summary;
+
+    expect(store.getState().submitWorldForm({ seed: '7', videos: '5', users: '5000' })).toBe(false);
+    expect(store.getState().problems).toEqual([
+      { field: 'videos', message: 'videos must be an integer from 100 to 1000000 (got "5")' },
+    ]);
+    expect(store.getState().summary).toBe(before);
+    expect(store.getState().settings).toEqual({ seed: 7, videos: 20000, users: 5000 });
+    expect(sent).toHaveLength(1);
+
+    // A good submit clears the message and asks for the new world.
+    expect(store.getState().submitWorldForm({ seed: '8', videos: '200', users: '50' })).toBe(true);
+    expect(store.getState().problems).toEqual([]);
+    expect(sent.at(-1)).toEqual({
+      type: 'generateWorld',
+      requestId: 2,
+      settings: { seed: 8, videos: 200, users: 50 },
+    });
+  });
+
+  it('shows a bad URL value and still builds the default-sized world', () => {
+    const { store, sent } = makeStore();
+    store.getState().loadFromHash('#videos=abc');
+    expect(store.getState().problems[0].message).toContain(
+      'videos must be an integer from 100 to 1000000',
+    );
+    expect(sent[0]).toMatchObject({ settings: { videos: 20000, users: 5000, seed: 7 } });
+  });
+
+  it('ignores replies to superseded requests', () => {
+    const { store, deliver } = makeStore();
+    store.getState().generate({ seed: 1, videos: 100, users: 10 });
+    store.getState().generate({ seed: 2, videos: 100, users: 10 });
+    deliver({
+      type: 'worldReady',
+      requestId: 1,
+      summary: fakeSummary(1, 5),
+      config: defaultWorldConfig,
+    });
+    deliver({ type: 'error', requestId: 1, message: 'stale' });
+    expect(store.getState().summary).toBeNull();
+    expect(store.getState().problems).toEqual([]);
+    expect(store.getState().pendingRequest).toBe(2);
+    deliver({
+      type: 'worldReady',
+      requestId: 2,
+      summary: fakeSummary(2, 6),
+      config: defaultWorldConfig,
+    });
+    expect(store.getState().summary?.seed).toBe(2);
+  });
+
+  it('reports a worker error and a dead worker without losing the world, then reconnects', () => {
+    const { store, deliver, fail, connects } = makeStore();
+    store.getState().generate({ seed: 1, videos: 100, users: 10 });
+    deliver({
+      type: 'worldReady',
+      requestId: 1,
+      summary: fakeSummary(1, 5),
+      config: defaultWorldConfig,
+    });
+    store.getState().generate({ seed: 2, videos: 100, users: 10 });
+    deliver({ type: 'error', requestId: 2, field: 'videos', message: 'videos must be …' });
+    expect(store.getState().problems).toEqual([{ field: 'videos', message: 'videos must be …' }]);
+    expect(store.getState().pendingRequest).toBeNull();
+    expect(store.getState().summary?.seed).toBe(1);
+
+    store.getState().generate({ seed: 3, videos: 100, users: 10 });
+    fail('the worker stopped: out of memory');
+    expect(store.getState().problems.at(-1)?.message).toBe(
+      'the worker stopped: out of memory; press Generate to try again',
+    );
+    expect(store.getState().summary?.seed).toBe(1);
+    expect(connects()).toBe(1);
+    store.getState().generate({ seed: 3, videos: 100, users: 10 });
+    expect(connects()).toBe(2);
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * The world slice of the store: the settings, the summary of the world on screen, the build
+ * in progress and the messages to show. The world itself lives in the worker; the page only
+ * ever holds its small summary.
+ *
+ * Invariant: `summary` and `config` change only when a world is ready, so a bad setting or a
+ * failed build never takes the current world off the screen (DESIGN §9).
+ */
+import type { StateCreator } from 'zustand';
+import type { WorldSummary } from '../sim/summary-types';
+import type { WorldConfig } from '../sim/types';
+import type { AppState } from './store';
+import type { RequestId, WorkerToPage, WorldBuildStage } from '../worker/protocol';
+import type { ConnectWorker, WorkerLink } from './worker-client';
+import {
+  readWorldHash,
+  validateWorldDraft,
+  worldHash,
+  type WorldDraft,
+  type WorldSettings,
+  DEFAULT_WORLD_SETTINGS,
+} from './world-settings';
+
+/** What the store needs from its surroundings (the browser, or fakes in tests). */
+export interface StoreEnv {
+  /** Starts the worker (lazily, on the first request, and again after it died). */
+  connect: ConnectWorker;
+  /** Writes the settings' hash (without '#') into the URL without adding a history entry. */
+  writeHash(hash: string): void;
+}
+
+/** Progress of the world being built. */
+export interface WorldProgress {
+  /** Fraction done, in [0, 1]. */
+  fraction: number;
+  stage: WorldBuildStage;
+}
+
+/** A message to show; `field` names the setting at fault, when there is one. */
+export interface Problem {
+  field?: string;
+  message: string;
+}
+
+/** State and actions of the world. */
+export interface WorldSlice {
+  /** Settings of the world on screen, or of the one being built once asked for. */
+  settings: WorldSettings;
+  /** Summary of the world on screen; null until the first one is ready. */
+  summary: WorldSummary | null;
+  /** Full settings (defaults filled in) of the world on screen. */
+  config: WorldConfig | null;
+  /** Progress of the build in flight, or null when none is. */
+  progress: WorldProgress | null;
+  /** Messages to show (bad settings, a failed build); empty when all is well. */
+  problems: Problem[];
+  /** Request id of the build in flight; replies to any other request are ignored. */
+  pendingRequest: RequestId | null;
+
+  /** Builds a world with already-valid settings, and writes them into the URL. */
+  generate(settings: WorldSettings): void;
+  /**
+   * Validates the form; on success builds the world, on failure shows the problems and keeps
+   * the current world. Returns whether the form was valid.
+   */
+  submitWorldForm(draft: Partial<WorldDraft>): boolean;
+  /** Reads the settings from a URL hash (bad values reported, defaults used) and builds. */
+  loadFromHash(hash: string): void;
+  /** Handles one message from the worker. */
+  receive(message: WorkerToPage): void;
+}
+
+/** Creates the world slice; `env` supplies the worker and the URL. */
+export function createWorldSlice(env: StoreEnv): StateCreator<AppState, [], [], WorldSlice> {
+  return (set, get) => {
+    let link: WorkerLink | null = null;
+    let nextRequest = 1;
+
+    const onFailure = (why: string) => {
+      link?.dispose();
+      link = null;
+      const hadPending = get().pendingRequest !== null;
+      set({
+        pendingRequest: null,
+        progress: null,
+        problems: [
+          ...get().problems,
+          { message: `${why}${hadPending ? '; press Generate to try again' : ''}` },
+        ],
+      });
+    };
+
+    const send = (settings: WorldSettings) => {
+      link ??= env.connect((m) => get().receive(m), onFailure);
+      const requestId = nextRequest++;
+      set({ pendingRequest: requestId, progress: { fraction: 0, stage: 'catalogue' } });
+      link.send({ type: 'generateWorld', requestId, settings: { ...settings } });
+    };
+
+    return {
+      settings: DEFAULT_WORLD_SETTINGS,
+      summary: null,
+      config: null,
+      progress: null,
+      problems: [],
+      pendingRequest: null,
+
+      generate(settings) {
+        set({ settings });
+        env.writeHash(worldHash(settings));
+        send(settings);
+      },
+
+      submitWorldForm(draft) {
+        const result = validateWorldDraft(draft);
+        if (!result.ok) {
+          set({ problems: result.problems.map((p) => ({ field: p.key, message: p.message })) });
+          return false;
+        }
+        set({ problems: [] });
+        get().generate(result.settings);
+        return true;
+      },
+
+      loadFromHash(hash) {
+        const { settings, problems } = readWorldHash(hash);
+        set({ problems: problems.map((p) => ({ field: p.key, message: p.message })) });
+        get().generate(settings);
+      },
+
+      receive(message) {
+        const { pendingRequest } = get();
+        switch (message.type) {
+          case 'worldProgress':
+            if (message.requestId !== pendingRequest) return;
+            set({ progress: { fraction: message.fraction, stage: message.stage } });
+            return;
+          case 'worldReady':
+            if (message.requestId !== pendingRequest) return;
+            set({
+              summary: message.summary,
+              config: message.config,
+              progress: null,
+              pendingRequest: null,
+            });
+            return;
+          case 'error': {
+            // An error of a superseded request is stale; one tied to no request is always news.
+            if (message.requestId !== undefined && message.requestId !== pendingRequest) return;
+            const done = message.requestId !== undefined;
+            set({
+              problems: [...get().problems, { field: message.field, message: message.message }],
+              ...(done ? { progress: null, pendingRequest: null } : {}),
+            });
+            return;
+          }
+          default: {
+            const unknown: never = message;
+            set({
+              problems: [
+                ...get().problems,
+                { message: `unexpected message from the worker: ${JSON.stringify(unknown)}` },
+              ],
+            });
+          }
+        }
+      },
+    };
+  };
+}

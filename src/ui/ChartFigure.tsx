@@ -1,0 +1,80 @@
+/**
+ * A thin React wrapper around one imperative d3 chart: creates it on mount, feeds it data on
+ * every change, destroys it on unmount. Adds the title, the caption and a "save SVG" button.
+ */
+import { useEffect, useRef, type ReactNode } from 'react';
+import type { Chart } from './charts/frame';
+
+/** Props of {@link ChartFigure}. */
+export interface ChartFigureProps<D> {
+  /** `data-testid` of the figure, e.g. `chart.topics`. */
+  testId: string;
+  title: string;
+  /** One sentence saying what the chart shows. */
+  caption: ReactNode;
+  /** The chart's class; must be a stable reference (a class, not an inline arrow). */
+  chart: new (container: HTMLElement) => Chart<D>;
+  /** Data to draw; nothing is drawn while null. */
+  data: D | null;
+  /** Extra class of the figure (grid placement). */
+  className?: string;
+}
+
+/** Saves the SVG inside `box` as a file named `name`.svg. */
+function saveSvg(box: HTMLElement | null, name: string): void {
+  const svg = box?.querySelector('svg');
+  if (!svg) return;
+  const text = new XMLSerializer().serializeToString(svg);
+  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${name}.svg`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** A titled, captioned figure holding one d3 chart. */
+export function ChartFigure<D>({
+  testId,
+  title,
+  caption,
+  chart: ChartClass,
+  data,
+  className,
+}: ChartFigureProps<D>) {
+  const box = useRef<HTMLDivElement>(null);
+  const chart = useRef<Chart<D> | null>(null);
+
+  useEffect(() => {
+    if (!box.current) return;
+    const c = new ChartClass(box.current);
+    chart.current = c;
+    return () => {
+      c.destroy();
+      chart.current = null;
+    };
+  }, [ChartClass]);
+
+  useEffect(() => {
+    if (data !== null) chart.current?.update(data);
+  }, [data, ChartClass]);
+
+  return (
+    <figure className={`chart ${className ?? ''}`} data-testid={testId}>
+      <div className="chart-head">
+        <h3>{title}</h3>
+        <button
+          type="button"
+          className="chart-save"
+          title="Save this chart as an SVG file"
+          onClick={() => saveSvg(box.current, testId.replace(/^chart\./, 'recsys-'))}
+          disabled={data === null}
+        >
+          SVG
+        </button>
+      </div>
+      <div className="chart-box" ref={box} />
+      <figcaption>{caption}</figcaption>
+    </figure>
+  );
+}

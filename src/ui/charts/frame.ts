@@ -1,0 +1,209 @@
+/**
+ * What every d3 chart shares: the `Chart` interface its React wrapper drives, an SVG frame
+ * with margins and a fixed viewBox (it scales with its box, text included), axis titles, a
+ * legend, and the palette. Colours and fonts are set as attributes, not CSS, so a saved SVG
+ * looks like the chart on screen.
+ */
+import { select, type Selection } from 'd3';
+
+/** A small imperative chart: the React wrapper creates it once, then feeds it data. */
+export interface Chart<D> {
+  /** Redraws the chart for `data`. */
+  update(data: D): void;
+  /** Removes everything the chart added to its container. */
+  destroy(): void;
+}
+
+/** Margins around the plot area, in viewBox units (≈ CSS pixels at 1280 px wide). */
+export interface Margin {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+/** The palette: one colour per meaning, used alike by every chart. */
+export const COLOURS = {
+  videos: '#9ecae1',
+  watches: '#2c6fad',
+  clickbait: '#e6550d',
+  other: '#3182bd',
+  impressions: '#b8b8b8',
+  searches: '#756bb1',
+  fit: '#d62728',
+  grid: '#e6e6e6',
+  text: '#333',
+  muted: '#777',
+} as const;
+
+/** Font of every chart, as an SVG attribute. */
+export const FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
+
+type G = Selection<SVGGElement, unknown, null, undefined>;
+
+/** An SVG of a fixed viewBox with a plot group translated by the margins. */
+export class Frame {
+  /** The root SVG element. */
+  readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
+  /** The plot area, origin at its top-left corner. */
+  readonly plot: G;
+  /** Width and height of the plot area. */
+  readonly width: number;
+  readonly height: number;
+
+  /**
+   * @param container element the SVG is appended to
+   * @param size viewBox width and height of the whole chart
+   * @param margin room for the axes around the plot area
+   * @param label accessible name of the chart
+   */
+  constructor(
+    container: HTMLElement,
+    size: { width: number; height: number },
+    readonly margin: Margin,
+    label: string,
+  ) {
+    this.svg = select(container)
+      .append('svg')
+      .attr('xmlns', 'http://www.w3.org/2000/svg')
+      .attr('viewBox', `0 0 ${size.width} ${size.height}`)
+      .attr('role', 'img')
+      .attr('aria-label', label)
+      .attr('font-family', FONT_FAMILY)
+      .attr('font-size', 11)
+      .attr('fill', COLOURS.text)
+      .style('width', '100%')
+      .style('height', 'auto')
+      .style('display', 'block');
+    this.width = size.width - margin.left - margin.right;
+    this.height = size.height - margin.top - margin.bottom;
+    this.plot = this.svg.append('g').attr('transform', `translate(${margin.left},${margin.top})`);
+  }
+
+  /** A fresh group inside the plot area (its old contents removed when `name` exists). */
+  layer(name: string): G {
+    this.plot.select(`g.${name}`).remove();
+    return this.plot.append('g').attr('class', name);
+  }
+
+  /** Writes the x-axis title centred under the plot area. */
+  xTitle(text: string): void {
+    this.title('x-title', text, this.width / 2, this.height + this.margin.bottom - 6, 0);
+  }
+
+  /** Writes the y-axis title rotated along the left edge. */
+  yTitle(text: string): void {
+    this.title('y-title', text, -this.height / 2, -this.margin.left + 10, -90);
+  }
+
+  private title(cls: string, text: string, x: number, y: number, rotate: number): void {
+    this.plot.select(`text.${cls}`).remove();
+    this.plot
+      .append('text')
+      .attr('class', cls)
+      .attr('text-anchor', 'middle')
+      .attr('transform', `rotate(${rotate})`)
+      .attr('x', x)
+      .attr('y', y)
+      .attr('font-size', 11)
+      .attr('fill', COLOURS.text)
+      .text(text);
+  }
+
+  /**
+   * Draws a legend of coloured swatches above the plot: from its top-right corner leftwards,
+   * or with `align` 'left' from its top-left corner rightwards.
+   */
+  legend(
+    items: { label: string; colour: string; shape?: 'square' | 'circle' | 'tick' | 'diamond' }[],
+    align: 'left' | 'right' = 'right',
+  ): void {
+    const g = this.layer('legend');
+    if (align === 'left') {
+      let x = 0;
+      for (const item of items) {
+        drawSwatch(g, item.shape ?? 'square', x + 5, -12, item.colour);
+        const label = g
+          .append('text')
+          .attr('x', x + 14)
+          .attr('y', -8)
+          .attr('font-size', 10.5)
+          .attr('fill', COLOURS.text)
+          .text(item.label);
+        x += (label.node()?.getComputedTextLength?.() || item.label.length * 6) + 28;
+      }
+      return;
+    }
+    let x = this.width;
+    for (const item of [...items].reverse()) {
+      const label = g
+        .append('text')
+        .attr('x', x)
+        .attr('y', -8)
+        .attr('text-anchor', 'end')
+        .attr('font-size', 10.5)
+        .attr('fill', COLOURS.text)
+        .text(item.label);
+      const w = (label.node()?.getComputedTextLength?.() || item.label.length * 6) + 14;
+      const cx = x - w + 5;
+      drawSwatch(g, item.shape ?? 'square', cx, -12, item.colour);
+      x -= w + 10;
+    }
+  }
+
+  /** Removes the SVG. */
+  destroy(): void {
+    this.svg.remove();
+  }
+}
+
+/** A legend swatch (or a timeline mark) of `shape` centred at (x, y). */
+export function drawSwatch(
+  g: G,
+  shape: 'square' | 'circle' | 'tick' | 'diamond',
+  x: number,
+  y: number,
+  colour: string,
+): void {
+  if (shape === 'circle')
+    g.append('circle').attr('cx', x).attr('cy', y).attr('r', 4).attr('fill', colour);
+  else if (shape === 'tick') {
+    g.append('line')
+      .attr('x1', x)
+      .attr('x2', x)
+      .attr('y1', y - 5)
+      .attr('y2', y + 5)
+      .attr('stroke', colour)
+      .attr('stroke-width', 1.5);
+  } else if (shape === 'diamond') {
+    g.append('path')
+      .attr('d', `M${x},${y - 5}L${x + 5},${y}L${x},${y + 5}L${x - 5},${y}Z`)
+      .attr('fill', colour);
+  } else
+    g.append('rect')
+      .attr('x', x - 4.5)
+      .attr('y', y - 4.5)
+      .attr('width', 9)
+      .attr('height', 9)
+      .attr('fill', colour);
+}
+
+/** Styles an axis group drawn by d3-axis: quiet domain line and readable tick labels. */
+export function styleAxis(g: G): void {
+  g.attr('font-family', FONT_FAMILY).attr('font-size', 10.5);
+  g.selectAll('.domain').attr('stroke', COLOURS.muted);
+  g.selectAll('.tick line').attr('stroke', COLOURS.muted);
+  g.selectAll('.tick text').attr('fill', COLOURS.text);
+}
+
+/** Light horizontal grid lines at the y ticks. */
+export function gridY(g: G, ys: number[], width: number): void {
+  g.selectAll('line')
+    .data(ys)
+    .join('line')
+    .attr('x1', 0)
+    .attr('x2', width)
+    .attr('y1', (y) => y)
+    .attr('y2', (y) => y)
+    .attr('stroke', COLOURS.grid);
+}

@@ -1,0 +1,97 @@
+/**
+ * The one protocol between the page and the worker: both sides import these types, so a
+ * message that one side sends and the other does not understand is a compile error.
+ *
+ * Every message is a plain, structured-cloneable object with a string `type` (a
+ * discriminated union, as comlink does it). Requests carry a `requestId` chosen by the page;
+ * every reply to a request repeats it, so the page can drop replies to requests it has since
+ * superseded. Later issues add training messages (play / pause / step, metric deltas) as new
+ * members of {@link PageToWorker} and {@link WorkerToPage}; the worker's exhaustive `switch`
+ * then fails to compile until it handles them.
+ *
+ * Nothing here runs: this module holds types and a few constants only, so the UI may import
+ * it without pulling worker code onto the main thread.
+ */
+import type { WorldSummary } from '../sim/summary-types';
+import type { WorldConfig } from '../sim/types';
+import type { WorldStage } from '../sim/world';
+
+/** Identifies one request of the page; replies repeat it. Positive, increasing per page. */
+export type RequestId = number;
+
+// ---- Page → worker ------------------------------------------------------------------------
+
+/**
+ * Build a new world from `settings` (merged over the defaults and validated in the worker
+ * too) and keep it in worker memory, replacing the previous one. Replies: zero or more
+ * {@link WorldProgressMessage}, then one {@link WorldReadyMessage} or one {@link ErrorMessage}.
+ */
+export interface GenerateWorldRequest {
+  type: 'generateWorld';
+  requestId: RequestId;
+  /** World settings; absent fields take their defaults (`defaultWorldConfig`). */
+  settings: Partial<WorldConfig>;
+}
+
+/** Every message the page may send to the worker. Later: training play / pause / step. */
+export type PageToWorker = GenerateWorldRequest;
+
+// ---- Worker → page ------------------------------------------------------------------------
+
+/**
+ * Stage of world building: the generator's own stages, then `summary` while the worker
+ * computes the {@link WorldSummary}.
+ */
+export type WorldBuildStage = WorldStage | 'summary';
+
+/**
+ * How far the world being built has come. Throttled by the worker to at most one message per
+ * {@link PROGRESS_INTERVAL_MS}; `fraction` only grows within one request.
+ */
+export interface WorldProgressMessage {
+  type: 'worldProgress';
+  requestId: RequestId;
+  /** Overall fraction done, in [0, 1]. */
+  fraction: number;
+  /** What the worker is doing now. */
+  stage: WorldBuildStage;
+}
+
+/**
+ * The world of request `requestId` is built and held by the worker. Carries only its small
+ * JSON-able summary (a few kilobytes), never the columnar arrays.
+ */
+export interface WorldReadyMessage {
+  type: 'worldReady';
+  requestId: RequestId;
+  /** Statistics and chart data of the new world. */
+  summary: WorldSummary;
+  /** The full, validated settings the world was built with (defaults filled in). */
+  config: WorldConfig;
+}
+
+/**
+ * Something went wrong. With a `requestId`, that request failed and the worker's previous
+ * world (if any) is still the current one; without one, the failure is not tied to a request
+ * (e.g. a message the worker did not understand).
+ */
+export interface ErrorMessage {
+  type: 'error';
+  requestId?: RequestId;
+  /** The setting at fault (a `WorldConfig` key) when the error is a bad setting. */
+  field?: string;
+  /** Human-readable; for a bad setting it names the field and the allowed range. */
+  message: string;
+}
+
+/** Every message the worker may send to the page. Later: training metric deltas, snapshots. */
+export type WorkerToPage = WorldProgressMessage | WorldReadyMessage | ErrorMessage;
+
+/** Least time in milliseconds between two {@link WorldProgressMessage}s of one request. */
+export const PROGRESS_INTERVAL_MS = 100;
+
+/**
+ * Share of the progress bar given to generating the world; the rest is the summary.
+ * Generation reports 0 … 1, which the worker maps to 0 … WORLD_PROGRESS_SHARE.
+ */
+export const WORLD_PROGRESS_SHARE = 0.95;

@@ -1,0 +1,87 @@
+/**
+ * The worker's state and message handling, kept free of worker globals so that Node tests
+ * can drive it directly: `worker.ts` only wires it to `self`.
+ *
+ * It holds the current {@link World} in memory (later issues train on it) and answers
+ * {@link PageToWorker} messages with {@link WorkerToPage} ones through `post`.
+ */
+import { ConfigError } from '../sim/config';
+import { summarizeWorld } from '../sim/summary';
+import type { World } from '../sim/types';
+import { generateWorld } from '../sim/world';
+import {
+  PROGRESS_INTERVAL_MS,
+  WORLD_PROGRESS_SHARE,
+  type GenerateWorldRequest,
+  type PageToWorker,
+  type WorldBuildStage,
+  type WorkerToPage,
+} from './protocol';
+import { throttle } from './throttle';
+
+/** Sends one message to the page. */
+export type Post = (message: WorkerToPage) => void;
+
+/** The worker's state: the current world, and the handler of page messages. */
+export class WorldHost {
+  /** The world of the last successful `generateWorld`, or null before the first one. */
+  world: World | null = null;
+
+  /**
+   * @param post sends a message to the page
+   * @param now clock in milliseconds for throttling progress (a fake one in tests)
+   */
+  constructor(
+    private readonly post: Post,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Handles one message from the page. Never throws: failures become `error` messages. */
+  handle(message: PageToWorker): void {
+    switch (message.type) {
+      case 'generateWorld':
+        this.generate(message);
+        return;
+      default: {
+        // Exhaustive: a new PageToWorker member that is not handled above fails to compile.
+        const unknown: never = message.type;
+        this.post({
+          type: 'error',
+          message: `the worker does not understand the message type ${JSON.stringify(unknown)}`,
+        });
+      }
+    }
+  }
+
+  /**
+   * Builds the world synchronously, posting throttled progress as it goes (a worker's
+   * postMessage is delivered to the page while the worker is still busy), then the summary.
+   * On failure the previous world stays current.
+   */
+  private generate({ requestId, settings }: GenerateWorldRequest): void {
+    const progress = throttle(
+      (fraction: number, stage: WorldBuildStage) =>
+        this.post({ type: 'worldProgress', requestId, fraction, stage }),
+      PROGRESS_INTERVAL_MS,
+      this.now,
+    );
+    try {
+      const t0 = this.now();
+      const world = generateWorld(settings, (f, stage) =>
+        progress(f * WORLD_PROGRESS_SHARE, stage),
+      );
+      const genMs = this.now() - t0;
+      progress(WORLD_PROGRESS_SHARE, 'summary');
+      const summary = summarizeWorld(world, genMs);
+      this.world = world;
+      this.post({ type: 'worldReady', requestId, summary, config: world.config });
+    } catch (e) {
+      if (e instanceof ConfigError) {
+        this.post({ type: 'error', requestId, field: e.field, message: e.message });
+      } else {
+        const why = e instanceof Error ? e.message : String(e);
+        this.post({ type: 'error', requestId, message: `building the world failed: ${why}` });
+      }
+    }
+  }
+}
