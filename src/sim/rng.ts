@@ -4,9 +4,10 @@
  * and settings give the same world bit for bit in Node and in the browser.
  *
  * The uniform source is d3-random's `randomLcg` (a 32-bit LCG, the same in every engine);
- * the shaped distributions are d3-random's generators bound to that source with `.source()`.
+ * normal and large-rate Poisson draws are d3-random's generators bound to that source with
+ * `.source()`; gamma (and so Beta and Dirichlet) is Marsaglia–Tsang written out below.
  */
-import { randomGamma, randomLcg, randomNormal, randomPoisson } from 'd3-random';
+import { randomLcg, randomNormal, randomPoisson } from 'd3-random';
 
 /** A seeded random source with the few shapes the world needs. All draws are deterministic. */
 export interface Rng {
@@ -46,14 +47,28 @@ export function mixSeed(seed: number, a = 0, b = 0, c = 0): number {
 export function createRng(seed: number, a = 0, b = 0, c = 0): Rng {
   const u = randomLcg(mixSeed(seed, a, b, c));
   const normal = randomNormal.source(u)(0, 1);
-  const gammaCache = new Map<number, () => number>();
+  /**
+   * Gamma(shape, 1) by Marsaglia and Tsang (2000), as d3's randomGamma, inlined so that a
+   * different shape on every call (the Beta draws of watch fractions) allocates nothing;
+   * shape < 1 uses the boost Gamma(shape) = Gamma(shape + 1)·U^(1/shape).
+   */
   const gamma = (shape: number): number => {
-    let g = gammaCache.get(shape);
-    if (!g) {
-      g = randomGamma.source(u)(shape, 1);
-      if (gammaCache.size < 64) gammaCache.set(shape, g);
+    const boost = shape < 1 ? Math.pow(u(), 1 / shape) : 1;
+    const d = (shape < 1 ? shape + 1 : shape) - 1 / 3;
+    const c = 1 / (3 * Math.sqrt(d));
+    for (;;) {
+      let x: number;
+      let v: number;
+      do {
+        x = normal();
+        v = 1 + c * x;
+      } while (v <= 0);
+      v *= v * v;
+      const w = 1 - u();
+      if (w < 1 - 0.0331 * x * x * x * x || Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
+        return d * v * boost;
+      }
     }
-    return g();
   };
   const poissonCache = new Map<number, () => number>();
   const poisson = (lambda: number): number => {

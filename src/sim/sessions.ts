@@ -76,14 +76,53 @@ function buildPostings(world: World, vocabSize: number): { offsets: Int32Array; 
   return { offsets, videos };
 }
 
-/** A topic drawn from user u's interest mixture. */
-function drawTopic(interests: Float32Array, u: number, T: number, rng: Rng): number {
-  let x = rng.uniform();
-  for (let i = 0; i < T; i++) {
-    x -= interests[u * T + i];
-    if (x < 0) return i;
+/** Pushes (v, s) onto the min-heap of `n` entries held in `ids` / `scores`. */
+function heapPush(ids: Int32Array, scores: Float64Array, n: number, v: number, s: number): void {
+  let i = n;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (scores[parent] <= s) break;
+    ids[i] = ids[parent];
+    scores[i] = scores[parent];
+    i = parent;
   }
-  return T - 1;
+  ids[i] = v;
+  scores[i] = s;
+}
+
+/** Replaces the root (the minimum) of a full min-heap of `n` entries with (v, s). */
+function heapReplaceRoot(ids: Int32Array, scores: Float64Array, n: number, v: number, s: number): void {
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const c = l + 1 < n && scores[l + 1] < scores[l] ? l + 1 : l;
+    if (scores[c] >= s) break;
+    ids[i] = ids[c];
+    scores[i] = scores[c];
+    i = c;
+  }
+  ids[i] = v;
+  scores[i] = s;
+}
+
+/** Fills `cdf` [T] with the cumulative interest mixture of user u. */
+function interestCdf(interests: Float32Array, u: number, T: number, cdf: Float64Array): void {
+  let s = 0;
+  for (let i = 0; i < T; i++) cdf[i] = s += interests[u * T + i];
+}
+
+/** A topic drawn from a cumulative mixture by binary search. */
+function drawTopic(cdf: Float64Array, rng: Rng): number {
+  const x = rng.uniform() * cdf[cdf.length - 1];
+  let lo = 0;
+  let hi = cdf.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cdf[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Per topic, an alias table over its videos' weights: draw(topic) → a video of that topic. */
@@ -154,37 +193,30 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
   const slots = new Int32Array(ips);
   const slotSource = new Uint8Array(ips);
   const dayTimes = new Float64Array(64);
+  const cdf = new Float64Array(T);
 
   const uploaded = (v: number, t: number): boolean => vid.uploadTime[v] <= t;
 
   for (let u = 0; u < usr.count; u++) {
     const rng: Rng = createRng(cfg.seed, STREAM.logs, u);
+    interestCdf(usr.interests, u, T, cdf);
     let poolSize = 0;
     let lastWatched = -1;
     // A session starts after the user's previous one ends, so watches stay in time order.
     let free = -Infinity;
     const refreshPool = (t: number): void => {
       poolSize = 0;
-      let worst = 0;
       for (let c = 0; c < POOL_CANDIDATES; c++) {
         const v =
           rng.uniform() < POOL_TOPICAL
-            ? topical.draw(drawTopic(usr.interests, u, T, rng), rng)
+            ? topical.draw(drawTopic(cdf, rng), rng)
             : legacyAlias.draw(rng.uniform);
         if (v < 0 || !uploaded(v, t) || poolMark[v] === poolEpoch) continue;
         poolMark[v] = poolEpoch;
         const s = affinity(world, u, v);
-        // Keep the POOL_SIZE best: fill, then replace the current worst when beaten.
-        if (poolSize < POOL_SIZE) {
-          pool[poolSize] = v;
-          poolScore[poolSize] = s;
-          if (s < poolScore[worst]) worst = poolSize;
-          poolSize++;
-        } else if (s > poolScore[worst]) {
-          pool[worst] = v;
-          poolScore[worst] = s;
-          for (let i = 0; i < POOL_SIZE; i++) if (poolScore[i] < poolScore[worst]) worst = i;
-        }
+        // Keep the POOL_SIZE best in a min-heap on score: the root is the worst kept.
+        if (poolSize < POOL_SIZE) heapPush(pool, poolScore, poolSize++, v, s);
+        else if (s > poolScore[0]) heapReplaceRoot(pool, poolScore, POOL_SIZE, v, s);
       }
       poolEpoch++;
     };
@@ -209,7 +241,7 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
         // Search: a topic the user likes, one to three of its words.
         let search = -1;
         if (rng.uniform() < cfg.searchRate) {
-          const topic = drawTopic(usr.interests, u, T, rng);
+          const topic = drawTopic(cdf, rng);
           const a = vocab.topicOffsets[topic];
           const b = vocab.topicOffsets[topic + 1];
           const q = 1 + rng.int(3);
@@ -266,7 +298,7 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
         }
         // Pool exhausted: the legacy recommender falls back to popular videos of liked topics.
         for (let i = 0; n < ips && i < 50; i++) {
-          const v = topical.draw(drawTopic(usr.interests, u, T, rng), rng);
+          const v = topical.draw(drawTopic(cdf, rng), rng);
           if (v >= 0 && watchedBy[v] !== u) add(v, ImpressionSource.Legacy);
         }
 

@@ -16,7 +16,10 @@ export interface FeatureSet {
 
 /** Candidate-generation settings. */
 export interface CandidateConfig {
-  /** Tower depth 0–4: 0 = linear (factorisation), else the paper's halving ReLU layers. */
+  /**
+   * Tower depth 0–4: 0 = linear (factorisation); k = the paper's k halving ReLU layers, then a
+   * linear projection to u ∈ ℝ^d.
+   */
   depth: number;
   /**
    * Scales the paper's widths (256 / 512-256 / 1024-512-256 / 2048-1024-512-256); the last

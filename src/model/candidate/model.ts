@@ -72,7 +72,9 @@ export class CandidateModel {
     this.adam = { ...defaultAdam, learningRate: config.learningRate };
     if (config.userInput === 'features') {
       let fanIn = d + 16 + 4 + 4 + DENSE_INPUTS;
-      const widths = config.depth === 0 ? [d] : towerWidths(config);
+      // Depth k: k ReLU layers of the paper's widths, then a linear projection to u ∈ ℝ^d (a
+      // ReLU on u itself would keep u ≥ 0 and halve what u·v can express).
+      const widths = [...towerWidths(config), d];
       tf.tidy(() => {
         for (const w of widths) {
           const scale = Math.sqrt(2 / fanIn);
@@ -95,11 +97,10 @@ export class CandidateModel {
   private tower(fieldMeans: tf.Tensor2D[], dense: tf.Tensor2D): tf.Tensor2D {
     if (this.config.userInput === 'id') return fieldMeans[0];
     let x = tf.concat([...fieldMeans, dense], 1) as tf.Tensor2D;
-    const relu = this.config.depth > 0;
-    for (const { w, b } of this.layers) {
+    this.layers.forEach(({ w, b }, i) => {
       x = tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
-      if (relu) x = tf.relu(x);
-    }
+      if (i < this.layers.length - 1) x = tf.relu(x);
+    });
     return x;
   }
 

@@ -1,0 +1,166 @@
+/**
+ * The ranker's inputs (paper §4.1), built in plain TypeScript from {@link RankingExamples}:
+ *
+ * - continuous features — time since the user last watched the video's channel and topic,
+ *   previous impressions of the video to the user, video age, observed popularity and the
+ *   watch bag's size — each mapped to x̃ ∈ [0, 1) by its *training* quantiles (fitted on the
+ *   train split once, reused unchanged for the test split and at serving), plus x̃² and √x̃
+ *   when `powers` is on;
+ * - language match as 0/1;
+ * - two sparse fields read from ONE video-id embedding table (the paper shares a video id's
+ *   embedding wherever that id appears): the impression video (a bag of one) and the user's
+ *   watch bag (averaged, paper §3.2).
+ *
+ * Dense layout of one example (width {@link denseWidth}): for each continuous feature in
+ * {@link CONTINUOUS_FEATURES} order, x̃ (and then x̃², √x̃ with powers); languageMatch last.
+ */
+import type { RankingExamples } from '../../sim/ranking-examples';
+import type { World } from '../../sim/types';
+import { LocalIndex, type SparseEmbedding } from '../embedding';
+import { bagField, bagGradients, type BagField } from '../candidate/inputs';
+import { fitQuantiles, type QuantileNormalizer } from '../quantiles';
+
+/** The continuous features, in input order. `bagSize` is the watch bag's length. */
+export const CONTINUOUS_FEATURES = [
+  'sinceChannel',
+  'sinceTopic',
+  'previousImpressions',
+  'videoAge',
+  'logPopularity',
+  'bagSize',
+] as const;
+export type ContinuousFeature = (typeof CONTINUOUS_FEATURES)[number];
+
+/** One fitted quantile normaliser per continuous feature (training split only). */
+export type FeatureQuantiles = { readonly [K in ContinuousFeature]: QuantileNormalizer };
+
+/** Raw value of continuous feature `f` of example i (days, counts, log counts). */
+export function rawFeature(ex: RankingExamples, f: ContinuousFeature, i: number): number {
+  return f === 'bagSize' ? ex.bagEnd[i] - ex.bagStart[i] : ex[f][i];
+}
+
+/**
+ * Fits the quantiles of every continuous feature on the training examples (paper §4.1: "in a
+ * single pass over the data before training"). Refuses test-split examples, whose quantiles
+ * would leak the evaluation days into the inputs. O(n log n) per feature.
+ */
+export function fitFeatureQuantiles(train: RankingExamples, buckets = 100): FeatureQuantiles {
+  if (train.options.split !== 'train') {
+    throw new RangeError(
+      'feature quantiles must be fitted on the train split, not on held-out examples',
+    );
+  }
+  const out = {} as Record<ContinuousFeature, QuantileNormalizer>;
+  const values = new Float32Array(train.count);
+  for (const f of CONTINUOUS_FEATURES) {
+    for (let i = 0; i < train.count; i++) values[i] = rawFeature(train, f, i);
+    out[f] = fitQuantiles(values, buckets);
+  }
+  return out;
+}
+
+/** Number of dense inputs: 1 or 3 per continuous feature, plus language match. */
+export function denseWidth(powers: boolean): number {
+  return CONTINUOUS_FEATURES.length * (powers ? 3 : 1) + 1;
+}
+
+/**
+ * Dense inputs of examples `rows` [rows.length × denseWidth(powers)], row-major, every value in
+ * [0, 1) except languageMatch ∈ {0, 1}.
+ */
+export function denseFeatures(
+  ex: RankingExamples,
+  rows: ArrayLike<number>,
+  quantiles: FeatureQuantiles,
+  powers: boolean,
+): Float32Array {
+  const width = denseWidth(powers);
+  const out = new Float32Array(rows.length * width);
+  for (let b = 0; b < rows.length; b++) {
+    const r = rows[b];
+    let o = b * width;
+    for (const f of CONTINUOUS_FEATURES) {
+      const t = quantiles[f].transform(rawFeature(ex, f, r));
+      out[o++] = t;
+      if (powers) {
+        out[o++] = t * t;
+        out[o++] = Math.sqrt(t);
+      }
+    }
+    out[o] = ex.languageMatch[r];
+  }
+  return out;
+}
+
+/** A batch's ranker inputs. */
+export interface RankingInputs {
+  batch: number;
+  /** The impression video, a bag of one: its mean is the video's embedding [batch × dim]. */
+  impression: BagField;
+  /** The user's watch bag before the session (≤ maxWatches), averaged; zeros when empty. */
+  watchBag: BagField;
+  /** Dense inputs [batch × denseWidth]. */
+  dense: Float32Array;
+}
+
+/**
+ * Inputs of examples `rows`. Both sparse fields read `videoTable`, the one shared video-id
+ * embedding table.
+ */
+export function rankingInputs(
+  world: World,
+  ex: RankingExamples,
+  rows: ArrayLike<number>,
+  videoTable: SparseEmbedding,
+  quantiles: FeatureQuantiles,
+  powers: boolean,
+): RankingInputs {
+  const wv = world.logs.watchVideo;
+  const impressions: number[][] = [];
+  const bags: Int32Array[] = [];
+  for (let b = 0; b < rows.length; b++) {
+    const r = rows[b];
+    impressions.push([ex.video[r]]);
+    bags.push(wv.subarray(ex.bagStart[r], ex.bagEnd[r]));
+  }
+  return {
+    batch: rows.length,
+    impression: bagField(videoTable, impressions),
+    watchBag: bagField(videoTable, bags),
+    dense: denseFeatures(ex, rows, quantiles, powers),
+  };
+}
+
+/**
+ * Gradients of several fields that read the same table, summed per distinct id: the returned
+ * ids are distinct and `grads` [ids.length × dim] holds, for each id, the sum of its gradients
+ * through every field (the chain rule for a shared parameter).
+ *
+ * Why merge rather than call `applyGradients` once per field: lazy Adam advances its step
+ * counter t (bias correction) per call, and a row used by both fields would get two Adam moves
+ * from two partial gradients instead of one move from their sum. Merging makes the shared table
+ * take exactly one optimizer step per training step, as a dense tfjs variable would.
+ */
+export function sharedTableGradients(
+  fields: readonly BagField[],
+  gMeans: readonly Float32Array[],
+): { ids: number[]; grads: Float32Array } {
+  if (fields.length === 0) return { ids: [], grads: new Float32Array(0) };
+  const table = fields[0].table;
+  const d = table.dim;
+  const parts = fields.map((f, i) => {
+    if (f.table !== table)
+      throw new RangeError('sharedTableGradients: fields read different tables');
+    return bagGradients(f, gMeans[i]);
+  });
+  const local = new LocalIndex();
+  for (const p of parts) for (const id of p.ids) local.add(id);
+  const grads = new Float32Array(local.size * d);
+  for (const p of parts) {
+    for (let i = 0; i < p.ids.length; i++) {
+      const base = local.add(p.ids[i]) * d;
+      for (let k = 0; k < d; k++) grads[base + k] += p.grads[i * d + k];
+    }
+  }
+  return { ids: local.ids, grads };
+}

@@ -1,0 +1,261 @@
+/**
+ * The ranking model (paper §4): a ReLU tower over [impression video embedding, averaged watch
+ * bag, dense features] ending in one logit z per impression, trained by weighted logistic
+ * regression:
+ *
+ *   loss = Σ_i w_i · BCE(z_i, y_i) / Σ_i w_i,   BCE(z, y) = softplus(z) − y·z,
+ *
+ * with y = clicked and w = watch minutes for a click, 1 for a non-click (`weighted`), or w = 1
+ * for every impression (plain CTR). At serving the odds e^z are the prediction: for the
+ * weighted model, the paper's estimate of expected watch time per impression (§4.2; exactly,
+ * the fitted odds are E[T] / (1 − P(click)) ≈ E[T]·(1 + P) ≈ E[T] — see evaluate.ts).
+ * Implemented in the equivalent form Σ (a_i·softplus(−z_i) + b_i·softplus(z_i)) / Σ (a_i + b_i)
+ * with positive and negative weights (a, b) = (y·w, (1 − y)·w) (config.ts `lossWeights`), which
+ * also admits `exactOdds`: b = 1 for clicks too, so that e^z estimates E[T] itself.
+ *
+ * The video-id embedding table is a JS-side {@link SparseEmbedding} shared by the impression
+ * video and the watch bag; only the rows a batch touches go through tfjs (as leaf variables),
+ * and their two gradients are merged per id before one lazy-Adam step (features.ts). The
+ * tower's weights are tf variables trained with Adam (ε = 1e-7, TFJS-NOTES 4).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { RankingExamples } from '../../sim/ranking-examples';
+import { createRng, type Rng } from '../../sim/rng';
+import type { World } from '../../sim/types';
+import { defaultAdam, SparseEmbedding, type AdamSettings } from '../embedding';
+import { lossWeights, validateRankingConfig, type RankingConfig, type Weighting } from './config';
+import {
+  denseWidth,
+  fitFeatureQuantiles,
+  rankingInputs,
+  sharedTableGradients,
+  type FeatureQuantiles,
+  type RankingInputs,
+} from './features';
+
+/** Figures of one training step. */
+export interface RankingStepResult {
+  /** The batch's weighted logistic loss (nats per unit weight, see weightedLogisticLoss). */
+  loss: number;
+  /** Σ (a + b) of the batch (paper weighting: clicks' minutes + non-clicks; CTR: batch size). */
+  weightSum: number;
+}
+
+/**
+ * Weighted logistic loss of logits `z` [B] with positive weights `a` [B] and negative weights
+ * `b` [B] (all ≥ 0, Σ (a + b) > 0): Σ (a·softplus(−z) + b·softplus(z)) / Σ (a + b). With
+ * a = y·w and b = (1 − y)·w for labels y ∈ {0, 1} this is Σ w·BCE(z, y) / Σ w. Its minimum
+ * over a constant z is at odds e^z = Σ a / Σ b. softplus is computed stably by the backends, so
+ * large |z| neither overflows nor loses the gradient.
+ */
+export function weightedLogisticLoss(z: tf.Tensor1D, a: tf.Tensor1D, b: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(
+    () =>
+      tf.div(
+        tf.sum(tf.add(tf.mul(a, tf.softplus(tf.neg(z))), tf.mul(b, tf.softplus(z)))),
+        tf.add(tf.sum(a), tf.sum(b)),
+      ) as tf.Scalar,
+  );
+}
+
+/** Loss weights [a, b] of example i of `ex` under `weighting` (config.ts `lossWeights`). */
+export function exampleLossWeights(
+  ex: RankingExamples,
+  i: number,
+  weighting: Weighting,
+): [number, number] {
+  return lossWeights(ex.clicked[i] === 1, ex.watchMinutes[i], weighting);
+}
+
+/**
+ * The log-odds of the whole training set, log(Σ a / Σ b): the best constant logit, used as the
+ * output bias at initialisation so training starts from the base rate (paper weighting: log of
+ * watch minutes per non-click; exactOdds: log of mean watch minutes per impression; CTR: the
+ * click log-odds).
+ */
+export function priorLogit(ex: RankingExamples, weighting: Weighting): number {
+  let pos = 0;
+  let neg = 0;
+  for (let i = 0; i < ex.count; i++) {
+    const [a, b] = exampleLossWeights(ex, i, weighting);
+    pos += a;
+    neg += b;
+  }
+  return pos > 0 && neg > 0 ? Math.log(pos / neg) : 0;
+}
+
+/** The ranker. Create after `useBackend()` (the optimizer must see the final backend). */
+export class RankingModel {
+  /** The shared video-id embedding table [videos × embeddingDim]. */
+  readonly table: SparseEmbedding;
+  /** Training quantiles of the continuous features (reused on the test split). */
+  readonly quantiles: FeatureQuantiles;
+  /** Width of the tower's input: 2·embeddingDim + denseWidth(powers). */
+  readonly inputWidth: number;
+  private readonly layers: { w: tf.Variable; b: tf.Variable }[] = [];
+  private readonly optimizer: tf.Optimizer;
+  private readonly rng: Rng;
+  private adam: AdamSettings;
+  /** Steps taken. */
+  steps = 0;
+
+  /**
+   * @param train training-split examples: the quantiles are fitted on them (unless given) and
+   *   the output bias starts at their {@link priorLogit}.
+   * @param quantiles already fitted quantiles (e.g. shared by several models of one experiment).
+   */
+  constructor(
+    readonly world: World,
+    readonly config: RankingConfig,
+    train: RankingExamples,
+    quantiles?: FeatureQuantiles,
+  ) {
+    validateRankingConfig(config);
+    this.quantiles = quantiles ?? fitFeatureQuantiles(train);
+    this.rng = createRng(config.seed, 0x4a4b);
+    const u = this.rng.uniform;
+    const d = config.embeddingDim;
+    this.table = new SparseEmbedding(world.videos.count, d, u);
+    this.adam = { ...defaultAdam, learningRate: config.learningRate };
+    let fanIn = (this.inputWidth = 2 * d + denseWidth(config.powers));
+    const prior = priorLogit(train, config);
+    tf.tidy(() => {
+      // He-uniform hidden layers (ReLU); a Glorot-uniform output layer with the prior as bias.
+      const widths = [...config.hidden, 1];
+      widths.forEach((w, i) => {
+        const last = i === widths.length - 1;
+        const limit = last ? Math.sqrt(6 / (fanIn + w)) : Math.sqrt(6 / fanIn);
+        const init = Float32Array.from({ length: fanIn * w }, () => (2 * u() - 1) * limit);
+        this.layers.push({
+          w: tf.variable(tf.tensor2d(init, [fanIn, w])),
+          b: tf.variable(last ? tf.fill([w], prior) : tf.zeros([w])),
+        });
+        fanIn = w;
+      });
+    });
+    this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-7);
+  }
+
+  /** Changes the learning rate of the tower and the embedding table from the next step on. */
+  setLearningRate(lr: number): void {
+    this.adam = { ...this.adam, learningRate: lr };
+    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+  }
+
+  /** Inputs of examples `rows` (features only; no labels). */
+  inputs(examples: RankingExamples, rows: ArrayLike<number>): RankingInputs {
+    return rankingInputs(
+      this.world,
+      examples,
+      rows,
+      this.table,
+      this.quantiles,
+      this.config.powers,
+    );
+  }
+
+  /** The tower: logits z [B] from the two averaged fields [B × d] and dense inputs. */
+  private logits(impression: tf.Tensor2D, watchBag: tf.Tensor2D, dense: tf.Tensor2D): tf.Tensor1D {
+    let x = tf.concat([impression, watchBag, dense], 1) as tf.Tensor2D;
+    this.layers.forEach(({ w, b }, i) => {
+      x = tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
+      if (i < this.layers.length - 1) x = tf.relu(x);
+    });
+    return tf.reshape(x, [-1]) as tf.Tensor1D;
+  }
+
+  /**
+   * One Adam step on a random batch (drawn with replacement by the seeded rng) of `examples`.
+   * Gradients are read back with `await data()` (never dataSync: TFJS-NOTES 2).
+   */
+  async trainStep(examples: RankingExamples): Promise<RankingStepResult> {
+    if (examples.count === 0) throw new RangeError('trainStep needs at least one example');
+    const B = Math.min(this.config.batchSize, examples.count);
+    const rows = new Int32Array(B);
+    for (let b = 0; b < B; b++) rows[b] = this.rng.int(examples.count);
+    const inputs = this.inputs(examples, rows);
+    const d = this.config.embeddingDim;
+    const a = new Float32Array(B);
+    const bw = new Float32Array(B);
+    let weightSum = 0;
+    for (let b = 0; b < B; b++) {
+      [a[b], bw[b]] = exampleLossWeights(examples, rows[b], this.config);
+      weightSum += a[b] + bw[b];
+    }
+
+    const leaves = [inputs.impression, inputs.watchBag].map((f) =>
+      tf.variable(tf.tensor2d(f.mean, [B, d])),
+    );
+    const dense = tf.tensor2d(inputs.dense, [B, this.inputWidth - 2 * d]);
+    const aT = tf.tensor1d(a);
+    const bT = tf.tensor1d(bw);
+    const towerVars = this.layers.flatMap((l) => [l.w, l.b]);
+    const { value, grads } = tf.variableGrads(
+      () =>
+        weightedLogisticLoss(
+          this.logits(leaves[0] as tf.Tensor2D, leaves[1] as tf.Tensor2D, dense),
+          aT,
+          bT,
+        ),
+      [...towerVars, ...leaves],
+    );
+    const towerGrads: tf.NamedTensorMap = {};
+    for (const v of towerVars) towerGrads[v.name] = grads[v.name];
+    this.optimizer.applyGradients(towerGrads);
+    const leafGrads = await Promise.all(
+      leaves.map((l) => grads[l.name].data() as Promise<Float32Array>),
+    );
+    const loss = (await value.data())[0];
+    tf.dispose([value, dense, aT, bT, ...leaves, ...Object.values(grads)]);
+
+    const g = sharedTableGradients([inputs.impression, inputs.watchBag], leafGrads);
+    if (g.ids.length) this.table.applyGradients(g.ids, g.grads, this.adam);
+    this.steps++;
+    return { loss, weightSum };
+  }
+
+  /** Logits z of examples `rows` (default: all), in chunks; no gradient. */
+  async predictLogits(
+    examples: RankingExamples,
+    rows?: ArrayLike<number>,
+    chunk = 4096,
+  ): Promise<Float32Array> {
+    const all = rows ?? Int32Array.from({ length: examples.count }, (_, i) => i);
+    const out = new Float32Array(all.length);
+    const d = this.config.embeddingDim;
+    for (let s = 0; s < all.length; s += chunk) {
+      const part = Array.prototype.slice.call(all, s, Math.min(all.length, s + chunk)) as number[];
+      const inputs = this.inputs(examples, part);
+      const B = part.length;
+      const z = tf.tidy(() =>
+        this.logits(
+          tf.tensor2d(inputs.impression.mean, [B, d]),
+          tf.tensor2d(inputs.watchBag.mean, [B, d]),
+          tf.tensor2d(inputs.dense, [B, this.inputWidth - 2 * d]),
+        ),
+      );
+      out.set((await z.data()) as Float32Array, s);
+      z.dispose();
+    }
+    return out;
+  }
+
+  /**
+   * The served prediction e^z of examples `rows`: for the weighted model, expected watch
+   * minutes per impression (paper §4.2); for the unweighted one, the odds of a click.
+   */
+  async predictOdds(examples: RankingExamples, rows?: ArrayLike<number>): Promise<Float32Array> {
+    return oddsOf(await this.predictLogits(examples, rows));
+  }
+
+  /** Frees the tower's tf variables and optimizer state. */
+  dispose(): void {
+    for (const l of this.layers) tf.dispose([l.w, l.b]);
+    this.optimizer.dispose();
+  }
+}
+
+/** e^z of every logit (a new array). */
+export function oddsOf(logits: ArrayLike<number>): Float32Array {
+  return Float32Array.from(logits, (z) => Math.exp(z));
+}
