@@ -15,11 +15,18 @@ import { createRng, type Rng } from '../../sim/rng';
 import type { World } from '../../sim/types';
 import { COUNTRIES, DEVICES } from '../../sim/vocab-names';
 import { searchTokenSpace } from '../../sim/examples';
+import { DenseTower } from '../tower';
 import { SparseEmbedding, type AdamSettings, defaultAdam } from '../embedding';
 import { makeSampler, type NegativeSampler } from '../samplers';
 import { embeddingDim, towerWidths, type CandidateConfig } from './config';
 import { candidateLogits, labelLogits, MASKED_LOGIT } from './logits';
-import { bagGradients, DENSE_INPUTS, userInputs, type InputTables, type UserInputs } from './inputs';
+import {
+  bagGradients,
+  DENSE_INPUTS,
+  userInputs,
+  type InputTables,
+  type UserInputs,
+} from './inputs';
 
 /** Figures of one training step. */
 export interface StepResult {
@@ -29,7 +36,6 @@ export interface StepResult {
   accidentalHits: number;
 }
 
-
 export class CandidateModel {
   readonly d: number;
   readonly tables: InputTables;
@@ -38,7 +44,7 @@ export class CandidateModel {
   /** Output video biases b_i [videos × 1]. */
   readonly videoBias: SparseEmbedding;
   readonly sampler: NegativeSampler | null;
-  private readonly layers: { w: tf.Variable; b: tf.Variable }[] = [];
+  private readonly net: DenseTower | null = null;
   private readonly optimizer: tf.Optimizer;
   private readonly rng: Rng;
   private adam: AdamSettings;
@@ -68,21 +74,15 @@ export class CandidateModel {
     this.videoOut = new SparseEmbedding(N, d, u);
     this.videoBias = new SparseEmbedding(N, 1, u, 0);
     this.sampler =
-      config.sampler === 'full' ? null : makeSampler(config.sampler, { numItems: N, counts: labelCounts, alpha: config.alpha });
+      config.sampler === 'full'
+        ? null
+        : makeSampler(config.sampler, { numItems: N, counts: labelCounts, alpha: config.alpha });
     this.adam = { ...defaultAdam, learningRate: config.learningRate };
     if (config.userInput === 'features') {
-      let fanIn = d + 16 + 4 + 4 + DENSE_INPUTS;
       // Depth k: k ReLU layers of the paper's widths, then a linear projection to u ∈ ℝ^d (a
       // ReLU on u itself would keep u ≥ 0 and halve what u·v can express).
-      const widths = [...towerWidths(config), d];
-      tf.tidy(() => {
-        for (const w of widths) {
-          const scale = Math.sqrt(2 / fanIn);
-          const init = Float32Array.from({ length: fanIn * w }, () => (2 * u() - 1) * scale * Math.sqrt(3));
-          this.layers.push({ w: tf.variable(tf.tensor2d(init, [fanIn, w])), b: tf.variable(tf.zeros([w])) });
-          fanIn = w;
-        }
-      });
+      const fanIn = d + 16 + 4 + 4 + DENSE_INPUTS;
+      this.net = new DenseTower(fanIn, [...towerWidths(config), d], u, { outputInit: 'he' });
     }
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-7);
   }
@@ -96,12 +96,7 @@ export class CandidateModel {
   /** The user tower: u [batch × d] from the averaged fields and dense inputs (leaf tensors). */
   private tower(fieldMeans: tf.Tensor2D[], dense: tf.Tensor2D): tf.Tensor2D {
     if (this.config.userInput === 'id') return fieldMeans[0];
-    let x = tf.concat([...fieldMeans, dense], 1) as tf.Tensor2D;
-    this.layers.forEach(({ w, b }, i) => {
-      x = tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
-      if (i < this.layers.length - 1) x = tf.relu(x);
-    });
-    return x;
+    return this.net!.apply(tf.concat([...fieldMeans, dense], 1) as tf.Tensor2D);
   }
 
   /** u for a batch of inputs (no gradient). The caller disposes the tensor. */
@@ -133,9 +128,15 @@ export class CandidateModel {
 
     // Candidates: the labels (rows of the loss) and the negatives (columns).
     let negatives: Int32Array;
-    if (cfg.sampler === 'full') negatives = Int32Array.from({ length: this.world.videos.count }, (_, i) => i);
+    if (cfg.sampler === 'full')
+      negatives = Int32Array.from({ length: this.world.videos.count }, (_, i) => i);
     else if (cfg.sampler === 'in-batch') negatives = labels;
-    else negatives = this.sampler!.sample(cfg.negatives, this.rng.uniform, new Int32Array(cfg.negatives));
+    else
+      negatives = this.sampler!.sample(
+        cfg.negatives,
+        this.rng.uniform,
+        new Int32Array(cfg.negatives),
+      );
     const K = negatives.length;
     const d = this.d;
     const full = cfg.sampler === 'full';
@@ -174,13 +175,24 @@ export class CandidateModel {
     const qNeg = tf.tensor1d(logQNeg);
     const qPos = tf.tensor1d(logQPos);
     const labelColT = labelCol ? tf.tensor1d(labelCol, 'int32') : null;
-    const towerVars = this.layers.flatMap((l) => [l.w, l.b]);
+    const towerVars = this.net?.variables ?? [];
 
     const { value, grads } = tf.variableGrads(() => {
       const uVec = this.tower(leaves.slice(0, nf) as tf.Variable<tf.Rank.R2>[], dense);
-      const [wPos, wNeg, bPos, bNeg] = leaves.slice(nf) as [tf.Variable, tf.Variable, tf.Variable, tf.Variable];
+      const [wPos, wNeg, bPos, bNeg] = leaves.slice(nf) as [
+        tf.Variable,
+        tf.Variable,
+        tf.Variable,
+        tf.Variable,
+      ];
       const correct = cfg.logQ && this.sampler;
-      const neg = candidateLogits(uVec, wNeg as tf.Tensor2D, bNeg as tf.Tensor1D, correct ? qNeg : null, maskT);
+      const neg = candidateLogits(
+        uVec,
+        wNeg as tf.Tensor2D,
+        bNeg as tf.Tensor1D,
+        correct ? qNeg : null,
+        maskT,
+      );
       let logits: tf.Tensor2D;
       let labelLogit: tf.Tensor1D;
       if (full) {
@@ -190,18 +202,28 @@ export class CandidateModel {
         logits = neg;
         labelLogit = tf.sum(tf.mul(logits, tf.eye(B)), 1);
       } else {
-        labelLogit = labelLogits(uVec, wPos as tf.Tensor2D, bPos as tf.Tensor1D, correct ? qPos : null);
+        labelLogit = labelLogits(
+          uVec,
+          wPos as tf.Tensor2D,
+          bPos as tf.Tensor1D,
+          correct ? qPos : null,
+        );
         logits = tf.concat([tf.expandDims(labelLogit, 1), neg], 1) as tf.Tensor2D;
       }
       return tf.mean(tf.sub(tf.logSumExp(logits, 1), labelLogit)) as tf.Scalar;
-    }, [...towerVars, ...leaves.filter((_, i) => !(full || inBatch) || i < nf || i === nf + 1 || i === nf + 3)]);
+    }, [
+      ...towerVars,
+      ...leaves.filter((_, i) => !(full || inBatch) || i < nf || i === nf + 1 || i === nf + 3),
+    ]);
 
     const towerGrads: tf.NamedTensorMap = {};
     for (const v of towerVars) towerGrads[v.name] = grads[v.name];
     if (towerVars.length) this.optimizer.applyGradients(towerGrads);
     // Label rows are unused by full and in-batch softmax (the labels are among the columns).
     const leafGrads = await Promise.all(
-      leaves.map((l) => (grads[l.name] ? (grads[l.name].data() as Promise<Float32Array>) : new Float32Array(l.size))),
+      leaves.map((l) =>
+        grads[l.name] ? (grads[l.name].data() as Promise<Float32Array>) : new Float32Array(l.size),
+      ),
     );
     const loss = (await value.data())[0];
     tf.dispose([value, dense, maskT, qNeg, qPos, ...leaves, ...Object.values(grads)]);
@@ -249,7 +271,7 @@ export class CandidateModel {
 
   /** Frees the tower's tf variables and optimizer state. */
   dispose(): void {
-    for (const l of this.layers) tf.dispose([l.w, l.b]);
+    this.net?.dispose();
     this.optimizer.dispose();
   }
 }

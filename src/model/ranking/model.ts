@@ -23,6 +23,7 @@ import type { RankingExamples } from '../../sim/ranking-examples';
 import { createRng, type Rng } from '../../sim/rng';
 import type { World } from '../../sim/types';
 import { defaultAdam, SparseEmbedding, type AdamSettings } from '../embedding';
+import { DenseTower } from '../tower';
 import { lossWeights, validateRankingConfig, type RankingConfig, type Weighting } from './config';
 import {
   denseWidth,
@@ -92,7 +93,7 @@ export class RankingModel {
   readonly quantiles: FeatureQuantiles;
   /** Width of the tower's input: 2·embeddingDim + denseWidth(powers). */
   readonly inputWidth: number;
-  private readonly layers: { w: tf.Variable; b: tf.Variable }[] = [];
+  private readonly tower: DenseTower;
   private readonly optimizer: tf.Optimizer;
   private readonly rng: Rng;
   private adam: AdamSettings;
@@ -117,21 +118,12 @@ export class RankingModel {
     const d = config.embeddingDim;
     this.table = new SparseEmbedding(world.videos.count, d, u);
     this.adam = { ...defaultAdam, learningRate: config.learningRate };
-    let fanIn = (this.inputWidth = 2 * d + denseWidth(config.powers));
+    const fanIn = (this.inputWidth = 2 * d + denseWidth(config.powers));
     const prior = priorLogit(train, config);
-    tf.tidy(() => {
-      // He-uniform hidden layers (ReLU); a Glorot-uniform output layer with the prior as bias.
-      const widths = [...config.hidden, 1];
-      widths.forEach((w, i) => {
-        const last = i === widths.length - 1;
-        const limit = last ? Math.sqrt(6 / (fanIn + w)) : Math.sqrt(6 / fanIn);
-        const init = Float32Array.from({ length: fanIn * w }, () => (2 * u() - 1) * limit);
-        this.layers.push({
-          w: tf.variable(tf.tensor2d(init, [fanIn, w])),
-          b: tf.variable(last ? tf.fill([w], prior) : tf.zeros([w])),
-        });
-        fanIn = w;
-      });
+    // He-uniform hidden layers (ReLU); a Glorot-uniform output layer with the prior as bias.
+    this.tower = new DenseTower(fanIn, [...config.hidden, 1], u, {
+      outputInit: 'glorot',
+      outputBias: prior,
     });
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-7);
   }
@@ -156,11 +148,7 @@ export class RankingModel {
 
   /** The tower: logits z [B] from the two averaged fields [B × d] and dense inputs. */
   private logits(impression: tf.Tensor2D, watchBag: tf.Tensor2D, dense: tf.Tensor2D): tf.Tensor1D {
-    let x = tf.concat([impression, watchBag, dense], 1) as tf.Tensor2D;
-    this.layers.forEach(({ w, b }, i) => {
-      x = tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
-      if (i < this.layers.length - 1) x = tf.relu(x);
-    });
+    const x = this.tower.apply(tf.concat([impression, watchBag, dense], 1) as tf.Tensor2D);
     return tf.reshape(x, [-1]) as tf.Tensor1D;
   }
 
@@ -189,7 +177,7 @@ export class RankingModel {
     const dense = tf.tensor2d(inputs.dense, [B, this.inputWidth - 2 * d]);
     const aT = tf.tensor1d(a);
     const bT = tf.tensor1d(bw);
-    const towerVars = this.layers.flatMap((l) => [l.w, l.b]);
+    const towerVars = this.tower.variables;
     const { value, grads } = tf.variableGrads(
       () =>
         weightedLogisticLoss(
@@ -250,7 +238,7 @@ export class RankingModel {
 
   /** Frees the tower's tf variables and optimizer state. */
   dispose(): void {
-    for (const l of this.layers) tf.dispose([l.w, l.b]);
+    this.tower.dispose();
     this.optimizer.dispose();
   }
 }
