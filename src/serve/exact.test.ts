@@ -1,0 +1,135 @@
+/**
+ * Exact top-N against a brute-force reference (score every item, sort them all): on
+ * continuous random vectors, on small-integer vectors full of exact ties (ordered by id), with
+ * a bias and with a mask, for single queries and batches.
+ */
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../sim/rng';
+import { exactTopN, exactTopNBatch, type ItemVectors, type ScoreOptions } from './exact';
+import { gaussianVectors } from './synthetic';
+import { TopNHeap, type TopN } from './topn';
+
+/** Every item's score by a left-to-right sum, all of them sorted (score desc, id asc), the first n kept. */
+function bruteForce(
+  items: ItemVectors,
+  query: Float32Array,
+  n: number,
+  { bias, mask }: ScoreOptions = {},
+): TopN {
+  const { vectors, count, dim } = items;
+  const all: { id: number; score: number }[] = [];
+  for (let i = 0; i < count; i++) {
+    if (mask && !mask[i]) continue;
+    let s = 0;
+    for (let k = 0; k < dim; k++) s += query[k] * vectors[i * dim + k];
+    all.push({ id: i, score: s + (bias ? bias[i] : 0) });
+  }
+  all.sort((a, b) => b.score - a.score || a.id - b.id);
+  const top = all.slice(0, n);
+  return { ids: Int32Array.from(top, (t) => t.id), scores: Float64Array.from(top, (t) => t.score) };
+}
+
+/** n × d vectors with integer entries in [−2, 2]: many items share a score exactly. */
+function integerVectors(n: number, d: number, seed: number): ItemVectors {
+  const rng = createRng(seed, 0x1e);
+  return { vectors: Float32Array.from({ length: n * d }, () => rng.int(5) - 2), count: n, dim: d };
+}
+
+function expectSameTop(got: TopN, want: TopN, exactScores: boolean): void {
+  expect(Array.from(got.ids)).toEqual(Array.from(want.ids));
+  if (exactScores) expect(Array.from(got.scores)).toEqual(Array.from(want.scores));
+  else got.scores.forEach((s, i) => expect(s).toBeCloseTo(want.scores[i], 9));
+}
+
+describe('exact top-N', () => {
+  const items = gaussianVectors(3000, 32, 11);
+  const queries = gaussianVectors(8, 32, 11, 1).vectors;
+  const rng = createRng(11, 2);
+  const bias = Float32Array.from({ length: 3000 }, () => rng.normal());
+  const mask = Uint8Array.from({ length: 3000 }, () => (rng.uniform() < 0.3 ? 1 : 0));
+
+  it('equals a full sort of every score (random vectors; with bias; with a mask; with both)', () => {
+    for (const options of [{}, { bias }, { mask }, { bias, mask }] as ScoreOptions[]) {
+      for (const n of [1, 10, 100, 500]) {
+        for (let q = 0; q < 8; q++) {
+          const query = queries.subarray(q * 32, q * 32 + 32);
+          expectSameTop(
+            exactTopN(items, query, n, options),
+            bruteForce(items, query, n, options),
+            false,
+          );
+        }
+      }
+    }
+  });
+
+  it('orders exact ties by ascending id (integer vectors and bias)', () => {
+    const ints = integerVectors(4000, 8, 3);
+    const intBias = Float32Array.from({ length: 4000 }, (_, i) => (i * 7) % 3);
+    const intQueries = integerVectors(6, 8, 4).vectors;
+    const intMask = Uint8Array.from({ length: 4000 }, (_, i) => (i % 5 === 3 ? 0 : 1));
+    for (let q = 0; q < 6; q++) {
+      const query = intQueries.subarray(q * 8, q * 8 + 8);
+      const want = bruteForce(ints, query, 300, { bias: intBias, mask: intMask });
+      // Ties really occur, and straddle the cut at N.
+      const cut = want.scores[299];
+      expect(new Set(want.scores).size).toBeLessThan(100);
+      expect(
+        bruteForce(ints, query, 4000, { bias: intBias, mask: intMask }).scores.filter(
+          (s) => s === cut,
+        ).length,
+      ).toBeGreaterThan(want.scores.filter((s) => s === cut).length);
+      expectSameTop(exactTopN(ints, query, 300, { bias: intBias, mask: intMask }), want, true);
+    }
+  });
+
+  it('gives the same answer for a batch as query by query, in query order', () => {
+    const batch = exactTopNBatch(items, queries, 50, { bias });
+    expect(batch).toHaveLength(8);
+    batch.forEach((r, q) =>
+      expectSameTop(r, exactTopN(items, queries.subarray(q * 32, q * 32 + 32), 50, { bias }), true),
+    );
+  });
+
+  it('returns only allowed items, fewer than N when fewer are allowed, and nothing for N = 0', () => {
+    const few = new Uint8Array(3000);
+    [5, 17, 2999].forEach((i) => (few[i] = 1));
+    const r = exactTopN(items, queries.subarray(0, 32), 10, { mask: few });
+    expect(Array.from(r.ids).sort((a, b) => a - b)).toEqual([5, 17, 2999]);
+    expect(exactTopN(items, queries.subarray(0, 32), 0).ids).toHaveLength(0);
+    expect(exactTopN(items, queries.subarray(0, 32), 5000).ids).toHaveLength(3000);
+  });
+
+  it('refuses mismatched shapes', () => {
+    expect(() => exactTopN(items, new Float32Array(31), 10)).toThrow(RangeError);
+    expect(() =>
+      exactTopN(items, queries.subarray(0, 32), 10, { bias: new Float32Array(10) }),
+    ).toThrow(RangeError);
+    expect(() => exactTopNBatch(items, new Float32Array(33), 10)).toThrow(RangeError);
+    expect(() => exactTopN(items, queries.subarray(0, 32), -1)).toThrow(RangeError);
+  });
+});
+
+describe('TopNHeap', () => {
+  it('keeps the N best of a stream in any order, ties by id, NaN refused', () => {
+    const rng = createRng(5);
+    const pairs = Array.from({ length: 2000 }, (_, id) => ({ id, score: rng.int(50) }));
+    pairs.push({ id: 2000, score: NaN });
+    const want = [...pairs.filter((p) => p.score === p.score)]
+      .sort((a, b) => b.score - a.score || a.id - b.id)
+      .slice(0, 77);
+    for (let shuffle = 0; shuffle < 3; shuffle++) {
+      const order = [...pairs];
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = rng.int(i + 1);
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      const heap = new TopNHeap(77);
+      heap.reset();
+      for (const p of order) heap.offer(p.id, p.score);
+      const r = heap.result();
+      expect(Array.from(r.ids)).toEqual(want.map((p) => p.id));
+      expect(heap.threshold).toBe(want[76].score);
+    }
+  });
+});

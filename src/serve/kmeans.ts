@@ -1,0 +1,230 @@
+/**
+ * Seeded k-means (Lloyd's algorithm) for the coarse quantizer of the IVF index: k-means++ or
+ * random initial centres, then a few Lloyd iterations, all on a random sample of the points
+ * (as FAISS does: a few dozen points per centre fix the centres about as well as all of them,
+ * at a fraction of the cost). Assigning every point afterwards is {@link nearestCentroids}.
+ *
+ * Nearest means smallest Euclidean distance. ‖x − c‖² = ‖x‖² − 2 x·c + ‖c‖², and ‖x‖² is the
+ * same for every c, so the nearest centre is the one with the largest x·c − ‖c‖²/2: one dot
+ * product per centre and no square roots.
+ */
+import { createRng, type Rng } from '../sim/rng';
+import { dotAt } from './exact';
+
+/** How the initial centres are chosen. */
+export type KMeansInit = 'kmeans++' | 'random';
+
+/** Settings of {@link trainKMeans}. */
+export interface KMeansSettings {
+  /** Number of centres k ≥ 1 (at most the number of points used). */
+  k: number;
+  /** Lloyd iterations after the initial centres (each: assign the sample, move the centres). */
+  iterations: number;
+  /** Points sampled (without replacement) to train on; the whole set if it is smaller. */
+  sampleSize: number;
+  /** 'kmeans++': each next centre drawn with probability ∝ squared distance to the nearest chosen one. */
+  init: KMeansInit;
+  /** Seed of the sample, the initial centres and the re-seeding of empty clusters. */
+  seed: number;
+}
+
+/**
+ * Centres [k' × dim] of the n points [n × dim], k' = min(k, sample size). Deterministic for
+ * a seed. A centre left empty by an iteration is moved onto the sampled point farthest from
+ * its own centre, so no centre is wasted.
+ */
+export function trainKMeans(
+  points: Float32Array,
+  n: number,
+  dim: number,
+  settings: KMeansSettings,
+): Float32Array {
+  const rng = createRng(settings.seed, 0x4b3a);
+  const sample = samplePoints(points, n, dim, Math.min(n, settings.sampleSize), rng);
+  const s = sample.length / dim;
+  const k = Math.max(1, Math.min(settings.k, s));
+  const centroids =
+    settings.init === 'kmeans++'
+      ? plusPlusCentres(sample, s, dim, k, rng)
+      : randomCentres(sample, s, dim, k, rng);
+  const assign = new Int32Array(s);
+  const dist = new Float64Array(s);
+  const sums = new Float64Array(k * dim);
+  const sizes = new Int32Array(k);
+  for (let it = 0; it < settings.iterations; it++) {
+    nearestCentroids(sample, s, dim, centroids, k, assign, dist);
+    sums.fill(0);
+    sizes.fill(0);
+    for (let i = 0; i < s; i++) {
+      const c = assign[i];
+      sizes[c]++;
+      for (let j = 0; j < dim; j++) sums[c * dim + j] += sample[i * dim + j];
+    }
+    for (let c = 0; c < k; c++) {
+      if (sizes[c] === 0) {
+        // Re-seed on the point worst served by its centre; zero its distance so that a
+        // second empty centre takes the next-worst point.
+        let far = 0;
+        for (let i = 1; i < s; i++) if (dist[i] > dist[far]) far = i;
+        dist[far] = 0;
+        centroids.set(sample.subarray(far * dim, far * dim + dim), c * dim);
+      } else {
+        for (let j = 0; j < dim; j++) centroids[c * dim + j] = sums[c * dim + j] / sizes[c];
+      }
+    }
+  }
+  return centroids;
+}
+
+/**
+ * For each of the n points [n × dim], the index of its nearest centre among k [k × dim]
+ * (ties: the lower index), written to `out` [n]. If `dist` [n] is given it receives the
+ * squared distance to that centre.
+ */
+export function nearestCentroids(
+  points: Float32Array,
+  n: number,
+  dim: number,
+  centroids: Float32Array,
+  k: number,
+  out: Int32Array,
+  dist?: Float64Array,
+): void {
+  const halfNorm = new Float64Array(k);
+  for (let c = 0; c < k; c++) halfNorm[c] = dotAt(centroids, c * dim, centroids, c * dim, dim) / 2;
+  const k4 = k - (k % 4);
+  for (let i = 0; i < n; i++) {
+    const xo = i * dim;
+    let best = 0;
+    let bestScore = -Infinity;
+    // Four centres at a time: each coordinate of x is read once for four products. This is
+    // the hot loop of a build (n · k · dim multiply-adds); it ran 1.2–1.7× faster so than one
+    // centre at a time with dotAt (Node, dim = 32).
+    let c = 0;
+    for (; c < k4; c += 4) {
+      const o0 = c * dim;
+      const o1 = o0 + dim;
+      const o2 = o1 + dim;
+      const o3 = o2 + dim;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < dim; j++) {
+        const x = points[xo + j];
+        s0 += x * centroids[o0 + j];
+        s1 += x * centroids[o1 + j];
+        s2 += x * centroids[o2 + j];
+        s3 += x * centroids[o3 + j];
+      }
+      s0 -= halfNorm[c];
+      s1 -= halfNorm[c + 1];
+      s2 -= halfNorm[c + 2];
+      s3 -= halfNorm[c + 3];
+      if (s0 > bestScore) {
+        bestScore = s0;
+        best = c;
+      }
+      if (s1 > bestScore) {
+        bestScore = s1;
+        best = c + 1;
+      }
+      if (s2 > bestScore) {
+        bestScore = s2;
+        best = c + 2;
+      }
+      if (s3 > bestScore) {
+        bestScore = s3;
+        best = c + 3;
+      }
+    }
+    for (; c < k; c++) {
+      const score = dotAt(points, xo, centroids, c * dim, dim) - halfNorm[c];
+      if (score > bestScore) {
+        bestScore = score;
+        best = c;
+      }
+    }
+    out[i] = best;
+    if (dist) dist[i] = Math.max(0, dotAt(points, xo, points, xo, dim) - 2 * bestScore);
+  }
+}
+
+/** A copy of `size` distinct points chosen uniformly (partial Fisher–Yates), [size × dim]. */
+function samplePoints(
+  points: Float32Array,
+  n: number,
+  dim: number,
+  size: number,
+  rng: Rng,
+): Float32Array {
+  if (size >= n) return points.slice(0, n * dim);
+  const order = Int32Array.from({ length: n }, (_, i) => i);
+  const out = new Float32Array(size * dim);
+  for (let i = 0; i < size; i++) {
+    const j = i + rng.int(n - i);
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+    out.set(points.subarray(order[i] * dim, order[i] * dim + dim), i * dim);
+  }
+  return out;
+}
+
+/** k distinct sample points chosen uniformly as centres. */
+function randomCentres(
+  sample: Float32Array,
+  s: number,
+  dim: number,
+  k: number,
+  rng: Rng,
+): Float32Array {
+  const picked = samplePoints(sample, s, dim, k, rng);
+  return picked.length === k * dim ? picked : picked.slice(0, k * dim);
+}
+
+/** k-means++ (Arthur & Vassilvitskii 2007): O(s · k · dim). */
+function plusPlusCentres(
+  sample: Float32Array,
+  s: number,
+  dim: number,
+  k: number,
+  rng: Rng,
+): Float32Array {
+  const centroids = new Float32Array(k * dim);
+  const nearest = new Float64Array(s).fill(Infinity);
+  let pick = rng.int(s);
+  for (let c = 0; c < k; c++) {
+    centroids.set(sample.subarray(pick * dim, pick * dim + dim), c * dim);
+    let total = 0;
+    for (let i = 0; i < s; i++) {
+      let d2 = 0;
+      for (let j = 0; j < dim; j++) {
+        const diff = sample[i * dim + j] - centroids[c * dim + j];
+        d2 += diff * diff;
+      }
+      if (d2 < nearest[i]) nearest[i] = d2;
+      total += nearest[i];
+    }
+    if (c + 1 === k) break;
+    // Draw the next centre ∝ squared distance; if every point is a centre already, uniformly.
+    let r = rng.uniform() * total;
+    pick = total > 0 ? -1 : rng.int(s);
+    if (pick < 0) {
+      for (let i = 0; i < s; i++) {
+        r -= nearest[i];
+        if (r < 0 && nearest[i] > 0) {
+          pick = i;
+          break;
+        }
+      }
+      if (pick < 0)
+        for (let i = s - 1; i >= 0; i--)
+          if (nearest[i] > 0) {
+            pick = i;
+            break;
+          }
+    }
+  }
+  return centroids;
+}
