@@ -5,6 +5,9 @@ import react from '@vitejs/plugin-react';
 /**
  * Cross-origin isolation (COOP/COEP) lets the tfjs WASM backend use threads
  * (SharedArrayBuffer); both the dev and the preview server send it.
+ *
+ * The worker bundle is not minified: a minified worker broke the threaded WASM backend
+ * ("e is not defined", shared/TFJS-NOTES.md 6), whose pthreads re-run the worker's code.
  */
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -15,7 +18,7 @@ export default defineConfig({
   plugins: [react()],
   server: { headers: isolation },
   preview: { headers: isolation },
-  worker: { format: 'es' },
+  worker: { format: 'es', rolldownOptions: { output: { minify: false } } },
   test: {
     include: ['src/**/*.test.ts', 'scripts/**/*.test.ts'],
     environment: 'node',

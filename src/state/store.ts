@@ -1,23 +1,54 @@
 /**
- * The app's store: one zustand store built from slices (only the world slice so far; later
- * issues add training, projection, …). Middleware, if any, goes on the combined store only.
+ * The app's store: one zustand store built from slices (world, training) that share one
+ * worker channel. Middleware, if any, goes on the combined store only.
  *
- * React components read it with {@link useAppStore}; high-frequency values (per-step metrics,
- * later) should reach d3 charts through `appStore.subscribe`, not React re-renders.
+ * React components read it with {@link useAppStore}; high-frequency values (per-step metrics)
+ * reach d3 charts and live figures through `appStore.subscribe`, not React re-renders.
  */
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { WorkerToPage } from '../worker/protocol';
+import { createTrainingSlice, type TrainingSlice } from './training-slice';
+import { createWorkerChannel } from './worker-channel';
 import { connectModuleWorker } from './worker-client';
 import { createWorldSlice, type StoreEnv, type WorldSlice } from './world-slice';
 
+/** Routing of the worker's messages, and of its failure, to the slices. */
+export interface WorkerRouting {
+  /** Hands one worker message to the slice it concerns. */
+  receive(message: WorkerToPage): void;
+}
+
 /** The whole state of the app: the union of its slices. */
-export type AppState = WorldSlice;
+export type AppState = WorldSlice & TrainingSlice & WorkerRouting;
 
 /** Builds a store; `env` is the browser's in the app and fakes in tests. */
 export function createAppStore(env: StoreEnv): StoreApi<AppState> {
-  return createStore<AppState>()((...a) => ({
-    ...createWorldSlice(env)(...a),
-  }));
+  return createStore<AppState>()((set, get, api) => {
+    const channel = createWorkerChannel(
+      env.connect,
+      (m) => get().receive(m),
+      (why) => {
+        get().worldFailed(why);
+        get().trainingWorkerFailed(why);
+      },
+    );
+    return {
+      ...createWorldSlice(env, channel)(set, get, api),
+      ...createTrainingSlice(channel)(set, get, api),
+      receive(m) {
+        switch (m.type) {
+          case 'worldProgress':
+          case 'worldReady':
+          case 'error':
+            get().receiveWorld(m);
+            return;
+          default:
+            get().receiveTraining(m);
+        }
+      },
+    };
+  });
 }
 
 /** The browser's surroundings: the module worker and `history.replaceState` on the hash. */

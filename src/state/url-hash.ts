@@ -38,6 +38,18 @@ export interface ParsedHash<S> {
   problems: HashProblem[];
 }
 
+/**
+ * Several tables share one hash (world settings, training settings, the view): each reader
+ * names the keys that belong to the others, so that only truly unknown keys are reported —
+ * by one reader; the others pass `ignoreUnknown`.
+ */
+export interface HashReadOptions {
+  /** Keys read by another table: neither read nor reported here. */
+  otherKeys?: readonly string[];
+  /** Report no unknown key at all (another reader does). */
+  ignoreUnknown?: boolean;
+}
+
 /** Strips a leading '#' and splits into URL-decoded key/value pairs (last one wins). */
 function entries(hash: string): Map<string, string> {
   const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
@@ -52,7 +64,11 @@ function entries(hash: string): Map<string, string> {
  * its default; an invalid one is reported in `problems` with the fallback named; keys the
  * table does not know are reported and ignored.
  */
-export function parseHash<S>(hash: string, table: HashTable<S>): ParsedHash<S> {
+export function parseHash<S>(
+  hash: string,
+  table: HashTable<S>,
+  options: HashReadOptions = {},
+): ParsedHash<S> {
   const raw = entries(hash);
   const values: Partial<S> = {};
   const problems: HashProblem[] = [];
@@ -74,11 +90,13 @@ export function parseHash<S>(hash: string, table: HashTable<S>): ParsedHash<S> {
     if (value === undefined && prop.always) value = prop.default;
     if (value !== undefined) values[key] = value as S[typeof key];
   }
+  if (options.ignoreUnknown) return { values, problems };
+  const others = options.otherKeys ?? [];
   for (const key of raw.keys()) {
-    if (!(key in table)) {
+    if (!(key in table) && !others.includes(key)) {
       problems.push({
         key,
-        message: `unknown setting "${key}" in the URL, ignored; known: ${Object.keys(table).join(', ')}`,
+        message: `unknown setting "${key}" in the URL, ignored; known: ${[...Object.keys(table), ...others].join(', ')}`,
       });
     }
   }

@@ -85,9 +85,13 @@ function crossCheck(
 /**
  * Reads the world settings from a URL hash. Never throws: a bad value is reported (naming
  * the field and its range) and replaced by its default; the seed and sizes are always set.
+ * `otherKeys` belong to other tables sharing the hash (not reported as unknown).
  */
-export function readWorldHash(hash: string): { settings: WorldSettings; problems: HashProblem[] } {
-  const { values, problems } = parseHash(hash, WORLD_HASH_TABLE);
+export function readWorldHash(
+  hash: string,
+  otherKeys: readonly string[] = [],
+): { settings: WorldSettings; problems: HashProblem[] } {
+  const { values, problems } = parseHash(hash, WORLD_HASH_TABLE, { otherKeys });
   const checked = crossCheck(values as WorldSettings, ' in the URL', true);
   return { settings: checked.settings, problems: [...problems, ...checked.problems] };
 }

@@ -10,12 +10,13 @@ import type { StateCreator } from 'zustand';
 import type { WorldSummary } from '../sim/summary-types';
 import type { WorldConfig } from '../sim/types';
 import type { AppState } from './store';
-import type { RequestId, WorkerToPage, WorldBuildStage } from '../worker/protocol';
-import type { ConnectWorker, WorkerLink } from './worker-client';
+import type { RequestId, WorldToPage, WorldBuildStage } from '../worker/protocol';
+import { appHash, NON_WORLD_KEYS } from './training-settings';
+import type { WorkerChannel } from './worker-channel';
+import type { ConnectWorker } from './worker-client';
 import {
   readWorldHash,
   validateWorldDraft,
-  worldHash,
   type WorldDraft,
   type WorldSettings,
   DEFAULT_WORLD_SETTINGS,
@@ -64,37 +65,34 @@ export interface WorldSlice {
    * the current world. Returns whether the form was valid.
    */
   submitWorldForm(draft: Partial<WorldDraft>): boolean;
-  /** Reads the settings from a URL hash (bad values reported, defaults used) and builds. */
+  /**
+   * Reads the whole URL hash: the training settings and the view (training slice), then the
+   * world settings (bad values reported, defaults used), and builds that world unless it is
+   * the one already on screen or being built.
+   */
   loadFromHash(hash: string): void;
-  /** Handles one message from the worker. */
-  receive(message: WorkerToPage): void;
+  /** Handles one world message from the worker. */
+  receiveWorld(message: WorldToPage): void;
+  /** The worker died: stop waiting for the build in flight and say so. */
+  worldFailed(why: string): void;
+  /** Writes the app's whole state (world, set training settings, view) into the URL. */
+  writeUrl(): void;
 }
 
-/** Creates the world slice; `env` supplies the worker and the URL. */
-export function createWorldSlice(env: StoreEnv): StateCreator<AppState, [], [], WorldSlice> {
+/**
+ * Creates the world slice; `env` supplies the URL, `channel` the worker (shared with the
+ * training slice).
+ */
+export function createWorldSlice(
+  env: StoreEnv,
+  channel: WorkerChannel,
+): StateCreator<AppState, [], [], WorldSlice> {
   return (set, get) => {
-    let link: WorkerLink | null = null;
     let nextRequest = 1;
-
-    const onFailure = (why: string) => {
-      link?.dispose();
-      link = null;
-      const hadPending = get().pendingRequest !== null;
-      set({
-        pendingRequest: null,
-        progress: null,
-        problems: [
-          ...get().problems,
-          { message: `${why}${hadPending ? '; press Generate to try again' : ''}` },
-        ],
-      });
-    };
-
     const send = (settings: WorldSettings) => {
-      link ??= env.connect((m) => get().receive(m), onFailure);
       const requestId = nextRequest++;
       set({ pendingRequest: requestId, progress: { fraction: 0, stage: 'catalogue' } });
-      link.send({ type: 'generateWorld', requestId, settings: { ...settings } });
+      channel.send({ type: 'generateWorld', requestId, settings: { ...settings } });
     };
 
     return {
@@ -107,8 +105,27 @@ export function createWorldSlice(env: StoreEnv): StateCreator<AppState, [], [], 
 
       generate(settings) {
         set({ settings });
-        env.writeHash(worldHash(settings));
+        get().writeUrl();
+        // The run on screen belongs to the old world: the training slice starts a new one.
+        get().worldRequested();
         send(settings);
+      },
+
+      writeUrl() {
+        const s = get();
+        env.writeHash(appHash(s.settings, s.trainingSet, s.view));
+      },
+
+      worldFailed(why) {
+        const hadPending = get().pendingRequest !== null;
+        set({
+          pendingRequest: null,
+          progress: null,
+          problems: [
+            ...get().problems,
+            { message: `${why}${hadPending ? '; press Generate to try again' : ''}` },
+          ],
+        });
       },
 
       submitWorldForm(draft) {
@@ -123,12 +140,16 @@ export function createWorldSlice(env: StoreEnv): StateCreator<AppState, [], [], 
       },
 
       loadFromHash(hash) {
-        const { settings, problems } = readWorldHash(hash);
+        get().readTrainingHash(hash);
+        const { settings, problems } = readWorldHash(hash, NON_WORLD_KEYS);
         set({ problems: problems.map((p) => ({ field: p.key, message: p.message })) });
-        get().generate(settings);
+        const s = get();
+        const same = JSON.stringify(settings) === JSON.stringify(s.settings);
+        if (same && (s.summary !== null || s.pendingRequest !== null)) s.writeUrl();
+        else s.generate(settings);
       },
 
-      receive(message) {
+      receiveWorld(message) {
         const { pendingRequest } = get();
         switch (message.type) {
           case 'worldProgress':
@@ -143,6 +164,7 @@ export function createWorldSlice(env: StoreEnv): StateCreator<AppState, [], [], 
               progress: null,
               pendingRequest: null,
             });
+            get().worldBuilt();
             return;
           case 'error': {
             // An error of a superseded request is stale; one tied to no request is always news.

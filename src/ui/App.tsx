@@ -1,8 +1,18 @@
-/** The page: a header, then the World view (later issues add the training views). */
+/** The page: a header with the view tabs, then the World or the Training view. */
+import { useAppStore } from '../state/store';
+import type { View } from '../state/training-settings';
+import { TrainingView } from './TrainingView';
 import { WorldView } from './WorldView';
+
+const TABS: { view: View; label: string }[] = [
+  { view: 'world', label: '1. World' },
+  { view: 'training', label: '2. Training' },
+];
 
 /** The whole app. */
 export function App() {
+  const view = useAppStore((s) => s.view);
+  const setView = useAppStore((s) => s.setView);
   return (
     <>
       <header className="app-header">
@@ -12,7 +22,22 @@ export function App() {
           (Covington et al., RecSys 2016) learn from it.
         </p>
       </header>
-      <WorldView />
+      <nav className="tabs" role="tablist" aria-label="Views">
+        {TABS.map((t) => (
+          <button
+            key={t.view}
+            type="button"
+            role="tab"
+            aria-selected={view === t.view}
+            className={view === t.view ? 'tab active' : 'tab'}
+            data-testid={`tab.${t.view}`}
+            onClick={() => setView(t.view)}
+          >
+            {t.label}
+          </button>
+        ))}
+      </nav>
+      {view === 'world' ? <WorldView /> : <TrainingView />}
     </>
   );
 }

@@ -21,7 +21,7 @@ export interface ChartFigureProps<D> {
 }
 
 /** Saves the SVG inside `box` as a file named `name`.svg. */
-function saveSvg(box: HTMLElement | null, name: string): void {
+export function saveSvg(box: HTMLElement | null, name: string): void {
   const svg = box?.querySelector('svg');
   if (!svg) return;
   const text = new XMLSerializer().serializeToString(svg);

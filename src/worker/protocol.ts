@@ -5,9 +5,13 @@
  * Every message is a plain, structured-cloneable object with a string `type` (a
  * discriminated union, as comlink does it). Requests carry a `requestId` chosen by the page;
  * every reply to a request repeats it, so the page can drop replies to requests it has since
- * superseded. Later issues add training messages (play / pause / step, metric deltas) as new
- * members of {@link PageToWorker} and {@link WorkerToPage}; the worker's exhaustive `switch`
- * then fails to compile until it handles them.
+ * superseded. Training messages carry a `runId` instead: the page numbers each training run
+ * (a reset, a new world) and drops whatever the worker says about an older run. A new member
+ * of {@link PageToWorker} fails to compile until the worker's exhaustive `switch` handles it.
+ *
+ * Big numeric payloads (metric deltas, weight snapshots) are typed arrays sent as transferables
+ * (see {@link transferablesOf}); metrics go out as deltas (only the points since the last
+ * message), at most one message per {@link METRICS_INTERVAL_MS}, never the whole history.
  *
  * Nothing here runs: this module holds types and a few constants only, so the UI may import
  * it without pulling worker code onto the main thread.
@@ -15,6 +19,19 @@
 import type { WorldSummary } from '../sim/summary-types';
 import type { WorldConfig } from '../sim/types';
 import type { WorldStage } from '../sim/world';
+import type { TrainingRequest, TrainingToPage } from './training-protocol';
+
+export type * from './training-protocol';
+export {
+  BACKEND_NAMES,
+  BACKEND_REQUESTS,
+  EVAL_EVERY,
+  EVAL_EXAMPLES,
+  METRICS_INTERVAL_MS,
+  RECALL_KS,
+  SNAPSHOT_EVERY,
+  transferablesOf,
+} from './training-protocol';
 
 /** Identifies one request of the page; replies repeat it. Positive, increasing per page. */
 export type RequestId = number;
@@ -33,8 +50,8 @@ export interface GenerateWorldRequest {
   settings: Partial<WorldConfig>;
 }
 
-/** Every message the page may send to the worker. Later: training play / pause / step. */
-export type PageToWorker = GenerateWorldRequest;
+/** Every message the page may send to the worker. */
+export type PageToWorker = GenerateWorldRequest | TrainingRequest;
 
 // ---- Worker → page ------------------------------------------------------------------------
 
@@ -84,8 +101,11 @@ export interface ErrorMessage {
   message: string;
 }
 
-/** Every message the worker may send to the page. Later: training metric deltas, snapshots. */
-export type WorkerToPage = WorldProgressMessage | WorldReadyMessage | ErrorMessage;
+/** The world-building messages of the worker (the world slice handles these). */
+export type WorldToPage = WorldProgressMessage | WorldReadyMessage | ErrorMessage;
+
+/** Every message the worker may send to the page. */
+export type WorkerToPage = WorldToPage | TrainingToPage;
 
 /** Least time in milliseconds between two {@link WorldProgressMessage}s of one request. */
 export const PROGRESS_INTERVAL_MS = 100;

@@ -1,14 +1,27 @@
 /**
- * The module worker: builds the world (and, in later issues, trains on it) off the main
- * thread. Started by the page's worker client as
+ * The module worker: builds the world and trains on it off the main thread. Started by the
+ * page's worker client as
  * `new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' })`;
  * speaks only the messages of `protocol.ts`.
  */
+import { chooseBrowserBackend } from './backend-choice';
 import type { PageToWorker, WorkerToPage } from './protocol';
+import { TrainingHost } from './training-host';
 import { WorldHost } from './world-host';
+import { yieldToEvents } from './yield';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
-const host = new WorldHost((message: WorkerToPage) => scope.postMessage(message));
+const post = (message: WorkerToPage, transfer: Transferable[] = []) =>
+  scope.postMessage(message, transfer);
+const now = () => performance.now();
+
+const training = new TrainingHost({
+  post,
+  chooseBackend: chooseBrowserBackend,
+  yieldToEvents,
+  now,
+});
+const host = new WorldHost(post, now, training);
 
 scope.addEventListener('message', (event: MessageEvent<PageToWorker>) => host.handle(event.data));

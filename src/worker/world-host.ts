@@ -2,8 +2,9 @@
  * The worker's state and message handling, kept free of worker globals so that Node tests
  * can drive it directly: `worker.ts` only wires it to `self`.
  *
- * It holds the current {@link World} in memory (later issues train on it) and answers
- * {@link PageToWorker} messages with {@link WorkerToPage} ones through `post`.
+ * It holds the current {@link World} in memory and answers {@link PageToWorker} messages with
+ * `WorkerToPage` ones through `post`; training messages go to its {@link TrainingHost},
+ * which learns of every new world.
  */
 import { ConfigError } from '../sim/config';
 import { summarizeWorld } from '../sim/summary';
@@ -15,12 +16,11 @@ import {
   type GenerateWorldRequest,
   type PageToWorker,
   type WorldBuildStage,
-  type WorkerToPage,
 } from './protocol';
 import { throttle } from './throttle';
+import type { Post, TrainingHost } from './training-host';
 
-/** Sends one message to the page. */
-export type Post = (message: WorkerToPage) => void;
+export type { Post };
 
 /** The worker's state: the current world, and the handler of page messages. */
 export class WorldHost {
@@ -30,10 +30,13 @@ export class WorldHost {
   /**
    * @param post sends a message to the page
    * @param now clock in milliseconds for throttling progress (a fake one in tests)
+   * @param training the training loop, told of every new world (absent: training messages
+   *   are answered with an error)
    */
   constructor(
     private readonly post: Post,
     private readonly now: () => number = () => performance.now(),
+    private readonly training: TrainingHost | null = null,
   ) {}
 
   /** Handles one message from the page. Never throws: failures become `error` messages. */
@@ -42,12 +45,21 @@ export class WorldHost {
       case 'generateWorld':
         this.generate(message);
         return;
+      case 'play':
+      case 'pause':
+      case 'step':
+      case 'reset':
+      case 'setParams':
+      case 'restore':
+        if (this.training) this.training.handle(message);
+        else this.post({ type: 'error', message: 'this worker does not train' });
+        return;
       default: {
         // Exhaustive: a new PageToWorker member that is not handled above fails to compile.
-        const unknown: never = message.type;
+        const unknown: never = message;
         this.post({
           type: 'error',
-          message: `the worker does not understand the message type ${JSON.stringify(unknown)}`,
+          message: `the worker does not understand the message type ${JSON.stringify((unknown as { type?: unknown }).type)}`,
         });
       }
     }
@@ -74,6 +86,7 @@ export class WorldHost {
       progress(WORLD_PROGRESS_SHARE, 'summary');
       const summary = summarizeWorld(world, genMs);
       this.world = world;
+      this.training?.setWorld(world);
       this.post({ type: 'worldReady', requestId, summary, config: world.config });
     } catch (e) {
       if (e instanceof ConfigError) {

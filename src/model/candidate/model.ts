@@ -15,6 +15,7 @@ import { createRng, type Rng } from '../../sim/rng';
 import type { World } from '../../sim/types';
 import { COUNTRIES, DEVICES } from '../../sim/vocab-names';
 import { searchTokenSpace } from '../../sim/examples';
+import { leafVariable } from '../leaf';
 import { DenseTower } from '../tower';
 import { SparseEmbedding, type AdamSettings, defaultAdam } from '../embedding';
 import { makeSampler, type NegativeSampler } from '../samplers';
@@ -163,11 +164,11 @@ export class CandidateModel {
     const labelCol = full ? labels : null;
 
     const leaves = [
-      ...inputs.fields.map((f) => tf.variable(tf.tensor2d(f.mean, [B, f.table.dim]))),
-      tf.variable(tf.tensor2d(this.videoOut.gather(labels), [B, d])),
-      tf.variable(tf.tensor2d(this.videoOut.gather(negatives), [K, d])),
-      tf.variable(tf.tensor1d(this.videoBias.gather(labels))),
-      tf.variable(tf.tensor1d(this.videoBias.gather(negatives))),
+      ...inputs.fields.map((f) => leafVariable(f.mean, [B, f.table.dim])),
+      leafVariable(this.videoOut.gather(labels), [B, d]),
+      leafVariable(this.videoOut.gather(negatives), [K, d]),
+      leafVariable(this.videoBias.gather(labels), [B]),
+      leafVariable(this.videoBias.gather(negatives), [K]),
     ];
     const nf = inputs.fields.length;
     const dense = tf.tensor2d(inputs.dense, [B, DENSE_INPUTS]);

@@ -23,6 +23,7 @@ import type { RankingExamples } from '../../sim/ranking-examples';
 import { createRng, type Rng } from '../../sim/rng';
 import type { World } from '../../sim/types';
 import { defaultAdam, SparseEmbedding, type AdamSettings } from '../embedding';
+import { leafVariable } from '../leaf';
 import { DenseTower } from '../tower';
 import { lossWeights, validateRankingConfig, type RankingConfig, type Weighting } from './config';
 import {
@@ -172,7 +173,7 @@ export class RankingModel {
     }
 
     const leaves = [inputs.impression, inputs.watchBag].map((f) =>
-      tf.variable(tf.tensor2d(f.mean, [B, d])),
+      leafVariable(f.mean, [B, d]),
     );
     const dense = tf.tensor2d(inputs.dense, [B, this.inputWidth - 2 * d]);
     const aT = tf.tensor1d(a);

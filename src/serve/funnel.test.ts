@@ -1,0 +1,146 @@
+/**
+ * The funnel on a small world (3 000 videos, 800 users) with a candidate model and a ranker
+ * each trained 150 steps, served at the session starts of held-out next watches.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../model/backend';
+import { defaultCandidateConfig } from '../model/candidate/config';
+import { modelRanks } from '../model/candidate/evaluate';
+import { CandidateModel, labelCounts } from '../model/candidate/model';
+import { recallFromRanks } from '../model/metrics';
+import { defaultRankingConfig } from '../model/ranking/config';
+import { RankingModel } from '../model/ranking/model';
+import { candidateRankingExamples, sessionStartRows } from '../sim/candidate-features';
+import { buildCandidateExamples, type CandidateExamples } from '../sim/examples';
+import { buildRankingExamples } from '../sim/ranking-examples';
+import { generateWorld } from '../sim/world';
+import {
+  funnelQueries,
+  funnelSweep,
+  runFunnel,
+  type FunnelModels,
+  type FunnelSweep,
+} from './funnel';
+import { IvfIndex } from './ivf';
+
+const K = 5;
+const NPROBE = 4;
+let models: FunnelModels;
+let test: CandidateExamples;
+let rows: Int32Array;
+let index: IvfIndex;
+let sweep: FunnelSweep;
+
+beforeAll(async () => {
+  await useBackend('wasm');
+  const world = generateWorld({ seed: 7, videos: 3000, users: 800 });
+  const candTrain = buildCandidateExamples(world, { split: 'train' });
+  test = buildCandidateExamples(world, { split: 'test', perUserCap: 5 });
+  const candidate = new CandidateModel(
+    world,
+    defaultCandidateConfig,
+    labelCounts(world, candTrain),
+  );
+  for (let s = 0; s < 150; s++) await candidate.trainStep(candTrain);
+  const rankTrain = buildRankingExamples(world, { split: 'train' });
+  const ranker = new RankingModel(world, { ...defaultRankingConfig, hidden: [32] }, rankTrain);
+  for (let s = 0; s < 150; s++) await ranker.trainStep(rankTrain);
+  models = { world, candidate, ranker };
+  const starts = sessionStartRows(world, test);
+  rows = Int32Array.from({ length: 60 }, (_, i) => starts[Math.floor((i * starts.length) / 60)]);
+  index = IvfIndex.build(
+    { vectors: candidate.videoOut.weights, count: world.videos.count, dim: candidate.d },
+    candidate.videoBias.weights,
+  );
+  let progress = 0;
+  sweep = await funnelSweep(models, test, rows, {
+    k: K,
+    index,
+    nprobe: NPROBE,
+    onProgress: (done, total) => {
+      expect(total).toBe(60);
+      progress = done;
+    },
+  });
+  expect(progress).toBe(60);
+  if (process.env.FUNNEL_FIGURES) console.log(JSON.stringify(sweep, null, 1));
+}, 120_000);
+
+describe('funnelSweep', () => {
+  it('recall@N does not fall as N grows, exact and approximate', () => {
+    expect(sweep.queries).toBe(60);
+    expect(sweep.exact.map((p) => p.n)).toEqual([10, 20, 50, 100, 200, 500, 1000]);
+    for (const points of [sweep.exact, sweep.approx!]) {
+      for (let i = 1; i < points.length; i++) {
+        expect(points[i].recall).toBeGreaterThanOrEqual(points[i - 1].recall);
+        expect(points[i].retrieved).toBeGreaterThanOrEqual(points[i - 1].retrieved);
+      }
+    }
+    expect(sweep.exact.at(-1)!.recall).toBeGreaterThan(sweep.exact[0].recall);
+    expect(sweep.exact[0].retrieved).toBe(10);
+  });
+
+  it('exact retrieval recalls at least as much as the index at the same N', () => {
+    expect(sweep.nprobe).toBe(NPROBE);
+    sweep.exact.forEach((p, i) => expect(p.recall).toBeGreaterThanOrEqual(sweep.approx![i].recall));
+    expect(sweep.approx!.some((p, i) => p.recall < sweep.exact[i].recall)).toBe(true);
+  });
+
+  it('end to end the top k never beats the oracle’s own top k', () => {
+    expect(sweep.oracleWatchPerImpression).toBeGreaterThan(0);
+    for (const p of [...sweep.exact, ...sweep.approx!]) {
+      expect(p.watchPerImpression).toBeGreaterThan(0);
+      expect(p.watchPerImpression).toBeLessThanOrEqual(sweep.oracleWatchPerImpression);
+      expect(p.regret).toBeCloseTo(sweep.oracleWatchPerImpression - p.watchPerImpression, 9);
+      expect(p.labelInTopK).toBeLessThanOrEqual(p.recall);
+      // The ranker picks better than a random k of the same N.
+      expect(p.watchPerImpression).toBeGreaterThan(p.unrankedWatchPerImpression);
+      expect(p.retrievalMs).toBeGreaterThanOrEqual(0);
+      expect(p.rankingMs).toBeGreaterThan(0);
+    }
+  });
+
+  it('exact recall@N agrees with the model’s label ranks (evaluate.ts)', async () => {
+    const ranks = await modelRanks(models.candidate, test, rows);
+    for (const p of sweep.exact) {
+      expect(Math.abs(p.recall - recallFromRanks(ranks, p.n))).toBeLessThanOrEqual(1 / 60 + 1e-9);
+    }
+  });
+});
+
+describe('runFunnel', () => {
+  it('serves one query: N retrieved, k shown, regret ≥ 0', async () => {
+    const { queries } = await funnelQueries(models.candidate, test, rows.subarray(0, 1));
+    const r = await runFunnel(models, queries[0], { n: 100, k: K });
+    expect(r.retrieved).toHaveLength(100);
+    expect(r.topK).toHaveLength(K);
+    for (const v of r.topK) expect(r.retrieved).toContain(v);
+    for (let i = 1; i < K; i++) expect(r.topKLogits[i]).toBeLessThanOrEqual(r.topKLogits[i - 1]);
+    expect(r.labelRetrievalRank).toBe(r.retrieved.indexOf(r.label));
+    expect(r.regret).toBeGreaterThanOrEqual(0);
+    expect(r.oracleTopK).toHaveLength(K);
+    const approx = await runFunnel(models, queries[0], { n: 100, k: K, index, nprobe: NPROBE });
+    expect(approx.retrieved.length).toBeLessThanOrEqual(100);
+    await expect(runFunnel(models, queries[0], { n: 0, k: K })).rejects.toThrow(RangeError);
+  });
+
+  it('with N = all the ranker sees every live video and recall is 1', async () => {
+    const { world, ranker } = models;
+    const { queries } = await funnelQueries(models.candidate, test, rows.subarray(0, 5));
+    for (const q of queries) {
+      const r = await runFunnel(models, q, { n: world.videos.count, k: K });
+      const live = Int32Array.from({ length: world.videos.count }, (_, v) => v).filter(
+        (v) => world.videos.uploadTime[v] <= q.time,
+      );
+      expect(r.retrieved).toHaveLength(live.length);
+      expect(r.labelRetrievalRank).toBeGreaterThanOrEqual(0);
+      // The ranker's own top k over all live videos.
+      const z = await ranker.predictLogits(candidateRankingExamples(world, q.user, q.time, live));
+      const best = Array.from(live.keys())
+        .sort((a, b) => z[b] - z[a] || live[a] - live[b])
+        .slice(0, K)
+        .map((i) => live[i]);
+      expect(Array.from(r.topK)).toEqual(best);
+    }
+  });
+});

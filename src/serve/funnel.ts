@@ -1,0 +1,377 @@
+/**
+ * The two-stage funnel (DESIGN §4, paper §1 Figure 2): for one user at a time t (serving:
+ * example age 0),
+ *
+ *   1. retrieval — the top N videos by u·v + b among those uploaded by t, by the exact scan
+ *      (exact.ts) or an approximate IVF index (ivf.ts);
+ *   2. ranking — the ranker's logit z for each of the N (features from
+ *      sim/candidate-features.ts), keeping the top k by z (ties: lower id first).
+ *
+ * Scored against the truth: whether the user's actual next watch (the label) survives
+ * retrieval (recall@N), the oracle's expected watch minutes per impression of the final top k,
+ * and the oracle's own best top k among ALL live videos (regret = best − ours ≥ 0 when N ≥ k).
+ * What recall loses at retrieval the ranker can never win back: it only reorders the N.
+ *
+ * Latency is wall-clock per query, measured separately: retrieval = the search call alone
+ * (the live-video mask is built once per query, outside the clock); ranking = building the N
+ * rows of features, the ranker's forward pass (one `predictLogits` call) and the top-k sort.
+ * The user tower runs once for a batch of queries and is reported apart (`towerMs`).
+ */
+import type { CandidateModel } from '../model/candidate/model';
+import type { RankingModel } from '../model/ranking/model';
+import { candidateRankingExamples, oracleWatchOf, userHistory } from '../sim/candidate-features';
+import type { CandidateExamples } from '../sim/examples';
+import { defaultRankingOptions } from '../sim/ranking-examples';
+import type { World } from '../sim/types';
+import { exactTopN, type ItemVectors } from './exact';
+import type { IvfIndex } from './ivf';
+import type { TopN } from './topn';
+
+/** The two trained models of a funnel and their world. */
+export interface FunnelModels {
+  world: World;
+  candidate: CandidateModel;
+  ranker: RankingModel;
+}
+
+/** One user at one time to serve, with the user vector u [d] and the label to look for. */
+export interface FunnelQuery {
+  user: number;
+  /** Serving time (days). */
+  time: number;
+  /** The user's actual next watch, or −1 when unknown. */
+  label: number;
+  /** User-tower output at serving (example age 0) [d]. */
+  u: Float32Array;
+}
+
+/** How to retrieve: exact, or through an IVF index opening `nprobe` lists. */
+export interface RetrievalSettings {
+  /** An index built on the candidate model's current video vectors and biases; absent = exact. */
+  index?: IvfIndex;
+  /** Lists the index opens (default 8). */
+  nprobe?: number;
+}
+
+/** The funnel's result for one query. */
+export interface FunnelResult {
+  user: number;
+  time: number;
+  label: number;
+  /** Retrieved video ids, best u·v + b first [≤ N]. */
+  retrieved: Int32Array;
+  /** The label's position in `retrieved`, or −1 when retrieval missed it. */
+  labelRetrievalRank: number;
+  /** The final top k by ranker logit [≤ k], and their logits z. */
+  topK: Int32Array;
+  topKLogits: Float32Array;
+  /** Oracle expected watch minutes per impression of each of the top k. */
+  topKOracleWatch: Float32Array;
+  /** Mean of topKOracleWatch (minutes per impression; 0 when nothing was retrieved). */
+  watchPerImpression: number;
+  /** Mean oracle watch minutes of all retrieved videos: a random k of them, without a ranker. */
+  unrankedWatchPerImpression: number;
+  /** The oracle's own top k among all live videos, and their mean expected watch minutes. */
+  oracleTopK: Int32Array;
+  oracleWatchPerImpression: number;
+  /** oracleWatchPerImpression − watchPerImpression (minutes per impression). */
+  regret: number;
+  /** Wall-clock ms of the retrieval search and of ranking the retrieved videos. */
+  retrievalMs: number;
+  rankingMs: number;
+}
+
+/**
+ * Queries for rows of candidate examples (their user, label time and label), with u from the
+ * user tower at serving in one batch. Serve at session starts (sim/candidate-features.ts
+ * `sessionStartRows`) so the ranker's features know nothing of the label's own session.
+ */
+export async function funnelQueries(
+  candidate: CandidateModel,
+  examples: CandidateExamples,
+  rows: ArrayLike<number>,
+): Promise<{ queries: FunnelQuery[]; towerMs: number }> {
+  if (rows.length === 0) return { queries: [], towerMs: 0 };
+  const t0 = performance.now();
+  const uT = candidate.userVectors(candidate.inputs(examples, rows, true));
+  const u = (await uT.data()) as Float32Array;
+  uT.dispose();
+  const towerMs = (performance.now() - t0) / rows.length;
+  const d = candidate.d;
+  const queries = Array.from(rows, (r, i) => ({
+    user: examples.user[r],
+    time: examples.time[r],
+    label: examples.label[r],
+    u: u.slice(i * d, (i + 1) * d),
+  }));
+  return { queries, towerMs };
+}
+
+/** The candidate model's video vectors and biases as the exact scan's item table (no copy). */
+function itemTable(candidate: CandidateModel): { items: ItemVectors; bias: Float32Array } {
+  return {
+    items: {
+      vectors: candidate.videoOut.weights,
+      count: candidate.world.videos.count,
+      dim: candidate.d,
+    },
+    bias: candidate.videoBias.weights,
+  };
+}
+
+/** 1 for videos uploaded by `time`, else 0. */
+function liveMask(world: World, time: number): Uint8Array {
+  const up = world.videos.uploadTime;
+  return Uint8Array.from(up, (t) => (t <= time ? 1 : 0));
+}
+
+/** Top N of one query, timed. */
+function retrieve(
+  candidate: CandidateModel,
+  u: Float32Array,
+  n: number,
+  mask: Uint8Array,
+  settings: RetrievalSettings,
+): { top: TopN; ms: number } {
+  const t0 = performance.now();
+  let top: TopN;
+  if (settings.index) top = settings.index.search(u, n, settings.nprobe ?? 8, mask);
+  else {
+    const { items, bias } = itemTable(candidate);
+    top = exactTopN(items, u, n, { bias, mask });
+  }
+  return { top, ms: performance.now() - t0 };
+}
+
+/** The ranking stage's output for one query. */
+interface Ranked {
+  /** Top k ids, their logits and their oracle watch minutes per impression. */
+  top: Int32Array;
+  logits: Float32Array;
+  oracle: Float32Array;
+  /** Mean oracle watch minutes over all ranked ids. */
+  unranked: number;
+  ms: number;
+}
+
+/** Ranks `ids` for the query with the ranker and keeps the top k, timed. */
+async function rank(
+  m: FunnelModels,
+  q: FunnelQuery,
+  ids: Int32Array,
+  k: number,
+  maxWatches: number,
+): Promise<Ranked> {
+  const t0 = performance.now();
+  if (ids.length === 0) {
+    const none = new Float32Array(0);
+    return { top: new Int32Array(0), logits: none, oracle: none, unranked: 0, ms: 0 };
+  }
+  const ex = candidateRankingExamples(m.world, q.user, q.time, ids, maxWatches);
+  const z = await m.ranker.predictLogits(ex);
+  const order = Array.from(ids, (_, i) => i).sort((a, b) => z[b] - z[a] || ids[a] - ids[b]);
+  order.length = Math.min(k, order.length);
+  const ms = performance.now() - t0;
+  return {
+    top: Int32Array.from(order, (i) => ids[i]),
+    logits: Float32Array.from(order, (i) => z[i]),
+    oracle: Float32Array.from(order, (i) => ex.oracleWatch[i]),
+    unranked: mean(ex.oracleWatch),
+    ms,
+  };
+}
+
+/** The oracle's k best live videos by expected watch minutes per impression (ties: lower id). */
+function oracleBest(
+  world: World,
+  q: FunnelQuery,
+  mask: Uint8Array,
+  k: number,
+  maxWatches: number,
+): { ids: Int32Array; mean: number } {
+  const live: number[] = [];
+  for (let v = 0; v < mask.length; v++) if (mask[v]) live.push(v);
+  const ids = Int32Array.from(live);
+  const watch = oracleWatchOf(world, userHistory(world, q.user, q.time, maxWatches), ids);
+  const order = Array.from(ids, (_, i) => i).sort((a, b) => watch[b] - watch[a] || ids[a] - ids[b]);
+  order.length = Math.min(k, order.length);
+  return {
+    ids: Int32Array.from(order, (i) => ids[i]),
+    mean: mean(Array.from(order, (i) => watch[i])),
+  };
+}
+
+function mean(x: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i];
+  return x.length ? s / x.length : 0;
+}
+
+/** Settings of {@link runFunnel}. */
+export interface FunnelOptions extends RetrievalSettings {
+  /** Videos retrieved, N ≥ 1. */
+  n: number;
+  /** Videos shown, k ≥ 1. */
+  k: number;
+  /** Most watches in the ranker's watch bag (default: the ranking examples' default, 50). */
+  maxWatches?: number;
+}
+
+function checkCounts(n: number, k: number): void {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`N must be an integer ≥ 1, got ${n}`);
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be an integer ≥ 1, got ${k}`);
+}
+
+/** Serves one query through both stages and scores it against the oracle. */
+export async function runFunnel(
+  m: FunnelModels,
+  q: FunnelQuery,
+  options: FunnelOptions,
+): Promise<FunnelResult> {
+  checkCounts(options.n, options.k);
+  const maxWatches = options.maxWatches ?? defaultRankingOptions.maxWatches;
+  const mask = liveMask(m.world, q.time);
+  const best = oracleBest(m.world, q, mask, options.k, maxWatches);
+  const r = retrieve(m.candidate, q.u, options.n, mask, options);
+  const ranked = await rank(m, q, r.top.ids, options.k, maxWatches);
+  const watch = mean(ranked.oracle);
+  return {
+    user: q.user,
+    time: q.time,
+    label: q.label,
+    retrieved: r.top.ids,
+    labelRetrievalRank: r.top.ids.indexOf(q.label),
+    topK: ranked.top,
+    topKLogits: ranked.logits,
+    topKOracleWatch: ranked.oracle,
+    watchPerImpression: watch,
+    unrankedWatchPerImpression: ranked.unranked,
+    oracleTopK: best.ids,
+    oracleWatchPerImpression: best.mean,
+    regret: best.mean - watch,
+    retrievalMs: r.ms,
+    rankingMs: ranked.ms,
+  };
+}
+
+/** Figures of one N over the queries of a sweep (means over queries). */
+export interface FunnelPoint {
+  /** N asked for. */
+  n: number;
+  /** Mean videos actually retrieved (< N when fewer are live). */
+  retrieved: number;
+  /** Share of queries whose label was retrieved: recall@N of the next watch. */
+  recall: number;
+  /** Share of queries whose label ended in the final top k. */
+  labelInTopK: number;
+  /** Oracle expected watch minutes per impression of the final top k. */
+  watchPerImpression: number;
+  /** The same for a random k of the N retrieved (what the ranker adds is the difference). */
+  unrankedWatchPerImpression: number;
+  /** Oracle best − watchPerImpression (minutes per impression). */
+  regret: number;
+  /** Mean wall-clock ms per query of retrieval and of ranking. */
+  retrievalMs: number;
+  rankingMs: number;
+}
+
+/** Result of {@link funnelSweep}. */
+export interface FunnelSweep {
+  k: number;
+  queries: number;
+  /** The oracle's own top k among all live videos (minutes per impression): the ceiling. */
+  oracleWatchPerImpression: number;
+  /** User-tower ms per query (one batch for all queries). */
+  towerMs: number;
+  /** One point per N with exact retrieval, N ascending. */
+  exact: FunnelPoint[];
+  /** The same with the IVF index, when one was given. */
+  approx?: FunnelPoint[];
+  /** Lists the index opened. */
+  nprobe?: number;
+}
+
+/** The N of the funnel chart (log axis). */
+export const FUNNEL_NS: readonly number[] = [10, 20, 50, 100, 200, 500, 1000];
+
+/** Settings of {@link funnelSweep}. */
+export interface FunnelSweepOptions extends RetrievalSettings {
+  /** N values (default {@link FUNNEL_NS}). */
+  ns?: readonly number[];
+  /** Videos shown, k ≥ 1. */
+  k: number;
+  /** Most watches in the ranker's watch bag (default: the ranking examples' default, 50). */
+  maxWatches?: number;
+  /** Called after each query with (queries done, queries in all), e.g. for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The funnel chart's data: for each N, recall@N of the next watch, the final top k's oracle
+ * watch time per impression and the latencies, over evaluation rows of `examples` (e.g.
+ * `sessionStartRows` of the test split's candidate examples) — with exact retrieval, and with
+ * the index as well when one is given. Every (query, N) is served in full, so the latencies
+ * are those of a real request of that N.
+ */
+export async function funnelSweep(
+  m: FunnelModels,
+  examples: CandidateExamples,
+  rows: ArrayLike<number>,
+  options: FunnelSweepOptions,
+): Promise<FunnelSweep> {
+  const ns = [...(options.ns ?? FUNNEL_NS)].sort((a, b) => a - b);
+  for (const n of ns) checkCounts(n, options.k);
+  const { k } = options;
+  const maxWatches = options.maxWatches ?? defaultRankingOptions.maxWatches;
+  const { queries, towerMs } = await funnelQueries(m.candidate, examples, rows);
+  const modes: RetrievalSettings[] = [{}];
+  if (options.index) modes.push({ index: options.index, nprobe: options.nprobe ?? 8 });
+  const sums = modes.map(() => ns.map(() => new Float64Array(8)));
+  let oracleSum = 0;
+  for (const [qi, q] of queries.entries()) {
+    const mask = liveMask(m.world, q.time);
+    const best = oracleBest(m.world, q, mask, k, maxWatches);
+    oracleSum += best.mean;
+    for (let mi = 0; mi < modes.length; mi++) {
+      for (let ni = 0; ni < ns.length; ni++) {
+        const r = retrieve(m.candidate, q.u, ns[ni], mask, modes[mi]);
+        const ranked = await rank(m, q, r.top.ids, k, maxWatches);
+        const watch = mean(ranked.oracle);
+        const s = sums[mi][ni];
+        s[0] += r.top.ids.length;
+        s[1] += r.top.ids.includes(q.label) ? 1 : 0;
+        s[2] += ranked.top.includes(q.label) ? 1 : 0;
+        s[3] += watch;
+        s[4] += best.mean - watch;
+        s[5] += r.ms;
+        s[6] += ranked.ms;
+        s[7] += ranked.unranked;
+      }
+    }
+    options.onProgress?.(qi + 1, queries.length);
+  }
+  const count = Math.max(1, queries.length);
+  const points = (mi: number): FunnelPoint[] =>
+    ns.map((n, ni) => {
+      const s = sums[mi][ni];
+      return {
+        n,
+        retrieved: s[0] / count,
+        recall: s[1] / count,
+        labelInTopK: s[2] / count,
+        watchPerImpression: s[3] / count,
+        unrankedWatchPerImpression: s[7] / count,
+        regret: s[4] / count,
+        retrievalMs: s[5] / count,
+        rankingMs: s[6] / count,
+      };
+    });
+  return {
+    k,
+    queries: queries.length,
+    oracleWatchPerImpression: oracleSum / count,
+    towerMs,
+    exact: points(0),
+    ...(options.index ? { approx: points(1), nprobe: options.nprobe ?? 8 } : {}),
+  };
+}

@@ -1,0 +1,245 @@
+/**
+ * Ranking features of *any* videos for one user at one time (DESIGN §4, the funnel): retrieved
+ * candidates were never impressions, so they have no row in {@link buildRankingExamples}; this
+ * builds the same columns for them from the logs strictly before `time`, exactly as
+ * buildRankingExamples does for an impression of a session that starts at `time`:
+ *
+ * - watch bag: the newest `maxWatches` watches with watch time < time;
+ * - sinceChannel / sinceTopic: time − the last such watch of the video's channel / topic
+ *   (capped at NEVER_DAYS; NEVER_DAYS if none);
+ * - previousImpressions: how often the video was shown to the user in sessions that started
+ *   before `time` (a session starting at `time` itself is not counted);
+ * - languageMatch, videoAge = time − upload time, logPopularity = log(1 + training-day watches);
+ * - oracleClick / oracleWatch with the oracle context (already watched, previous episode
+ *   watched) from the same watches.
+ *
+ * clicked = 0, watchMinutes = 0 and weight = 1 (these are not logged impressions). Cost: one
+ * pass over the user's history before `time`, then O(1) per video.
+ *
+ * At a time inside a session (e.g. a later watch's time) the session's own page counts as
+ * already shown; {@link sessionStartRows} picks the evaluation examples served at a session's
+ * start, where nothing of the session is known yet.
+ */
+import type { CandidateExamples } from './examples';
+import { expectedWatchPerImpression, pClick, type OracleContext } from './oracle';
+import { NEVER_DAYS, type RankingExamples } from './ranking-examples';
+import type { World } from './types';
+
+/** What the logs say about one user strictly before `time`. */
+export interface UserHistory {
+  user: number;
+  /** Days. */
+  time: number;
+  /** Watch-bag range [bagStart, bagEnd) into the watch arrays: the newest maxWatches before time. */
+  bagStart: number;
+  bagEnd: number;
+  /** Time of the user's last watch of each channel / topic before `time`. */
+  lastChannel: Map<number, number>;
+  lastTopic: Map<number, number>;
+  /** Videos the user watched before `time`. */
+  watched: Set<number>;
+  /** Times each video was shown to the user in sessions that started before `time`. */
+  shown: Map<number, number>;
+}
+
+/** Per-world tables: training-day watches per video and each episode's previous episode. */
+interface WorldTables {
+  trainWatches: Float64Array;
+  prevEpisode: Int32Array;
+}
+const tableCache = new WeakMap<World['logs'], WorldTables>();
+
+function worldTables(world: World): WorldTables {
+  let t = tableCache.get(world.logs);
+  if (!t) {
+    const { logs, videos, config } = world;
+    const trainWatches = new Float64Array(videos.count);
+    for (let j = 0; j < logs.watches; j++)
+      if (logs.watchTime[j] < config.splitDay) trainWatches[logs.watchVideo[j]]++;
+    const prevEpisode = new Int32Array(videos.count).fill(-1);
+    for (let v = 0; v < videos.count; v++)
+      if (videos.nextEpisode[v] >= 0) prevEpisode[videos.nextEpisode[v]] = v;
+    t = { trainWatches, prevEpisode };
+    tableCache.set(world.logs, t);
+  }
+  return t;
+}
+
+/** First index in [lo, hi) whose value is ≥ t (values ascending). */
+function lowerBound(a: ArrayLike<number>, lo: number, hi: number, t: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Sessions of `user`: [first, end) into the session arrays (sessions are grouped by user). */
+function userSessions(world: World, user: number): [number, number] {
+  const su = world.logs.sessionUser;
+  return [lowerBound(su, 0, su.length, user), lowerBound(su, 0, su.length, user + 1)];
+}
+
+/** The user's history strictly before `time` (days). O(watches + impressions before time). */
+export function userHistory(
+  world: World,
+  user: number,
+  time: number,
+  maxWatches = 50,
+): UserHistory {
+  const { logs, videos } = world;
+  if (!(user >= 0 && user < world.users.count) || !Number.isInteger(user))
+    throw new RangeError(`user ${user} not in [0, ${world.users.count})`);
+  const w0 = logs.userWatchOffsets[user];
+  const end = lowerBound(logs.watchTime, w0, logs.userWatchOffsets[user + 1], time);
+  const lastChannel = new Map<number, number>();
+  const lastTopic = new Map<number, number>();
+  const watched = new Set<number>();
+  for (let j = w0; j < end; j++) {
+    const v = logs.watchVideo[j];
+    lastChannel.set(videos.channel[v], logs.watchTime[j]);
+    lastTopic.set(videos.topic[v], logs.watchTime[j]);
+    watched.add(v);
+  }
+  const shown = new Map<number, number>();
+  const [s0, s1] = userSessions(world, user);
+  for (let x = s0; x < s1 && logs.sessionTime[x] < time; x++) {
+    for (let i = logs.sessionImpOffsets[x]; i < logs.sessionImpOffsets[x + 1]; i++) {
+      const v = logs.impVideo[i];
+      shown.set(v, (shown.get(v) ?? 0) + 1);
+    }
+  }
+  return {
+    user,
+    time,
+    bagStart: Math.max(w0, end - maxWatches),
+    bagEnd: end,
+    lastChannel,
+    lastTopic,
+    watched,
+    shown,
+  };
+}
+
+/** The oracle's context of showing video v given the history: watched, previous episode watched. */
+export function oracleContextOf(world: World, h: UserHistory, v: number): OracleContext {
+  const prev = worldTables(world).prevEpisode[v];
+  return { watched: h.watched.has(v), previousEpisodeWatched: prev >= 0 && h.watched.has(prev) };
+}
+
+/**
+ * The oracle's expected watch minutes per impression of each of `videos` for the history's
+ * user at its time, with the same context as the ranking examples (the truth the funnel is
+ * scored by).
+ */
+export function oracleWatchOf(
+  world: World,
+  h: UserHistory,
+  videos: ArrayLike<number>,
+): Float32Array {
+  return Float32Array.from({ length: videos.length }, (_, i) =>
+    expectedWatchPerImpression(
+      world,
+      h.user,
+      videos[i],
+      h.time,
+      oracleContextOf(world, h, videos[i]),
+    ),
+  );
+}
+
+/**
+ * Ranking examples of `videos` for `user` at `time` (days): one row per video, the columns of
+ * buildRankingExamples computed from the logs before `time` (see the module comment), clicked
+ * 0, watchMinutes 0, weight 1, every row on page `page`. `options.split` is the split `time`
+ * falls in. Videos must be valid ids; a video not yet uploaded gets a negative videoAge.
+ */
+export function candidateRankingExamples(
+  world: World,
+  user: number,
+  time: number,
+  videos: Int32Array,
+  maxWatches = 50,
+  page = 0,
+): RankingExamples {
+  const h = userHistory(world, user, time, maxWatches);
+  const { videos: vid, users } = world;
+  const { trainWatches } = worldTables(world);
+  const n = videos.length;
+  const sinceChannel = new Float32Array(n);
+  const sinceTopic = new Float32Array(n);
+  const previousImpressions = new Float32Array(n);
+  const videoAge = new Float32Array(n);
+  const logPopularity = new Float32Array(n);
+  const languageMatch = new Uint8Array(n);
+  const oracleClick = new Float32Array(n);
+  const oracleWatch = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = videos[i];
+    if (!(v >= 0 && v < vid.count)) throw new RangeError(`video ${v} not in [0, ${vid.count})`);
+    const ch = h.lastChannel.get(vid.channel[v]);
+    const tp = h.lastTopic.get(vid.topic[v]);
+    sinceChannel[i] = ch === undefined ? NEVER_DAYS : Math.min(NEVER_DAYS, time - ch);
+    sinceTopic[i] = tp === undefined ? NEVER_DAYS : Math.min(NEVER_DAYS, time - tp);
+    previousImpressions[i] = h.shown.get(v) ?? 0;
+    videoAge[i] = time - vid.uploadTime[v];
+    logPopularity[i] = Math.log1p(trainWatches[v]);
+    languageMatch[i] = vid.language[v] === users.language[user] ? 1 : 0;
+    const ctx = oracleContextOf(world, h, v);
+    oracleClick[i] = pClick(world, user, v, time, ctx);
+    oracleWatch[i] = expectedWatchPerImpression(world, user, v, time, ctx);
+  }
+  return {
+    count: n,
+    options: {
+      split: time < world.config.splitDay ? 'train' : 'test',
+      pagesPerUser: 0,
+      maxWatches,
+      seed: 0,
+    },
+    user: new Int32Array(n).fill(user),
+    video: Int32Array.from(videos),
+    page: new Int32Array(n).fill(page),
+    time: new Float32Array(n).fill(time),
+    clicked: new Uint8Array(n),
+    watchMinutes: new Float32Array(n),
+    weight: new Float32Array(n).fill(1),
+    bagStart: new Int32Array(n).fill(h.bagStart),
+    bagEnd: new Int32Array(n).fill(h.bagEnd),
+    languageMatch,
+    sinceChannel,
+    sinceTopic,
+    previousImpressions,
+    videoAge,
+    logPopularity,
+    oracleClick,
+    oracleWatch,
+  };
+}
+
+/**
+ * Rows of `examples` (default: all) whose label is the first watch of its session, so that the
+ * example's time is the session's start: served there, the funnel knows nothing of the session
+ * (its page, its other watches), exactly like a ranking example of that session.
+ */
+export function sessionStartRows(
+  world: World,
+  examples: CandidateExamples,
+  rows?: ArrayLike<number>,
+): Int32Array {
+  const { logs } = world;
+  const all = rows ?? Int32Array.from({ length: examples.count }, (_, i) => i);
+  const out: number[] = [];
+  for (let i = 0; i < all.length; i++) {
+    const r = all[i];
+    const j = examples.labelWatch[r];
+    const imp = logs.watchImpression[j];
+    // The session holding the impression: last x with sessionImpOffsets[x] ≤ imp.
+    const x = lowerBound(logs.sessionImpOffsets, 0, logs.sessions + 1, imp + 1) - 1;
+    const first = logs.sessionImpOffsets[x];
+    const u = examples.user[r];
+    if (j === logs.userWatchOffsets[u] || logs.watchImpression[j - 1] < first) out.push(r);
+  }
+  return Int32Array.from(out);
+}

@@ -1,0 +1,365 @@
+/**
+ * The training slice of the store: the hyperparameters (URL-backed), the run on screen (its
+ * state, backend, error) and its metric history, and the actions play / pause / step / reset /
+ * resume. The models live in the worker; the page holds only what it draws, plus the latest
+ * weight snapshot so that a crashed worker can be replaced and the run resumed.
+ *
+ * Runs are numbered here (`runId`): a reset, a new world or a restore starts a new number, and
+ * messages about any other run are dropped, so a late delta of an old run never lands in the
+ * charts of a new one.
+ *
+ * High-frequency data (the history) changes by mutation plus a `historyVersion` bump: charts
+ * and figures subscribe to the store and redraw; React renders only on rare changes (state,
+ * backend, errors, parameters).
+ */
+import type { StateCreator } from 'zustand';
+import type {
+  BackendReport,
+  TrainingParams,
+  TrainingState,
+  TrainingToPage,
+  WeightSnapshot,
+} from '../worker/protocol';
+import { MetricHistory } from './metric-history';
+import type { AppState } from './store';
+import {
+  DEFAULT_TRAINING_PARAMS,
+  STRUCTURAL_KEYS,
+  TRAINING_PARAMS,
+  changedKeys,
+  effectiveParams,
+  parseTrainingField,
+  readTrainingHash,
+  type TrainingSettings,
+  type View,
+} from './training-settings';
+import type { WorkerChannel } from './worker-channel';
+import type { Problem } from './world-slice';
+
+/** The run on screen. */
+export interface RunState {
+  runId: number;
+  /** As the worker last said (the page says `preparing` as soon as it asks for a session). */
+  state: TrainingState;
+  /** Steps taken as of the last status message (the live count is `history.lastStep`). */
+  step: number;
+  /** What the worker is doing, or why it stopped. */
+  detail: string | null;
+  backend: BackendReport | null;
+  /** The parameters the run's models were built with; null until they exist. */
+  built: TrainingParams | null;
+  /** Why training stopped, and whether it can resume from the snapshot. */
+  error: { message: string; resumable: boolean } | null;
+}
+
+/** State and actions of training. */
+export interface TrainingSlice {
+  view: View;
+  /** Training settings set in the URL or by a control (what the URL states). */
+  trainingSet: TrainingSettings;
+  /** Every hyperparameter in effect: the defaults overlaid with `trainingSet`. */
+  trainingParams: TrainingParams;
+  /** Bad training values (URL or form), each naming its field and range. */
+  trainingProblems: Problem[];
+  run: RunState;
+  /** The run's latest weight snapshot. */
+  snapshot: WeightSnapshot | null;
+  /** A note about recovery (a crashed worker replaced), shown until the next reset. */
+  notice: string | null;
+  /** The run's metrics; mutated in place, announced by `historyVersion`. */
+  history: MetricHistory;
+  historyVersion: number;
+
+  setView(view: View): void;
+  /** Sets one hyperparameter (an already-valid value); live ones reach the running models. */
+  setTrainingParam<K extends keyof TrainingParams>(key: K, value: TrainingParams[K]): void;
+  /** Validates a control's text; on success sets it, else shows the message. */
+  submitTrainingField(key: keyof TrainingParams, text: string): boolean;
+  play(): void;
+  pause(): void;
+  step(count?: number): void;
+  /** A new run from the current parameters (rebuilds the models; structural knobs apply). */
+  reset(): void;
+  /** Resumes from the latest snapshot (after a failed step or a lost device). */
+  resume(): void;
+  /** Builds the run's models (and shows step 0's figures) if nothing is built yet. */
+  prepare(): void;
+  /** Reads the training settings and the view from the URL hash. */
+  readTrainingHash(hash: string): void;
+  /** Handles one training message from the worker. */
+  receiveTraining(message: TrainingToPage): void;
+  /** A new world was asked for: the run on screen ends. */
+  worldRequested(): void;
+  /** A world is ready. */
+  worldBuilt(): void;
+  /** The worker died: replace it and resume from the snapshot, or say what was lost. */
+  trainingWorkerFailed(why: string): void;
+}
+
+/** The structural knobs that differ from the ones the run was built with ("needs reset"). */
+export function needsReset(
+  s: Pick<TrainingSlice, 'run' | 'trainingParams'>,
+): (keyof TrainingParams)[] {
+  if (!s.run.built) return [];
+  return changedKeys(s.run.built, s.trainingParams).filter((k) => STRUCTURAL_KEYS.includes(k));
+}
+
+/** A fresh run record. */
+function newRun(runId: number, backend: BackendReport | null): RunState {
+  return { runId, state: 'idle', step: 0, detail: null, backend, built: null, error: null };
+}
+
+/** A copy of a snapshot (the page keeps its own for a later crash). */
+function copySnapshot(s: WeightSnapshot): WeightSnapshot {
+  return {
+    ...s,
+    params: { ...s.params, features: { ...s.params.features } },
+    weights: s.weights.map((w) => ({ name: w.name, data: w.data.slice() })),
+  };
+}
+
+/** Creates the training slice; `channel` is the worker shared with the world slice. */
+export function createTrainingSlice(
+  channel: WorkerChannel,
+): StateCreator<AppState, [], [], TrainingSlice> {
+  return (set, get) => {
+    let nextRun = 1;
+    /** A snapshot waiting for the new worker's world, after a crash. */
+    let pendingRestore: WeightSnapshot | null = null;
+    /** The snapshot step last resumed automatically (no second automatic try from it). */
+    let autoRestoredStep: number | null = null;
+
+    const worldReady = () => get().summary !== null && get().pendingRequest === null;
+
+    const startRun = (state: TrainingState, detail: string | null = null): number => {
+      const runId = nextRun++;
+      set({
+        run: { ...newRun(runId, get().run.backend), state, detail },
+        history: new MetricHistory(),
+        historyVersion: get().historyVersion + 1,
+      });
+      return runId;
+    };
+
+    const restoreFrom = (snapshot: WeightSnapshot) => {
+      const history = get().history;
+      history.truncate(snapshot.step);
+      const runId = nextRun++;
+      set({
+        run: {
+          ...newRun(runId, get().run.backend),
+          state: 'preparing',
+          step: snapshot.step,
+          detail: `resuming from the snapshot of step ${snapshot.step}`,
+        },
+        historyVersion: get().historyVersion + 1,
+      });
+      channel.send({ type: 'restore', runId, snapshot: { ...copySnapshot(snapshot), runId } });
+    };
+
+    return {
+      view: 'world',
+      trainingSet: {},
+      trainingParams: DEFAULT_TRAINING_PARAMS,
+      trainingProblems: [],
+      run: newRun(0, null),
+      snapshot: null,
+      notice: null,
+      history: new MetricHistory(),
+      historyVersion: 0,
+
+      setView(view) {
+        if (view === get().view) return;
+        set({ view });
+        get().writeUrl();
+        if (view === 'training') get().prepare();
+      },
+
+      setTrainingParam(key, value) {
+        const trainingSet = { ...get().trainingSet, [key]: value };
+        const trainingParams = effectiveParams(trainingSet);
+        set({
+          trainingSet,
+          trainingParams,
+          trainingProblems: get().trainingProblems.filter((p) => p.field !== key),
+        });
+        get().writeUrl();
+        const { run } = get();
+        if (TRAINING_PARAMS[key].live && run.built && run.state !== 'failed') {
+          channel.send({ type: 'setParams', runId: run.runId, params: trainingParams });
+        }
+      },
+
+      submitTrainingField(key, text) {
+        const r = parseTrainingField(key, text);
+        if (!r.ok) {
+          set({
+            trainingProblems: [
+              ...get().trainingProblems.filter((p) => p.field !== key),
+              { field: key, message: r.message },
+            ],
+          });
+          return false;
+        }
+        get().setTrainingParam(key, r.value);
+        return true;
+      },
+
+      play() {
+        if (!worldReady()) return;
+        const { run, trainingParams } = get();
+        if (run.state === 'running') return;
+        if (run.state === 'failed' || run.runId === 0) {
+          const runId = startRun('preparing', 'starting');
+          channel.send({ type: 'play', runId, params: trainingParams });
+          return;
+        }
+        set({ run: { ...run, state: run.built ? 'running' : 'preparing', error: null } });
+        channel.send({ type: 'play', runId: run.runId, params: trainingParams });
+      },
+
+      pause() {
+        const { run } = get();
+        if (run.runId === 0) return;
+        channel.send({ type: 'pause', runId: run.runId });
+      },
+
+      step(count = 1) {
+        if (!worldReady()) return;
+        const { run, trainingParams } = get();
+        if (run.state === 'running') return;
+        const runId =
+          run.state === 'failed' || run.runId === 0 ? startRun('preparing', 'starting') : run.runId;
+        channel.send({ type: 'step', runId, params: trainingParams, count });
+      },
+
+      reset() {
+        if (!worldReady()) return;
+        set({ snapshot: null, notice: null });
+        autoRestoredStep = null;
+        const runId = startRun('preparing', 'building the models');
+        channel.send({ type: 'reset', runId, params: get().trainingParams });
+      },
+
+      resume() {
+        const { snapshot } = get();
+        if (!snapshot || !worldReady()) return;
+        restoreFrom(snapshot);
+      },
+
+      prepare() {
+        const { run } = get();
+        if (!worldReady() || (run.runId !== 0 && run.state !== 'idle')) return;
+        const runId = startRun('preparing', 'building the models');
+        channel.send({ type: 'reset', runId, params: get().trainingParams });
+      },
+
+      readTrainingHash(hash) {
+        const { settings, view, problems } = readTrainingHash(hash);
+        const before = get().trainingParams;
+        const trainingParams = effectiveParams(settings);
+        set({
+          trainingSet: settings,
+          trainingParams,
+          view,
+          trainingProblems: problems.map((p) => ({ field: p.key, message: p.message })),
+        });
+        const { run } = get();
+        const live = changedKeys(before, trainingParams).some((k) => TRAINING_PARAMS[k].live);
+        if (live && run.built && run.state !== 'failed') {
+          channel.send({ type: 'setParams', runId: run.runId, params: trainingParams });
+        }
+      },
+
+      receiveTraining(m) {
+        const { run } = get();
+        if (m.runId !== run.runId) return;
+        switch (m.type) {
+          case 'trainingStatus':
+            set({
+              run: {
+                ...run,
+                state: m.state,
+                step: m.step,
+                detail: m.detail ?? null,
+                built: m.params ?? run.built,
+                error: m.state === 'failed' ? run.error : null,
+              },
+            });
+            return;
+          case 'backend':
+            set({ run: { ...run, backend: m.backend } });
+            return;
+          case 'metrics':
+            get().history.append(m);
+            set({ historyVersion: get().historyVersion + 1 });
+            return;
+          case 'snapshot':
+            set({ snapshot: m.snapshot });
+            return;
+          case 'trainingError':
+            set({
+              run: {
+                ...run,
+                state: 'failed',
+                step: m.step,
+                error: { message: m.message, resumable: m.resumable && get().snapshot !== null },
+              },
+            });
+            return;
+          default: {
+            const unknown: never = m;
+            set({
+              trainingProblems: [
+                ...get().trainingProblems,
+                { message: `unexpected message from the worker: ${JSON.stringify(unknown)}` },
+              ],
+            });
+          }
+        }
+      },
+
+      worldRequested() {
+        if (pendingRestore) return; // the same world, rebuilt in a new worker to resume
+        set({ snapshot: null, notice: null });
+        autoRestoredStep = null;
+        startRun('idle');
+      },
+
+      worldBuilt() {
+        if (pendingRestore) {
+          const snapshot = pendingRestore;
+          pendingRestore = null;
+          restoreFrom(snapshot);
+          return;
+        }
+        if (get().view === 'training') get().prepare();
+      },
+
+      trainingWorkerFailed(why) {
+        const { run, snapshot } = get();
+        if (run.runId === 0 || run.state === 'idle') return;
+        if (snapshot && snapshot.step !== autoRestoredStep) {
+          autoRestoredStep = snapshot.step;
+          pendingRestore = snapshot;
+          set({
+            notice: `The worker stopped (${why}). A new worker rebuilt the world and the run resumed from its snapshot of step ${snapshot.step}; press play to continue.`,
+            run: { ...run, state: 'preparing', detail: 'restarting the worker' },
+          });
+          get().generate(get().settings);
+          return;
+        }
+        set({
+          run: {
+            ...run,
+            state: 'failed',
+            error: {
+              message: `the worker stopped (${why})${snapshot ? '' : ' before its first snapshot'}; press Reset to start again`,
+              resumable: false,
+            },
+          },
+        });
+      },
+    };
+  };
+}

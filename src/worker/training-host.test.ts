@@ -1,0 +1,252 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { World } from '../sim/types';
+import { generateWorld } from '../sim/world';
+import { useBackend } from '../model/backend';
+import type { WorkerToPage } from './protocol';
+import { TrainingHost, type ChooseBackend } from './training-host';
+import { DEFAULT_TRAINING_PARAMS } from './training-params';
+import {
+  RECALL_KS,
+  type MetricsMessage,
+  type SnapshotMessage,
+  type TrainingParams,
+  type TrainingStatusMessage,
+} from './training-protocol';
+import { WorldHost } from './world-host';
+import { yieldToEvents } from './yield';
+
+/** Small batches keep a step at a few milliseconds. */
+const PARAMS: TrainingParams = { ...DEFAULT_TRAINING_PARAMS, batch: 64, negatives: 64 };
+
+const wasm: ChooseBackend = async (requested) => ({
+  name: await useBackend('wasm'),
+  requested,
+  passedOver: [{ name: 'webgpu', reason: 'not in Node' }],
+});
+
+let world: World;
+beforeAll(async () => {
+  await useBackend('wasm');
+  world = generateWorld({ seed: 3, videos: 400, users: 150, days: 20 });
+}, 60_000);
+
+/** A host on `world` and everything it posted (transfer lists recorded too). */
+function makeHost(w: World | null = world) {
+  const posted: WorkerToPage[] = [];
+  const transfers: Transferable[][] = [];
+  const host = new TrainingHost({
+    post: (m, t = []) => {
+      posted.push(m);
+      transfers.push(t);
+    },
+    chooseBackend: wasm,
+    yieldToEvents,
+    now: () => performance.now(),
+  });
+  if (w) host.setWorld(w);
+  const of = <T extends WorkerToPage['type']>(type: T) =>
+    posted.filter((m): m is Extract<WorkerToPage, { type: T }> => m.type === type);
+  const lastStatus = () => of('trainingStatus').at(-1) as TrainingStatusMessage | undefined;
+  const trainPoints = () => of('metrics').flatMap((m) => Array.from(m.steps));
+  const losses = () => of('metrics').flatMap((m) => Array.from(m.loss));
+  return { host, posted, transfers, of, lastStatus, trainPoints, losses };
+}
+
+describe('TrainingHost', () => {
+  it('builds a run on reset: backend, a first evaluation at step 0, paused', async () => {
+    const h = makeHost();
+    h.host.handle({ type: 'reset', runId: 1, params: PARAMS });
+    await h.host.idle();
+    expect(h.of('backend')[0].backend.name).toBe('wasm');
+    expect(h.of('trainingStatus').map((s) => s.state)).toContain('preparing');
+    expect(h.lastStatus()).toMatchObject({ state: 'paused', step: 0, runId: 1 });
+    expect(h.lastStatus()?.params?.depth).toBe(PARAMS.depth);
+    const evals = h.of('metrics').flatMap((m) => m.evals);
+    expect(evals).toHaveLength(1);
+    const e = evals[0];
+    expect(e.step).toBe(0);
+    expect(e.recall).toHaveLength(RECALL_KS.length);
+    expect(e.popularRecall[2]).toBeGreaterThan(0);
+    // recall@k grows with k
+    for (let i = 1; i < RECALL_KS.length; i++)
+      expect(e.recall[i]).toBeGreaterThanOrEqual(e.recall[i - 1]);
+    expect(Number.isFinite(e.heldOutLoss)).toBe(true);
+    expect(e.ranking?.auc).toBeGreaterThan(0);
+    expect(e.ranking?.auc).toBeLessThan(1);
+  }, 60_000);
+
+  it('takes single steps and sends only the new points, as transferable typed arrays', async () => {
+    const h = makeHost();
+    h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 3 });
+    await h.host.idle();
+    h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 2 });
+    await h.host.idle();
+    expect(h.trainPoints()).toEqual([1, 2, 3, 4, 5]);
+    expect(h.losses().every(Number.isFinite)).toBe(true);
+    expect(h.lastStatus()).toMatchObject({ state: 'paused', step: 5 });
+    const i = h.posted.findIndex((m) => m.type === 'metrics' && m.steps.length > 0);
+    const m = h.posted[i] as MetricsMessage;
+    expect(m.loss).toBeInstanceOf(Float32Array);
+    expect(h.transfers[i]).toContain(m.loss.buffer);
+    expect(m.examplesPerSec).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('plays until paused, without being terminated, and keeps its state', async () => {
+    const h = makeHost();
+    h.host.handle({ type: 'play', runId: 4, params: PARAMS });
+    while ((h.trainPoints().at(-1) ?? 0) < 3 && h.posted.length < 10_000) await yieldToEvents();
+    h.host.handle({ type: 'pause', runId: 4 });
+    await h.host.idle();
+    const stoppedAt = h.lastStatus()!.step;
+    expect(h.lastStatus()!.state).toBe('paused');
+    expect(stoppedAt).toBeGreaterThanOrEqual(3);
+    expect(h.trainPoints().at(-1)).toBe(stoppedAt);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.host.current?.step).toBe(stoppedAt);
+    // Play again continues the same run.
+    h.host.handle({ type: 'step', runId: 4, params: PARAMS, count: 1 });
+    await h.host.idle();
+    expect(h.lastStatus()!.step).toBe(stoppedAt + 1);
+  }, 60_000);
+
+  it('reproduces the same losses and evaluation from the same settings', async () => {
+    const run = async () => {
+      const h = makeHost();
+      h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 4 });
+      await h.host.idle();
+      const { ms: _ms, ...first } = h.of('metrics').flatMap((m) => m.evals)[0];
+      return { losses: h.losses(), eval: first };
+    };
+    const a = await run();
+    const b = await run();
+    expect(a.losses).toHaveLength(4);
+    expect(b).toEqual(a);
+  }, 60_000);
+
+  it('applies live knobs to the running models; structural ones wait for a reset', async () => {
+    const h = makeHost();
+    h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 1 });
+    await h.host.idle();
+    const next = {
+      ...PARAMS,
+      sampler: 'uniform' as const,
+      negatives: 32,
+      logQ: false,
+      depth: PARAMS.depth + 2,
+      weighting: 'unweighted' as const,
+    };
+    h.host.handle({ type: 'setParams', runId: 1, params: next });
+    h.host.handle({ type: 'step', runId: 1, params: next, count: 1 });
+    await h.host.idle();
+    const s = h.host.current!;
+    expect(s.candidate.config).toMatchObject({
+      sampler: 'uniform',
+      negatives: 32,
+      logQ: false,
+      depth: PARAMS.depth,
+    });
+    expect(s.candidate.sampler?.kind).toBe('uniform');
+    expect(s.mf.config.sampler).toBe('uniform');
+    expect(s.ranker.config.weighted).toBe(false);
+    expect(s.params.depth).toBe(PARAMS.depth);
+    expect(h.lastStatus()).toMatchObject({ state: 'paused', step: 2 });
+    expect(h.losses().every(Number.isFinite)).toBe(true);
+    h.host.handle({ type: 'reset', runId: 2, params: next });
+    await h.host.idle();
+    expect(h.host.current!.params.depth).toBe(PARAMS.depth + 2);
+    expect(h.lastStatus()).toMatchObject({ state: 'paused', step: 0, runId: 2 });
+  }, 60_000);
+
+  it('snapshots every model and restores a run from a snapshot on a new host', async () => {
+    const h = makeHost();
+    h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 2 });
+    await h.host.idle();
+    const snapshot = await h.host.current!.snapshot();
+    expect(snapshot.step).toBe(2);
+    const names = snapshot.weights.map((w) => w.name);
+    expect(names).toContain('candidate.videoOut');
+    expect(names).toContain('candidate.layer0.w');
+    expect(names).toContain('mf.user');
+    expect(names).toContain('ranker.video');
+    expect(names).toContain('ranker.layer0.b');
+    const evalBefore = await h.host.current!.evaluate(() => 0);
+
+    const fresh = makeHost();
+    fresh.host.handle({ type: 'restore', runId: 9, snapshot });
+    await fresh.host.idle();
+    expect(fresh.lastStatus()).toMatchObject({ state: 'paused', step: 2, runId: 9 });
+    expect(fresh.lastStatus()!.detail).toContain('snapshot of step 2');
+    const evalAfter = fresh
+      .of('metrics')
+      .flatMap((m) => m.evals)
+      .at(-1)!;
+    expect(evalAfter.step).toBe(2);
+    expect(evalAfter.recall).toEqual(evalBefore.recall);
+    expect(evalAfter.heldOutLoss).toBeCloseTo(evalBefore.heldOutLoss, 5);
+    fresh.host.handle({ type: 'step', runId: 9, params: PARAMS, count: 1 });
+    await fresh.host.idle();
+    expect(fresh.trainPoints().at(-1)).toBe(3);
+  }, 60_000);
+
+  it('posts a snapshot message every SNAPSHOT_EVERY steps', async () => {
+    const h = makeHost();
+    h.host.handle({
+      type: 'step',
+      runId: 1,
+      params: { ...PARAMS, batch: 16, negatives: 16 },
+      count: 100,
+    });
+    await h.host.idle();
+    const snaps = h.of('snapshot') as SnapshotMessage[];
+    expect(snaps).toHaveLength(1);
+    expect(snaps[0].snapshot.step).toBe(100);
+    const i = h.posted.indexOf(snaps[0]);
+    expect(h.transfers[i].length).toBe(snaps[0].snapshot.weights.length);
+    // An evaluation every EVAL_EVERY steps: 0, 50, 100.
+    expect(h.of('metrics').flatMap((m) => m.evals.map((e) => e.step))).toEqual([0, 50, 100]);
+  }, 120_000);
+
+  it('reports bad settings and a missing world instead of training', async () => {
+    const h = makeHost(null);
+    h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 1 });
+    await h.host.idle();
+    expect(h.of('trainingError')[0].message).toContain('no world');
+    const g = makeHost();
+    g.host.handle({ type: 'step', runId: 1, params: { ...PARAMS, depth: 9 }, count: 1 });
+    await g.host.idle();
+    expect(g.of('trainingError')[0].message).toContain('depth must be an integer from 0 to 4');
+    expect(g.lastStatus()!.state).toBe('failed');
+  }, 60_000);
+});
+
+describe('WorldHost with training', () => {
+  it('routes training messages and ends the run when a new world is built', async () => {
+    const posted: WorkerToPage[] = [];
+    const post = (m: WorkerToPage) => posted.push(m);
+    const training = new TrainingHost({
+      post,
+      chooseBackend: wasm,
+      yieldToEvents,
+      now: () => performance.now(),
+    });
+    const host = new WorldHost(post, () => 0, training);
+    host.handle({
+      type: 'generateWorld',
+      requestId: 1,
+      settings: { seed: 5, videos: 300, users: 80, days: 14 },
+    });
+    host.handle({ type: 'step', runId: 1, params: PARAMS, count: 2 });
+    await training.idle();
+    expect(training.current?.step).toBe(2);
+    host.handle({
+      type: 'generateWorld',
+      requestId: 2,
+      settings: { seed: 6, videos: 300, users: 80, days: 14 },
+    });
+    expect(training.current).toBeNull();
+    host.handle({ type: 'step', runId: 2, params: PARAMS, count: 1 });
+    await training.idle();
+    expect(training.current?.step).toBe(1);
+    expect(training.current?.data.world.config.seed).toBe(6);
+  }, 60_000);
+});

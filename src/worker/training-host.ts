@@ -1,0 +1,416 @@
+/**
+ * The worker's training loop and its message handling, free of worker globals so that Node
+ * tests drive it directly (with the WASM backend and a fake clock).
+ *
+ * Requests are queued and handled one at a time by a single async pump. While playing, the
+ * pump takes one step of every model, then yields to the event loop (`yieldToEvents`) so the
+ * next message can arrive; `pause` is just a request like any other, handled between two
+ * steps — the worker is never terminated to stop it. New metric points are buffered and
+ * posted as deltas at most once per METRICS_INTERVAL_MS (and whenever the loop stops).
+ */
+import type { World } from '../sim/types';
+import { buildTrainingData, TrainingSession, type StepLosses, type TrainingData } from './session';
+import { checkTrainingParams } from './training-params';
+import {
+  EVAL_EVERY,
+  METRICS_INTERVAL_MS,
+  SNAPSHOT_EVERY,
+  transferablesOf,
+  type BackendReport,
+  type BackendRequest,
+  type EvalPoint,
+  type TrainingParams,
+  type TrainingRequest,
+  type TrainingState,
+  type WeightSnapshot,
+} from './training-protocol';
+import type { WorkerToPage } from './protocol';
+
+/** Sends one message to the page, moving `transfer`'s buffers. */
+export type Post = (message: WorkerToPage, transfer?: Transferable[]) => void;
+
+/**
+ * Starts a tfjs backend for `request` and says which one runs and why faster ones were passed
+ * over. `onLost` is called if the device is later lost (WebGPU).
+ */
+export type ChooseBackend = (
+  request: BackendRequest,
+  onLost: (why: string) => void,
+) => Promise<BackendReport>;
+
+/** What the host needs from its surroundings. */
+export interface TrainingHostEnv {
+  post: Post;
+  chooseBackend: ChooseBackend;
+  /** Lets queued messages in (a macrotask turn); a resolved promise would not. */
+  yieldToEvents: () => Promise<void>;
+  /** Milliseconds (performance.now, or a fake clock). */
+  now: () => number;
+}
+
+/** A loss at or above this (or not finite) means the run diverged. */
+export const DIVERGED_LOSS = 1e4;
+
+/** Steps over which examples/s is averaged. */
+const RATE_WINDOW = 20;
+
+/** The training side of the worker. */
+export class TrainingHost {
+  private world: World | null = null;
+  private data: TrainingData | null = null;
+  private session: TrainingSession | null = null;
+  /** Sessions replaced while a step may still use them; disposed between steps. */
+  private retired: TrainingSession[] = [];
+  private backend: { request: BackendRequest; report: BackendReport } | null = null;
+  private queue: TrainingRequest[] = [];
+  private pumping = false;
+  private running = false;
+  /** A failed session takes no more steps until a reset or a restore. */
+  private failed = false;
+  // Metric points not yet posted.
+  private steps: number[] = [];
+  private losses: number[] = [];
+  private mfLosses: number[] = [];
+  private rankingLosses: number[] = [];
+  private evals: EvalPoint[] = [];
+  private lastFlush = -Infinity;
+  /** Durations (ms) of the recent training steps, for examples/s. */
+  private durations: number[] = [];
+  private lastSnapshotStep: number | null = null;
+
+  constructor(private readonly env: TrainingHostEnv) {}
+
+  /** The session of the current run, if any (for tests). */
+  get current(): TrainingSession | null {
+    return this.session;
+  }
+
+  /**
+   * A new world is in: the current run ends (its models belong to the old world) and the
+   * examples are rebuilt on the next run. The page starts a new run id for the new world.
+   */
+  setWorld(world: World): void {
+    if (world === this.world) return;
+    this.world = world;
+    this.data = null;
+    this.running = false;
+    this.queue = [];
+    this.retire();
+    this.clearBuffers();
+  }
+
+  /** Queues a request; the pump handles it between two steps. */
+  handle(request: TrainingRequest): void {
+    this.queue.push(request);
+    void this.pump();
+  }
+
+  /** Resolves when the pump has nothing left to do (tests). */
+  async idle(): Promise<void> {
+    while (this.pumping || this.queue.length > 0 || this.running) await this.env.yieldToEvents();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (this.queue.length > 0 || this.running) {
+        this.disposeRetired();
+        const request = this.queue.shift();
+        if (request) await this.apply(request);
+        else {
+          await this.stepOnce();
+          if (!this.running) this.stopped('paused');
+        }
+        await this.env.yieldToEvents();
+      }
+    } finally {
+      this.disposeRetired();
+      this.pumping = false;
+    }
+  }
+
+  private async apply(r: TrainingRequest): Promise<void> {
+    switch (r.type) {
+      case 'play': {
+        const s = await this.ensureSession(r.runId, r.params);
+        if (!s) return;
+        s.applyLive(r.params);
+        this.running = true;
+        this.status('running');
+        return;
+      }
+      case 'pause':
+        if (this.session?.runId !== r.runId || !this.running) return;
+        this.running = false;
+        this.stopped('paused');
+        return;
+      case 'step': {
+        if (this.running) return;
+        const s = await this.ensureSession(r.runId, r.params);
+        if (!s) return;
+        s.applyLive(r.params);
+        for (let i = 0; i < r.count && !this.failed && this.session === s; i++)
+          await this.stepOnce();
+        if (this.session === s && !this.failed) this.stopped('paused');
+        return;
+      }
+      case 'reset':
+        this.running = false;
+        this.retire();
+        await this.ensureSession(r.runId, r.params);
+        return;
+      case 'setParams':
+        if (this.session?.runId === r.runId && !this.failed) this.session.applyLive(r.params);
+        return;
+      case 'restore':
+        this.running = false;
+        await this.restore(r.runId, r.snapshot);
+        return;
+      default: {
+        const unknown: never = r;
+        this.env.post({
+          type: 'error',
+          message: `the worker does not understand the training message ${JSON.stringify(unknown)}`,
+        });
+      }
+    }
+  }
+
+  /**
+   * The session of run `runId`, building it (backend, examples, models, a first evaluation at
+   * step 0) when the current one is of another run. Null, with an error posted, when it
+   * cannot be built.
+   */
+  private async ensureSession(
+    runId: number,
+    params: TrainingParams,
+  ): Promise<TrainingSession | null> {
+    if (this.session?.runId === runId && !this.failed) return this.session;
+    this.retire();
+    // Inside the pump no step is in flight: free the old models now, before a backend switch.
+    this.disposeRetired();
+    this.clearBuffers();
+    const bad = checkTrainingParams(params);
+    if (bad) {
+      this.fail(runId, 0, `bad training settings: ${bad}`, false);
+      return null;
+    }
+    if (!this.world) {
+      this.fail(runId, 0, 'there is no world to train on yet; build one first', false);
+      return null;
+    }
+    try {
+      if (!this.backend || this.backend.request !== params.backend) {
+        this.status('preparing', runId, 0, 'starting the tfjs backend');
+        await this.env.yieldToEvents();
+        const report = await this.env.chooseBackend(params.backend, (why) => this.deviceLost(why));
+        this.backend = { request: params.backend, report };
+      }
+      this.env.post({ type: 'backend', runId, backend: this.backend.report });
+      if (!this.data) {
+        this.status('preparing', runId, 0, 'building training examples');
+        await this.env.yieldToEvents();
+        this.data = buildTrainingData(this.world);
+      }
+      this.status('preparing', runId, 0, 'building the models');
+      await this.env.yieldToEvents();
+      const session = new TrainingSession(this.data, params, runId);
+      this.session = session;
+      this.failed = false;
+      this.lastSnapshotStep = null;
+      this.evals.push(await session.evaluate(this.env.now));
+      this.flush();
+      this.status('paused', runId, 0);
+      return session;
+    } catch (e) {
+      this.fail(runId, 0, `could not start training: ${errorText(e)}`, false);
+      return null;
+    }
+  }
+
+  /** Builds a session of the snapshot's parameters and loads its weights, paused. */
+  private async restore(runId: number, snapshot: WeightSnapshot): Promise<void> {
+    this.backend = this.backend?.report.name === 'webgpu' && this.lostGpu ? null : this.backend;
+    this.lostGpu = false;
+    const s = await this.ensureSession(runId, snapshot.params);
+    if (!s) return;
+    try {
+      s.load(snapshot);
+      this.clearBuffers();
+      this.lastSnapshotStep = snapshot.step;
+      this.evals.push(await s.evaluate(this.env.now));
+      this.flush();
+      this.status('paused', runId, s.step, `resumed from the snapshot of step ${snapshot.step}`);
+    } catch (e) {
+      this.fail(runId, s.step, `could not restore the snapshot: ${errorText(e)}`, false);
+    }
+  }
+
+  private lostGpu = false;
+
+  /** The GPU device is gone: stop, and say that the run can resume from its snapshot. */
+  private deviceLost(why: string): void {
+    this.lostGpu = true;
+    const s = this.session;
+    if (!s) return;
+    this.running = false;
+    this.fail(s.runId, s.step, `the GPU device was lost (${why})`, this.lastSnapshotStep !== null);
+  }
+
+  /** One step of every model, then the bookkeeping: metrics, evaluation, snapshot. */
+  private async stepOnce(): Promise<void> {
+    const s = this.session;
+    if (!s || this.failed) {
+      this.running = false;
+      return;
+    }
+    let losses: StepLosses;
+    const t0 = this.env.now();
+    try {
+      losses = await s.trainStep();
+    } catch (e) {
+      this.running = false;
+      if (this.session === s) {
+        this.fail(
+          s.runId,
+          s.step,
+          `training step ${s.step + 1} failed: ${errorText(e)}`,
+          this.lastSnapshotStep !== null,
+        );
+      }
+      return;
+    }
+    if (this.session !== s) return; // a new world or run came in meanwhile
+    this.durations.push(this.env.now() - t0);
+    if (this.durations.length > RATE_WINDOW) this.durations.shift();
+    this.steps.push(s.step);
+    this.losses.push(losses.loss);
+    this.mfLosses.push(losses.mfLoss);
+    this.rankingLosses.push(losses.rankingLoss);
+    const worst = Math.max(losses.loss, losses.mfLoss, losses.rankingLoss);
+    if (!Number.isFinite(worst) || worst >= DIVERGED_LOSS) {
+      this.running = false;
+      this.flush();
+      this.fail(
+        s.runId,
+        s.step,
+        `the loss diverged at step ${s.step} (${worst}): paused; lower the learning rate, then reset` +
+          (this.lastSnapshotStep !== null
+            ? ` or resume from the snapshot of step ${this.lastSnapshotStep}`
+            : ''),
+        this.lastSnapshotStep !== null,
+      );
+      return;
+    }
+    try {
+      if (s.step % EVAL_EVERY === 0) this.evals.push(await s.evaluate(this.env.now));
+      if (s.step % SNAPSHOT_EVERY === 0) {
+        const snapshot = await s.snapshot();
+        this.lastSnapshotStep = s.step;
+        const message: WorkerToPage = { type: 'snapshot', runId: s.runId, snapshot };
+        this.env.post(message, transferablesOf(message));
+      }
+    } catch (e) {
+      this.running = false;
+      this.fail(
+        s.runId,
+        s.step,
+        `evaluation at step ${s.step} failed: ${errorText(e)}`,
+        this.lastSnapshotStep !== null,
+      );
+      return;
+    }
+    if (this.env.now() - this.lastFlush >= METRICS_INTERVAL_MS) this.flush();
+  }
+
+  /** The loop stopped (pause, or the end of single steps): post what is buffered and the state. */
+  private stopped(state: TrainingState): void {
+    const s = this.session;
+    if (!s || this.failed) return;
+    this.flush();
+    this.status(state, s.runId, s.step);
+  }
+
+  /** Posts the buffered metric points as one delta message. */
+  private flush(): void {
+    const s = this.session;
+    this.lastFlush = this.env.now();
+    if (!s || (this.steps.length === 0 && this.evals.length === 0)) return;
+    const total = this.durations.reduce((a, b) => a + b, 0);
+    const stepsPerSec = total > 0 ? (1000 * this.durations.length) / total : 0;
+    const message: WorkerToPage = {
+      type: 'metrics',
+      runId: s.runId,
+      steps: Int32Array.from(this.steps),
+      loss: Float32Array.from(this.losses),
+      mfLoss: Float32Array.from(this.mfLosses),
+      rankingLoss: Float32Array.from(this.rankingLosses),
+      evals: this.evals,
+      examplesPerSec: stepsPerSec * s.candidate.config.batchSize,
+      stepsPerSec,
+    };
+    this.steps = [];
+    this.losses = [];
+    this.mfLosses = [];
+    this.rankingLosses = [];
+    this.evals = [];
+    this.env.post(message, transferablesOf(message));
+  }
+
+  private clearBuffers(): void {
+    this.steps = [];
+    this.losses = [];
+    this.mfLosses = [];
+    this.rankingLosses = [];
+    this.evals = [];
+    this.durations = [];
+  }
+
+  private status(
+    state: TrainingState,
+    runId = this.session?.runId ?? 0,
+    step = this.session?.step ?? 0,
+    detail?: string,
+  ): void {
+    const params = this.session?.runId === runId ? this.session.params : undefined;
+    this.env.post({
+      type: 'trainingStatus',
+      runId,
+      state,
+      step,
+      ...(detail ? { detail } : {}),
+      ...(params ? { params: { ...params, features: { ...params.features } } } : {}),
+    });
+  }
+
+  private fail(runId: number, step: number, message: string, resumable: boolean): void {
+    if (this.session?.runId === runId) this.failed = true;
+    this.running = false;
+    this.env.post({ type: 'trainingError', runId, step, message, resumable });
+    this.status('failed', runId, step, message);
+  }
+
+  /** Takes the current session out of use; it is disposed once no step can be using it. */
+  private retire(): void {
+    if (this.session) this.retired.push(this.session);
+    this.session = null;
+    this.failed = false;
+    if (!this.pumping) this.disposeRetired();
+  }
+
+  private disposeRetired(): void {
+    for (const s of this.retired) {
+      try {
+        s.dispose();
+      } catch {
+        // a lost device may refuse; the variables go with it
+      }
+    }
+    this.retired = [];
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

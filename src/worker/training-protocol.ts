@@ -1,0 +1,284 @@
+/**
+ * The training half of the page ↔ worker protocol (re-exported by `protocol.ts`, which is the
+ * module both sides import). Types and constants only: nothing here runs tfjs.
+ *
+ * A training *run* is numbered by the page (`runId`): a reset, a new world or a restore
+ * starts a new run, and the page ignores any message about an older one. Play, step and
+ * reset carry the full {@link TrainingParams}: when the worker holds no session of that run it
+ * builds one from them; when it does, it applies the live knobs among them at once.
+ */
+
+/** tfjs backends the worker can train on. */
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+/** Every backend, fastest first: the order `auto` tries them in. */
+export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** Which backend the user asked for: `auto` = the fastest that is not a software fallback. */
+export type BackendRequest = 'auto' | BackendName;
+
+/** Every choice of the backend setting. */
+export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', ...BACKEND_NAMES];
+
+/** Negative sampler of sampled softmax, or `full` softmax over the whole corpus. */
+export type SamplerChoice = 'uniform' | 'popularity' | 'log-uniform' | 'in-batch' | 'full';
+
+/** Ranking objective: weighted logistic regression (watch time) or plain CTR. */
+export type Weighting = 'weighted' | 'unweighted';
+
+/** Which user features feed the candidate tower (the watch bag is always on). */
+export interface FeatureChoice {
+  searches: boolean;
+  demographics: boolean;
+  exampleAge: boolean;
+}
+
+/**
+ * Every hyperparameter of a training run. Live knobs (lr, negatives, sampler, alpha, logQ,
+ * accidentalHits, batch, weighting, rankingLr) apply from the next step; structural ones
+ * (trainSeed, depth, width, features, backend) need a reset, which rebuilds the models.
+ */
+export interface TrainingParams {
+  /** Seed of initial weights, batches and negatives (uint32). */
+  trainSeed: number;
+  /** Adam learning rate of the candidate model and the factorisation baseline. */
+  lr: number;
+  /** Sampled negatives per step, shared across the batch. */
+  negatives: number;
+  sampler: SamplerChoice;
+  /** Exponent α of the popularity sampler, q ∝ (count + 1)^α. */
+  alpha: number;
+  /** Subtract log q from every logit (importance / logQ correction). */
+  logQ: boolean;
+  /** Remove accidental hits (a negative equal to the row's label). */
+  accidentalHits: boolean;
+  /** Candidate tower depth 0–4 (paper Figure 6). */
+  depth: number;
+  /** Scale of the paper's tower widths; the embedding size is 256 · width. */
+  width: number;
+  /** Candidate examples per step (the factorisation baseline uses the same). */
+  batch: number;
+  features: FeatureChoice;
+  weighting: Weighting;
+  /** Adam learning rate of the ranking model. */
+  rankingLr: number;
+  backend: BackendRequest;
+}
+
+/** The k of recall@k reported by every evaluation, in this order. */
+export const RECALL_KS = [10, 50, 100, 500] as const;
+
+/** Steps between two evaluations (recall, held-out losses, ranking AUC). */
+export const EVAL_EVERY = 50;
+
+/** Held-out next watches in the fixed evaluation sample (kept small so the loop stays smooth). */
+export const EVAL_EXAMPLES = 500;
+
+/** Steps between two weight snapshots (what a crashed run resumes from). */
+export const SNAPSHOT_EVERY = 100;
+
+/** Least time in milliseconds between two metric messages (≤ 10 per second). */
+export const METRICS_INTERVAL_MS = 100;
+
+// ---- Page → worker ------------------------------------------------------------------------
+
+/** Trains continuously until paused; builds the run's session first when there is none. */
+export interface PlayRequest {
+  type: 'play';
+  runId: number;
+  params: TrainingParams;
+}
+
+/** Stops after the step in flight. The worker stays alive and keeps everything. */
+export interface PauseRequest {
+  type: 'pause';
+  runId: number;
+}
+
+/** Trains `count` steps, then pauses. Ignored while playing. */
+export interface StepRequest {
+  type: 'step';
+  runId: number;
+  params: TrainingParams;
+  count: number;
+}
+
+/** Drops the current models and builds fresh ones from `params` (a new run, step 0). */
+export interface ResetRequest {
+  type: 'reset';
+  runId: number;
+  params: TrainingParams;
+}
+
+/** Applies the live knobs of `params` to the running session (structural ones wait for a reset). */
+export interface SetParamsRequest {
+  type: 'setParams';
+  runId: number;
+  params: TrainingParams;
+}
+
+/**
+ * Builds the models of `snapshot.params` on the current world and loads the snapshot's weights,
+ * paused at `snapshot.step`: how a run resumes after a worker crash or a lost GPU device.
+ */
+export interface RestoreRequest {
+  type: 'restore';
+  runId: number;
+  snapshot: WeightSnapshot;
+}
+
+/** Every training message the page may send. */
+export type TrainingRequest =
+  PlayRequest | PauseRequest | StepRequest | ResetRequest | SetParamsRequest | RestoreRequest;
+
+// ---- Worker → page ------------------------------------------------------------------------
+
+/**
+ * Where a run stands: `idle` (no session yet), `preparing` (starting the backend, building
+ * examples and models), `running`, `paused`, or `failed` (an error stopped it; see the
+ * {@link TrainingErrorMessage}).
+ */
+export type TrainingState = 'idle' | 'preparing' | 'running' | 'paused' | 'failed';
+
+/** The run's state changed. */
+export interface TrainingStatusMessage {
+  type: 'trainingStatus';
+  runId: number;
+  state: TrainingState;
+  /** Steps taken by the run. */
+  step: number;
+  /** What is being done (while preparing) or why it stopped. */
+  detail?: string;
+  /** The parameters the run's models were built with (present once the session exists). */
+  params?: TrainingParams;
+}
+
+/** A faster backend that was not taken, and why. */
+export interface PassedOver {
+  name: BackendName;
+  reason: string;
+}
+
+/** The backend in use and how it was chosen. */
+export interface BackendReport {
+  name: BackendName;
+  requested: BackendRequest;
+  /** Faster backends passed over, fastest first, each with its reason. */
+  passedOver: PassedOver[];
+  /** Extra facts (e.g. "SIMD, 2 threads" for WASM, the adapter for WebGPU). */
+  note?: string;
+}
+
+/** The backend of the run's session (sent once per session, after it starts). */
+export interface BackendMessage {
+  type: 'backend';
+  runId: number;
+  backend: BackendReport;
+}
+
+/**
+ * One evaluation on the fixed sample of held-out next watches (and held-out impressions).
+ * `recall`, `mfRecall`, `popularRecall` are aligned with {@link RECALL_KS}.
+ */
+export interface EvalPoint {
+  step: number;
+  /** recall@k of the candidate model. */
+  recall: number[];
+  /** recall@k of the matrix-factorisation baseline (user-id embedding, no tower). */
+  mfRecall: number[];
+  /** recall@k of most-popular (videos by watches in the last week of training). */
+  popularRecall: number[];
+  /** Sampled-softmax loss of the candidate model on a held-out batch (nats). */
+  heldOutLoss: number;
+  /** Held-out ranking figures; null when the ranker is not evaluated. */
+  ranking: {
+    /** ROC AUC of the logit against clicks. */
+    auc: number;
+    /** The paper's weighted per-user loss (mispredicted watch time share), in [0, 1]. */
+    weightedPerUserLoss: number;
+    /** Held-out weighted logistic loss under the run's weighting (nats per unit weight). */
+    loss: number;
+  } | null;
+  /** Milliseconds the evaluation took. */
+  ms: number;
+}
+
+/**
+ * New metric points since the previous message of the run (a delta). Per-step arrays are
+ * aligned: point i is step `steps[i]`.
+ */
+export interface MetricsMessage {
+  type: 'metrics';
+  runId: number;
+  /** Step numbers of the new training points (ascending). */
+  steps: Int32Array;
+  /** Candidate model's training loss at each of those steps (nats). */
+  loss: Float32Array;
+  /** Factorisation baseline's training loss (nats). */
+  mfLoss: Float32Array;
+  /** Ranking model's training loss (weighted logistic, nats per unit weight). */
+  rankingLoss: Float32Array;
+  /** Evaluations finished since the last message. */
+  evals: EvalPoint[];
+  /** Candidate training examples per second over the recent steps (all three models train per step). */
+  examplesPerSec: number;
+  /** Loop steps per second over the recent steps. */
+  stepsPerSec: number;
+}
+
+/** Named weights of one model: tables and tower layers, in a fixed order per model. */
+export interface ModelWeights {
+  name: string;
+  data: Float32Array;
+}
+
+/** A copy of every model's weights at a step, from which a run can resume. */
+export interface WeightSnapshot {
+  runId: number;
+  step: number;
+  params: TrainingParams;
+  /** Candidate model, factorisation baseline, ranker (optimizer state is not kept). */
+  weights: ModelWeights[];
+}
+
+/** A fresh weight snapshot (every {@link SNAPSHOT_EVERY} steps); the page keeps the latest. */
+export interface SnapshotMessage {
+  type: 'snapshot';
+  runId: number;
+  snapshot: WeightSnapshot;
+}
+
+/**
+ * Training stopped on an error: a failed step, a lost GPU device, a diverging loss, a backend
+ * that would not start. `resumable`: a snapshot exists and a restore may continue from it.
+ */
+export interface TrainingErrorMessage {
+  type: 'trainingError';
+  runId: number;
+  step: number;
+  message: string;
+  resumable: boolean;
+}
+
+/** Every training message the worker may send. */
+export type TrainingToPage =
+  TrainingStatusMessage | BackendMessage | MetricsMessage | SnapshotMessage | TrainingErrorMessage;
+
+/**
+ * The buffers a worker message can move instead of copying (metric arrays, snapshot weights).
+ * The sender loses them: the worker sends only arrays made for the message. (The page copies
+ * a snapshot into a `restore` request, keeping its own for a later crash.)
+ */
+export function transferablesOf(message: { type: string }): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  const add = (a: ArrayBufferView) => {
+    if (a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
+  };
+  if (message.type === 'metrics') {
+    const m = message as MetricsMessage;
+    for (const a of [m.steps, m.loss, m.mfLoss, m.rankingLoss]) add(a);
+  } else if (message.type === 'snapshot') {
+    for (const w of (message as SnapshotMessage).snapshot.weights) add(w.data);
+  }
+  return out;
+}
