@@ -15,6 +15,7 @@ import type { World } from '../sim/types';
 import { defaultCandidateConfig, type CandidateConfig } from '../model/candidate/config';
 import {
   evaluationRows,
+  modelRanks,
   popularRanks,
   retrievalMetrics,
   type RetrievalMetrics,
@@ -27,7 +28,6 @@ import { pageRows, rankingMetrics } from '../model/ranking/evaluate';
 import { RankingModel } from '../model/ranking/model';
 import { makeSampler, type NegativeSampler } from '../model/samplers';
 import { heldOutLoss } from './heldout-loss';
-import { liveRanks } from './live-ranks';
 import {
   EVAL_EXAMPLES,
   RECALL_KS,
@@ -201,8 +201,8 @@ export class TrainingSession {
   async evaluate(now: () => number): Promise<EvalPoint> {
     const t0 = now();
     const { test, evalRows, rankTest, rankRows, world } = this.data;
-    const recall = recallList(retrievalMetrics(await liveRanks(this.candidate, test, evalRows)));
-    const mfRecall = recallList(retrievalMetrics(await liveRanks(this.mf, test, evalRows)));
+    const recall = recallList(retrievalMetrics(await modelRanks(this.candidate, test, evalRows)));
+    const mfRecall = recallList(retrievalMetrics(await modelRanks(this.mf, test, evalRows)));
     const heldOut = await heldOutLoss(this.candidate, test, evalRows, this.params.trainSeed);
     let ranking: EvalPoint['ranking'] = null;
     if (rankRows.length > 0) {

@@ -30,7 +30,12 @@ export interface RetrievalMetrics {
 export function retrievalMetrics(ranks: Int32Array): RetrievalMetrics {
   const recallAt: Record<number, number> = {};
   for (const k of RECALL_KS) recallAt[k] = recallFromRanks(ranks, k);
-  return { recallAt, map: meanAveragePrecision(ranks), ndcg: ndcgAtK(ranks, 100), examples: ranks.length };
+  return {
+    recallAt,
+    map: meanAveragePrecision(ranks),
+    ndcg: ndcgAtK(ranks, 100),
+    examples: ranks.length,
+  };
 }
 
 /** Example indices to evaluate: all, or an evenly spaced sample of at most `max`. */
@@ -40,38 +45,55 @@ export function evaluationRows(examples: CandidateExamples, max = Infinity): Int
 }
 
 /**
- * Label ranks under the model: scores u·v + b for all videos in chunks on the tfjs backend;
- * videos uploaded after the example's time are excluded; the rank counts videos scoring
- * strictly higher than the label.
+ * Label ranks under the model: the backend does only the matrix product (scores u·v_i + b_i
+ * of a chunk of examples against every video, the table transposed once: WASM's matMul with
+ * transposeB is about 6× slower here), the scores are read back with `await data()`, and the
+ * rank — the number of videos already uploaded at the example's time that score strictly
+ * higher than the label — is counted in plain TypeScript.
  */
-export async function modelRanks(model: CandidateModel, examples: CandidateExamples, rows: Int32Array, chunk = 256): Promise<Int32Array> {
+export async function modelRanks(
+  model: CandidateModel,
+  examples: CandidateExamples,
+  rows: Int32Array,
+  chunk = 128,
+): Promise<Int32Array> {
   const world = model.world;
   const N = world.videos.count;
+  const upload = world.videos.uploadTime;
   const ranks = new Int32Array(rows.length);
-  const table = tf.tensor2d(model.videoOut.weights, [N, model.d]);
+  const table = tf.tidy(() => tf.transpose(tf.tensor2d(model.videoOut.weights, [N, model.d])));
   const bias = tf.tensor1d(model.videoBias.weights);
-  const upload = tf.tensor1d(world.videos.uploadTime);
-  for (let s = 0; s < rows.length; s += chunk) {
-    const part = rows.subarray(s, Math.min(rows.length, s + chunk));
-    const u = model.userVectors(model.inputs(examples, part, true));
-    const labels = tf.tensor1d(Int32Array.from(part, (r) => examples.label[r]), 'int32');
-    const times = tf.tensor2d(Float32Array.from(part, (r) => examples.time[r]), [part.length, 1]);
-    const rank = tf.tidy(() => {
-      const scores = tf.add(tf.matMul(u, table, false, true), bias);
-      // The label's own score read from the same matrix (tf.gather with batchDims crashes on WASM).
-      const labelScore = tf.sum(tf.mul(scores, tf.oneHot(labels, N)), 1, true);
-      const live = tf.lessEqual(upload.reshape([1, N]), times);
-      return tf.sum(tf.logicalAnd(live, tf.greater(scores, labelScore)).cast('int32'), 1);
-    });
-    ranks.set((await rank.data()) as Int32Array, s);
-    tf.dispose([u, labels, times, rank]);
+  try {
+    for (let s = 0; s < rows.length; s += chunk) {
+      const part = rows.subarray(s, Math.min(rows.length, s + chunk));
+      const u = model.userVectors(model.inputs(examples, part, true));
+      const scoresT = tf.tidy(() => tf.add(tf.matMul(u, table), bias));
+      u.dispose();
+      const scores = (await scoresT.data()) as Float32Array;
+      scoresT.dispose();
+      for (let b = 0; b < part.length; b++) {
+        const r = part[b];
+        const t = examples.time[r];
+        const base = b * N;
+        const target = scores[base + examples.label[r]];
+        let rank = 0;
+        for (let v = 0; v < N; v++) if (upload[v] <= t && scores[base + v] > target) rank++;
+        ranks[s + b] = rank;
+      }
+    }
+  } finally {
+    tf.dispose([table, bias]);
   }
-  tf.dispose([table, bias, upload]);
   return ranks;
 }
 
 /** Ranks of labels among live videos for a per-example score function (plain TypeScript). */
-function ranksByScore(world: World, examples: CandidateExamples, rows: Int32Array, score: (row: number, out: Float64Array) => void): Int32Array {
+function ranksByScore(
+  world: World,
+  examples: CandidateExamples,
+  rows: Int32Array,
+  score: (row: number, out: Float64Array) => void,
+): Int32Array {
   const N = world.videos.count;
   const upload = world.videos.uploadTime;
   const s = new Float64Array(N);
@@ -89,7 +111,12 @@ function ranksByScore(world: World, examples: CandidateExamples, rows: Int32Arra
  * Most-popular baseline: videos ranked by their watches in the last `windowDays` of training
  * (ties: by all-time training watches). The same for every user.
  */
-export function popularRanks(world: World, examples: CandidateExamples, rows: Int32Array, windowDays = 7): Int32Array {
+export function popularRanks(
+  world: World,
+  examples: CandidateExamples,
+  rows: Int32Array,
+  windowDays = 7,
+): Int32Array {
   const { watchTime, watchVideo } = world.logs;
   const split = world.config.splitDay;
   const recent = new Float64Array(world.videos.count);
@@ -104,12 +131,17 @@ export function popularRanks(world: World, examples: CandidateExamples, rows: In
  * The oracle's ranking: the true click logit of the user for every video at the label's time
  * (affinity, popularity, freshness, clickbait, language). An upper reference, not a model.
  */
-export function oracleRanks(world: World, examples: CandidateExamples, rows: Int32Array): Int32Array {
+export function oracleRanks(
+  world: World,
+  examples: CandidateExamples,
+  rows: Int32Array,
+): Int32Array {
   const N = world.videos.count;
   return ranksByScore(world, examples, rows, (r, out) => {
     const u = examples.user[r];
     const t = examples.time[r];
-    for (let v = 0; v < N; v++) out[v] = clickLogitFromAffinity(world, u, v, t, affinity(world, u, v));
+    for (let v = 0; v < N; v++)
+      out[v] = clickLogitFromAffinity(world, u, v, t, affinity(world, u, v));
   });
 }
 
@@ -118,7 +150,13 @@ export function oracleRanks(world: World, examples: CandidateExamples, rows: Int
  * (a 0/1 mask over videos), among videos live at each example's time: the quantity of the
  * paper's Figure 4 for a group of fresh uploads.
  */
-export async function groupMass(model: CandidateModel, examples: CandidateExamples, rows: Int32Array, group: Uint8Array, chunk = 256): Promise<number> {
+export async function groupMass(
+  model: CandidateModel,
+  examples: CandidateExamples,
+  rows: Int32Array,
+  group: Uint8Array,
+  chunk = 256,
+): Promise<number> {
   const world = model.world;
   const N = world.videos.count;
   const table = tf.tensor2d(model.videoOut.weights, [N, model.d]);
@@ -129,7 +167,10 @@ export async function groupMass(model: CandidateModel, examples: CandidateExampl
   for (let s = 0; s < rows.length; s += chunk) {
     const part = rows.subarray(s, Math.min(rows.length, s + chunk));
     const u = model.userVectors(model.inputs(examples, part, true));
-    const times = tf.tensor2d(Float32Array.from(part, (r) => examples.time[r]), [part.length, 1]);
+    const times = tf.tensor2d(
+      Float32Array.from(part, (r) => examples.time[r]),
+      [part.length, 1],
+    );
     const mass = tf.tidy(() => {
       const scores = tf.add(tf.matMul(u, table, false, true), bias);
       const live = tf.where(tf.lessEqual(upload, times), scores, tf.fill(scores.shape, -1e9));
