@@ -2,7 +2,8 @@
  * `npm run world -- --seed 7 --videos 20000 --users 5000 [--json]`: generates a world in
  * Node and prints its statistics (one JSON object with --json, else a readable summary).
  * Every world setting of `WORLD_PARAMS` is a flag. `--bench` times the default world and the
- * 1 000 000-video / 100 000-user world and prints their time and memory.
+ * 1 000 000-video / 100 000-user world (light activity; `--full` for the default activity) and
+ * prints their time and memory.
  */
 import { ConfigError, WORLD_PARAMS } from '../src/sim/config';
 import { summarizeWorld } from '../src/sim/summary';
@@ -13,7 +14,7 @@ import { parseArgs } from './args';
 function settingsFrom(flags: Record<string, string | boolean>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(flags)) {
-    if (k === 'json' || k === 'bench' || k === 'help') continue;
+    if (k === 'json' || k === 'bench' || k === 'full' || k === 'help') continue;
     if (!(k in WORLD_PARAMS)) throw new ConfigError(k, `unknown flag --${k}; world flags: ${Object.keys(WORLD_PARAMS).map((x) => '--' + x).join(' ')}`);
     if (typeof v !== 'string') throw new ConfigError(k, `--${k} needs a value`);
     out[k] = v;
@@ -43,8 +44,15 @@ function readable(s: WorldSummary): string {
   ].join('\n');
 }
 
-function bench(): void {
-  for (const size of [{}, { videos: 1_000_000, users: 100_000 }]) {
+/**
+ * Times the default world and the 1M-video / 100k-user world with light activity (0.1
+ * sessions per user per day, ~10M impressions); `--full` adds the 1M / 100k world at the
+ * default activity (~110M impressions: minutes, and gigabytes of typed arrays).
+ */
+function bench(full: boolean): void {
+  const sizes: Record<string, number>[] = [{}, { videos: 1_000_000, users: 100_000, sessionsPerDay: 0.1 }];
+  if (full) sizes.push({ videos: 1_000_000, users: 100_000 });
+  for (const size of sizes) {
     global.gc?.();
     const t0 = performance.now();
     const w = generateWorld({ seed: 7, ...size });
@@ -52,7 +60,8 @@ function bench(): void {
     const mem = process.memoryUsage();
     const mb = (x: number) => Math.round(x / 2 ** 20);
     console.log(
-      `world ${w.videos.count} videos × ${w.users.count} users: ${ms.toFixed(0)} ms, ${w.logs.watches} watches, ` +
+      `world ${w.videos.count} videos × ${w.users.count} users × ${w.config.sessionsPerDay} sessions/day: ${ms.toFixed(0)} ms, ` +
+        `${w.logs.impressions} impressions, ${w.logs.watches} watches, ` +
         `heap ${mb(mem.heapUsed)} MB, array buffers ${mb(mem.arrayBuffers)} MB, rss ${mb(mem.rss)} MB`,
     );
   }
@@ -64,7 +73,7 @@ function main(): void {
     console.log('npm run world -- [--json] [--bench] ' + Object.entries(WORLD_PARAMS).map(([k, s]) => `[--${k} ${s.min}…${s.max}]`).join(' '));
     return;
   }
-  if (flags.bench) return bench();
+  if (flags.bench) return bench(flags.full === true);
   const t0 = performance.now();
   const world = generateWorld(settingsFrom(flags));
   const s = summarizeWorld(world, performance.now() - t0);

@@ -7,7 +7,8 @@
  * A session shows `impressionsPerSession` videos: the next episode of the last watched series
  * (when there is one), three search results (when the session starts with a search), two
  * drawn by global popularity, one fresh upload, one uniform, and the rest from a "legacy
- * recommender" pool: every POOL_REFRESH_DAYS days, POOL_CANDIDATES videos drawn
+ * recommender" pool: every POOL_REFRESH_SESSIONS sessions (at the start of a day),
+ * POOL_CANDIDATES videos drawn
  * ∝ popularity^0.4 (two thirds of them within a topic drawn from the user's interests) are
  * scored by true affinity and the best POOL_SIZE kept.
  */
@@ -19,7 +20,7 @@ import { createRng, type Rng } from './rng';
 import { ImpressionSource, type Logs, type World } from './types';
 import type { Vocabulary } from './catalogue';
 
-const POOL_REFRESH_DAYS = 4;
+const POOL_REFRESH_SESSIONS = 6;
 const POOL_CANDIDATES = 120;
 const POOL_SIZE = 30;
 /** Share of pool candidates drawn from a topic the user likes (the rest: from all videos). */
@@ -204,6 +205,7 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
     let lastWatched = -1;
     // A session starts after the user's previous one ends, so watches stay in time order.
     let free = -Infinity;
+    let sessionsSinceRefresh = Infinity;
     const refreshPool = (t: number): void => {
       poolSize = 0;
       for (let c = 0; c < POOL_CANDIDATES; c++) {
@@ -222,8 +224,14 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
     };
 
     for (let day = 0; day < cfg.days; day++) {
-      if (day % POOL_REFRESH_DAYS === 0) refreshPool(day);
       const k = Math.min(dayTimes.length, rng.poisson(usr.activity[u]));
+      // Refresh every POOL_REFRESH_SESSIONS sessions (about every 4 days for an average user):
+      // the cost follows activity, so light users cost little however large the catalogue.
+      if (k > 0 && sessionsSinceRefresh >= POOL_REFRESH_SESSIONS) {
+        refreshPool(day);
+        sessionsSinceRefresh = 0;
+      }
+      sessionsSinceRefresh += k;
       for (let i = 0; i < k; i++) dayTimes[i] = day + rng.uniform();
       dayTimes.subarray(0, k).sort();
       for (let s = 0; s < k; s++) {
