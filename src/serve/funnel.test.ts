@@ -80,9 +80,13 @@ describe('funnelSweep', () => {
     expect(sweep.exact[0].retrieved).toBe(10);
   });
 
-  it('exact retrieval recalls at least as much as the index at the same N', () => {
+  it('exact retrieval recalls at least as much as the index, summed over N', () => {
     expect(sweep.nprobe).toBe(NPROBE);
-    sweep.exact.forEach((p, i) => expect(p.recall).toBeGreaterThanOrEqual(sweep.approx![i].recall));
+    // Not a theorem at each N: the index ranks the label among fewer videos, so at a small N it
+    // can keep a label that exact top-N pushes out; over all N, exact must win.
+    const sum = (ps: { recall: number }[]) => ps.reduce((a, p) => a + p.recall, 0);
+    expect(sum(sweep.exact)).toBeGreaterThanOrEqual(sum(sweep.approx!));
+    expect(sweep.exact.at(-1)!.recall).toBeGreaterThanOrEqual(sweep.approx!.at(-1)!.recall);
     expect(sweep.approx!.some((p, i) => p.recall < sweep.exact[i].recall)).toBe(true);
   });
 
