@@ -9,6 +9,7 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { WorkerToPage } from '../worker/protocol';
 import { createTrainingSlice, type TrainingSlice } from './training-slice';
+import { createViewsSlice, type ViewsSlice } from './views-slice';
 import { createWorkerChannel } from './worker-channel';
 import { connectModuleWorker } from './worker-client';
 import { createWorldSlice, type StoreEnv, type WorldSlice } from './world-slice';
@@ -20,7 +21,7 @@ export interface WorkerRouting {
 }
 
 /** The whole state of the app: the union of its slices. */
-export type AppState = WorldSlice & TrainingSlice & WorkerRouting;
+export type AppState = WorldSlice & TrainingSlice & ViewsSlice & WorkerRouting;
 
 /** Builds a store; `env` is the browser's in the app and fakes in tests. */
 export function createAppStore(env: StoreEnv): StoreApi<AppState> {
@@ -36,6 +37,7 @@ export function createAppStore(env: StoreEnv): StoreApi<AppState> {
     return {
       ...createWorldSlice(env, channel)(set, get, api),
       ...createTrainingSlice(channel)(set, get, api),
+      ...createViewsSlice(channel)(set, get, api),
       receive(m) {
         switch (m.type) {
           case 'worldProgress':

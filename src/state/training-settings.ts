@@ -44,10 +44,10 @@ export const TRAINING_HASH_TABLE: HashTable<TrainingParams> = Object.fromEntries
 ) as unknown as HashTable<TrainingParams>;
 
 /** Which view is shown. */
-export type View = 'world' | 'training';
+export type View = 'world' | 'training' | 'projection' | 'watchtime';
 
 /** The views, in tab order. */
-export const VIEWS: readonly View[] = ['world', 'training'];
+export const VIEWS: readonly View[] = ['world', 'training', 'projection', 'watchtime'];
 
 interface ViewState {
   view: View;

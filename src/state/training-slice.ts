@@ -172,7 +172,7 @@ export function createTrainingSlice(
         if (view === get().view) return;
         set({ view });
         get().writeUrl();
-        if (view === 'training') get().prepare();
+        if (view !== 'world') get().prepare();
       },
 
       setTrainingParam(key, value) {
@@ -297,6 +297,11 @@ export function createTrainingSlice(
           case 'snapshot':
             set({ snapshot: m.snapshot });
             return;
+          case 'videoMeta':
+          case 'projection':
+          case 'neighbours':
+            get().receiveViews(m);
+            return;
           case 'trainingError':
             set({
               run: {
@@ -333,7 +338,7 @@ export function createTrainingSlice(
           restoreFrom(snapshot);
           return;
         }
-        if (get().view === 'training') get().prepare();
+        if (get().view !== 'world') get().prepare();
       },
 
       trainingWorkerFailed(why) {

@@ -1,12 +1,16 @@
-/** The page: a header with the view tabs, then the World or the Training view. */
+/** The page: a header with the view tabs, then the view chosen. */
 import { useAppStore } from '../state/store';
 import type { View } from '../state/training-settings';
+import { ProjectionView } from './ProjectionView';
 import { TrainingView } from './TrainingView';
+import { WatchTimeView } from './WatchTimeView';
 import { WorldView } from './WorldView';
 
 const TABS: { view: View; label: string }[] = [
   { view: 'world', label: '1. World' },
   { view: 'training', label: '2. Training' },
+  { view: 'projection', label: '3. Embeddings' },
+  { view: 'watchtime', label: '4. Watch-time weighting' },
 ];
 
 /** The whole app. */
@@ -37,7 +41,15 @@ export function App() {
           </button>
         ))}
       </nav>
-      {view === 'world' ? <WorldView /> : <TrainingView />}
+      {view === 'world' ? (
+        <WorldView />
+      ) : view === 'training' ? (
+        <TrainingView />
+      ) : view === 'projection' ? (
+        <ProjectionView />
+      ) : (
+        <WatchTimeView />
+      )}
     </>
   );
 }

@@ -24,7 +24,9 @@ import { CandidateModel, labelCounts } from '../model/candidate/model';
 import type { SparseEmbedding } from '../model/embedding';
 import { DenseTower } from '../model/tower';
 import { defaultRankingConfig, type RankingConfig } from '../model/ranking/config';
-import { pageRows, rankingMetrics } from '../model/ranking/evaluate';
+import { pageRows, rankingMetrics, type RankingMetrics } from '../model/ranking/evaluate';
+import { pca } from '../model/pca';
+import { exactTopN } from '../serve/exact';
 import { RankingModel } from '../model/ranking/model';
 import { makeSampler, type NegativeSampler } from '../model/samplers';
 import { heldOutLoss } from './heldout-loss';
@@ -32,13 +34,16 @@ import {
   EVAL_EXAMPLES,
   RECALL_KS,
   type EvalPoint,
+  NEIGHBOURS,
+  RANKING_EVAL_PAGES,
   type ModelWeights,
+  type RankerSide,
   type TrainingParams,
+  type VideoMetaMessage,
   type WeightSnapshot,
 } from './training-protocol';
 
-/** Held-out pages (sessions) in the ranker's evaluation sample. */
-export const RANKING_EVAL_PAGES = 300;
+export { RANKING_EVAL_PAGES } from './training-protocol';
 
 /** The examples of one world, built once and shared by every run on it. */
 export interface TrainingData {
@@ -103,12 +108,15 @@ export function candidateConfig(p: TrainingParams, userInput: 'features' | 'id')
   };
 }
 
-/** The ranker's settings for `p`. */
-export function rankingConfig(p: TrainingParams): RankingConfig {
+/**
+ * The ranker's settings for `p`; `twin`: the contrast ranker of the Watch-time view, trained
+ * beside it with the opposite weighting (same seed, so the same initial tower and batches).
+ */
+export function rankingConfig(p: TrainingParams, twin = false): RankingConfig {
   return {
     ...defaultRankingConfig,
     hidden: [...defaultRankingConfig.hidden],
-    weighted: p.weighting === 'weighted',
+    weighted: (p.weighting === 'weighted') !== twin,
     learningRate: p.rankingLr,
     seed: p.trainSeed,
   };
@@ -158,6 +166,13 @@ export class TrainingSession {
   readonly candidate: CandidateModel;
   readonly mf: CandidateModel;
   readonly ranker: RankingModel;
+  /**
+   * The contrast ranker: the opposite weighting of `ranker` (unweighted CTR beside the paper's
+   * weighted logistic regression), one step per loop step on the same batches.
+   */
+  readonly twin: RankingModel;
+  /** The last projection's components (the start and sign reference of the next one). */
+  private components: Float64Array | undefined;
   /** Steps taken (the step axis of every chart). */
   step = 0;
   /** The parameters in effect (live knobs follow {@link applyLive}). */
@@ -173,6 +188,12 @@ export class TrainingSession {
     this.candidate = new CandidateModel(world, candidateConfig(params, 'features'), counts);
     this.mf = new CandidateModel(world, candidateConfig(params, 'id'), counts);
     this.ranker = new RankingModel(world, rankingConfig(params), rankTrain);
+    this.twin = new RankingModel(
+      world,
+      rankingConfig(params, true),
+      rankTrain,
+      this.ranker.quantiles,
+    );
   }
 
   /**
@@ -190,6 +211,7 @@ export class TrainingSession {
       const { loss } = await this.candidate.trainStep(this.data.train);
       const mfLoss = (await this.mf.trainStep(this.data.train)).loss;
       const rankingLoss = (await this.ranker.trainStep(this.data.rankTrain)).loss;
+      await this.twin.trainStep(this.data.rankTrain);
       this.step++;
       return { loss, mfLoss, rankingLoss };
     } finally {
@@ -205,13 +227,18 @@ export class TrainingSession {
     const mfRecall = recallList(retrievalMetrics(await modelRanks(this.mf, test, evalRows)));
     const heldOut = await heldOutLoss(this.candidate, test, evalRows, this.params.trainSeed);
     let ranking: EvalPoint['ranking'] = null;
+    let watchTime: EvalPoint['watchTime'] = null;
     if (rankRows.length > 0) {
-      const z = await this.ranker.predictLogits(rankTest, rankRows);
-      const { weighted, exactOdds } = this.ranker.config;
-      const m = rankingMetrics(world, rankTest, rankRows, z, {
-        weighting: { weighted, exactOdds },
-      });
+      const score = async (model: RankingModel): Promise<RankingMetrics> => {
+        const z = await model.predictLogits(rankTest, rankRows);
+        const { weighted, exactOdds } = model.config;
+        return rankingMetrics(world, rankTest, rankRows, z, { weighting: { weighted, exactOdds } });
+      };
+      const m = await score(this.ranker);
+      const t = await score(this.twin);
       ranking = { auc: m.auc, weightedPerUserLoss: m.weightedPerUserLoss, loss: m.logLoss };
+      const [w, u] = this.ranker.config.weighted ? [m, t] : [t, m];
+      watchTime = { weighted: rankerSide(w), unweighted: rankerSide(u) };
     }
     return {
       step: this.step,
@@ -220,6 +247,7 @@ export class TrainingSession {
       popularRecall: [...this.data.popularRecall],
       heldOutLoss: heldOut,
       ranking,
+      watchTime,
       ms: now() - t0,
     };
   }
@@ -254,6 +282,8 @@ export class TrainingSession {
     }
     if (p.rankingLr !== old.rankingLr) this.ranker.setLearningRate(p.rankingLr);
     this.ranker.config.weighted = p.weighting === 'weighted';
+    this.twin.config.weighted = p.weighting !== 'weighted';
+    if (p.rankingLr !== old.rankingLr) this.twin.setLearningRate(p.rankingLr);
     this.params = {
       ...old,
       lr: p.lr,
@@ -275,6 +305,7 @@ export class TrainingSession {
       ['candidate', this.candidate],
       ['mf', this.mf],
       ['ranker', this.ranker],
+      ['twin', this.twin],
     ];
     for (const [prefix, model] of models) {
       const tables: [string, SparseEmbedding][] =
@@ -317,6 +348,7 @@ export class TrainingSession {
       ['candidate', this.candidate],
       ['mf', this.mf],
       ['ranker', this.ranker],
+      ['twin', this.twin],
     ];
     for (const [prefix, model] of models) {
       const tables: [string, SparseEmbedding][] =
@@ -336,5 +368,82 @@ export class TrainingSession {
     this.candidate.dispose();
     this.mf.dispose();
     this.ranker.dispose();
+    this.twin.dispose();
   }
+
+  /**
+   * 2-D PCA of the candidate model's output vectors v_i [videos × d], warm-started from the
+   * previous projection so that the picture moves smoothly instead of flipping (model/pca.ts).
+   */
+  projection(): { coords: Float32Array; explained: [number, number] } {
+    const v = this.candidate.videoOut;
+    const r = pca(v.weights, v.rows, v.dim, { k: 2, init: this.components });
+    this.components = r.components;
+    return { coords: r.coords, explained: [r.explained[0], r.explained[1]] };
+  }
+
+  /**
+   * The {@link NEIGHBOURS} videos with the largest v_video · v_i (i ≠ video), exact, best first.
+   * Throws a RangeError for a video id out of range.
+   */
+  neighbours(video: number): { ids: Int32Array; scores: Float32Array } {
+    const v = this.candidate.videoOut;
+    if (!(Number.isInteger(video) && video >= 0 && video < v.rows))
+      throw new RangeError(`video must be an integer from 0 to ${v.rows - 1}, got ${video}`);
+    const query = v.weights.slice(video * v.dim, (video + 1) * v.dim);
+    const top = exactTopN({ vectors: v.weights, count: v.rows, dim: v.dim }, query, NEIGHBOURS + 1);
+    const keep = Array.from(top.ids.keys())
+      .filter((i) => top.ids[i] !== video)
+      .slice(0, NEIGHBOURS);
+    return {
+      ids: Int32Array.from(keep, (i) => top.ids[i]),
+      scores: Float32Array.from(keep, (i) => top.scores[i]),
+    };
+  }
+}
+
+/** The Watch-time view's figures of one ranker. */
+function rankerSide(m: RankingMetrics): RankerSide {
+  return {
+    watchPerImpression: m.topK.watchPerImpression,
+    clickbaitShare: m.topK.clickbaitShare,
+    weightedPerUserLoss: m.weightedPerUserLoss,
+    calibration: m.calibration.bins.map((b) => ({
+      predicted: b.meanPredicted,
+      actual: b.meanActual,
+    })),
+    oracleWatchPerImpression: m.topK.oracleWatchPerImpression,
+    randomWatchPerImpression: m.topK.randomWatchPerImpression,
+  };
+}
+
+/** Largest world whose titles go to the page with the video metadata (~30 bytes each). */
+const MAX_TITLES = 200_000;
+
+/** What the Embedding view colours and labels the videos by (sent once per session). */
+export function videoMeta(world: World): Omit<VideoMetaMessage, 'type' | 'runId'> {
+  const { videos } = world;
+  const n = videos.count;
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => videos.popularity[b] - videos.popularity[a] || a - b,
+  );
+  const popularityRank = new Int32Array(n);
+  order.forEach((id, rank) => (popularityRank[id] = rank));
+  const end = world.config.days;
+  const titles: string[] = [];
+  if (n <= MAX_TITLES)
+    for (let i = 0; i < n; i++) {
+      const words: string[] = [];
+      for (let t = videos.titleOffsets[i]; t < videos.titleOffsets[i + 1]; t++)
+        words.push(world.vocabulary[videos.titleTokens[t]]);
+      titles.push(words.join(' '));
+    }
+  return {
+    topic: videos.topic.slice(),
+    topicNames: [...world.topicNames],
+    popularityRank,
+    ageDays: Float32Array.from(videos.uploadTime, (t) => end - t),
+    clickbait: videos.clickbait.slice(),
+    titles,
+  };
 }

@@ -6,6 +6,8 @@ import type { WorkerToPage } from './protocol';
 import { TrainingHost, type ChooseBackend } from './training-host';
 import { DEFAULT_TRAINING_PARAMS } from './training-params';
 import {
+  NEIGHBOURS,
+  PROJECTION_EVERY,
   RECALL_KS,
   type MetricsMessage,
   type SnapshotMessage,
@@ -74,6 +76,60 @@ describe('TrainingHost', () => {
     expect(e.ranking?.auc).toBeGreaterThan(0);
     expect(e.ranking?.auc).toBeLessThan(1);
   }, 60_000);
+
+  it('sends the videos once, a PCA projection at step 0 and every PROJECTION_EVERY steps, and neighbours on request', async () => {
+    const h = makeHost();
+    h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: PROJECTION_EVERY });
+    await h.host.idle();
+    const n = world.videos.count;
+    const [meta] = h.of('videoMeta');
+    expect(h.of('videoMeta')).toHaveLength(1);
+    expect(meta.topic).toHaveLength(n);
+    expect(new Set(meta.popularityRank).size).toBe(n);
+    expect(meta.titles).toHaveLength(n);
+    const projections = h.of('projection');
+    expect(projections.map((p) => p.step)).toEqual([0, PROJECTION_EVERY]);
+    const p = projections[1];
+    expect(p.coords).toHaveLength(2 * n);
+    expect(p.coords.every(Number.isFinite)).toBe(true);
+    expect(p.explained[0]).toBeGreaterThanOrEqual(p.explained[1]);
+    expect(p.explained[0] + p.explained[1]).toBeLessThanOrEqual(1 + 1e-9);
+    // Transferable: the coordinates' buffer is in the transfer list.
+    const at = h.posted.indexOf(p);
+    expect(h.transfers[at]).toContain(p.coords.buffer);
+    // Both rankers are scored on the same pages at every evaluation.
+    const e = h
+      .of('metrics')
+      .flatMap((m) => m.evals)
+      .at(-1)!;
+    expect(e.step).toBe(PROJECTION_EVERY);
+    expect(e.watchTime?.weighted.oracleWatchPerImpression).toBe(
+      e.watchTime?.unweighted.oracleWatchPerImpression,
+    );
+    expect(e.watchTime?.weighted.watchPerImpression).not.toBe(
+      e.watchTime?.unweighted.watchPerImpression,
+    );
+
+    h.host.handle({ type: 'neighbours', runId: 1, video: 7 });
+    await h.host.idle();
+    const [nb] = h.of('neighbours');
+    expect(nb.video).toBe(7);
+    expect(nb.ids).toHaveLength(NEIGHBOURS);
+    expect(Array.from(nb.ids)).not.toContain(7);
+    // Exact: the scores are the largest dot products with video 7, best first.
+    const v = h.host.current!.candidate.videoOut;
+    const d = v.dim;
+    const dot = (a: number, b: number) => {
+      let s = 0;
+      for (let k = 0; k < d; k++) s += v.weights[a * d + k] * v.weights[b * d + k];
+      return s;
+    };
+    const all = Array.from({ length: n }, (_, i) => i)
+      .filter((i) => i !== 7)
+      .map((i) => dot(7, i))
+      .sort((a, b) => b - a);
+    for (let r = 0; r < NEIGHBOURS; r++) expect(nb.scores[r]).toBeCloseTo(all[r], 4);
+  }, 120_000);
 
   it('takes single steps and sends only the new points, as transferable typed arrays', async () => {
     const h = makeHost();

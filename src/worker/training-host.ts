@@ -9,11 +9,18 @@
  * posted as deltas at most once per METRICS_INTERVAL_MS (and whenever the loop stops).
  */
 import type { World } from '../sim/types';
-import { buildTrainingData, TrainingSession, type StepLosses, type TrainingData } from './session';
+import {
+  buildTrainingData,
+  TrainingSession,
+  videoMeta,
+  type StepLosses,
+  type TrainingData,
+} from './session';
 import { checkTrainingParams } from './training-params';
 import {
   EVAL_EVERY,
   METRICS_INTERVAL_MS,
+  PROJECTION_EVERY,
   SNAPSHOT_EVERY,
   transferablesOf,
   type BackendReport,
@@ -167,6 +174,24 @@ export class TrainingHost {
         this.running = false;
         await this.restore(r.runId, r.snapshot);
         return;
+      case 'neighbours': {
+        const s = this.session;
+        if (s?.runId !== r.runId) return;
+        try {
+          const { ids, scores } = s.neighbours(r.video);
+          const message: WorkerToPage = {
+            type: 'neighbours',
+            runId: r.runId,
+            video: r.video,
+            ids,
+            scores,
+          };
+          this.env.post(message, transferablesOf(message));
+        } catch (e) {
+          this.env.post({ type: 'error', message: `nearest neighbours: ${errorText(e)}` });
+        }
+        return;
+      }
       default: {
         const unknown: never = r;
         this.env.post({
@@ -219,8 +244,11 @@ export class TrainingHost {
       this.session = session;
       this.failed = false;
       this.lastSnapshotStep = null;
+      const meta: WorkerToPage = { type: 'videoMeta', runId, ...videoMeta(this.data.world) };
+      this.env.post(meta, transferablesOf(meta));
       this.evals.push(await session.evaluate(this.env.now));
       this.flush();
+      this.postProjection(session);
       this.status('paused', runId, 0);
       return session;
     } catch (e) {
@@ -241,6 +269,7 @@ export class TrainingHost {
       this.lastSnapshotStep = snapshot.step;
       this.evals.push(await s.evaluate(this.env.now));
       this.flush();
+      this.postProjection(s);
       this.status('paused', runId, s.step, `resumed from the snapshot of step ${snapshot.step}`);
     } catch (e) {
       this.fail(runId, s.step, `could not restore the snapshot: ${errorText(e)}`, false);
@@ -305,6 +334,7 @@ export class TrainingHost {
     }
     try {
       if (s.step % EVAL_EVERY === 0) this.evals.push(await s.evaluate(this.env.now));
+      if (s.step % PROJECTION_EVERY === 0) this.postProjection(s);
       if (s.step % SNAPSHOT_EVERY === 0) {
         const snapshot = await s.snapshot();
         this.lastSnapshotStep = s.step;
@@ -322,6 +352,21 @@ export class TrainingHost {
       return;
     }
     if (this.env.now() - this.lastFlush >= METRICS_INTERVAL_MS) this.flush();
+  }
+
+  /** Posts the session's 2-D projection of the video vectors (Embedding view). */
+  private postProjection(s: TrainingSession): void {
+    const t0 = this.env.now();
+    const { coords, explained } = s.projection();
+    const message: WorkerToPage = {
+      type: 'projection',
+      runId: s.runId,
+      step: s.step,
+      coords,
+      explained,
+      ms: this.env.now() - t0,
+    };
+    this.env.post(message, transferablesOf(message));
   }
 
   /** The loop stopped (pause, or the end of single steps): post what is buffered and the state. */

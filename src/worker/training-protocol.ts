@@ -77,6 +77,15 @@ export const EVAL_EXAMPLES = 500;
 /** Steps between two weight snapshots (what a crashed run resumes from). */
 export const SNAPSHOT_EVERY = 100;
 
+/** Held-out pages (sessions) in the rankers' evaluation sample. */
+export const RANKING_EVAL_PAGES = 300;
+
+/** Steps between two embedding projections sent to the page (Embedding view). */
+export const PROJECTION_EVERY = 50;
+
+/** Nearest neighbours returned for a clicked video (Embedding view). */
+export const NEIGHBOURS = 10;
+
 /** Least time in milliseconds between two metric messages (≤ 10 per second). */
 export const METRICS_INTERVAL_MS = 100;
 
@@ -127,9 +136,26 @@ export interface RestoreRequest {
   snapshot: WeightSnapshot;
 }
 
+/**
+ * Asks for the {@link NEIGHBOURS} nearest videos of `video` by dot product of the candidate
+ * model's output vectors v_i in the full space (exact scan). Reply: one {@link NeighboursMessage}.
+ */
+export interface NeighboursRequest {
+  type: 'neighbours';
+  runId: number;
+  /** Video id, 0 … videos−1. */
+  video: number;
+}
+
 /** Every training message the page may send. */
 export type TrainingRequest =
-  PlayRequest | PauseRequest | StepRequest | ResetRequest | SetParamsRequest | RestoreRequest;
+  | PlayRequest
+  | PauseRequest
+  | StepRequest
+  | ResetRequest
+  | SetParamsRequest
+  | RestoreRequest
+  | NeighboursRequest;
 
 // ---- Worker → page ------------------------------------------------------------------------
 
@@ -199,8 +225,28 @@ export interface EvalPoint {
     /** Held-out weighted logistic loss under the run's weighting (nats per unit weight). */
     loss: number;
   } | null;
+  /**
+   * The weighted and the unweighted (CTR) ranker on the same held-out pages (Watch-time
+   * view); null when the ranker is not evaluated.
+   */
+  watchTime?: { weighted: RankerSide; unweighted: RankerSide } | null;
   /** Milliseconds the evaluation took. */
   ms: number;
+}
+
+/** One ranker's end-to-end figures on the held-out pages (model/ranking/evaluate.ts). */
+export interface RankerSide {
+  /** Oracle E[watch minutes] per impression of each page's top 3 by the ranker's score. */
+  watchPerImpression: number;
+  /** Share of clickbait videos in those top 3, in [0, 1]. */
+  clickbaitShare: number;
+  /** The paper's weighted per-user loss, in [0, 1] (lower is better). */
+  weightedPerUserLoss: number;
+  /** Reliability bins: mean predicted e^z against mean oracle E[T] (minutes per impression). */
+  calibration: { predicted: number; actual: number }[];
+  /** Oracle E[T] per impression of the oracle's own top 3 (the ceiling), and of a random order. */
+  oracleWatchPerImpression: number;
+  randomWatchPerImpression: number;
 }
 
 /**
@@ -260,9 +306,62 @@ export interface TrainingErrorMessage {
   resumable: boolean;
 }
 
+/**
+ * What the Embedding view colours by, per video, sent once per session (the world's videos do
+ * not change while training). Arrays are [videos].
+ */
+export interface VideoMetaMessage {
+  type: 'videoMeta';
+  runId: number;
+  /** Topic id of each video and the topics' names. */
+  topic: Uint16Array;
+  topicNames: string[];
+  /** Rank of base popularity, 0 = most popular. */
+  popularityRank: Int32Array;
+  /** Upload age at the end of the window, in days (negative: not yet uploaded). */
+  ageDays: Float32Array;
+  /** 1 for clickbait. */
+  clickbait: Uint8Array;
+  /** Title of each video (empty when the world is too big to send them cheaply). */
+  titles: string[];
+}
+
+/**
+ * A 2-D PCA projection of the candidate model's output video vectors v_i at `step` (every
+ * {@link PROJECTION_EVERY} steps and at step 0).
+ */
+export interface ProjectionMessage {
+  type: 'projection';
+  runId: number;
+  step: number;
+  /** Coordinates [videos × 2] row-major: (PC 1, PC 2) of each video, unitless. */
+  coords: Float32Array;
+  /** Share of the variance of the v_i each component explains. */
+  explained: [number, number];
+  /** Milliseconds the projection took in the worker. */
+  ms: number;
+}
+
+/** The nearest videos of `video` by u·v in the full d-dimensional space, best first. */
+export interface NeighboursMessage {
+  type: 'neighbours';
+  runId: number;
+  video: number;
+  ids: Int32Array;
+  /** Their dot products v_video · v_id. */
+  scores: Float32Array;
+}
+
 /** Every training message the worker may send. */
 export type TrainingToPage =
-  TrainingStatusMessage | BackendMessage | MetricsMessage | SnapshotMessage | TrainingErrorMessage;
+  | TrainingStatusMessage
+  | BackendMessage
+  | MetricsMessage
+  | SnapshotMessage
+  | TrainingErrorMessage
+  | VideoMetaMessage
+  | ProjectionMessage
+  | NeighboursMessage;
 
 /**
  * The buffers a worker message can move instead of copying (metric arrays, snapshot weights).
@@ -279,6 +378,15 @@ export function transferablesOf(message: { type: string }): ArrayBuffer[] {
     for (const a of [m.steps, m.loss, m.mfLoss, m.rankingLoss]) add(a);
   } else if (message.type === 'snapshot') {
     for (const w of (message as SnapshotMessage).snapshot.weights) add(w.data);
+  } else if (message.type === 'projection') {
+    add((message as ProjectionMessage).coords);
+  } else if (message.type === 'videoMeta') {
+    const m = message as VideoMetaMessage;
+    for (const a of [m.topic, m.popularityRank, m.ageDays, m.clickbait]) add(a);
+  } else if (message.type === 'neighbours') {
+    const m = message as NeighboursMessage;
+    add(m.ids);
+    add(m.scores);
   }
   return out;
 }

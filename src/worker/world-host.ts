@@ -51,6 +51,7 @@ export class WorldHost {
       case 'reset':
       case 'setParams':
       case 'restore':
+      case 'neighbours':
         if (this.training) this.training.handle(message);
         else this.post({ type: 'error', message: 'this worker does not train' });
         return;

@@ -1,0 +1,77 @@
+/**
+ * The slice of the live views beyond Training: the Embedding view's video metadata, its latest
+ * 2-D projection, the colour-by choice and the nearest neighbours of a clicked video. The
+ * projection is large ([videos × 2] floats) and frequent, so it is replaced by reference and
+ * announced by `projectionVersion`; the canvas follows it through `appStore.subscribe`.
+ */
+import type { StateCreator } from 'zustand';
+import type { NeighboursMessage, ProjectionMessage, VideoMetaMessage } from '../worker/protocol';
+import type { AppState } from './store';
+import type { WorkerChannel } from './worker-channel';
+
+/** What the Embedding view colours the videos by. */
+export type ColorBy = 'topic' | 'popularity' | 'age' | 'clickbait';
+
+/** Every colour-by choice, in the select's order. */
+export const COLOR_BYS: readonly ColorBy[] = ['topic', 'popularity', 'age', 'clickbait'];
+
+/** The worker messages this slice handles. */
+export type ViewsMessage = VideoMetaMessage | ProjectionMessage | NeighboursMessage;
+
+/** State and actions of the Embedding view. */
+export interface ViewsSlice {
+  /** Per-video topic, popularity rank, age, clickbait, titles (of the run's world). */
+  videoMeta: VideoMetaMessage | null;
+  /** The latest projection of the run's video vectors. */
+  projection: ProjectionMessage | null;
+  projectionVersion: number;
+  colorBy: ColorBy;
+  /** The clicked video, and its neighbours once the worker answers. */
+  selectedVideo: number | null;
+  neighbours: NeighboursMessage | null;
+  setColorBy(colorBy: ColorBy): void;
+  /** Selects `video` and asks the worker for its nearest neighbours. */
+  askNeighbours(video: number): void;
+  /** Handles one of the views' worker messages. */
+  receiveViews(message: ViewsMessage): void;
+}
+
+/** Creates the views slice; `channel` is the worker shared with the other slices. */
+export function createViewsSlice(
+  channel: WorkerChannel,
+): StateCreator<AppState, [], [], ViewsSlice> {
+  return (set, get) => ({
+    videoMeta: null,
+    projection: null,
+    projectionVersion: 0,
+    colorBy: 'topic',
+    selectedVideo: null,
+    neighbours: null,
+
+    setColorBy(colorBy) {
+      set({ colorBy });
+    },
+
+    askNeighbours(video) {
+      const { run } = get();
+      set({ selectedVideo: video, neighbours: null });
+      if (run.runId === 0 || !run.built) return;
+      channel.send({ type: 'neighbours', runId: run.runId, video });
+    },
+
+    receiveViews(m) {
+      if (m.runId !== get().run.runId) return;
+      switch (m.type) {
+        case 'videoMeta':
+          set({ videoMeta: m, selectedVideo: null, neighbours: null });
+          return;
+        case 'projection':
+          set({ projection: m, projectionVersion: get().projectionVersion + 1 });
+          return;
+        case 'neighbours':
+          if (m.video === get().selectedVideo) set({ neighbours: m });
+          return;
+      }
+    },
+  });
+}

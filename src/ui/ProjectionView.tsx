@@ -1,0 +1,244 @@
+/**
+ * The Embedding view: the candidate model's output video vectors v_i projected to 2-D by PCA
+ * in the worker every few dozen steps, drawn as one canvas scatter (ScatterCanvas), coloured by
+ * topic, popularity, upload age or clickbait. Hover names a video; a click asks the worker for
+ * its nearest neighbours by dot product in the full space.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { appStore, useAppStore, type AppState } from '../state/store';
+import { COLOR_BYS, type ColorBy } from '../state/views-slice';
+import { NEIGHBOURS, PROJECTION_EVERY } from '../worker/protocol';
+import { cancelDraw, scheduleDraw } from './charts/draw-queue';
+import {
+  colourGroups,
+  describeVideo,
+  projectionCsv,
+  saveBlob,
+  type ColourGroups,
+} from './charts/projection-data';
+import { ScatterCanvas } from './charts/scatter';
+import { fixed, pct } from './format';
+import { TrainingToolbar } from './TrainingToolbar';
+
+const COLOR_LABELS: Record<ColorBy, string> = {
+  topic: 'topic',
+  popularity: 'popularity',
+  age: 'upload age',
+  clickbait: 'clickbait',
+};
+
+/** Does a state change concern the scatter? */
+const changed = (s: AppState, p: AppState) =>
+  s.projectionVersion !== p.projectionVersion ||
+  s.videoMeta !== p.videoMeta ||
+  s.colorBy !== p.colorBy ||
+  s.selectedVideo !== p.selectedVideo ||
+  s.neighbours !== p.neighbours;
+
+/** The canvas with its hover tooltip; click selects a video. */
+function Scatter({ chartRef }: { chartRef: React.RefObject<ScatterCanvas | null> }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [hover, setHover] = useState<{ i: number; x: number; y: number } | null>(null);
+  const meta = useAppStore((s) => s.videoMeta);
+  const askNeighbours = useAppStore((s) => s.askNeighbours);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const chart = new ScatterCanvas(
+      el,
+      'Video output embeddings projected on their first two principal components',
+    );
+    chartRef.current = chart;
+    let cached: { meta: unknown; colorBy: ColorBy; groups: ColourGroups } | null = null;
+    const draw = () => {
+      const s = appStore.getState();
+      const p = s.projection;
+      const m = s.videoMeta;
+      if (!p || !m || m.topic.length * 2 !== p.coords.length) return;
+      if (!cached || cached.meta !== m || cached.colorBy !== s.colorBy)
+        cached = { meta: m, colorBy: s.colorBy, groups: colourGroups(m, s.colorBy) };
+      const g = cached.groups;
+      chart.update({
+        coords: p.coords,
+        group: g.group,
+        palette: g.palette,
+        legend: g.legend,
+        xTitle: `PC 1 (unitless; ${pct(p.explained[0])} of the variance)`,
+        yTitle: `PC 2 (unitless; ${pct(p.explained[1])} of the variance)`,
+        highlight: s.neighbours?.ids ?? [],
+        selected: s.selectedVideo ?? -1,
+      });
+    };
+    draw();
+    const unsubscribe = appStore.subscribe((s, prev) => {
+      if (changed(s, prev)) scheduleDraw(draw);
+    });
+    return () => {
+      unsubscribe();
+      cancelDraw(draw);
+      chart.destroy();
+      chartRef.current = null;
+    };
+  }, [chartRef]);
+
+  const frame = useRef(0);
+  const onMove = (e: React.MouseEvent) => {
+    const { clientX, clientY } = e;
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      const chart = chartRef.current;
+      const i = chart ? chart.pick(clientX, clientY) : -1;
+      const at = i >= 0 ? chart?.position(i) : null;
+      setHover((h) => (i < 0 || !at ? null : h?.i === i ? h : { i, x: at.x, y: at.y }));
+    });
+  };
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  const onClick = (e: React.MouseEvent) => {
+    const i = chartRef.current?.pick(e.clientX, e.clientY) ?? -1;
+    if (i >= 0) askNeighbours(i);
+  };
+
+  const v = hover && meta ? describeVideo(meta, hover.i) : null;
+  return (
+    <div className="scatter-box" onMouseMove={onMove} onMouseLeave={() => setHover(null)}>
+      <div ref={box} onClick={onClick} data-testid="projection.canvas" />
+      {v && hover && (
+        <div
+          className="scatter-tip"
+          data-testid="projection.hover"
+          style={{ left: hover.x + 10, top: hover.y + 10 }}
+        >
+          <strong>video {v.id}</strong> · {v.topic}
+          {v.clickbait && <span className="tag-clickbait"> clickbait</span>}
+          {v.title && <div className="tip-title">“{v.title}”</div>}
+          <div>
+            popularity rank {v.popularityRank} of {meta!.topic.length} · {fixed(v.ageDays, 0)} days
+            old
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** The clicked video's nearest neighbours by dot product in the full space. */
+function Neighbours() {
+  const meta = useAppStore((s) => s.videoMeta);
+  const selected = useAppStore((s) => s.selectedVideo);
+  const nb = useAppStore((s) => s.neighbours);
+  const sel = meta && selected !== null ? describeVideo(meta, selected) : null;
+  return (
+    <section className="neighbours" aria-label="Nearest neighbours">
+      <h3>Nearest neighbours</h3>
+      {sel ? (
+        <p>
+          Of <strong>video {sel.id}</strong> ({sel.topic}
+          {sel.title ? `, “${sel.title}”` : ''}): the {NEIGHBOURS} videos with the largest v·v′ over
+          all {meta!.topic.length} videos, in the full space.
+        </p>
+      ) : (
+        <p className="muted">Click a point to list its {NEIGHBOURS} nearest videos.</p>
+      )}
+      <ol data-testid="projection.neighbours">
+        {meta &&
+          nb &&
+          Array.from(nb.ids, (id, r) => {
+            const v = describeVideo(meta, id);
+            return (
+              <li key={id}>
+                <span className="nb-score">{fixed(nb.scores[r], 3)}</span> video {id} · {v.topic}
+                {v.clickbait ? ' · clickbait' : ''}
+                {v.title ? <span className="muted"> “{v.title}”</span> : null}
+              </li>
+            );
+          })}
+      </ol>
+    </section>
+  );
+}
+
+/** The Embedding projection view. */
+export function ProjectionView() {
+  const worldReady = useAppStore((s) => s.summary !== null);
+  const prepare = useAppStore((s) => s.prepare);
+  const colorBy = useAppStore((s) => s.colorBy);
+  const setColorBy = useAppStore((s) => s.setColorBy);
+  const step = useAppStore((s) => s.projection?.step ?? null);
+  const ms = useAppStore((s) => s.projection?.ms ?? null);
+  const hasData = useAppStore((s) => s.projection !== null && s.videoMeta !== null);
+  const chart = useRef<ScatterCanvas | null>(null);
+  useEffect(() => {
+    if (worldReady) prepare();
+  }, [worldReady, prepare]);
+
+  const savePng = () =>
+    chart.current?.canvas.toBlob((b) => b && saveBlob(b, 'recsys-projection.png'), 'image/png');
+  const saveCsv = () => {
+    const { projection, videoMeta } = appStore.getState();
+    if (!projection || !videoMeta) return;
+    saveBlob(
+      new Blob([projectionCsv(projection, videoMeta)], { type: 'text/csv' }),
+      'recsys-projection.csv',
+    );
+  };
+
+  return (
+    <main className="training projection" data-testid="view.projection">
+      <TrainingToolbar />
+      <p className="train-intro">
+        Each dot is one video's output vector v from the candidate model, flattened from its d
+        dimensions onto the two directions along which the vectors vary most (PCA, recomputed every{' '}
+        {PROJECTION_EVERY} steps while training): videos the model has learnt to recommend to the
+        same users drift together. Press play and watch the topics separate, switch the colouring to
+        see whether popularity, freshness or clickbait also shape the space, and click a video to
+        list its nearest neighbours in the full space.
+      </p>
+      <div className="toolbar projection-controls">
+        <label className="field">
+          colour by
+          <select
+            data-testid="param.colorBy"
+            value={colorBy}
+            onChange={(e) => setColorBy(e.target.value as ColorBy)}
+          >
+            {COLOR_BYS.map((c) => (
+              <option key={c} value={c}>
+                {COLOR_LABELS[c]}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div className="run-state">
+          projection of step{' '}
+          <span data-testid="projection.step" className="inline-number">
+            {step ?? 'n/a'}
+          </span>
+          {ms !== null && <span className="muted"> ({fixed(ms, 0)} ms in the worker)</span>}
+        </div>
+        <button type="button" onClick={savePng} disabled={!hasData} data-testid="projection.png">
+          Save PNG
+        </button>
+        <button type="button" onClick={saveCsv} disabled={!hasData} data-testid="projection.csv">
+          Save CSV
+        </button>
+      </div>
+      {!worldReady ? (
+        <p className="placeholder">Building the world in a background worker…</p>
+      ) : (
+        <div className="projection-body">
+          <figure className="chart projection-figure">
+            <Scatter chartRef={chart} />
+            <figcaption>
+              Video output embeddings on their first two principal components (PC 1, PC 2: unitless
+              coordinates along the directions of largest variance); hover a point to name the
+              video, click it for its nearest neighbours (ringed).
+            </figcaption>
+          </figure>
+          <Neighbours />
+        </div>
+      )}
+    </main>
+  );
+}
