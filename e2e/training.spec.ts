@@ -12,6 +12,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { collectConsoleErrors } from './browser.ts';
+import { longTasksSince, watchLongTasks } from './long-tasks.ts';
 
 /** World build + examples + models on this slow machine. */
 const PREPARE_TIMEOUT = 90_000;
@@ -54,32 +55,6 @@ class TrainingPanel {
     await expect(this.metric('step')).toHaveText(String(step), { timeout });
     await expect(this.state).toHaveText('paused', { timeout });
   }
-}
-
-/** Starts collecting main-thread long tasks (buffered) in the page. */
-async function watchLongTasks(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries())
-        w.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
-
-/** Long tasks that started at or after `since` (page clock, ms). */
-async function longTasksSince(
-  page: Page,
-  since: number,
-): Promise<{ start: number; duration: number }[]> {
-  return page.evaluate(
-    (t) =>
-      (
-        window as unknown as { __longTasks: { start: number; duration: number }[] }
-      ).__longTasks.filter((e) => e.start >= t),
-    since,
-  );
 }
 
 test('plays a few hundred steps: recall@100 climbs above most-popular, pause stops the counter, no long tasks', async ({

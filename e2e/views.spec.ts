@@ -9,36 +9,11 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { collectConsoleErrors } from './browser.ts';
+import { longTasksSince, watchLongTasks } from './long-tasks.ts';
 
 const PREPARE_TIMEOUT = 90_000;
 const SHOTS = process.env.VIEWS_SCREENSHOTS;
 const WORLD = 'seed=7&videos=2000&users=1500';
-
-/** Starts collecting main-thread long tasks (as in training.spec.ts). */
-async function watchLongTasks(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const e of list.getEntries())
-        w.__longTasks.push({ start: e.startTime, duration: e.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
-
-/** Long tasks that started at or after `since` (page clock, ms). */
-async function longTasksSince(
-  page: Page,
-  since: number,
-): Promise<{ start: number; duration: number }[]> {
-  return page.evaluate(
-    (t) =>
-      (
-        window as unknown as { __longTasks: { start: number; duration: number }[] }
-      ).__longTasks.filter((e) => e.start >= t),
-    since,
-  );
-}
 
 /** The scatter canvas's pixels as a data URL. */
 const canvasPixels = (page: Page) =>
