@@ -119,8 +119,8 @@ function itemTable(candidate: CandidateModel): { items: ItemVectors; bias: Float
   };
 }
 
-/** 1 for videos uploaded by `time`, else 0. */
-function liveMask(world: World, time: number): Uint8Array {
+/** 1 for videos uploaded by `time`, else 0 [videos]. */
+export function liveMask(world: World, time: number): Uint8Array {
   const up = world.videos.uploadTime;
   return Uint8Array.from(up, (t) => (t <= time ? 1 : 0));
 }

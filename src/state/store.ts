@@ -8,7 +8,9 @@
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { WorkerToPage } from '../worker/protocol';
+import { createAnalysisSlice, type AnalysisSlice, type StartUmap } from './analysis-slice';
 import { createTrainingSlice, type TrainingSlice } from './training-slice';
+import { startUmap } from './umap-client';
 import { createViewsSlice, type ViewsSlice } from './views-slice';
 import { createWorkerChannel } from './worker-channel';
 import { connectModuleWorker } from './worker-client';
@@ -21,10 +23,19 @@ export interface WorkerRouting {
 }
 
 /** The whole state of the app: the union of its slices. */
-export type AppState = WorldSlice & TrainingSlice & ViewsSlice & WorkerRouting;
+export type AppState = WorldSlice & TrainingSlice & ViewsSlice & AnalysisSlice & WorkerRouting;
 
-/** Builds a store; `env` is the browser's in the app and fakes in tests. */
-export function createAppStore(env: StoreEnv): StoreApi<AppState> {
+/**
+ * Builds a store; `env` is the browser's in the app and fakes in tests; `umap` starts a UMAP
+ * layout (by default a fake that fails: only the app's store has the UMAP worker).
+ */
+export function createAppStore(
+  env: StoreEnv,
+  umap: StartUmap = () => ({
+    result: Promise.reject(new Error('this store has no UMAP worker')),
+    cancel() {},
+  }),
+): StoreApi<AppState> {
   return createStore<AppState>()((set, get, api) => {
     const channel = createWorkerChannel(
       env.connect,
@@ -38,12 +49,20 @@ export function createAppStore(env: StoreEnv): StoreApi<AppState> {
       ...createWorldSlice(env, channel)(set, get, api),
       ...createTrainingSlice(channel)(set, get, api),
       ...createViewsSlice(channel)(set, get, api),
+      ...createAnalysisSlice(channel, umap)(set, get, api),
       receive(m) {
         switch (m.type) {
           case 'worldProgress':
           case 'worldReady':
           case 'error':
             get().receiveWorld(m);
+            return;
+          case 'softmax':
+          case 'funnel':
+          case 'negativesSweep':
+          case 'vectors':
+          case 'viewError':
+            get().receiveAnalysis(m);
             return;
           default:
             get().receiveTraining(m);
@@ -63,7 +82,7 @@ export const browserEnv: StoreEnv = {
 };
 
 /** The app's one store. The worker starts on the first request, not on import. */
-export const appStore: StoreApi<AppState> = createAppStore(browserEnv);
+export const appStore: StoreApi<AppState> = createAppStore(browserEnv, startUmap);
 
 /** Reads a slice of the app's store in a React component (re-renders when it changes). */
 export function useAppStore<T>(selector: (state: AppState) => T): T {

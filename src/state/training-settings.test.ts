@@ -77,7 +77,7 @@ describe('training settings', () => {
       'depth must be an integer from 0 to 4 (got "7") in the URL; using the default 0',
       'features must be a comma list of searches, demographics, exampleAge, or none (got "likes") in the URL; using the default searches,demographics,exampleAge',
       'backend must be one of auto, webgpu, webgl, wasm, cpu (got "tpu") in the URL; using the default auto',
-      'view must be one of world, training, projection, watchtime (got "map") in the URL; using the default world',
+      'view must be one of world, training, projection, softmax, funnel, watchtime (got "map") in the URL; using the default world',
     ]);
     expect(effectiveParams(settings)).toEqual({ ...DEFAULT_TRAINING_PARAMS, negatives: 64 });
     expect(parseTrainingField('batch', '12.5')).toEqual({

@@ -20,6 +20,7 @@ import {
 import type { TrainingParams } from '../worker/protocol';
 import { parseHash, serializeHash, type HashProblem, type HashTable } from './url-hash';
 import { worldHash, type WorldSettings } from './world-settings';
+import { FUNNEL_KEYS, funnelHash, type FunnelSettings } from './funnel-settings';
 
 export {
   DEFAULT_TRAINING_PARAMS,
@@ -44,10 +45,17 @@ export const TRAINING_HASH_TABLE: HashTable<TrainingParams> = Object.fromEntries
 ) as unknown as HashTable<TrainingParams>;
 
 /** Which view is shown. */
-export type View = 'world' | 'training' | 'projection' | 'watchtime';
+export type View = 'world' | 'training' | 'projection' | 'softmax' | 'funnel' | 'watchtime';
 
 /** The views, in tab order. */
-export const VIEWS: readonly View[] = ['world', 'training', 'projection', 'watchtime'];
+export const VIEWS: readonly View[] = [
+  'world',
+  'training',
+  'projection',
+  'softmax',
+  'funnel',
+  'watchtime',
+];
 
 interface ViewState {
   view: View;
@@ -69,7 +77,7 @@ export const VIEW_HASH_TABLE: HashTable<ViewState> = {
 };
 
 /** Every hash key that is not a world setting (so the world reader does not call them unknown). */
-export const NON_WORLD_KEYS: readonly string[] = [...TRAINING_KEYS, 'view'];
+export const NON_WORLD_KEYS: readonly string[] = [...TRAINING_KEYS, 'view', ...FUNNEL_KEYS];
 
 /** The effective parameters: the defaults overlaid with what was set. */
 export function effectiveParams(set: TrainingSettings): TrainingParams {
@@ -104,12 +112,21 @@ export function trainingHash(settings: TrainingSettings): string {
   return serializeHash(settings, TRAINING_HASH_TABLE);
 }
 
-/** The whole hash of the app: world settings, set training settings, the view if not World. */
-export function appHash(world: WorldSettings, training: TrainingSettings, view: View): string {
+/**
+ * The whole hash of the app: world settings, set training settings, the view if not World,
+ * then the set funnel settings.
+ */
+export function appHash(
+  world: WorldSettings,
+  training: TrainingSettings,
+  view: View,
+  funnel: Partial<FunnelSettings> = {},
+): string {
   return [
     worldHash(world),
     trainingHash(training),
     view === 'world' ? '' : serializeHash({ view }, VIEW_HASH_TABLE),
+    funnelHash(funnel),
   ]
     .filter(Boolean)
     .join('&');

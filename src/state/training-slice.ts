@@ -138,6 +138,7 @@ export function createTrainingSlice(
         history: new MetricHistory(),
         historyVersion: get().historyVersion + 1,
       });
+      get().analysisRunStarted();
       return runId;
     };
 
@@ -155,6 +156,10 @@ export function createTrainingSlice(
         historyVersion: get().historyVersion + 1,
       });
       channel.send({ type: 'restore', runId, snapshot: { ...copySnapshot(snapshot), runId } });
+      get().analysisRunStarted();
+      // A replaced worker forgot the focus user: tell it again, after the restore.
+      const user = get().focusUser;
+      if (user !== -1) channel.send({ type: 'focus', runId, user });
     };
 
     return {
@@ -328,6 +333,7 @@ export function createTrainingSlice(
         if (pendingRestore) return; // the same world, rebuilt in a new worker to resume
         set({ snapshot: null, notice: null });
         autoRestoredStep = null;
+        get().analysisWorldChanged();
         startRun('idle');
       },
 

@@ -113,7 +113,7 @@ export function createWorldSlice(
 
       writeUrl() {
         const s = get();
-        env.writeHash(appHash(s.settings, s.trainingSet, s.view));
+        env.writeHash(appHash(s.settings, s.trainingSet, s.view, s.funnelSet));
       },
 
       worldFailed(why) {
@@ -141,6 +141,7 @@ export function createWorldSlice(
 
       loadFromHash(hash) {
         get().readTrainingHash(hash);
+        get().readFunnelHash(hash);
         const { settings, problems } = readWorldHash(hash, NON_WORLD_KEYS);
         set({ problems: problems.map((p) => ({ field: p.key, message: p.message })) });
         const s = get();

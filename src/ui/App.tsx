@@ -1,7 +1,9 @@
 /** The page: a header with the view tabs, then the view chosen. */
 import { useAppStore } from '../state/store';
 import type { View } from '../state/training-settings';
+import { FunnelView } from './FunnelView';
 import { ProjectionView } from './ProjectionView';
+import { SoftmaxView } from './SoftmaxView';
 import { TrainingView } from './TrainingView';
 import { WatchTimeView } from './WatchTimeView';
 import { WorldView } from './WorldView';
@@ -10,7 +12,9 @@ const TABS: { view: View; label: string }[] = [
   { view: 'world', label: '1. World' },
   { view: 'training', label: '2. Training' },
   { view: 'projection', label: '3. Embeddings' },
-  { view: 'watchtime', label: '4. Watch-time weighting' },
+  { view: 'softmax', label: '4. Sampled softmax' },
+  { view: 'funnel', label: '5. Funnel' },
+  { view: 'watchtime', label: '6. Watch-time weighting' },
 ];
 
 /** The whole app. */
@@ -47,6 +51,10 @@ export function App() {
         <TrainingView />
       ) : view === 'projection' ? (
         <ProjectionView />
+      ) : view === 'softmax' ? (
+        <SoftmaxView />
+      ) : view === 'funnel' ? (
+        <FunnelView />
       ) : (
         <WatchTimeView />
       )}

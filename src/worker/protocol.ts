@@ -20,8 +20,17 @@ import type { WorldSummary } from '../sim/summary-types';
 import type { WorldConfig } from '../sim/types';
 import type { WorldStage } from '../sim/world';
 import type { TrainingRequest, TrainingToPage } from './training-protocol';
+import type { ViewRequest, ViewToPage } from './views-protocol';
 
 export type * from './training-protocol';
+export type * from './views-protocol';
+export {
+  BIAS_SWEEP_NEGATIVES,
+  FUNNEL_NS,
+  FUNNEL_QUERIES,
+  SOFTMAX_SCATTER_ITEMS,
+  TRAINING_SWEEP_NEGATIVES,
+} from './views-protocol';
 export {
   BACKEND_NAMES,
   BACKEND_REQUESTS,
@@ -54,7 +63,7 @@ export interface GenerateWorldRequest {
 }
 
 /** Every message the page may send to the worker. */
-export type PageToWorker = GenerateWorldRequest | TrainingRequest;
+export type PageToWorker = GenerateWorldRequest | TrainingRequest | ViewRequest;
 
 // ---- Worker → page ------------------------------------------------------------------------
 
@@ -108,7 +117,7 @@ export interface ErrorMessage {
 export type WorldToPage = WorldProgressMessage | WorldReadyMessage | ErrorMessage;
 
 /** Every message the worker may send to the page. */
-export type WorkerToPage = WorldToPage | TrainingToPage;
+export type WorkerToPage = WorldToPage | TrainingToPage | ViewToPage;
 
 /** Least time in milliseconds between two {@link WorldProgressMessage}s of one request. */
 export const PROGRESS_INTERVAL_MS = 100;

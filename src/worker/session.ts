@@ -375,11 +375,23 @@ export class TrainingSession {
    * 2-D PCA of the candidate model's output vectors v_i [videos × d], warm-started from the
    * previous projection so that the picture moves smoothly instead of flipping (model/pca.ts).
    */
-  projection(): { coords: Float32Array; explained: [number, number] } {
+  projection(): {
+    coords: Float32Array;
+    explained: [number, number];
+    /** Projects another vector of the same space (e.g. a user's u [d]) on the two components. */
+    project: (x: ArrayLike<number>) => [number, number];
+  } {
     const v = this.candidate.videoOut;
     const r = pca(v.weights, v.rows, v.dim, { k: 2, init: this.components });
     this.components = r.components;
-    return { coords: r.coords, explained: [r.explained[0], r.explained[1]] };
+    const d = v.dim;
+    const project = (x: ArrayLike<number>): [number, number] => {
+      const out: [number, number] = [0, 0];
+      for (let c = 0; c < 2; c++)
+        for (let j = 0; j < d; j++) out[c] += (x[j] - r.mean[j]) * r.components[c * d + j];
+      return out;
+    };
+    return { coords: r.coords, explained: [r.explained[0], r.explained[1]], project };
   }
 
   /**

@@ -32,6 +32,8 @@ import {
   type WeightSnapshot,
 } from './training-protocol';
 import type { WorkerToPage } from './protocol';
+import type { ViewRequest } from './views-protocol';
+import { ViewsHost } from './views-host';
 
 /** Sends one message to the page, moving `transfer`'s buffers. */
 export type Post = (message: WorkerToPage, transfer?: Transferable[]) => void;
@@ -69,7 +71,7 @@ export class TrainingHost {
   /** Sessions replaced while a step may still use them; disposed between steps. */
   private retired: TrainingSession[] = [];
   private backend: { request: BackendRequest; report: BackendReport } | null = null;
-  private queue: TrainingRequest[] = [];
+  private queue: (TrainingRequest | ViewRequest)[] = [];
   private pumping = false;
   private running = false;
   /** A failed session takes no more steps until a reset or a restore. */
@@ -85,7 +87,12 @@ export class TrainingHost {
   private durations: number[] = [];
   private lastSnapshotStep: number | null = null;
 
-  constructor(private readonly env: TrainingHostEnv) {}
+  /** The analysis views' requests and the negatives sweep. */
+  private readonly views: ViewsHost;
+
+  constructor(private readonly env: TrainingHostEnv) {
+    this.views = new ViewsHost(env.post, env.now, () => (this.failed ? null : this.session));
+  }
 
   /** The session of the current run, if any (for tests). */
   get current(): TrainingSession | null {
@@ -100,6 +107,8 @@ export class TrainingHost {
     if (world === this.world) return;
     this.world = world;
     this.data = null;
+    this.views.endSweep(true);
+    this.views.resetFocus();
     this.running = false;
     this.queue = [];
     this.retire();
@@ -107,24 +116,26 @@ export class TrainingHost {
   }
 
   /** Queues a request; the pump handles it between two steps. */
-  handle(request: TrainingRequest): void {
+  handle(request: TrainingRequest | ViewRequest): void {
     this.queue.push(request);
     void this.pump();
   }
 
   /** Resolves when the pump has nothing left to do (tests). */
   async idle(): Promise<void> {
-    while (this.pumping || this.queue.length > 0 || this.running) await this.env.yieldToEvents();
+    while (this.pumping || this.queue.length > 0 || this.running || this.views.busy)
+      await this.env.yieldToEvents();
   }
 
   private async pump(): Promise<void> {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.queue.length > 0 || this.running) {
+      while (this.queue.length > 0 || this.running || this.views.busy) {
         this.disposeRetired();
         const request = this.queue.shift();
         if (request) await this.apply(request);
+        else if (this.views.busy) await this.views.work();
         else {
           await this.stepOnce();
           if (!this.running) this.stopped('paused');
@@ -137,9 +148,25 @@ export class TrainingHost {
     }
   }
 
-  private async apply(r: TrainingRequest): Promise<void> {
+  private async apply(r: TrainingRequest | ViewRequest): Promise<void> {
     switch (r.type) {
+      case 'focus':
+      case 'softmax':
+      case 'funnel':
+      case 'vectors':
+      case 'cancelSweep':
+        await this.views.apply(r);
+        return;
+      case 'negativesSweep':
+        // Training waits while the sweep's models train (one backend, one loop).
+        if (this.running && this.session?.runId === r.runId) {
+          this.running = false;
+          this.stopped('paused');
+        }
+        await this.views.apply(r);
+        return;
       case 'play': {
+        this.views.endSweep(true); // play takes the loop back from a sweep
         const s = await this.ensureSession(r.runId, r.params);
         if (!s) return;
         s.applyLive(r.params);
@@ -164,6 +191,7 @@ export class TrainingHost {
       }
       case 'reset':
         this.running = false;
+        this.views.endSweep(true);
         this.retire();
         await this.ensureSession(r.runId, r.params);
         return;
@@ -248,7 +276,7 @@ export class TrainingHost {
       this.env.post(meta, transferablesOf(meta));
       this.evals.push(await session.evaluate(this.env.now));
       this.flush();
-      this.postProjection(session);
+      await this.views.postProjection(session);
       this.status('paused', runId, 0);
       return session;
     } catch (e) {
@@ -269,7 +297,7 @@ export class TrainingHost {
       this.lastSnapshotStep = snapshot.step;
       this.evals.push(await s.evaluate(this.env.now));
       this.flush();
-      this.postProjection(s);
+      await this.views.postProjection(s);
       this.status('paused', runId, s.step, `resumed from the snapshot of step ${snapshot.step}`);
     } catch (e) {
       this.fail(runId, s.step, `could not restore the snapshot: ${errorText(e)}`, false);
@@ -334,7 +362,7 @@ export class TrainingHost {
     }
     try {
       if (s.step % EVAL_EVERY === 0) this.evals.push(await s.evaluate(this.env.now));
-      if (s.step % PROJECTION_EVERY === 0) this.postProjection(s);
+      if (s.step % PROJECTION_EVERY === 0) await this.views.postProjection(s);
       if (s.step % SNAPSHOT_EVERY === 0) {
         const snapshot = await s.snapshot();
         this.lastSnapshotStep = s.step;
@@ -352,21 +380,6 @@ export class TrainingHost {
       return;
     }
     if (this.env.now() - this.lastFlush >= METRICS_INTERVAL_MS) this.flush();
-  }
-
-  /** Posts the session's 2-D projection of the video vectors (Embedding view). */
-  private postProjection(s: TrainingSession): void {
-    const t0 = this.env.now();
-    const { coords, explained } = s.projection();
-    const message: WorkerToPage = {
-      type: 'projection',
-      runId: s.runId,
-      step: s.step,
-      coords,
-      explained,
-      ms: this.env.now() - t0,
-    };
-    this.env.post(message, transferablesOf(message));
   }
 
   /** The loop stopped (pause, or the end of single steps): post what is buffered and the state. */

@@ -7,6 +7,7 @@
  * reset carry the full {@link TrainingParams}: when the worker holds no session of that run it
  * builds one from them; when it does, it applies the live knobs among them at once.
  */
+import { viewTransferables } from './views-protocol';
 
 /** tfjs backends the worker can train on. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
@@ -338,6 +339,8 @@ export interface ProjectionMessage {
   coords: Float32Array;
   /** Share of the variance of the v_i each component explains. */
   explained: [number, number];
+  /** The focus user's u projected on the same two components (absent: no user to serve). */
+  user?: { id: number; coords: [number, number] };
   /** Milliseconds the projection took in the worker. */
   ms: number;
 }
@@ -387,6 +390,6 @@ export function transferablesOf(message: { type: string }): ArrayBuffer[] {
     const m = message as NeighboursMessage;
     add(m.ids);
     add(m.scores);
-  }
+  } else return viewTransferables(message);
   return out;
 }

@@ -52,6 +52,12 @@ export class WorldHost {
       case 'setParams':
       case 'restore':
       case 'neighbours':
+      case 'focus':
+      case 'softmax':
+      case 'negativesSweep':
+      case 'cancelSweep':
+      case 'funnel':
+      case 'vectors':
         if (this.training) this.training.handle(message);
         else this.post({ type: 'error', message: 'this worker does not train' });
         return;

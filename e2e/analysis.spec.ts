@@ -1,0 +1,131 @@
+/**
+ * The Sampled-softmax and Funnel views in the built app, in real Chromium, on a small world
+ * (2 000 videos × 1 500 users): both render from live training (their step and figures move
+ * as training advances), the softmax controls change the estimate, the funnel slider changes N
+ * and the recall figure, bad k is refused with a message while the figures stay; no console
+ * errors.
+ *
+ * Set VIEWS_SCREENSHOTS=/some/dir to save screenshots of both views.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { collectConsoleErrors } from './browser.ts';
+
+const PREPARE_TIMEOUT = 90_000;
+const SHOTS = process.env.VIEWS_SCREENSHOTS;
+const WORLD = 'seed=7&videos=2000&users=1500';
+
+/** A bare number of a test id. */
+async function numberOf(page: Page, testId: string): Promise<number> {
+  const text = ((await page.getByTestId(testId).textContent()) ?? '').trim();
+  expect(text, `${testId} is a bare number`).toMatch(/^-?\d+(\.\d+)?$/);
+  return Number(text);
+}
+
+/** Plays until the view's answer is of step ≥ `step`, then pauses. */
+async function trainUntil(page: Page, stepId: string, step: number): Promise<void> {
+  await page.getByTestId('train.play').click();
+  await expect
+    .poll(() => numberOf(page, stepId).catch(() => -1), { timeout: 120_000, intervals: [500] })
+    .toBeGreaterThanOrEqual(step);
+  await page.getByTestId('train.pause').click();
+  await expect(page.getByTestId('train.state')).toHaveText('paused');
+}
+
+test('sampled softmax: live estimate, logQ and K change the bias, the sweep trains per K', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const errors = collectConsoleErrors(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`/#${WORLD}&view=softmax`);
+  await expect(page.getByTestId('view.softmax')).toBeVisible();
+  await expect(page.getByTestId('train.state')).toHaveText('paused', { timeout: PREPARE_TIMEOUT });
+  await expect(page.getByTestId('softmax.step')).toHaveText('0', { timeout: 60_000 });
+  await expect(page.getByTestId('chart.softmaxScatter').locator('circle').first()).toBeAttached();
+
+  await trainUntil(page, 'softmax.step', 100);
+  await expect(page.getByTestId('softmax.step')).not.toHaveText('0');
+
+  // The popularity sampler without logQ is biased; with it the estimate is much closer.
+  await page.getByTestId('param.studySampler').selectOption('popularity');
+  await page.getByTestId('param.studyNegatives').selectOption('64');
+  await page.getByTestId('param.studyLogQ').uncheck();
+  await expect(page.getByTestId('softmax.step')).toBeVisible();
+  await expect.poll(async () => page.getByTestId('param.studyLogQ').isChecked()).toBe(false);
+  await page.waitForTimeout(300);
+  await expect(page.getByText('updating…')).toHaveCount(0, { timeout: 30_000 });
+  const tvOff = await numberOf(page, 'metric.softmaxTv');
+  await page.getByTestId('param.studyLogQ').check();
+  await expect
+    .poll(() => numberOf(page, 'metric.softmaxTv'), { timeout: 30_000 })
+    .toBeLessThan(tvOff / 2);
+  for (const id of ['chart.softmaxDeciles', 'chart.softmaxBiasK', 'chart.samplingDistribution'])
+    await expect(page.getByTestId(id).locator('path').first()).toBeAttached();
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/softmax.png`, fullPage: true });
+
+  // The sweep trains a model per K and fills its table.
+  await page.getByTestId('softmax.sweep').click();
+  await expect(page.getByTestId('softmax.sweepTable').locator('tbody tr')).toHaveCount(5, {
+    timeout: 180_000,
+  });
+  const recalls = await page
+    .getByTestId('softmax.sweepTable')
+    .locator('tbody td.key')
+    .allTextContents();
+  for (const r of recalls.map(Number)) {
+    expect(r).toBeGreaterThanOrEqual(0);
+    expect(r).toBeLessThanOrEqual(1);
+  }
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/softmax-sweep.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('funnel: live figures, the N slider moves recall, bad k is refused', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = collectConsoleErrors(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`/#${WORLD}&view=funnel`);
+  await expect(page.getByTestId('view.funnel')).toBeVisible();
+  await expect(page.getByTestId('train.state')).toHaveText('paused', { timeout: PREPARE_TIMEOUT });
+  await expect(page.getByTestId('funnel.step')).toHaveText('0', { timeout: 60_000 });
+  const recallAtStart = await numberOf(page, 'metric.funnelRecall');
+
+  await trainUntil(page, 'funnel.step', 150);
+  const recall100 = await numberOf(page, 'metric.funnelRecall');
+  const watch100 = await numberOf(page, 'metric.funnelWatchTime');
+  expect(recall100).not.toBe(recallAtStart);
+  expect(watch100).toBeGreaterThan(0);
+  expect(await page.getByTestId('funnel.topK').locator('tbody tr').count()).toBe(10);
+
+  // Slider to the far right: N = 2000 retrieves the whole 2 000-video corpus, recall 1.
+  const slider = page.getByTestId('param.funnelN');
+  await slider.fill('7');
+  await expect(page.getByTestId('funnel.n')).toHaveText('2000');
+  await expect(page).toHaveURL(/funnelN=2000/);
+  const recallAll = await numberOf(page, 'metric.funnelRecall');
+  expect(recallAll).toBe(1);
+  // Far left: N = 10 keeps fewer next watches than N = 100.
+  await slider.fill('0');
+  await expect(page.getByTestId('funnel.n')).toHaveText('10');
+  expect(await numberOf(page, 'metric.funnelRecall')).toBeLessThan(recallAll);
+  expect(await numberOf(page, 'metric.funnelRecall')).toBeLessThanOrEqual(recall100);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/funnel.png`, fullPage: true });
+
+  // k = 0 is refused with the field and range named; the figures stay on screen.
+  const k = page.getByTestId('param.funnelK');
+  await k.fill('0');
+  await k.press('Enter');
+  await expect(page.getByTestId('problem.funnel')).toContainText(
+    'funnelK must be an integer from 1 to 50',
+  );
+  expect(await numberOf(page, 'metric.funnelWatchTime')).toBeGreaterThan(0);
+  // k = 3: a new answer with three rows.
+  await k.fill('3');
+  await k.press('Enter');
+  await expect(page.getByTestId('problem.funnel')).toHaveCount(0);
+  await expect(page.getByTestId('funnel.topK').locator('tbody tr')).toHaveCount(3, {
+    timeout: 60_000,
+  });
+  await expect(page).toHaveURL(/funnelK=3/);
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,421 @@
+/**
+ * The slice of the analysis views: the focus user, the Sampled-softmax view (its own sampler,
+ * K and logQ to study, the worker's answer, the negatives sweep), the Funnel view (N and k,
+ * URL-backed; the worker's answer) and the Embeddings view's UMAP layout (computed on demand in
+ * its own worker from a copy of the video vectors).
+ *
+ * Live refresh: a view that is open calls {@link AnalysisSlice.refresh} when the metric history
+ * grows; a new request goes out only when none is in flight and the last answer is older than
+ * the latest evaluation, so the worker never queues more than one of each.
+ */
+import type { StateCreator } from 'zustand';
+import type {
+  FunnelMessage,
+  NegativesSweepMessage,
+  SoftmaxMessage,
+  StudySampler,
+  VectorsMessage,
+  ViewToPage,
+} from '../worker/protocol';
+import { TRAINING_SWEEP_NEGATIVES } from '../worker/protocol';
+import {
+  DEFAULT_FUNNEL,
+  parseFunnelK,
+  readFunnelHash,
+  type FunnelSettings,
+} from './funnel-settings';
+import type { AppState } from './store';
+import type { WorkerChannel } from './worker-channel';
+import type { Problem } from './world-slice';
+
+/** What the Sampled-softmax view studies (its own choice; training is not changed). */
+export interface SoftmaxStudy {
+  sampler: StudySampler;
+  negatives: number;
+  alpha: number;
+  logQ: boolean;
+}
+
+/** The UMAP layout of the Embeddings view. */
+export interface UmapState {
+  status: 'idle' | 'copying' | 'running' | 'done' | 'failed';
+  fraction: number;
+  stage: string;
+  /** Coordinates [videos × 2] of the step `step`, and where the focus user's u is drawn. */
+  coords: Float32Array | null;
+  userCoords: [number, number] | null;
+  step: number;
+  ms: number;
+  sampled: number;
+  error: string | null;
+}
+
+/** Starts a UMAP layout in its own worker (state/umap-client.ts in the app, a fake in tests). */
+export type StartUmap = (
+  request: { vectors: Float32Array; rows: number; dim: number; seed: number },
+  onProgress: (fraction: number, stage: string) => void,
+) => {
+  result: Promise<{ coords: Float32Array; ms: number; sampled: number }>;
+  cancel(): void;
+};
+
+/** Which layout the Embeddings view draws. */
+export type Layout = 'pca' | 'umap';
+
+/** One kind of live analysis the worker answers. */
+type Live = 'softmax' | 'funnel';
+
+/** State and actions of the analysis views. */
+export interface AnalysisSlice {
+  /** The user the views follow (−1: the first held-out user; the worker names them). */
+  focusUser: number;
+  /** Funnel settings that were set (URL or control), and the settings in effect. */
+  funnelSet: Partial<FunnelSettings>;
+  funnel: FunnelSettings;
+  softmaxStudy: SoftmaxStudy | null;
+  softmax: SoftmaxMessage | null;
+  funnelResult: FunnelMessage | null;
+  sweep: NegativesSweepMessage | null;
+  /** Requests in flight (at most one of each). */
+  pending: { softmax: boolean; funnel: boolean };
+  /** The last failure of each view, naming what failed. */
+  analysisProblems: Partial<Record<'softmax' | 'funnel' | 'sweep' | 'focus' | 'umap', Problem>>;
+  umap: UmapState;
+  layout: Layout;
+
+  /** Reads funnelN / funnelK from the hash (bad values: a problem and the default). */
+  readFunnelHash(hash: string): void;
+  /** Sets N (one of FUNNEL_NS); the view reads its figures from the last answer. */
+  setFunnelN(n: number): void;
+  /** Validates k's text; on success asks for a new funnel. */
+  submitFunnelK(text: string): boolean;
+  /** Validates a user id's text ('' = automatic); on success follows that user. */
+  submitFocusUser(text: string): boolean;
+  setSoftmaxStudy(study: Partial<SoftmaxStudy>): void;
+  /** Asks for a fresh answer of `kind` now (unless one is in flight). */
+  request(kind: Live): void;
+  /** Asks for a fresh answer of `kind` when the last one is older than the latest evaluation. */
+  refresh(kind: Live): void;
+  startSweep(negatives?: number[], steps?: number): void;
+  cancelSweep(): void;
+  startUmap(): void;
+  cancelUmap(): void;
+  setLayout(layout: Layout): void;
+  /** Handles one analysis answer of the worker. */
+  receiveAnalysis(message: ViewToPage): void;
+  /** A new run started: its answers start afresh (the focus user and settings stay). */
+  analysisRunStarted(): void;
+  /** A new world was asked for: its users are others, so the focus goes back to automatic. */
+  analysisWorldChanged(): void;
+}
+
+const IDLE_UMAP: UmapState = {
+  status: 'idle',
+  fraction: 0,
+  stage: '',
+  coords: null,
+  userCoords: null,
+  step: 0,
+  ms: 0,
+  sampled: 0,
+  error: null,
+};
+
+/** Steps a sweep trains each K when the page does not say. */
+export const DEFAULT_SWEEP_STEPS = 200;
+
+/** The study settings that follow the run's own (full softmax → the popularity sampler). */
+function studyFrom(s: AppState): SoftmaxStudy {
+  const p = s.trainingParams;
+  return {
+    sampler: p.sampler === 'full' ? 'popularity' : p.sampler,
+    negatives: p.negatives,
+    alpha: p.alpha,
+    logQ: p.logQ,
+  };
+}
+
+/**
+ * Creates the slice; `channel` is the worker shared with the other slices, `umapWorker` starts
+ * a UMAP layout in its own worker.
+ */
+export function createAnalysisSlice(
+  channel: WorkerChannel,
+  umapWorker: StartUmap,
+): StateCreator<AppState, [], [], AnalysisSlice> {
+  let cancelUmapJob: (() => void) | null = null;
+  return (set, get) => {
+    const problem = (key: keyof AnalysisSlice['analysisProblems'], message: string | null) =>
+      set({
+        analysisProblems: {
+          ...get().analysisProblems,
+          [key]: message === null ? undefined : { message },
+        },
+      });
+    const live = (): number | null => {
+      const { run } = get();
+      return run.runId !== 0 && run.built && run.state !== 'failed' ? run.runId : null;
+    };
+    return {
+      focusUser: -1,
+      funnelSet: {},
+      funnel: { ...DEFAULT_FUNNEL },
+      softmaxStudy: null,
+      softmax: null,
+      funnelResult: null,
+      sweep: null,
+      pending: { softmax: false, funnel: false },
+      analysisProblems: {},
+      umap: IDLE_UMAP,
+      layout: 'pca',
+
+      readFunnelHash(hash) {
+        const { settings, problems } = readFunnelHash(hash);
+        const before = get().funnel;
+        const funnel = { ...DEFAULT_FUNNEL, ...settings };
+        set({ funnelSet: settings, funnel });
+        problem('funnel', problems.length ? problems.map((p) => p.message).join('; ') : null);
+        if (funnel.funnelK !== before.funnelK) get().request('funnel');
+      },
+
+      setFunnelN(n) {
+        set({
+          funnelSet: { ...get().funnelSet, funnelN: n },
+          funnel: { ...get().funnel, funnelN: n },
+        });
+        get().writeUrl();
+      },
+
+      submitFunnelK(text) {
+        let k: number;
+        try {
+          k = parseFunnelK(text.trim());
+        } catch (e) {
+          problem('funnel', e instanceof Error ? e.message : String(e));
+          return false;
+        }
+        problem('funnel', null);
+        set({
+          funnelSet: { ...get().funnelSet, funnelK: k },
+          funnel: { ...get().funnel, funnelK: k },
+        });
+        get().writeUrl();
+        get().request('funnel');
+        return true;
+      },
+
+      submitFocusUser(text) {
+        const t = text.trim();
+        const users = get().config?.users ?? 0;
+        const user = t === '' ? -1 : Number(t);
+        if (t !== '' && !(Number.isInteger(user) && user >= 0 && user < users)) {
+          problem(
+            'focus',
+            `user must be an integer from 0 to ${Math.max(0, users - 1)}, or empty for the first held-out user (got ${JSON.stringify(t)})`,
+          );
+          return false;
+        }
+        problem('focus', null);
+        set({ focusUser: user });
+        const runId = live();
+        if (runId === null) return true;
+        channel.send({ type: 'focus', runId, user });
+        for (const kind of ['softmax', 'funnel'] as const)
+          if (get()[kind === 'softmax' ? 'softmax' : 'funnelResult']) get().request(kind);
+        return true;
+      },
+
+      setSoftmaxStudy(study) {
+        set({ softmaxStudy: { ...(get().softmaxStudy ?? studyFrom(get())), ...study } });
+        get().request('softmax');
+      },
+
+      request(kind) {
+        const runId = live();
+        if (runId === null || get().pending[kind]) return;
+        set({ pending: { ...get().pending, [kind]: true } });
+        if (kind === 'softmax') {
+          const study = get().softmaxStudy ?? studyFrom(get());
+          if (!get().softmaxStudy) set({ softmaxStudy: study });
+          channel.send({ type: 'softmax', runId, ...study });
+        } else {
+          channel.send({ type: 'funnel', runId, k: get().funnel.funnelK, nprobe: 8 });
+        }
+      },
+
+      refresh(kind) {
+        const s = get();
+        if (s.pending[kind] || live() === null) return;
+        const last = kind === 'softmax' ? s.softmax : s.funnelResult;
+        const latestEval = s.history.evals.at(-1)?.step ?? 0;
+        if (!last || last.step < latestEval) s.request(kind);
+      },
+
+      startSweep(negatives = [...TRAINING_SWEEP_NEGATIVES], steps = DEFAULT_SWEEP_STEPS) {
+        const runId = live();
+        if (runId === null) {
+          problem('sweep', 'train or step the run once first: the sweep uses its examples');
+          return;
+        }
+        problem('sweep', null);
+        set({
+          sweep: {
+            type: 'negativesSweep',
+            runId,
+            progress: 0,
+            total: negatives.length * steps,
+            points: [],
+            done: false,
+            cancelled: false,
+          },
+        });
+        channel.send({ type: 'negativesSweep', runId, negatives, steps });
+      },
+
+      cancelSweep() {
+        const runId = live();
+        if (runId !== null) channel.send({ type: 'cancelSweep', runId });
+      },
+
+      startUmap() {
+        const runId = live();
+        if (runId === null) {
+          problem('umap', 'start a run first: UMAP lays out its current embeddings');
+          return;
+        }
+        get().cancelUmap();
+        problem('umap', null);
+        set({
+          umap: { ...get().umap, status: 'copying', fraction: 0, stage: 'copying the embeddings' },
+        });
+        channel.send({ type: 'vectors', runId });
+      },
+
+      cancelUmap() {
+        cancelUmapJob?.();
+        cancelUmapJob = null;
+        const u = get().umap;
+        if (u.status === 'running' || u.status === 'copying')
+          set({ umap: { ...u, status: u.coords ? 'done' : 'idle', stage: 'cancelled' } });
+      },
+
+      setLayout(layout) {
+        set({ layout });
+      },
+
+      receiveAnalysis(m) {
+        if (m.runId !== get().run.runId) return;
+        switch (m.type) {
+          case 'softmax':
+            set({ softmax: m, pending: { ...get().pending, softmax: false } });
+            problem('softmax', null);
+            return;
+          case 'funnel':
+            set({ funnelResult: m, pending: { ...get().pending, funnel: false } });
+            return;
+          case 'negativesSweep':
+            set({ sweep: m });
+            return;
+          case 'vectors':
+            runUmap(m);
+            return;
+          case 'viewError': {
+            const key =
+              m.request === 'negativesSweep' || m.request === 'cancelSweep'
+                ? 'sweep'
+                : m.request === 'vectors'
+                  ? 'umap'
+                  : m.request;
+            if (m.request === 'softmax' || m.request === 'funnel')
+              set({ pending: { ...get().pending, [m.request]: false } });
+            if (m.request === 'vectors') set({ umap: { ...get().umap, status: 'failed' } });
+            problem(key, m.message);
+            return;
+          }
+        }
+      },
+
+      analysisRunStarted() {
+        cancelUmapJob?.();
+        cancelUmapJob = null;
+        set({
+          softmax: null,
+          funnelResult: null,
+          sweep: null,
+          pending: { softmax: false, funnel: false },
+          umap: IDLE_UMAP,
+          layout: 'pca',
+        });
+      },
+
+      analysisWorldChanged() {
+        set({ focusUser: -1 });
+        problem('focus', null);
+      },
+    };
+
+    /** Lays out the copied vectors in the UMAP worker; u goes where its best videos lie. */
+    function runUmap(m: VectorsMessage): void {
+      const seed = get().trainingParams.trainSeed;
+      const job = umapWorker(
+        { vectors: m.vectors, rows: m.rows, dim: m.dim, seed },
+        (fraction, stage) => set({ umap: { ...get().umap, status: 'running', fraction, stage } }),
+      );
+      cancelUmapJob = job.cancel;
+      const best = topByDot(m.vectors, m.rows, m.dim, m.u, 10);
+      set({ umap: { ...get().umap, status: 'running', fraction: 0, stage: 'starting' } });
+      job.result.then(
+        (r) => {
+          if (cancelUmapJob !== job.cancel) return;
+          cancelUmapJob = null;
+          let x = 0;
+          let y = 0;
+          for (const i of best) {
+            x += r.coords[2 * i] / best.length;
+            y += r.coords[2 * i + 1] / best.length;
+          }
+          set({
+            umap: {
+              status: 'done',
+              fraction: 1,
+              stage: 'done',
+              coords: r.coords,
+              userCoords: best.length ? [x, y] : null,
+              step: m.step,
+              ms: r.ms,
+              sampled: r.sampled,
+              error: null,
+            },
+            layout: 'umap',
+          });
+        },
+        (e: unknown) => {
+          if (cancelUmapJob !== job.cancel) return;
+          cancelUmapJob = null;
+          const message = e instanceof Error ? e.message : String(e);
+          set({ umap: { ...get().umap, status: 'failed', error: message } });
+          problem('umap', `UMAP: ${message}`);
+        },
+      );
+    }
+  };
+}
+
+/** The `k` rows of `vectors` [rows × dim] with the largest dot product with `u` [dim]. */
+export function topByDot(
+  vectors: Float32Array,
+  rows: number,
+  dim: number,
+  u: Float32Array,
+  k: number,
+): number[] {
+  const scores = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += vectors[i * dim + j] * u[j];
+    scores[i] = s;
+  }
+  return Array.from(scores.keys())
+    .sort((a, b) => scores[b] - scores[a] || a - b)
+    .slice(0, k);
+}

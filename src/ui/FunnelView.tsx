@@ -1,0 +1,253 @@
+/**
+ * The Funnel view (paper §1 Figure 2, DESIGN §4): candidate generation retrieves the top N
+ * videos by u·v (an exact scan, and an IVF index), the ranker orders those N and shows the top
+ * k. Against N: recall@N of the next watch, the oracle watch time of what is shown, latency;
+ * and the chosen user's own top k at the N of the slider.
+ */
+import { useEffect, useState } from 'react';
+import { FUNNEL_K_MAX } from '../state/funnel-settings';
+import { useAppStore } from '../state/store';
+import { FUNNEL_NS, FUNNEL_QUERIES } from '../worker/protocol';
+import { AnalysisProblem, FocusUserField, useLiveAnalysis } from './AnalysisParts';
+import { ChartFigure } from './ChartFigure';
+import { figuresAt, funnelCsv, latencyData, recallData, watchData } from './charts/funnel-data';
+import { describeVideo, saveBlob } from './charts/projection-data';
+import { XYChart } from './charts/xy-chart';
+import { fixed } from './format';
+import { TrainingToolbar } from './TrainingToolbar';
+
+/** N (slider over FUNNEL_NS) and k (number box). */
+function FunnelControls() {
+  const { funnelN, funnelK } = useAppStore((s) => s.funnel);
+  const setN = useAppStore((s) => s.setFunnelN);
+  const submitK = useAppStore((s) => s.submitFunnelK);
+  const [k, setK] = useState(String(funnelK));
+  useEffect(() => setK(String(funnelK)), [funnelK]);
+  const index = Math.max(0, FUNNEL_NS.indexOf(funnelN));
+  return (
+    <>
+      <label className="field">
+        retrieve N ={' '}
+        <output data-testid="funnel.n" className="inline-number">
+          {funnelN}
+        </output>
+        <input
+          type="range"
+          data-testid="param.funnelN"
+          min={0}
+          max={FUNNEL_NS.length - 1}
+          step={1}
+          value={index}
+          aria-valuetext={`N = ${funnelN}`}
+          onChange={(e) => setN(FUNNEL_NS[Number(e.target.value)])}
+        />
+      </label>
+      <form
+        className="field"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submitK(k);
+        }}
+      >
+        <label>
+          show k (1–{FUNNEL_K_MAX})
+          <input
+            data-testid="param.funnelK"
+            inputMode="numeric"
+            value={k}
+            size={4}
+            onChange={(e) => setK(e.target.value)}
+            onBlur={() => submitK(k)}
+          />
+        </label>
+      </form>
+    </>
+  );
+}
+
+/** The chosen user's funnel at N: where the next watch landed and the top k shown. */
+function Example() {
+  const m = useAppStore((s) => s.funnelResult);
+  const meta = useAppStore((s) => s.videoMeta);
+  const n = useAppStore((s) => s.funnel.funnelN);
+  const ex = m?.example;
+  const at = ex?.perN.find((p) => p.n === n);
+  if (!m || !ex || !at || !meta) return null;
+  const label = describeVideo(meta, ex.label);
+  return (
+    <section className="funnel-example" aria-label="One user's funnel">
+      <h3>
+        User {ex.user}: what the funnel shows at N = {n}
+      </h3>
+      <p data-testid="funnel.exampleLabel">
+        Their actual next watch, video {ex.label} ({label.topic}
+        {label.title ? `, “${label.title}”` : ''}),{' '}
+        {at.labelRank >= 0 ? (
+          <strong>
+            was retrieved at position {at.labelRank + 1} of {n}
+          </strong>
+        ) : (
+          <strong>was not among the {n} retrieved: no ranker can show it</strong>
+        )}
+        .
+      </p>
+      <table className="recall-table" data-testid="funnel.topK">
+        <caption>
+          The ranker's top {m.k} of the N retrieved, with the oracle's expected minutes
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">video</th>
+            <th scope="col" className="key">
+              oracle minutes per impression
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {at.topK.map((id, r) => {
+            const v = describeVideo(meta, id);
+            return (
+              <tr key={id} className={id === ex.label ? 'row-model' : undefined}>
+                <th scope="row">{r + 1}</th>
+                <td>
+                  {id} · {v.topic}
+                  {v.clickbait ? ' · clickbait' : ''}
+                  {v.title ? <span className="muted"> “{v.title}”</span> : null}
+                  {id === ex.label ? <strong> ← next watch</strong> : null}
+                </td>
+                <td className="key">{fixed(at.topKWatch[r], 2)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** The Funnel view. */
+export function FunnelView() {
+  useLiveAnalysis('funnel');
+  const worldReady = useAppStore((s) => s.summary !== null);
+  const m = useAppStore((s) => s.funnelResult);
+  const pending = useAppStore((s) => s.pending.funnel);
+  const n = useAppStore((s) => s.funnel.funnelN);
+  const exact = figuresAt(m, n);
+  const approx = figuresAt(m, n, true);
+  const saveCsv = () =>
+    m && saveBlob(new Blob([funnelCsv(m)], { type: 'text/csv' }), 'recsys-funnel.csv');
+
+  const stat = (label: string, testId: string, value: string, title: string) => (
+    <div className="stat" title={title}>
+      <span className="stat-label">{label}</span>
+      <span className="stat-value" data-testid={testId}>
+        {value}
+      </span>
+    </div>
+  );
+
+  return (
+    <main className="training funnel" data-testid="view.funnel">
+      <TrainingToolbar />
+      <p className="train-intro">
+        Serving happens in two stages: candidate generation retrieves the N videos with the largest
+        u·v out of the whole corpus, then the ranker orders only those N and shows the top k. Slide
+        N down and watch recall fall: a next watch lost at retrieval never reaches the ranker,
+        however good it is — while ranking more candidates costs more time per request.
+      </p>
+      <div className="toolbar funnel-controls">
+        <FocusUserField shown={m?.example?.user ?? null} />
+        <FunnelControls />
+        <div className="run-state">
+          for step{' '}
+          <span data-testid="funnel.step" className="inline-number">
+            {m ? m.step : 'n/a'}
+          </span>
+          {m && (
+            <span className="muted">
+              {' '}
+              ({m.queries} held-out users, {fixed(m.ms / 1000, 1)} s in the worker)
+            </span>
+          )}
+          {pending && <span className="muted"> · updating…</span>}
+        </div>
+        <button type="button" onClick={saveCsv} disabled={!m} data-testid="funnel.csv">
+          Save CSV
+        </button>
+      </div>
+      <AnalysisProblem name="focus" />
+      <AnalysisProblem name="funnel" />
+      {!worldReady ? (
+        <p className="placeholder">Building the world in a background worker…</p>
+      ) : (
+        <>
+          <div className="stats" aria-label={`Funnel figures at N = ${n}`}>
+            {stat(
+              `recall@${n} (exact)`,
+              'metric.funnelRecall',
+              exact ? fixed(exact.recall, 3) : 'n/a',
+              'Share of held-out users whose actual next watch is among the N retrieved by the exact scan',
+            )}
+            {stat(
+              `recall@${n} (IVF)`,
+              'metric.funnelRecallIvf',
+              approx ? fixed(approx.recall, 3) : 'n/a',
+              'The same through the approximate IVF index',
+            )}
+            {stat(
+              `minutes per impression, top ${m?.k ?? ''}`,
+              'metric.funnelWatchTime',
+              exact ? fixed(exact.watchPerImpression, 3) : 'n/a',
+              "Oracle-expected watch minutes per impression of the ranker's top k out of the N",
+            )}
+            {stat(
+              'oracle ceiling',
+              'metric.funnelOracleWatchTime',
+              m ? fixed(m.oracleWatchPerImpression, 3) : 'n/a',
+              "Minutes per impression of the oracle's own top k among all live videos",
+            )}
+            {stat(
+              'index recall@100',
+              'metric.indexRecall100',
+              m ? fixed(m.indexRecall100, 3) : 'n/a',
+              'Share of the exact top 100 by u·v that the IVF index also returns',
+            )}
+            {stat(
+              'ms per query (exact / IVF / rank)',
+              'metric.funnelLatency',
+              exact && approx
+                ? `${fixed(exact.retrievalMs, 2)} / ${fixed(approx.retrievalMs, 2)} / ${fixed(exact.rankingMs, 2)}`
+                : 'n/a',
+              'Retrieval by exact scan, retrieval by the IVF index, and ranking the N, per query in the worker',
+            )}
+          </div>
+          <section className="charts funnel-charts" aria-label="Funnel charts">
+            <ChartFigure
+              testId="chart.funnelRecall"
+              title="Retrieval: recall@N"
+              chart={XYChart}
+              data={m ? recallData(m, n) : null}
+              caption={`Share of ${m?.queries ?? FUNNEL_QUERIES} held-out users whose next watch is among the N videos retrieved, by exact scan and by the IVF index (${m?.index.lists ?? '…'} k-means lists, ${m?.nprobe ?? 8} opened per query).`}
+            />
+            <ChartFigure
+              testId="chart.funnelWatch"
+              title="What is shown: watch time of the top k"
+              chart={XYChart}
+              data={m ? watchData(m, n) : null}
+              caption="Oracle-expected minutes per impression of the final top k: ranked out of N retrieved (solid), a random k of the N (grey), and the oracle's own best k out of every live video (red line): the gap that is left is lost at retrieval or by the ranker."
+            />
+            <ChartFigure
+              testId="chart.funnelLatency"
+              title="Cost: milliseconds per request"
+              chart={XYChart}
+              data={m ? latencyData(m, n) : null}
+              caption={`Wall-clock ms per query in the worker: retrieval by exact scan over every video and by the index, and ranking the N retrieved (features and the ranker's forward pass). The user tower adds ${m ? fixed(m.towerMs, 2) : '…'} ms.`}
+            />
+          </section>
+          <Example />
+        </>
+      )}
+    </main>
+  );
+}

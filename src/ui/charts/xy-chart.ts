@@ -1,0 +1,239 @@
+/**
+ * A general x–y chart for the analysis views: lines, dots or scatter points on linear or log
+ * axes, with an optional y = x diagonal and a horizontal reference line. Redrawn whole on each
+ * update (its data change every few seconds at most, ≤ a few thousand points).
+ */
+import { axisBottom, axisLeft, format, line, scaleLinear, scaleLog } from 'd3';
+import { COLOURS, Frame, gridY, styleAxis, type Chart } from './frame';
+
+/** One series: points [x, y]; non-finite or (on a log axis) non-positive values are skipped. */
+export interface XYSeries {
+  label: string;
+  colour: string;
+  points: [number, number][];
+  /** Polyline, dots, or both (default line). */
+  mode?: 'line' | 'dots' | 'both';
+  dashed?: boolean;
+  /** Dot radius (default 2.6) and opacity (default 1). */
+  radius?: number;
+  opacity?: number;
+  /** A colour per point (scatter coloured by group); `colour` is the legend's. */
+  colours?: string[];
+  /** Leave out of the legend. */
+  noLegend?: boolean;
+}
+
+/** What one chart draws. */
+export interface XYChartData {
+  series: XYSeries[];
+  xTitle: string;
+  yTitle: string;
+  xLog?: boolean;
+  yLog?: boolean;
+  xDomain?: [number, number];
+  yDomain?: [number, number];
+  /** Include y = 0 in a linear y domain. */
+  zeroBased?: boolean;
+  /** Draw y = x (for "estimate against truth" scatters). */
+  diagonal?: boolean;
+  /** A dashed horizontal reference line at this y, with its label. */
+  reference?: { y: number; label: string };
+  /** A vertical marker at this x (e.g. the N chosen). */
+  marker?: { x: number; label: string };
+  /** Extra legend entries (e.g. colour groups of a scatter). */
+  legend?: { label: string; colour: string }[];
+  empty?: string;
+}
+
+/** Chart sizes, in viewBox units. */
+const SIZES = {
+  normal: { width: 360, height: 220 },
+  wide: { width: 560, height: 280 },
+} as const;
+
+const valid = (v: number, log: boolean | undefined) => Number.isFinite(v) && (!log || v > 0);
+
+/** Lines, dots and scatters on linear or log axes. */
+export class XYChart implements Chart<XYChartData> {
+  private readonly frame: Frame;
+
+  constructor(container: HTMLElement, size: keyof typeof SIZES = 'normal', label = 'Chart') {
+    this.frame = new Frame(
+      container,
+      SIZES[size],
+      { top: 24, right: 14, bottom: 36, left: 54 },
+      label,
+    );
+  }
+
+  update(d: XYChartData): void {
+    const f = this.frame;
+    for (const name of ['grid', 'marks', 'refs', 'x-axis', 'y-axis', 'empty']) f.layer(name);
+    const xs: number[] = [];
+    const ys: number[] = [];
+    for (const s of d.series)
+      for (const [x, y] of s.points)
+        if (valid(x, d.xLog) && valid(y, d.yLog)) {
+          xs.push(x);
+          ys.push(y);
+        }
+    const ext = (v: number[]): [number, number] =>
+      v.length ? [Math.min(...v), Math.max(...v)] : [1, 10];
+    let xd = d.xDomain ?? ext(xs);
+    let yd = d.yDomain ?? ext(ys);
+    if (d.diagonal && !d.xDomain && !d.yDomain) {
+      const lo = Math.min(xd[0], yd[0]);
+      const hi = Math.max(xd[1], yd[1]);
+      xd = [lo, hi];
+      yd = [lo, hi];
+    }
+    if (!d.yDomain && !d.yLog) {
+      const pad = (yd[1] - yd[0]) * 0.08 || Math.abs(yd[1]) * 0.1 || 0.1;
+      yd = [d.zeroBased ? Math.min(0, yd[0]) : yd[0] - pad, yd[1] + pad];
+    }
+    if (xd[0] === xd[1]) xd = d.xLog ? [xd[0] / 2, xd[1] * 2] : [xd[0] - 1, xd[1] + 1];
+    if (yd[0] === yd[1]) yd = d.yLog ? [yd[0] / 2, yd[1] * 2] : [yd[0] - 1, yd[1] + 1];
+    const x = (d.xLog ? scaleLog() : scaleLinear()).domain(xd).range([0, f.width]).nice();
+    const y = (d.yLog ? scaleLog() : scaleLinear()).domain(yd).range([f.height, 0]).nice();
+    const yTicks = d.yLog ? y.ticks(5).filter((t) => Number.isInteger(Math.log10(t))) : y.ticks(5);
+
+    gridY(
+      f.plot.select<SVGGElement>('g.grid'),
+      yTicks.map((t) => y(t)),
+      f.width,
+    );
+    const xAxis = f.plot
+      .select<SVGGElement>('g.x-axis')
+      .attr('transform', `translate(0,${f.height})`);
+    const xTicks = d.xLog ? x.ticks(6).filter((t) => /^[125]/.test(String(t))) : x.ticks(6);
+    xAxis.call(
+      axisBottom(x)
+        .tickValues(xTicks)
+        .tickFormat(format(d.xLog ? '~s' : '~g')),
+    );
+    styleAxis(xAxis);
+    const yAxis = f.plot.select<SVGGElement>('g.y-axis');
+    yAxis.call(
+      axisLeft(y)
+        .tickValues(yTicks)
+        .tickFormat(format(d.yLog ? '.0e' : '~g')),
+    );
+    styleAxis(yAxis);
+
+    const refs = f.plot.select<SVGGElement>('g.refs');
+    if (d.diagonal) {
+      const [lo, hi] = x.domain();
+      refs
+        .append('line')
+        .attr('x1', x(lo))
+        .attr('y1', y(lo))
+        .attr('x2', x(hi))
+        .attr('y2', y(hi))
+        .attr('stroke', COLOURS.muted)
+        .attr('stroke-dasharray', '4 3');
+    }
+    if (d.reference && valid(d.reference.y, d.yLog)) {
+      const ry = y(d.reference.y);
+      refs
+        .append('line')
+        .attr('x1', 0)
+        .attr('x2', f.width)
+        .attr('y1', ry)
+        .attr('y2', ry)
+        .attr('stroke', COLOURS.fit)
+        .attr('stroke-dasharray', '5 3');
+      refs
+        .append('text')
+        .attr('x', f.width - 2)
+        .attr('y', ry - 4)
+        .attr('text-anchor', 'end')
+        .attr('font-size', 10)
+        .attr('fill', COLOURS.fit)
+        .text(d.reference.label);
+    }
+    if (d.marker && valid(d.marker.x, d.xLog)) {
+      const mx = x(d.marker.x);
+      refs
+        .append('line')
+        .attr('class', 'marker')
+        .attr('x1', mx)
+        .attr('x2', mx)
+        .attr('y1', 0)
+        .attr('y2', f.height)
+        .attr('stroke', COLOURS.text)
+        .attr('stroke-width', 1);
+      refs
+        .append('text')
+        .attr('x', mx + 3)
+        .attr('y', 10)
+        .attr('font-size', 10)
+        .text(d.marker.label);
+    }
+
+    const marks = f.plot.select<SVGGElement>('g.marks');
+    const path = line<[number, number]>()
+      .defined((p) => valid(p[0], d.xLog) && valid(p[1], d.yLog))
+      .x((p) => x(p[0]))
+      .y((p) => y(p[1]));
+    for (const s of d.series) {
+      const mode = s.mode ?? 'line';
+      const g = marks.append('g').attr('data-label', s.label);
+      if (mode !== 'dots')
+        g.append('path')
+          .attr('fill', 'none')
+          .attr('stroke', s.colour)
+          .attr('stroke-width', 1.8)
+          .attr('stroke-dasharray', s.dashed ? '5 3' : null)
+          .attr('d', path(s.points));
+      if (mode !== 'line') {
+        const pts = s.points
+          .map((p, i) => [p[0], p[1], i] as const)
+          .filter((p) => valid(p[0], d.xLog) && valid(p[1], d.yLog));
+        g.selectAll('circle')
+          .data(pts)
+          .join('circle')
+          .attr('cx', (p) => x(p[0]))
+          .attr('cy', (p) => y(p[1]))
+          .attr('r', s.radius ?? 2.6)
+          .attr('fill', (p) => s.colours?.[p[2]] ?? s.colour)
+          .attr('fill-opacity', s.opacity ?? 1);
+      }
+    }
+    if (xs.length === 0 && d.empty)
+      f.plot
+        .select<SVGGElement>('g.empty')
+        .append('text')
+        .attr('x', f.width / 2)
+        .attr('y', f.height / 2)
+        .attr('text-anchor', 'middle')
+        .attr('fill', COLOURS.muted)
+        .text(d.empty);
+    f.xTitle(d.xTitle);
+    f.yTitle(d.yTitle);
+    f.legend(
+      [
+        ...d.series
+          .filter((s) => !s.noLegend)
+          .map((s) => ({
+            label: s.label,
+            colour: s.colour,
+            shape: (s.mode === 'dots' ? 'circle' : s.dashed ? 'tick' : 'square') as
+              'circle' | 'tick' | 'square',
+          })),
+        ...(d.legend ?? []).map((l) => ({ ...l, shape: 'circle' as const })),
+      ],
+      'left',
+    );
+  }
+
+  destroy(): void {
+    this.frame.destroy();
+  }
+}
+
+/** The XY chart at the wide size (a stable class for ChartFigure). */
+export class WideXYChart extends XYChart {
+  constructor(container: HTMLElement) {
+    super(container, 'wide');
+  }
+}

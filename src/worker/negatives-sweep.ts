@@ -1,0 +1,112 @@
+/**
+ * The paper's "more negatives" experiment, run on request: for each K, a fresh candidate model
+ * with the run's settings and seed but K sampled negatives, trained a fixed number of steps on
+ * the run's examples, then recall@100 on the run's held-out next watches and the mean ms per
+ * step. Advanced one training step at a time by the host, so requests (cancel, pause) are
+ * handled between steps and the page stays informed.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { modelRanks, retrievalMetrics } from '../model/candidate/evaluate';
+import { CandidateModel } from '../model/candidate/model';
+import { candidateConfig, type TrainingSession } from './session';
+import type { NegativesSweepPoint } from './views-protocol';
+
+/** Bounds of a sweep request. */
+export const SWEEP_LIMITS = { negatives: [1, 8192], steps: [10, 5000], points: 8 } as const;
+
+/** Why a sweep request is invalid (naming the field and the range), or null. */
+export function checkSweepRequest(negatives: number[], steps: number): string | null {
+  const [lo, hi] = SWEEP_LIMITS.negatives;
+  if (!Array.isArray(negatives) || negatives.length < 1 || negatives.length > SWEEP_LIMITS.points)
+    return `negatives must list 1 to ${SWEEP_LIMITS.points} values`;
+  for (const k of negatives)
+    if (!(Number.isInteger(k) && k >= lo && k <= hi))
+      return `negatives must be integers from ${lo} to ${hi} (got ${k})`;
+  const [slo, shi] = SWEEP_LIMITS.steps;
+  if (!(Number.isInteger(steps) && steps >= slo && steps <= shi))
+    return `steps must be an integer from ${slo} to ${shi} (got ${steps})`;
+  return null;
+}
+
+/** Steps whose mean loss is reported as the final loss. */
+const LOSS_TAIL = 20;
+
+/** One sweep over K; call {@link step} until {@link done}, then {@link dispose}. */
+export class NegativesSweep {
+  readonly points: NegativesSweepPoint[] = [];
+  private index = 0;
+  private stepInK = 0;
+  private model: CandidateModel | null = null;
+  private ms = 0;
+  private tail: number[] = [];
+
+  /**
+   * @param negatives the K to train, in order (validated by {@link checkSweepRequest})
+   * @param steps training steps per K
+   */
+  constructor(
+    private readonly session: TrainingSession,
+    readonly negatives: readonly number[],
+    readonly steps: number,
+    private readonly now: () => number,
+  ) {}
+
+  /** Steps trained so far over all K. */
+  get progress(): number {
+    return this.index * this.steps + this.stepInK;
+  }
+
+  get total(): number {
+    return this.negatives.length * this.steps;
+  }
+
+  get done(): boolean {
+    return this.index >= this.negatives.length;
+  }
+
+  /** One training step of the current K's model; evaluates and moves on after its last step. */
+  async step(): Promise<void> {
+    if (this.done) return;
+    const s = this.session;
+    if (!this.model) {
+      const config = candidateConfig(s.params, 'features');
+      // Full softmax has no negatives to vary: sweep the popularity sampler instead.
+      if (config.sampler === 'full') config.sampler = 'popularity';
+      config.negatives = this.negatives[this.index];
+      this.model = new CandidateModel(s.data.world, config, s.data.counts);
+      this.ms = 0;
+      this.tail = [];
+    }
+    const engine = tf.engine();
+    engine.startScope('negativesSweep');
+    const t0 = this.now();
+    try {
+      const { loss } = await this.model.trainStep(s.data.train);
+      this.tail.push(loss);
+      if (this.tail.length > LOSS_TAIL) this.tail.shift();
+    } finally {
+      engine.endScope();
+    }
+    this.ms += this.now() - t0;
+    this.stepInK++;
+    if (this.stepInK < this.steps) return;
+    const ranks = await modelRanks(this.model, s.data.test, s.data.evalRows);
+    this.points.push({
+      negatives: this.negatives[this.index],
+      steps: this.steps,
+      recall100: retrievalMetrics(ranks).recallAt[100],
+      msPerStep: this.ms / this.steps,
+      finalLoss: this.tail.reduce((a, b) => a + b, 0) / Math.max(1, this.tail.length),
+    });
+    this.model.dispose();
+    this.model = null;
+    this.index++;
+    this.stepInK = 0;
+  }
+
+  /** Frees the model in training, if any. */
+  dispose(): void {
+    this.model?.dispose();
+    this.model = null;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * The analysis requests of the views (focus user, sampled softmax, funnel, vectors, negatives
+ * sweep), driven through the TrainingHost as the worker drives it, on a small world.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../model/backend';
+import type { World } from '../sim/types';
+import { generateWorld } from '../sim/world';
+import type { WorkerToPage } from './protocol';
+import { TrainingHost, type ChooseBackend } from './training-host';
+import { DEFAULT_TRAINING_PARAMS } from './training-params';
+import type { TrainingParams } from './training-protocol';
+import { BIAS_SWEEP_NEGATIVES, FUNNEL_NS } from './views-protocol';
+import { yieldToEvents } from './yield';
+
+const PARAMS: TrainingParams = { ...DEFAULT_TRAINING_PARAMS, batch: 64, negatives: 64 };
+
+const wasm: ChooseBackend = async (requested) => ({
+  name: await useBackend('wasm'),
+  requested,
+  passedOver: [],
+});
+
+let world: World;
+beforeAll(async () => {
+  await useBackend('wasm');
+  world = generateWorld({ seed: 3, videos: 600, users: 200, days: 20 });
+}, 60_000);
+
+function makeHost() {
+  const posted: WorkerToPage[] = [];
+  const host = new TrainingHost({
+    post: (m) => posted.push(m),
+    chooseBackend: wasm,
+    yieldToEvents,
+    now: () => performance.now(),
+  });
+  host.setWorld(world);
+  const of = <T extends WorkerToPage['type']>(type: T) =>
+    posted.filter((m): m is Extract<WorkerToPage, { type: T }> => m.type === type);
+  return { host, posted, of };
+}
+
+async function trained(steps: number) {
+  const h = makeHost();
+  h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: steps });
+  await h.host.idle();
+  return h;
+}
+
+describe('ViewsHost through the TrainingHost', () => {
+  it('answers sampled softmax: p and p̂ sum to about 1, logQ cuts the bias, K sweep ends in the limits', async () => {
+    const h = await trained(60);
+    h.host.handle({
+      type: 'softmax',
+      runId: 1,
+      sampler: 'popularity',
+      negatives: 16,
+      alpha: 0.75,
+      logQ: false,
+    });
+    h.host.handle({
+      type: 'softmax',
+      runId: 1,
+      sampler: 'popularity',
+      negatives: 16,
+      alpha: 0.75,
+      logQ: true,
+    });
+    await h.host.idle();
+    const [off, on] = h.of('softmax');
+    expect(off.step).toBe(60);
+    expect(off.user).toBeGreaterThanOrEqual(0);
+    expect(off.items.length).toBeGreaterThan(100);
+    expect(off.full.length).toBe(off.items.length);
+    // The scatter starts with the user's most likely videos.
+    expect(off.full[0]).toBeGreaterThanOrEqual(off.full[off.full.length - 1]);
+    // With a popularity sampler, logQ correction brings p̂ closer to p.
+    expect(on.bias.estimate.tv).toBeLessThan(off.bias.estimate.tv);
+    // Without it, the most popular decile is over-weighted as a negative.
+    expect(off.bias.estimate.massLogRatio[9]).toBeGreaterThan(0);
+    expect(off.bias.estimate.massLogRatio).toHaveLength(10);
+    // q by rank falls; ranks ascend from 1.
+    expect(off.qRank[0]).toBe(1);
+    expect(off.q[0]).toBeGreaterThanOrEqual(off.q[off.q.length - 1]);
+    const ks = off.sweep.map((p) => p.negatives);
+    expect(ks.slice(0, 2 * BIAS_SWEEP_NEGATIVES.length).filter((_, i) => i % 2 === 0)).toEqual([
+      ...BIAS_SWEEP_NEGATIVES,
+    ]);
+    expect(ks.slice(-2)).toEqual([Infinity, Infinity]);
+    expect(h.of('viewError')).toEqual([]);
+  }, 120_000);
+
+  it('answers the funnel: recall@N rises with N, the focus user has a top k per N, bad k is refused', async () => {
+    const h = await trained(80);
+    h.host.handle({ type: 'funnel', runId: 1, k: 5, nprobe: 4 });
+    h.host.handle({ type: 'funnel', runId: 1, k: 0, nprobe: 4 });
+    await h.host.idle();
+    const [f] = h.of('funnel');
+    expect(f.k).toBe(5);
+    expect(f.exact.map((p) => p.n)).toEqual([...FUNNEL_NS]);
+    expect(f.approx).toHaveLength(FUNNEL_NS.length);
+    for (let i = 1; i < f.exact.length; i++)
+      expect(f.exact[i].recall).toBeGreaterThanOrEqual(f.exact[i - 1].recall);
+    // The whole live corpus (≤ 600 videos) is retrieved at N = 2000: the label is always there.
+    expect(f.exact.at(-1)!.recall).toBe(1);
+    // Ranking cannot beat the oracle's own top k.
+    for (const p of f.exact)
+      expect(p.watchPerImpression).toBeLessThanOrEqual(f.oracleWatchPerImpression + 1e-9);
+    expect(f.indexRecall100).toBeGreaterThan(0);
+    expect(f.indexRecall100).toBeLessThanOrEqual(1);
+    expect(f.example?.perN).toHaveLength(FUNNEL_NS.length);
+    expect(f.example?.perN[0].topK).toHaveLength(5);
+    const err = h.of('viewError');
+    expect(err).toHaveLength(1);
+    expect(err[0].message).toMatch(/k must be an integer from 1 to 50 \(got 0\)/);
+  }, 120_000);
+
+  it('follows a chosen user: the projection carries their u; an unknown user is refused', async () => {
+    const h = await trained(10);
+    const user = 5;
+    h.host.handle({ type: 'focus', runId: 1, user });
+    h.host.handle({ type: 'focus', runId: 1, user: 10_000 });
+    h.host.handle({ type: 'vectors', runId: 1 });
+    await h.host.idle();
+    const p = h.of('projection').at(-1)!;
+    expect(p.user?.id).toBe(user);
+    expect(p.user?.coords.every(Number.isFinite)).toBe(true);
+    expect(h.of('viewError')[0].message).toMatch(/user must be an integer from 0 to 199/);
+    const v = h.of('vectors')[0];
+    expect(v.rows).toBe(600);
+    expect(v.vectors.length).toBe(600 * v.dim);
+    expect(v.u.length).toBe(v.dim);
+    expect(v.user).toBe(user);
+  }, 120_000);
+
+  it('runs a negatives sweep step by step with progress, pausing training, and can be cancelled', async () => {
+    const h = await trained(5);
+    h.host.handle({ type: 'negativesSweep', runId: 1, negatives: [4, 64], steps: 20 });
+    await h.host.idle();
+    const last = h.of('negativesSweep').at(-1)!;
+    expect(last.done).toBe(true);
+    expect(last.cancelled).toBe(false);
+    expect(last.progress).toBe(40);
+    expect(last.points.map((p) => p.negatives)).toEqual([4, 64]);
+    for (const p of last.points) {
+      expect(p.recall100).toBeGreaterThanOrEqual(0);
+      expect(p.recall100).toBeLessThanOrEqual(1);
+      expect(p.msPerStep).toBeGreaterThan(0);
+      expect(Number.isFinite(p.finalLoss)).toBe(true);
+    }
+    // The run itself did not move.
+    expect(h.of('trainingStatus').at(-1)?.step).toBe(5);
+
+    h.host.handle({ type: 'negativesSweep', runId: 1, negatives: [4, 16, 64], steps: 200 });
+    await yieldToEvents();
+    await yieldToEvents();
+    h.host.handle({ type: 'cancelSweep', runId: 1 });
+    await h.host.idle();
+    const cancelled = h.of('negativesSweep').at(-1)!;
+    expect(cancelled.cancelled).toBe(true);
+    expect(cancelled.progress).toBeLessThan(600);
+
+    h.host.handle({ type: 'negativesSweep', runId: 1, negatives: [0], steps: 20 });
+    await h.host.idle();
+    expect(h.of('viewError').at(-1)?.message).toMatch(/negatives must be integers from 1 to 8192/);
+  }, 120_000);
+});

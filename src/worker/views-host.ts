@@ -1,0 +1,216 @@
+/**
+ * The worker's answers to the analysis views (Embeddings, Sampled softmax, Funnel): requests
+ * about the current session, handled between two training steps by the {@link TrainingHost}'s
+ * pump, and the negatives sweep it advances one step at a time while training waits. Free of
+ * worker globals, like the training host.
+ */
+import { checkSweepRequest, NegativesSweep } from './negatives-sweep';
+import type { TrainingSession } from './session';
+import { focusQuery, funnelFiguresOf, softmaxFigures, type FocusQuery } from './session-views';
+import { transferablesOf } from './training-protocol';
+import type { ViewRequest } from './views-protocol';
+import type { Post } from './training-host';
+
+/** Least ms between two progress messages of a sweep. */
+const SWEEP_PROGRESS_MS = 250;
+
+/** Most funnel k, and IVF lists opened. */
+export const FUNNEL_LIMITS = { k: [1, 50], nprobe: [1, 64] } as const;
+
+/** Handles {@link ViewRequest}s for the session `current()` returns. */
+export class ViewsHost {
+  /** The user the views follow in every run on the current world (−1 = the first held-out user). */
+  private focus = -1;
+  private sweep: { runId: number; job: NegativesSweep; lastPost: number } | null = null;
+
+  constructor(
+    private readonly post: Post,
+    private readonly now: () => number,
+    private readonly current: () => TrainingSession | null,
+  ) {}
+
+  /** True while a negatives sweep has steps left. */
+  get busy(): boolean {
+    return this.sweep !== null;
+  }
+
+  /** The focus user. */
+  get focusUser(): number {
+    return this.focus;
+  }
+
+  /** A new world: its users are others; follow the first held-out one. */
+  resetFocus(): void {
+    this.focus = -1;
+  }
+
+  /** Handles one request (errors become `error` messages naming what failed). */
+  async apply(r: ViewRequest): Promise<void> {
+    const s = this.current();
+    if (r.type === 'cancelSweep') {
+      if (this.sweep?.runId === r.runId) this.endSweep(true);
+      return;
+    }
+    if (s?.runId !== r.runId) return;
+    try {
+      switch (r.type) {
+        case 'focus': {
+          const user = r.user === -1 ? -1 : (await focusQuery(s, r.user)).user; // validates
+          this.focus = user;
+          await this.postProjection(s);
+          return;
+        }
+        case 'softmax': {
+          const q = await focusQuery(s, this.focusUser);
+          this.send({ type: 'softmax', runId: r.runId, ...softmaxFigures(s, q, r, this.now) });
+          return;
+        }
+        case 'funnel': {
+          const bad = checkFunnel(r.k, r.nprobe);
+          if (bad) throw new RangeError(bad);
+          const q = await focusQuery(s, this.focusUser);
+          const figures = await funnelFiguresOf(s, r.k, r.nprobe, q, this.now);
+          this.send({ type: 'funnel', runId: r.runId, ...figures });
+          return;
+        }
+        case 'vectors': {
+          const q = await focusQuery(s, this.focusUser);
+          const v = s.candidate.videoOut;
+          this.send({
+            type: 'vectors',
+            runId: r.runId,
+            step: s.step,
+            vectors: v.weights.slice(0, v.rows * v.dim),
+            rows: v.rows,
+            dim: v.dim,
+            user: q.user,
+            u: q.u,
+          });
+          return;
+        }
+        case 'negativesSweep': {
+          const bad = checkSweepRequest(r.negatives, r.steps);
+          if (bad) throw new RangeError(bad);
+          if (this.sweep) this.endSweep(true);
+          const job = new NegativesSweep(s, [...r.negatives], r.steps, this.now);
+          this.sweep = { runId: r.runId, job, lastPost: -Infinity };
+          this.postSweep(false);
+          return;
+        }
+        default: {
+          const unknown: never = r;
+          throw new Error(`unknown view request ${JSON.stringify(unknown)}`);
+        }
+      }
+    } catch (e) {
+      this.post({
+        type: 'viewError',
+        runId: r.runId,
+        request: r.type,
+        message: `${label(r.type)}: ${errorText(e)}`,
+      });
+    }
+  }
+
+  /** One step of the running sweep (the host calls this when no request is queued). */
+  async work(): Promise<void> {
+    const sw = this.sweep;
+    if (!sw) return;
+    if (this.current()?.runId !== sw.runId) {
+      this.endSweep(true);
+      return;
+    }
+    try {
+      await sw.job.step();
+    } catch (e) {
+      this.post({
+        type: 'viewError',
+        runId: sw.runId,
+        request: 'negativesSweep',
+        message: `negatives sweep: ${errorText(e)}`,
+      });
+      this.endSweep(true);
+      return;
+    }
+    if (sw.job.done) this.endSweep(false);
+    else if (this.now() - sw.lastPost >= SWEEP_PROGRESS_MS) this.postSweep(false);
+  }
+
+  /** Stops the sweep (cancelled, or because its run ended) and reports what it finished. */
+  endSweep(cancelled: boolean): void {
+    if (!this.sweep) return;
+    this.postSweep(true, cancelled);
+    this.sweep.job.dispose();
+    this.sweep = null;
+  }
+
+  private postSweep(done: boolean, cancelled = false): void {
+    const sw = this.sweep;
+    if (!sw) return;
+    sw.lastPost = this.now();
+    this.post({
+      type: 'negativesSweep',
+      runId: sw.runId,
+      progress: sw.job.progress,
+      total: sw.job.total,
+      points: sw.job.points.map((p) => ({ ...p })),
+      done,
+      cancelled,
+    });
+  }
+
+  /**
+   * Posts the 2-D PCA projection of the video vectors, with the focus user's u projected on
+   * the same components (u and v share one space: the model scores u·v).
+   */
+  async postProjection(s: TrainingSession): Promise<void> {
+    const t0 = this.now();
+    const { coords, explained, project } = s.projection();
+    let user: { id: number; coords: [number, number] } | undefined;
+    try {
+      const q: FocusQuery = await focusQuery(s, this.focusUser);
+      user = { id: q.user, coords: project(q.u) };
+    } catch {
+      user = undefined; // a world without watches: no user to draw
+    }
+    this.send({
+      type: 'projection',
+      runId: s.runId,
+      step: s.step,
+      coords,
+      explained,
+      ...(user ? { user } : {}),
+      ms: this.now() - t0,
+    });
+  }
+
+  private send(message: Parameters<Post>[0]): void {
+    this.post(message, transferablesOf(message));
+  }
+}
+
+/** Why funnel settings are invalid (naming the field and range), or null. */
+export function checkFunnel(k: number, nprobe: number): string | null {
+  const [klo, khi] = FUNNEL_LIMITS.k;
+  if (!(Number.isInteger(k) && k >= klo && k <= khi))
+    return `k must be an integer from ${klo} to ${khi} (got ${k})`;
+  const [plo, phi] = FUNNEL_LIMITS.nprobe;
+  if (!(Number.isInteger(nprobe) && nprobe >= plo && nprobe <= phi))
+    return `nprobe must be an integer from ${plo} to ${phi} (got ${nprobe})`;
+  return null;
+}
+
+function label(type: ViewRequest['type']): string {
+  return {
+    focus: 'choosing the user',
+    softmax: 'sampled softmax',
+    funnel: 'the funnel',
+    vectors: 'copying the embeddings',
+    negativesSweep: 'negatives sweep',
+    cancelSweep: 'negatives sweep',
+  }[type];
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

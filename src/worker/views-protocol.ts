@@ -1,0 +1,268 @@
+/**
+ * The analysis half of the page ↔ worker protocol: what the Embeddings, Sampled-softmax and
+ * Funnel views ask of the running session, and the answers (re-exported by `protocol.ts`).
+ * Types and constants only. Every request names its run (`runId`); the worker ignores one for
+ * another run, and the page drops an answer about another run. Each is computed between two
+ * training steps on the models as they stand, so the answer's `step` says which.
+ */
+import type { SamplerChoice } from './training-protocol';
+
+/** A sampler the Sampled-softmax view can study (full softmax has nothing to estimate). */
+export type StudySampler = Exclude<SamplerChoice, 'full'>;
+
+/** Negatives of the sampled-softmax bias sweep (x axis, log scale); K → ∞ is added in closed form. */
+export const BIAS_SWEEP_NEGATIVES: readonly number[] = [4, 16, 64, 256, 1024, 4096];
+
+/** Negatives tried by the training sweep when the page does not say. */
+export const TRAINING_SWEEP_NEGATIVES: readonly number[] = [4, 16, 64, 256, 1024];
+
+/** The N of the funnel sweep (log axis); the funnel slider moves over these. */
+export const FUNNEL_NS: readonly number[] = [10, 20, 50, 100, 200, 500, 1000, 2000];
+
+/** Held-out session starts the funnel is served on. */
+export const FUNNEL_QUERIES = 40;
+
+/** Items of the Sampled-softmax view's scatter: the user's top items by p plus a stride of the rest. */
+export const SOFTMAX_SCATTER_ITEMS = 1500;
+
+// ---- Page → worker ------------------------------------------------------------------------
+
+/**
+ * Chooses the user the views follow (the Sampled-softmax view's user, the u drawn in the
+ * projection). `user` −1 = the first user with a held-out next watch. The worker answers with
+ * a fresh projection carrying that user's u.
+ */
+export interface FocusRequest {
+  type: 'focus';
+  runId: number;
+  user: number;
+}
+
+/** Asks for the focus user's full softmax against sampled softmax's view of it. */
+export interface SoftmaxRequest {
+  type: 'softmax';
+  runId: number;
+  /** The sampler studied (the view's own choice; training's sampler is not changed). */
+  sampler: StudySampler;
+  /** Sampled negatives K ≥ 1. */
+  negatives: number;
+  /** Exponent α of the popularity sampler. */
+  alpha: number;
+  logQ: boolean;
+}
+
+/**
+ * Trains a fresh candidate model for each K of `negatives`, `steps` steps each, from the run's
+ * settings and seed, and reports recall@100 and ms per step: the paper's "more negatives"
+ * experiment. Training of the run waits meanwhile; progress messages follow, then the result.
+ */
+export interface NegativesSweepRequest {
+  type: 'negativesSweep';
+  runId: number;
+  negatives: number[];
+  steps: number;
+}
+
+/** Stops a running negatives sweep (its finished points are still sent). */
+export interface CancelSweepRequest {
+  type: 'cancelSweep';
+  runId: number;
+}
+
+/**
+ * Serves held-out session starts through the two stages for every N of {@link FUNNEL_NS}:
+ * exact retrieval and an IVF index with `nprobe` lists opened, then the ranker's top `k`.
+ */
+export interface FunnelRequest {
+  type: 'funnel';
+  runId: number;
+  k: number;
+  nprobe: number;
+}
+
+/** Asks for a copy of the video vectors v_i (and the focus user's u) for a UMAP layout. */
+export interface VectorsRequest {
+  type: 'vectors';
+  runId: number;
+}
+
+/** Every analysis request the page may send. */
+export type ViewRequest =
+  | FocusRequest
+  | SoftmaxRequest
+  | NegativesSweepRequest
+  | CancelSweepRequest
+  | FunnelRequest
+  | VectorsRequest;
+
+// ---- Worker → page ------------------------------------------------------------------------
+
+/** How far an estimate is from the full softmax p (model/softmax-bias.ts BiasSummary). */
+export interface BiasFigures {
+  /** Total variation distance, in [0, 1]. */
+  tv: number;
+  /** KL(p ‖ estimate) in nats. */
+  kl: number;
+  /** log(estimated mass / true mass) of each popularity decile, least popular first. */
+  massLogRatio: number[];
+}
+
+/** One point of the bias-against-K sweep (K = Infinity: the closed-form limit). */
+export interface BiasSweepPoint {
+  negatives: number;
+  logQ: boolean;
+  /** Bias of p̂ (sampled softmax's view) and of ℓ (what training converges to). */
+  estimate: BiasFigures;
+  learned: BiasFigures;
+}
+
+/** The Sampled-softmax view's figures for the focus user at `step`. */
+export interface SoftmaxMessage {
+  type: 'softmax';
+  runId: number;
+  step: number;
+  user: number;
+  /** The request's settings, echoed. */
+  sampler: StudySampler;
+  negatives: number;
+  alpha: number;
+  logQ: boolean;
+  /**
+   * Scatter items [m ≤ SOFTMAX_SCATTER_ITEMS]: video id, full-softmax p, sampled softmax's p̂,
+   * the learned ℓ, and popularity decile (0 = least popular) by training label count.
+   */
+  items: Int32Array;
+  full: Float32Array;
+  estimate: Float32Array;
+  learned: Float32Array;
+  decile: Uint8Array;
+  /** Bias of this setting. */
+  bias: { estimate: BiasFigures; learned: BiasFigures };
+  /** Label counts bounding each popularity decile [10] (upper bound, inclusive). */
+  decileUpper: number[];
+  /** The sampling distribution q by rank (descending) at log-spaced ranks: rank (1-based) and q. */
+  qRank: Int32Array;
+  q: Float32Array;
+  /** The training labels' share at the same ranks of *their* order (the data's popularity curve). */
+  labelShare: Float32Array;
+  /** Bias against K for logQ off and on, then the two K → ∞ limits. */
+  sweep: BiasSweepPoint[];
+  /** Worker milliseconds for all of it. */
+  ms: number;
+}
+
+/** One finished point of the negatives sweep. */
+export interface NegativesSweepPoint {
+  negatives: number;
+  steps: number;
+  /** recall@100 on the run's held-out next watches after `steps` steps. */
+  recall100: number;
+  /** Mean wall-clock milliseconds per training step (this backend, this machine). */
+  msPerStep: number;
+  /** Mean training loss over the last 20 steps (nats; not comparable across K). */
+  finalLoss: number;
+}
+
+/** Progress or the result of a negatives sweep; `done` when it ended (finished or cancelled). */
+export interface NegativesSweepMessage {
+  type: 'negativesSweep';
+  runId: number;
+  /** Steps trained so far over all K, and in all. */
+  progress: number;
+  total: number;
+  points: NegativesSweepPoint[];
+  done: boolean;
+  cancelled: boolean;
+}
+
+/** Funnel figures of one N, averaged over the queries (serve/funnel.ts FunnelPoint). */
+export interface FunnelFigures {
+  n: number;
+  /** recall@N of the next watch, in [0, 1]. */
+  recall: number;
+  /** Share of queries whose next watch reached the final top k. */
+  labelInTopK: number;
+  /** Oracle E[watch minutes] per impression of the final top k. */
+  watchPerImpression: number;
+  /** The same for a random k of the N (no ranker). */
+  unrankedWatchPerImpression: number;
+  /** Mean ms per query of retrieval, and of ranking the N. */
+  retrievalMs: number;
+  rankingMs: number;
+}
+
+/** The focus user's funnel at one N: what was shown. */
+export interface FunnelExample {
+  n: number;
+  /** Position of the next watch among the N retrieved (exact), or −1. */
+  labelRank: number;
+  /** The ranker's top k ids, and their oracle E[watch minutes] per impression. */
+  topK: number[];
+  topKWatch: number[];
+}
+
+/** The Funnel view's figures at `step`. */
+export interface FunnelMessage {
+  type: 'funnel';
+  runId: number;
+  step: number;
+  k: number;
+  nprobe: number;
+  queries: number;
+  /** The oracle's own top k among all live videos (minutes per impression): the ceiling. */
+  oracleWatchPerImpression: number;
+  /** User tower ms per query. */
+  towerMs: number;
+  /** One point per N of {@link FUNNEL_NS}, exact retrieval and the IVF index. */
+  exact: FunnelFigures[];
+  approx: FunnelFigures[];
+  /** recall@100 of the index's top 100 against the exact top 100 (same queries). */
+  indexRecall100: number;
+  index: { lists: number; buildMs: number; bytes: number };
+  /** The focus user's query, per N. */
+  example: { user: number; label: number; perN: FunnelExample[] } | null;
+  ms: number;
+}
+
+/** A copy of the candidate model's video vectors [videos × dim] and the focus user's u [dim]. */
+export interface VectorsMessage {
+  type: 'vectors';
+  runId: number;
+  step: number;
+  vectors: Float32Array;
+  rows: number;
+  dim: number;
+  user: number;
+  u: Float32Array;
+}
+
+/** A view request failed (a bad setting, or an error computing it); nothing else changed. */
+export interface ViewErrorMessage {
+  type: 'viewError';
+  runId: number;
+  request: ViewRequest['type'];
+  /** Human-readable; for a bad setting it names the field and the allowed range. */
+  message: string;
+}
+
+/** Every analysis answer of the worker. */
+export type ViewToPage =
+  SoftmaxMessage | NegativesSweepMessage | FunnelMessage | VectorsMessage | ViewErrorMessage;
+
+/** The buffers of a view answer that can be moved instead of copied. */
+export function viewTransferables(message: { type: string }): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  const add = (a: ArrayBufferView) => {
+    if (a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
+  };
+  if (message.type === 'softmax') {
+    const m = message as SoftmaxMessage;
+    for (const a of [m.items, m.full, m.estimate, m.learned, m.decile, m.qRank, m.q, m.labelShare])
+      add(a);
+  } else if (message.type === 'vectors') {
+    const m = message as VectorsMessage;
+    add(m.vectors);
+    add(m.u);
+  }
+  return out;
+}
