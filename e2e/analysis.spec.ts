@@ -129,3 +129,46 @@ test('funnel: live figures, the N slider moves recall, bad k is refused', async 
   await expect(page).toHaveURL(/funnelK=3/);
   expect(errors).toEqual([]);
 });
+
+test('embeddings: UMAP on demand in its worker, the PCA/UMAP switch, the user field', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  const errors = collectConsoleErrors(page);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`/#${WORLD}&view=projection`);
+  await expect(page.getByTestId('train.state')).toHaveText('paused', { timeout: PREPARE_TIMEOUT });
+  await page.getByTestId('train.step').click();
+  await expect(page.getByTestId('train.state')).toHaveText('paused');
+  const pixels = () =>
+    page
+      .getByTestId('projection.canvas')
+      .locator('canvas')
+      .evaluate((c: HTMLCanvasElement) => c.toDataURL());
+  const pca = await pixels();
+
+  await page.getByTestId('projection.umap').click();
+  await expect(page.getByTestId('projection.umapProgress')).toContainText('UMAP of step', {
+    timeout: 120_000,
+  });
+  await expect(page.getByTestId('param.layout')).toHaveValue('umap');
+  const umap = await pixels();
+  expect(umap).not.toBe(pca);
+  if (SHOTS) await page.screenshot({ path: `${SHOTS}/projection-umap.png`, fullPage: true });
+  await page.getByTestId('param.layout').selectOption('pca');
+  await expect.poll(pixels).not.toBe(umap);
+
+  // A user out of range is refused, naming the range; a valid one moves the diamond.
+  const user = page.getByTestId('param.focusUser');
+  await user.fill('99999');
+  await user.press('Enter');
+  await expect(page.getByTestId('problem.focus')).toContainText(
+    'user must be an integer from 0 to 1499',
+  );
+  const before = await pixels();
+  await user.fill('7');
+  await user.press('Enter');
+  await expect(page.getByTestId('problem.focus')).toHaveCount(0);
+  await expect.poll(pixels).not.toBe(before);
+  expect(errors).toEqual([]);
+});

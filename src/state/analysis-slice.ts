@@ -144,6 +144,10 @@ export function createAnalysisSlice(
   umapWorker: StartUmap,
 ): StateCreator<AppState, [], [], AnalysisSlice> {
   let cancelUmapJob: (() => void) | null = null;
+  /** A `vectors` answer is awaited for a UMAP layout (cleared by a cancel). */
+  let awaitingVectors = false;
+  /** The latest evaluation step when each kind last failed: no automatic retry before the next. */
+  const failedAt: Record<Live, number | null> = { softmax: null, funnel: null };
   return (set, get) => {
     const problem = (key: keyof AnalysisSlice['analysisProblems'], message: string | null) =>
       set({
@@ -233,6 +237,7 @@ export function createAnalysisSlice(
       request(kind) {
         const runId = live();
         if (runId === null || get().pending[kind]) return;
+        failedAt[kind] = null;
         set({ pending: { ...get().pending, [kind]: true } });
         if (kind === 'softmax') {
           const study = get().softmaxStudy ?? studyFrom(get());
@@ -246,9 +251,31 @@ export function createAnalysisSlice(
       refresh(kind) {
         const s = get();
         if (s.pending[kind] || live() === null) return;
-        const last = kind === 'softmax' ? s.softmax : s.funnelResult;
         const latestEval = s.history.evals.at(-1)?.step ?? 0;
-        if (!last || last.step < latestEval) s.request(kind);
+        if (failedAt[kind] === latestEval) return; // it failed on these weights: wait for a change
+        const user = s.focusUser;
+        if (kind === 'softmax') {
+          const last = s.softmax;
+          const study = s.softmaxStudy;
+          const stale =
+            !last ||
+            last.step < latestEval ||
+            (user !== -1 && last.user !== user) ||
+            (study !== null &&
+              (last.sampler !== study.sampler ||
+                last.negatives !== study.negatives ||
+                last.alpha !== study.alpha ||
+                last.logQ !== study.logQ));
+          if (stale) s.request(kind);
+        } else {
+          const last = s.funnelResult;
+          const stale =
+            !last ||
+            last.step < latestEval ||
+            last.k !== s.funnel.funnelK ||
+            (user !== -1 && last.example !== null && last.example.user !== user);
+          if (stale) s.request(kind);
+        }
       },
 
       startSweep(negatives = [...TRAINING_SWEEP_NEGATIVES], steps = DEFAULT_SWEEP_STEPS) {
@@ -284,6 +311,7 @@ export function createAnalysisSlice(
           return;
         }
         get().cancelUmap();
+        awaitingVectors = true;
         problem('umap', null);
         set({
           umap: { ...get().umap, status: 'copying', fraction: 0, stage: 'copying the embeddings' },
@@ -292,6 +320,7 @@ export function createAnalysisSlice(
       },
 
       cancelUmap() {
+        awaitingVectors = false;
         cancelUmapJob?.();
         cancelUmapJob = null;
         const u = get().umap;
@@ -310,13 +339,19 @@ export function createAnalysisSlice(
             set({ softmax: m, pending: { ...get().pending, softmax: false } });
             problem('softmax', null);
             return;
-          case 'funnel':
+          case 'funnel': {
             set({ funnelResult: m, pending: { ...get().pending, funnel: false } });
+            // A failure of an earlier computation is over; a URL problem stays until fixed.
+            const shown = get().analysisProblems.funnel;
+            if (shown?.message.startsWith('the funnel:')) problem('funnel', null);
             return;
+          }
           case 'negativesSweep':
             set({ sweep: m });
             return;
           case 'vectors':
+            if (!awaitingVectors) return; // cancelled while the vectors were being copied
+            awaitingVectors = false;
             runUmap(m);
             return;
           case 'viewError': {
@@ -326,8 +361,10 @@ export function createAnalysisSlice(
                 : m.request === 'vectors'
                   ? 'umap'
                   : m.request;
-            if (m.request === 'softmax' || m.request === 'funnel')
+            if (m.request === 'softmax' || m.request === 'funnel') {
+              failedAt[m.request] = get().history.evals.at(-1)?.step ?? 0;
               set({ pending: { ...get().pending, [m.request]: false } });
+            }
             if (m.request === 'vectors') set({ umap: { ...get().umap, status: 'failed' } });
             problem(key, m.message);
             return;
@@ -336,6 +373,7 @@ export function createAnalysisSlice(
       },
 
       analysisRunStarted() {
+        awaitingVectors = false;
         cancelUmapJob?.();
         cancelUmapJob = null;
         set({

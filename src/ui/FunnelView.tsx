@@ -98,7 +98,9 @@ function Example() {
         <thead>
           <tr>
             <th scope="col">#</th>
-            <th scope="col">video</th>
+            <th scope="col" className="text-left">
+              video
+            </th>
             <th scope="col" className="key">
               oracle minutes per impression
             </th>
@@ -110,7 +112,7 @@ function Example() {
             return (
               <tr key={id} className={id === ex.label ? 'row-model' : undefined}>
                 <th scope="row">{r + 1}</th>
-                <td>
+                <td className="text-left">
                   {id} · {v.topic}
                   {v.clickbait ? ' · clickbait' : ''}
                   {v.title ? <span className="muted"> “{v.title}”</span> : null}
@@ -228,7 +230,7 @@ export function FunnelView() {
               title="Retrieval: recall@N"
               chart={XYChart}
               data={m ? recallData(m, n) : null}
-              caption={`Share of ${m?.queries ?? FUNNEL_QUERIES} held-out users whose next watch is among the N videos retrieved, by exact scan and by the IVF index (${m?.index.lists ?? '…'} k-means lists, ${m?.nprobe ?? 8} opened per query).`}
+              caption={`Share of ${m?.queries ?? FUNNEL_QUERIES} held-out users whose next watch is among the N videos retrieved, by exact scan and by the IVF index (${m?.index.lists ?? '…'} k-means lists, ${m?.nprobe ?? 8} opened per query: it never returns more than those lists hold, so its recall stops growing).`}
             />
             <ChartFigure
               testId="chart.funnelWatch"

@@ -6,6 +6,7 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import { appStore, useAppStore, type AppState } from '../state/store';
+import type { Layout } from '../state/analysis-slice';
 import { COLOR_BYS, type ColorBy } from '../state/views-slice';
 import { NEIGHBOURS, PROJECTION_EVERY } from '../worker/protocol';
 import { cancelDraw, scheduleDraw } from './charts/draw-queue';
@@ -18,6 +19,7 @@ import {
 } from './charts/projection-data';
 import { ScatterCanvas } from './charts/scatter';
 import { fixed, pct } from './format';
+import { AnalysisProblem, FocusUserField } from './AnalysisParts';
 import { TrainingToolbar } from './TrainingToolbar';
 
 const COLOR_LABELS: Record<ColorBy, string> = {
@@ -30,6 +32,8 @@ const COLOR_LABELS: Record<ColorBy, string> = {
 /** Does a state change concern the scatter? */
 const changed = (s: AppState, p: AppState) =>
   s.projectionVersion !== p.projectionVersion ||
+  s.layout !== p.layout ||
+  s.umap.coords !== p.umap.coords ||
   s.videoMeta !== p.videoMeta ||
   s.colorBy !== p.colorBy ||
   s.selectedVideo !== p.selectedVideo ||
@@ -59,15 +63,23 @@ function Scatter({ chartRef }: { chartRef: React.RefObject<ScatterCanvas | null>
       if (!cached || cached.meta !== m || cached.colorBy !== s.colorBy)
         cached = { meta: m, colorBy: s.colorBy, groups: colourGroups(m, s.colorBy) };
       const g = cached.groups;
+      const umap = s.layout === 'umap' && s.umap.coords ? s.umap : null;
+      const userAt = umap ? umap.userCoords : (p.user?.coords ?? null);
+      const userId = p.user?.id ?? s.focusUser;
       chart.update({
-        coords: p.coords,
+        coords: umap?.coords ?? p.coords,
         group: g.group,
         palette: g.palette,
         legend: g.legend,
-        xTitle: `PC 1 (unitless; ${pct(p.explained[0])} of the variance)`,
-        yTitle: `PC 2 (unitless; ${pct(p.explained[1])} of the variance)`,
+        xTitle: umap
+          ? `UMAP 1 (unitless; layout of step ${umap.step})`
+          : `PC 1 (unitless; ${pct(p.explained[0])} of the variance)`,
+        yTitle: umap
+          ? 'UMAP 2 (unitless)'
+          : `PC 2 (unitless; ${pct(p.explained[1])} of the variance)`,
         highlight: s.neighbours?.ids ?? [],
         selected: s.selectedVideo ?? -1,
+        user: userAt ? { coords: userAt, label: `user ${userId}'s u` } : null,
       });
     };
     draw();
@@ -159,6 +171,50 @@ function Neighbours() {
   );
 }
 
+/** UMAP on demand: compute / cancel, progress, and the PCA ↔ UMAP switch. */
+function UmapControls() {
+  const umap = useAppStore((s) => s.umap);
+  const layout = useAppStore((s) => s.layout);
+  const setLayout = useAppStore((s) => s.setLayout);
+  const start = useAppStore((s) => s.startUmap);
+  const cancel = useAppStore((s) => s.cancelUmap);
+  const built = useAppStore((s) => s.run.built !== null);
+  const busy = umap.status === 'copying' || umap.status === 'running';
+  return (
+    <>
+      <label className="field">
+        layout
+        <select
+          data-testid="param.layout"
+          value={layout}
+          onChange={(e) => setLayout(e.target.value as Layout)}
+        >
+          <option value="pca">PCA (live)</option>
+          <option value="umap" disabled={!umap.coords}>
+            {umap.coords ? `UMAP (of step ${umap.step})` : 'UMAP (compute it first)'}
+          </option>
+        </select>
+      </label>
+      <button
+        type="button"
+        onClick={busy ? cancel : start}
+        disabled={!built}
+        data-testid="projection.umap"
+        title="Lay out the current embeddings with UMAP in a background worker (a snapshot: it does not follow training)"
+      >
+        {busy ? 'Cancel UMAP' : umap.coords ? 'Recompute UMAP' : 'Compute UMAP'}
+      </button>
+      {(busy || umap.status === 'done') && (
+        <span className="run-state muted" data-testid="projection.umapProgress">
+          {busy
+            ? `UMAP: ${umap.stage} ${Math.round(100 * umap.fraction)}%`
+            : `UMAP of step ${umap.step}: ${fixed(umap.ms / 1000, 1)} s, ${umap.sampled} videos laid out, the rest placed by their nearest`}
+        </span>
+      )}
+    </>
+  );
+}
+
 /** The Embedding projection view. */
 export function ProjectionView() {
   const worldReady = useAppStore((s) => s.summary !== null);
@@ -168,6 +224,7 @@ export function ProjectionView() {
   const step = useAppStore((s) => s.projection?.step ?? null);
   const ms = useAppStore((s) => s.projection?.ms ?? null);
   const hasData = useAppStore((s) => s.projection !== null && s.videoMeta !== null);
+  const userId = useAppStore((s) => s.projection?.user?.id ?? null);
   const chart = useRef<ScatterCanvas | null>(null);
   useEffect(() => {
     if (worldReady) prepare();
@@ -176,12 +233,13 @@ export function ProjectionView() {
   const savePng = () =>
     chart.current?.canvas.toBlob((b) => b && saveBlob(b, 'recsys-projection.png'), 'image/png');
   const saveCsv = () => {
-    const { projection, videoMeta } = appStore.getState();
+    const { projection, videoMeta, layout, umap } = appStore.getState();
     if (!projection || !videoMeta) return;
-    saveBlob(
-      new Blob([projectionCsv(projection, videoMeta)], { type: 'text/csv' }),
-      'recsys-projection.csv',
-    );
+    const text =
+      layout === 'umap' && umap.coords
+        ? projectionCsv({ coords: umap.coords }, videoMeta, ['umap1', 'umap2'])
+        : projectionCsv(projection, videoMeta);
+    saveBlob(new Blob([text], { type: 'text/csv' }), `recsys-${layout}.csv`);
   };
 
   return (
@@ -191,11 +249,15 @@ export function ProjectionView() {
         Each dot is one video's output vector v from the candidate model, flattened from its d
         dimensions onto the two directions along which the vectors vary most (PCA, recomputed every{' '}
         {PROJECTION_EVERY} steps while training): videos the model has learnt to recommend to the
-        same users drift together. Press play and watch the topics separate, switch the colouring to
-        see whether popularity, freshness or clickbait also shape the space, and click a video to
-        list its nearest neighbours in the full space.
+        same users drift together; the black diamond is one user's u, which scores the videos
+        nearest to it in direction highest. Press play and watch the topics separate, switch the
+        colouring to see whether popularity, freshness or clickbait also shape the space, click a
+        video to list its nearest neighbours in the full space, or compute a UMAP layout, which
+        keeps neighbourhoods rather than variance.
       </p>
       <div className="toolbar projection-controls">
+        <FocusUserField shown={userId} />
+        <UmapControls />
         <label className="field">
           colour by
           <select
@@ -224,6 +286,8 @@ export function ProjectionView() {
           Save CSV
         </button>
       </div>
+      <AnalysisProblem name="focus" />
+      <AnalysisProblem name="umap" />
       {!worldReady ? (
         <p className="placeholder">Building the world in a background worker…</p>
       ) : (
@@ -232,8 +296,10 @@ export function ProjectionView() {
             <Scatter chartRef={chart} />
             <figcaption>
               Video output embeddings on their first two principal components (PC 1, PC 2: unitless
-              coordinates along the directions of largest variance); hover a point to name the
-              video, click it for its nearest neighbours (ringed).
+              coordinates along the directions of largest variance), or on a UMAP layout (a
+              snapshot; distances there are not comparable across the plot); the diamond is the
+              chosen user's u (in UMAP: where their 10 best-scoring videos lie). Hover a point to
+              name the video, click it for its nearest neighbours (ringed).
             </figcaption>
           </figure>
           <Neighbours />

@@ -26,7 +26,7 @@ import {
   sweepCsv,
   sweepRecallData,
 } from './charts/softmax-data';
-import { WideXYChart, XYChart } from './charts/xy-chart';
+import { XYChart } from './charts/xy-chart';
 import { fixed, int } from './format';
 import { TrainingToolbar } from './TrainingToolbar';
 
@@ -260,9 +260,8 @@ export function SoftmaxView() {
             <ChartFigure
               testId="chart.softmaxScatter"
               title={`User ${m?.user ?? '…'}: full softmax against sampled softmax`}
-              chart={WideXYChart}
+              chart={XYChart}
               data={m ? scatterData(m) : null}
-              className="span2"
               caption={`Each dot is a video (the user's ${m ? Math.floor(m.items.length / 5) : 300} likeliest, then an even sample of the rest): x is its probability under the full softmax, y its probability as sampled softmax with these settings sees it (averaged over draws). On the dashed diagonal the sample is faithful; above it, a video is pushed down too hard.`}
             />
             <ChartFigure

@@ -111,9 +111,16 @@ function csvField(s: string): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** The projection and the metadata as CSV, one row per video. */
-export function projectionCsv(p: ProjectionMessage, meta: VideoMetaMessage): string {
-  const lines = ['video,pc1,pc2,topic,popularity_rank,age_days,clickbait,title'];
+/**
+ * The projection and the metadata as CSV, one row per video; `axes` names the two coordinate
+ * columns (default PCA's `pc1,pc2`; `umap1,umap2` for a UMAP layout).
+ */
+export function projectionCsv(
+  p: Pick<ProjectionMessage, 'coords'>,
+  meta: VideoMetaMessage,
+  axes: [string, string] = ['pc1', 'pc2'],
+): string {
+  const lines = [`video,${axes[0]},${axes[1]},topic,popularity_rank,age_days,clickbait,title`];
   const n = Math.min(p.coords.length / 2, meta.topic.length);
   for (let i = 0; i < n; i++) {
     const v = describeVideo(meta, i);

@@ -24,6 +24,11 @@ export interface ScatterData {
   /** Points ringed as neighbours, and the one selected (−1: none). */
   highlight: ArrayLike<number>;
   selected: number;
+  /**
+   * A user's position in the same plane (their u), drawn as a labelled diamond; outside the
+   * videos' range it is pinned to the border and says so.
+   */
+  user?: { coords: [number, number]; label: string } | null;
 }
 
 /** Size of the canvas in CSS pixels (it scales down with its box) and the plot margins. */
@@ -157,6 +162,7 @@ export class ScatterCanvas {
       ctx.fill();
       ctx.stroke();
     }
+    if (d.user) this.drawUser(d.user, sx(d.user.coords[0]), sy(d.user.coords[1]));
     ctx.restore();
 
     // Axis titles and the legend.
@@ -186,6 +192,35 @@ export class ScatterCanvas {
       ctx.fillText(item.label, lx + 13, ly);
       lx += w;
     }
+  }
+
+  /** The user's diamond at (x, y), pinned inside the plot area when it falls outside. */
+  private drawUser(user: NonNullable<ScatterData['user']>, x: number, y: number): void {
+    const { ctx } = this;
+    const W = SCATTER_SIZE.width;
+    const H = SCATTER_SIZE.height;
+    const cx = Math.min(W - M.right - 8, Math.max(M.left + 8, x));
+    const cy = Math.min(H - M.bottom - 8, Math.max(M.top + 8, y));
+    const outside = cx !== x || cy !== y;
+    ctx.fillStyle = '#111';
+    ctx.strokeStyle = '#fff';
+    ctx.lineWidth = 1.5;
+    ctx.beginPath();
+    ctx.moveTo(cx, cy - 7);
+    ctx.lineTo(cx + 7, cy);
+    ctx.lineTo(cx, cy + 7);
+    ctx.lineTo(cx - 7, cy);
+    ctx.closePath();
+    ctx.fill();
+    ctx.stroke();
+    ctx.font = `bold 11px ${FONT_FAMILY}`;
+    ctx.textBaseline = 'middle';
+    const text = outside ? `${user.label} (beyond the edge)` : user.label;
+    const right = cx + 10 + ctx.measureText(text).width < W - M.right;
+    ctx.textAlign = right ? 'left' : 'right';
+    ctx.lineWidth = 3;
+    ctx.strokeText(text, right ? cx + 10 : cx - 10, cy);
+    ctx.fillText(text, right ? cx + 10 : cx - 10, cy);
   }
 
   /**

@@ -77,9 +77,21 @@ export function decileData(m: SoftmaxMessage): XYChartData {
     ],
     reference: { y: 0, label: 'unbiased' },
     xDomain: [1, 10],
+    // At least ±0.05 so that Monte Carlo noise around 0 does not look like a bias.
+    yDomain: symmetricAtLeast(
+      [...m.bias.estimate.massLogRatio, ...m.bias.learned.massLogRatio],
+      0.05,
+    ),
     xTitle: 'popularity decile (1 = least watched, 10 = most)',
     yTitle: 'log(estimated / true mass)',
   };
+}
+
+/** A y range [−r, r] holding every finite value, with r ≥ `least` (a little headroom). */
+export function symmetricAtLeast(values: number[], least: number): [number, number] {
+  let r = least;
+  for (const v of values) if (Number.isFinite(v)) r = Math.max(r, Math.abs(v) * 1.1);
+  return [-r, r];
 }
 
 /** Total-variation distance of p̂ from p against K, logQ off and on (finite K only). */

@@ -18,7 +18,6 @@ export interface TimelineData {
 
 const LANES = ['searches', 'not clicked', 'watches'] as const;
 
-
 /**
  * Deterministic vertical jitter in [−1, 1] for mark i: spreads marks of one session (same
  * time) apart without a random generator.
@@ -84,7 +83,6 @@ export class TimelineChart implements Chart<TimelineData> {
       .attr('y2', (_, i) => mid('not clicked') + jitter(i) * half + 4)
       .attr('stroke', COLOURS.impressions)
       .attr('stroke-width', 1.2);
-
 
     const searchG = marks.append('g');
     timeline.searches.forEach((s, i) =>

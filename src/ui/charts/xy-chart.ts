@@ -47,7 +47,7 @@ export interface XYChartData {
 
 /** Chart sizes, in viewBox units. */
 const SIZES = {
-  normal: { width: 360, height: 220 },
+  normal: { width: 420, height: 250 },
   wide: { width: 560, height: 280 },
 } as const;
 
@@ -77,6 +77,7 @@ export class XYChart implements Chart<XYChartData> {
           xs.push(x);
           ys.push(y);
         }
+    if (d.reference && valid(d.reference.y, d.yLog)) ys.push(d.reference.y);
     const ext = (v: number[]): [number, number] =>
       v.length ? [Math.min(...v), Math.max(...v)] : [1, 10];
     let xd = d.xDomain ?? ext(xs);
@@ -93,7 +94,12 @@ export class XYChart implements Chart<XYChartData> {
     }
     if (xd[0] === xd[1]) xd = d.xLog ? [xd[0] / 2, xd[1] * 2] : [xd[0] - 1, xd[1] + 1];
     if (yd[0] === yd[1]) yd = d.yLog ? [yd[0] / 2, yd[1] * 2] : [yd[0] - 1, yd[1] + 1];
-    const x = (d.xLog ? scaleLog() : scaleLinear()).domain(xd).range([0, f.width]).nice();
+    // A log axis keeps the data's own range (nice() would stretch it to whole decades).
+    const x = d.xLog
+      ? scaleLog()
+          .domain([xd[0] / 1.15, xd[1] * 1.15])
+          .range([0, f.width])
+      : scaleLinear().domain(xd).range([0, f.width]).nice();
     const y = (d.yLog ? scaleLog() : scaleLinear()).domain(yd).range([f.height, 0]).nice();
     const yTicks = d.yLog ? y.ticks(5).filter((t) => Number.isInteger(Math.log10(t))) : y.ticks(5);
 
@@ -105,7 +111,7 @@ export class XYChart implements Chart<XYChartData> {
     const xAxis = f.plot
       .select<SVGGElement>('g.x-axis')
       .attr('transform', `translate(0,${f.height})`);
-    const xTicks = d.xLog ? x.ticks(6).filter((t) => /^[125]/.test(String(t))) : x.ticks(6);
+    const xTicks = d.xLog ? x.ticks(6).filter((t) => /^[125]0*$/.test(String(t))) : x.ticks(6);
     xAxis.call(
       axisBottom(x)
         .tickValues(xTicks)
