@@ -171,6 +171,13 @@ function Neighbours() {
   );
 }
 
+/** How much of the corpus UMAP laid out itself. */
+function umapCoverage(sampled: number, rows: number): string {
+  return sampled >= rows
+    ? `all ${rows} videos laid out`
+    : `${sampled} of ${rows} videos laid out, each other one placed by its nearest of those`;
+}
+
 /** UMAP on demand: compute / cancel, progress, and the PCA ↔ UMAP switch. */
 function UmapControls() {
   const umap = useAppStore((s) => s.umap);
@@ -208,7 +215,7 @@ function UmapControls() {
         <span className="run-state muted" data-testid="projection.umapProgress">
           {busy
             ? `UMAP: ${umap.stage} ${Math.round(100 * umap.fraction)}%`
-            : `UMAP of step ${umap.step}: ${fixed(umap.ms / 1000, 1)} s, ${umap.sampled} videos laid out, the rest placed by their nearest`}
+            : `UMAP of step ${umap.step}: ${fixed(umap.ms / 1000, 1)} s, ${umapCoverage(umap.sampled, (umap.coords?.length ?? 0) / 2)}`}
         </span>
       )}
     </>
