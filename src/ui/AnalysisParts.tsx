@@ -72,3 +72,25 @@ export function AnalysisProblem({ name }: { name: keyof AnalysisSlice['analysisP
     </p>
   );
 }
+
+/** One figure of a view's stats row: its label, and the bare number under `testId`. */
+export function Stat({
+  label,
+  testId,
+  value,
+  title,
+}: {
+  label: string;
+  testId: string;
+  value: string;
+  title: string;
+}) {
+  return (
+    <div className="stat" title={title}>
+      <span className="stat-label">{label}</span>
+      <span className="stat-value" data-testid={testId}>
+        {value}
+      </span>
+    </div>
+  );
+}

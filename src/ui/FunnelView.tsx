@@ -8,7 +8,7 @@ import { useEffect, useState } from 'react';
 import { FUNNEL_K_MAX } from '../state/funnel-settings';
 import { useAppStore } from '../state/store';
 import { FUNNEL_NS, FUNNEL_QUERIES } from '../worker/protocol';
-import { AnalysisProblem, FocusUserField, useLiveAnalysis } from './AnalysisParts';
+import { AnalysisProblem, FocusUserField, Stat, useLiveAnalysis } from './AnalysisParts';
 import { ChartFigure } from './ChartFigure';
 import { figuresAt, funnelCsv, latencyData, recallData, watchData } from './charts/funnel-data';
 import { describeVideo, saveBlob } from './charts/projection-data';
@@ -140,15 +140,6 @@ export function FunnelView() {
   const saveCsv = () =>
     m && saveBlob(new Blob([funnelCsv(m)], { type: 'text/csv' }), 'recsys-funnel.csv');
 
-  const stat = (label: string, testId: string, value: string, title: string) => (
-    <div className="stat" title={title}>
-      <span className="stat-label">{label}</span>
-      <span className="stat-value" data-testid={testId}>
-        {value}
-      </span>
-    </div>
-  );
-
   return (
     <main className="training funnel" data-testid="view.funnel">
       <TrainingToolbar />
@@ -185,44 +176,52 @@ export function FunnelView() {
       ) : (
         <>
           <div className="stats" aria-label={`Funnel figures at N = ${n}`}>
-            {stat(
-              `recall@${n} (exact)`,
-              'metric.funnelRecall',
-              exact ? fixed(exact.recall, 3) : 'n/a',
-              'Share of held-out users whose actual next watch is among the N retrieved by the exact scan',
-            )}
-            {stat(
-              `recall@${n} (IVF)`,
-              'metric.funnelRecallIvf',
-              approx ? fixed(approx.recall, 3) : 'n/a',
-              'The same through the approximate IVF index',
-            )}
-            {stat(
-              `minutes per impression, top ${m?.k ?? ''}`,
-              'metric.funnelWatchTime',
-              exact ? fixed(exact.watchPerImpression, 3) : 'n/a',
-              "Oracle-expected watch minutes per impression of the ranker's top k out of the N",
-            )}
-            {stat(
-              'oracle ceiling',
-              'metric.funnelOracleWatchTime',
-              m ? fixed(m.oracleWatchPerImpression, 3) : 'n/a',
-              "Minutes per impression of the oracle's own top k among all live videos",
-            )}
-            {stat(
-              'index recall@100',
-              'metric.indexRecall100',
-              m ? fixed(m.indexRecall100, 3) : 'n/a',
-              'Share of the exact top 100 by u·v that the IVF index also returns',
-            )}
-            {stat(
-              'ms per query (exact / IVF / rank)',
-              'metric.funnelLatency',
-              exact && approx
-                ? `${fixed(exact.retrievalMs, 2)} / ${fixed(approx.retrievalMs, 2)} / ${fixed(exact.rankingMs, 2)}`
-                : 'n/a',
-              'Retrieval by exact scan, retrieval by the IVF index, and ranking the N, per query in the worker',
-            )}
+            <Stat
+              label={`recall@${n} (exact)`}
+              testId="metric.funnelRecall"
+              value={exact ? fixed(exact.recall, 3) : 'n/a'}
+              title={
+                'Share of held-out users whose actual next watch is among the N retrieved by the exact scan'
+              }
+            />
+            <Stat
+              label={`recall@${n} (IVF)`}
+              testId="metric.funnelRecallIvf"
+              value={approx ? fixed(approx.recall, 3) : 'n/a'}
+              title="The same through the approximate IVF index"
+            />
+            <Stat
+              label={`minutes per impression, top ${m?.k ?? ''}`}
+              testId="metric.funnelWatchTime"
+              value={exact ? fixed(exact.watchPerImpression, 3) : 'n/a'}
+              title={
+                "Oracle-expected watch minutes per impression of the ranker's top k out of the N"
+              }
+            />
+            <Stat
+              label={'oracle ceiling'}
+              testId="metric.funnelOracleWatchTime"
+              value={m ? fixed(m.oracleWatchPerImpression, 3) : 'n/a'}
+              title={"Minutes per impression of the oracle's own top k among all live videos"}
+            />
+            <Stat
+              label={'index recall@100'}
+              testId="metric.indexRecall100"
+              value={m ? fixed(m.indexRecall100, 3) : 'n/a'}
+              title="Share of the exact top 100 by u·v that the IVF index also returns"
+            />
+            <Stat
+              label={'ms per query (exact / IVF / rank)'}
+              testId="metric.funnelLatency"
+              value={
+                exact && approx
+                  ? `${fixed(exact.retrievalMs, 2)} / ${fixed(approx.retrievalMs, 2)} / ${fixed(exact.rankingMs, 2)}`
+                  : 'n/a'
+              }
+              title={
+                'Retrieval by exact scan, retrieval by the IVF index, and ranking the N, per query in the worker'
+              }
+            />
           </div>
           <section className="charts funnel-charts" aria-label="Funnel charts">
             <ChartFigure

@@ -12,7 +12,7 @@ import {
   type StudySampler,
 } from '../worker/protocol';
 import { DEFAULT_SWEEP_STEPS } from '../state/analysis-slice';
-import { AnalysisProblem, FocusUserField, useLiveAnalysis } from './AnalysisParts';
+import { AnalysisProblem, FocusUserField, Stat, useLiveAnalysis } from './AnalysisParts';
 import { ChartFigure } from './ChartFigure';
 import { saveBlob } from './charts/projection-data';
 import {
@@ -228,33 +228,30 @@ export function SoftmaxView() {
       ) : (
         <>
           <div className="stats" aria-label="Sampled softmax figures">
-            <div
-              className="stat"
+            <Stat
+              label="distance of p̂ from p (TV)"
+              testId="metric.softmaxTv"
+              value={m ? fixed(m.bias.estimate.tv, 4) : 'n/a'}
               title="Total variation distance between p̂ and p, from 0 (identical) to 1"
-            >
-              <span className="stat-label">distance of p̂ from p (TV)</span>
-              <span className="stat-value" data-testid="metric.softmaxTv">
-                {m ? fixed(m.bias.estimate.tv, 4) : 'n/a'}
-              </span>
-            </div>
-            <div className="stat" title="KL(p ‖ p̂) in nats">
-              <span className="stat-label">KL(p ‖ p̂), nats</span>
-              <span className="stat-value" data-testid="metric.softmaxKl">
-                {m ? fixed(m.bias.estimate.kl, 4) : 'n/a'}
-              </span>
-            </div>
-            <div className="stat" title="Distance of the distribution training converges to from p">
-              <span className="stat-label">learned distribution's distance (TV)</span>
-              <span className="stat-value" data-testid="metric.softmaxLearnedTv">
-                {m ? fixed(m.bias.learned.tv, 4) : 'n/a'}
-              </span>
-            </div>
-            <div className="stat" title="The K → ∞ limits, in closed form">
-              <span className="stat-label">as K → ∞: logQ off / on</span>
-              <span className="stat-value" data-testid="metric.softmaxLimit">
-                {limits ? `${fixed(limits.off, 3)} / ${fixed(limits.on, 3)}` : 'n/a'}
-              </span>
-            </div>
+            />
+            <Stat
+              label="KL(p ‖ p̂), nats"
+              testId="metric.softmaxKl"
+              value={m ? fixed(m.bias.estimate.kl, 4) : 'n/a'}
+              title="KL(p ‖ p̂) in nats"
+            />
+            <Stat
+              label="learned distribution's distance (TV)"
+              testId="metric.softmaxLearnedTv"
+              value={m ? fixed(m.bias.learned.tv, 4) : 'n/a'}
+              title="Distance of the distribution training converges to from p"
+            />
+            <Stat
+              label="as K → ∞: logQ off / on"
+              testId="metric.softmaxLimit"
+              value={limits ? `${fixed(limits.off, 3)} / ${fixed(limits.on, 3)}` : 'n/a'}
+              title="The K → ∞ limits, in closed form"
+            />
           </div>
           <section className="charts softmax-charts" aria-label="Sampled softmax charts">
             <ChartFigure
