@@ -125,6 +125,7 @@ const funnelAnswer = (runId: number, step: number, k = 10): FunnelMessage => ({
   towerMs: 0.1,
   exact: [figures(10), figures(100)],
   approx: [figures(10), figures(100)],
+  recallCurve: [{ n: 10, recall: 0.1 }],
   indexRecall100: 0.9,
   index: { lists: 16, buildMs: 5, bytes: 1000 },
   example: null,

@@ -178,6 +178,20 @@ function umapCoverage(sampled: number, rows: number): string {
     : `${sampled} of ${rows} videos laid out, each other one placed by its nearest of those`;
 }
 
+/** What UMAP is doing, or what the finished layout is (a line of its own under the toolbar). */
+function UmapStatus() {
+  const umap = useAppStore((s) => s.umap);
+  const busy = umap.status === 'copying' || umap.status === 'running';
+  if (!busy && umap.status !== 'done') return null;
+  return (
+    <p className="muted umap-status" data-testid="projection.umapProgress">
+      {busy
+        ? `UMAP: ${umap.stage} ${Math.round(100 * umap.fraction)}%`
+        : `UMAP of step ${umap.step}: ${fixed(umap.ms / 1000, 1)} s, ${umapCoverage(umap.sampled, (umap.coords?.length ?? 0) / 2)}. It is a snapshot: recompute it to see later steps.`}
+    </p>
+  );
+}
+
 /** UMAP on demand: compute / cancel, progress, and the PCA ↔ UMAP switch. */
 function UmapControls() {
   const umap = useAppStore((s) => s.umap);
@@ -211,13 +225,6 @@ function UmapControls() {
       >
         {busy ? 'Cancel UMAP' : umap.coords ? 'Recompute UMAP' : 'Compute UMAP'}
       </button>
-      {(busy || umap.status === 'done') && (
-        <span className="run-state muted" data-testid="projection.umapProgress">
-          {busy
-            ? `UMAP: ${umap.stage} ${Math.round(100 * umap.fraction)}%`
-            : `UMAP of step ${umap.step}: ${fixed(umap.ms / 1000, 1)} s, ${umapCoverage(umap.sampled, (umap.coords?.length ?? 0) / 2)}`}
-        </span>
-      )}
     </>
   );
 }
@@ -280,12 +287,13 @@ export function ProjectionView() {
           </select>
         </label>
         <div className="run-state">
-          projection of step{' '}
+          PCA of step{' '}
           <span data-testid="projection.step" className="inline-number">
             {step ?? 'n/a'}
           </span>
           {ms !== null && <span className="muted"> ({fixed(ms, 0)} ms in the worker)</span>}
         </div>
+        <UmapStatus />
         <button type="button" onClick={savePng} disabled={!hasData} data-testid="projection.png">
           Save PNG
         </button>

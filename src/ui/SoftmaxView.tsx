@@ -30,6 +30,11 @@ import { XYChart } from './charts/xy-chart';
 import { fixed, int } from './format';
 import { TrainingToolbar } from './TrainingToolbar';
 
+/** Four decimals, or two significant digits in e-notation below 0.001 (e.g. 3.2e-5). */
+function small(x: number): string {
+  return Number.isFinite(x) && x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(1) : fixed(x, 4);
+}
+
 const SAMPLERS = (TRAINING_PARAMS.sampler.options ?? []).filter(
   (s): s is StudySampler => s !== 'full',
 );
@@ -142,44 +147,46 @@ function NegativesSweep() {
         </button>
       </div>
       <AnalysisProblem name="sweep" />
-      <div className="charts sweep-charts">
-        <table className="recall-table" data-testid="softmax.sweepTable">
-          <thead>
-            <tr>
-              <th scope="col">K</th>
-              <th scope="col" className="key">
-                recall@100
-              </th>
-              <th scope="col">ms per step</th>
-              <th scope="col">final loss (nats)</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(sweep?.points ?? []).map((p) => (
-              <tr key={p.negatives}>
-                <th scope="row">{p.negatives}</th>
-                <td className="key">{fixed(p.recall100, 3)}</td>
-                <td>{fixed(p.msPerStep, 1)}</td>
-                <td>{fixed(p.finalLoss, 3)}</td>
+      {sweep && sweep.points.length > 0 && (
+        <div className="charts sweep-charts">
+          <table className="recall-table" data-testid="softmax.sweepTable">
+            <thead>
+              <tr>
+                <th scope="col">K</th>
+                <th scope="col" className="key">
+                  recall@100
+                </th>
+                <th scope="col">ms per step</th>
+                <th scope="col">final loss (nats)</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-        <ChartFigure
-          testId="chart.sweepRecall"
-          title="Recall@100 against K"
-          chart={XYChart}
-          data={sweepRecallData(sweep)}
-          caption="Held-out recall@100 of a model trained with K sampled negatives for the same number of steps."
-        />
-        <ChartFigure
-          testId="chart.sweepCost"
-          title="Cost of a step against K"
-          chart={XYChart}
-          data={sweepCostData(sweep)}
-          caption="Mean wall-clock milliseconds per training step on this backend and machine."
-        />
-      </div>
+            </thead>
+            <tbody>
+              {(sweep?.points ?? []).map((p) => (
+                <tr key={p.negatives}>
+                  <th scope="row">{p.negatives}</th>
+                  <td className="key">{fixed(p.recall100, 3)}</td>
+                  <td>{fixed(p.msPerStep, 1)}</td>
+                  <td>{fixed(p.finalLoss, 3)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <ChartFigure
+            testId="chart.sweepRecall"
+            title="Recall@100 against K"
+            chart={XYChart}
+            data={sweepRecallData(sweep)}
+            caption="Held-out recall@100 of a model trained with K sampled negatives for the same number of steps."
+          />
+          <ChartFigure
+            testId="chart.sweepCost"
+            title="Cost of a step against K"
+            chart={XYChart}
+            data={sweepCostData(sweep)}
+            caption="Mean wall-clock milliseconds per training step on this backend and machine."
+          />
+        </div>
+      )}
     </section>
   );
 }
@@ -231,19 +238,19 @@ export function SoftmaxView() {
             <Stat
               label="distance of p̂ from p (TV)"
               testId="metric.softmaxTv"
-              value={m ? fixed(m.bias.estimate.tv, 4) : 'n/a'}
+              value={m ? small(m.bias.estimate.tv) : 'n/a'}
               title="Total variation distance between p̂ and p, from 0 (identical) to 1"
             />
             <Stat
               label="KL(p ‖ p̂), nats"
               testId="metric.softmaxKl"
-              value={m ? fixed(m.bias.estimate.kl, 4) : 'n/a'}
+              value={m ? small(m.bias.estimate.kl) : 'n/a'}
               title="KL(p ‖ p̂) in nats"
             />
             <Stat
               label="learned distribution's distance (TV)"
               testId="metric.softmaxLearnedTv"
-              value={m ? fixed(m.bias.learned.tv, 4) : 'n/a'}
+              value={m ? small(m.bias.learned.tv) : 'n/a'}
               title="Distance of the distribution training converges to from p"
             />
             <Stat
@@ -266,14 +273,14 @@ export function SoftmaxView() {
               title="Bias by popularity decile"
               chart={XYChart}
               data={m ? decileData(m) : null}
-              caption="log of the probability mass sampled softmax gives each popularity decile over its true mass (0 = unbiased); dashed: the distribution training converges to, which under-rates whatever p̂ over-weights."
+              caption="log of the probability mass sampled softmax gives each popularity decile over its true mass (0 = unbiased), without and with logQ correction; dashed: the distribution training converges to under the chosen setting, which under-rates whatever p̂ over-weights."
             />
             <ChartFigure
               testId="chart.softmaxBiasK"
               title="Bias against the number of negatives"
               chart={XYChart}
               data={m ? biasByKData(m) : null}
-              caption={`Distance of p̂ from p for K = ${BIAS_SWEEP_NEGATIVES.join(', ')} with this sampler: with logQ the bias fades as K grows; without it, it tends to a floor (${limits ? fixed(limits.off, 3) : '…'} as K → ∞) that more negatives cannot remove.`}
+              caption={`Distance of p̂ from p for K = ${BIAS_SWEEP_NEGATIVES.join(', ')} with this sampler. With logQ the bias fades as K grows. Without it, more negatives make the estimate steadier but aim it at the wrong target (p weighted by q, favouring what the sampler draws often): the distance grows towards ${limits ? fixed(limits.off, 3) : '…'} as K → ∞, a bias no number of negatives removes.`}
             />
             <ChartFigure
               testId="chart.samplingDistribution"

@@ -180,6 +180,15 @@ export function softmaxFigures(
   };
 }
 
+/** N = 10, 20, 50, 100, … below `count`, then `count` itself. */
+function curveNs(count: number): number[] {
+  const out: number[] = [];
+  for (let e = 1; 10 ** e < count; e++)
+    for (const m of [1, 2, 5]) if (m * 10 ** e < count) out.push(m * 10 ** e);
+  out.push(count);
+  return out;
+}
+
 function funnelFigures(p: FunnelPoint): FunnelFigures {
   return {
     n: p.n,
@@ -226,6 +235,25 @@ export async function funnelFiguresOf(
   );
   const approxTop = queries.map((q) => index.search(q.u, 100, nprobe, liveMask(world, q.time)));
 
+  // Where each query's next watch ranks among the live videos by u·v + b (0 = first).
+  const labelRanks = queries.map((q) => {
+    const scores = userScores(
+      q.u,
+      c.videoOut.weights,
+      items.count,
+      c.videoBias.weights,
+      liveMask(world, q.time),
+    );
+    const own = scores[q.label];
+    let rank = 0;
+    for (let i = 0; i < scores.length; i++) if (scores[i] > own) rank++;
+    return rank;
+  });
+  const recallCurve = curveNs(items.count).map((n) => ({
+    n,
+    recall: labelRanks.length ? labelRanks.filter((r) => r < n).length / labelRanks.length : 0,
+  }));
+
   let example: FunnelMessage['example'] = null;
   if (focus) {
     const perN = [];
@@ -249,6 +277,7 @@ export async function funnelFiguresOf(
     towerMs: sweep.towerMs,
     exact: sweep.exact.map(funnelFigures),
     approx: (sweep.approx ?? []).map(funnelFigures),
+    recallCurve,
     indexRecall100: recallAtK(approxTop, exactTop, 100),
     index: { lists: index.lists, buildMs: index.stats.buildMs, bytes: index.stats.bytes },
     example,

@@ -107,6 +107,12 @@ describe('ViewsHost through the TrainingHost', () => {
     // Ranking cannot beat the oracle's own top k.
     for (const p of f.exact)
       expect(p.watchPerImpression).toBeLessThanOrEqual(f.oracleWatchPerImpression + 1e-9);
+    // Retrieval alone reaches every next watch once N is the whole corpus.
+    expect(f.recallCurve.at(-1)).toEqual({ n: 600, recall: 1 });
+    expect(f.recallCurve[0].n).toBe(10);
+    // The curve and the full funnel agree where both are computed.
+    const at100 = f.recallCurve.find((p) => p.n === 100)!.recall;
+    expect(at100).toBeCloseTo(f.exact.find((p) => p.n === 100)!.recall, 10);
     expect(f.indexRecall100).toBeGreaterThan(0);
     expect(f.indexRecall100).toBeLessThanOrEqual(1);
     expect(f.example?.perN).toHaveLength(FUNNEL_NS.length);

@@ -216,6 +216,11 @@ export interface FunnelMessage {
   /** One point per N of {@link FUNNEL_NS}, exact retrieval and the IVF index. */
   exact: FunnelFigures[];
   approx: FunnelFigures[];
+  /**
+   * recall@N of the exact scan alone for N from 10 up to the whole corpus (1-2-5 steps, then
+   * the corpus size): retrieval without ranking, so it can go as far as every video.
+   */
+  recallCurve: { n: number; recall: number }[];
   /** recall@100 of the index's top 100 against the exact top 100 (same queries). */
   indexRecall100: number;
   index: { lists: number; buildMs: number; bytes: number };

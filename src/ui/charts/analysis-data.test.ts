@@ -21,6 +21,7 @@ import {
   decileColour,
   decileData,
   limitTv,
+  nearestSweepK,
   samplingData,
   scatterData,
   softmaxCsv,
@@ -115,16 +116,34 @@ describe('Sampled-softmax view data', () => {
     ]);
   });
 
-  it('plots the mass ratio by decile 1–10, coloured by logQ', () => {
-    const on = decileData(softmax(true));
-    expect(on.series[0].points).toHaveLength(10);
-    expect(on.series[0].points[0]).toEqual([1, -1]);
-    expect(on.series[0].points[9]).toEqual([10, 0.5]);
-    expect(on.series[1].points[9]).toEqual([10, 0.125]);
-    expect(on.series[0].colour).toBe(SOFTMAX_COLOURS.on);
-    expect(on.series[1].colour).toBe(SOFTMAX_COLOURS.learned);
-    expect(decileData(softmax(false)).series[0].colour).toBe(SOFTMAX_COLOURS.off);
-    expect(on.reference).toEqual({ y: 0, label: 'unbiased' });
+  it('plots the mass ratio by decile, logQ off and on side by side, and the learned one', () => {
+    // Chosen: logQ on, K = 64; the other side comes from the sweep's nearest K (16).
+    const m = softmax(true);
+    m.sweep[3] = {
+      ...sweepPoint(16, false, 0.7),
+      estimate: fig(0.7, [0.1, 0, 0, 0, 0, 0, 0, 0, 0, 0.9]),
+    };
+    expect(nearestSweepK(m, 64)).toBe(16);
+    const d = decileData(m);
+    expect(d.series.map((s) => s.label)).toEqual([
+      'logQ off, K=16',
+      'logQ on, K=64',
+      'learned (logQ on)',
+    ]);
+    expect(d.series[0].points[9]).toEqual([10, 0.9]);
+    expect(d.series[1].points).toHaveLength(10);
+    expect(d.series[1].points[0]).toEqual([1, -1]);
+    expect(d.series[1].points[9]).toEqual([10, 0.5]);
+    expect(d.series[2].points[9]).toEqual([10, 0.125]);
+    expect(d.series.map((s) => s.colour)).toEqual([
+      SOFTMAX_COLOURS.off,
+      SOFTMAX_COLOURS.on,
+      SOFTMAX_COLOURS.learned,
+    ]);
+    expect(d.reference).toEqual({ y: 0, label: 'unbiased' });
+    // The range holds every value (|−1| × 1.1), symmetric about 0.
+    expect(d.yDomain?.[1]).toBeCloseTo(1.1, 10);
+    expect(d.yDomain?.[0]).toBeCloseTo(-1.1, 10);
   });
 
   it('plots the distance against finite K only, off and on, with a marker at the chosen K', () => {
@@ -227,6 +246,12 @@ const funnel: FunnelMessage = {
   towerMs: 0.2,
   exact: [funnelFig(10, 1), funnelFig(100, 1), funnelFig(1000, 1)],
   approx: [funnelFig(10, 0.5), funnelFig(100, 0.5), funnelFig(1000, 0.5)],
+  recallCurve: [
+    { n: 10, recall: 0.01 },
+    { n: 100, recall: 0.1 },
+    { n: 1000, recall: 1 },
+    { n: 2500, recall: 1 },
+  ],
   indexRecall100: 0.8,
   index: { lists: 32, buildMs: 12, bytes: 4096 },
   example: null,
@@ -257,7 +282,13 @@ describe('Funnel view data', () => {
       [1000, 0.5],
     ]);
     expect(d.series[1].label).toBe('IVF (nprobe 4)');
-    expect(d.series.map((s) => s.colour)).toEqual([FUNNEL_COLOURS.exact, FUNNEL_COLOURS.approx]);
+    expect(d.series.map((s) => s.colour)).toEqual([
+      FUNNEL_COLOURS.exact,
+      FUNNEL_COLOURS.approx,
+      FUNNEL_COLOURS.unranked,
+    ]);
+    // Retrieval alone continues to the whole corpus.
+    expect(d.series[2].points.at(-1)).toEqual([2500, 1]);
     expect(d.marker).toEqual({ x: 100, label: 'N = 100' });
     expect(d.yDomain).toEqual([0, 1]);
   });

@@ -27,7 +27,7 @@ export function figuresAt(
   return (approx ? m?.approx : m?.exact)?.find((p) => p.n === n) ?? null;
 }
 
-/** recall@N of the next watch against N, exact and IVF. */
+/** recall@N of the next watch against N, exact and IVF, and exact retrieval alone up to every video. */
 export function recallData(m: FunnelMessage, n: number): XYChartData {
   return {
     series: [
@@ -42,6 +42,12 @@ export function recallData(m: FunnelMessage, n: number): XYChartData {
         colour: FUNNEL_COLOURS.approx,
         points: along(m.approx, (p) => p.recall),
         mode: 'both',
+        dashed: true,
+      },
+      {
+        label: 'retrieval only, to every video',
+        colour: FUNNEL_COLOURS.unranked,
+        points: (m.recallCurve ?? []).map((p) => [p.n, p.recall] as [number, number]),
         dashed: true,
       },
     ],

@@ -51,6 +51,35 @@ export function topicColour(t: number, topics: number): string {
   return `hsl(${Math.round((360 * t) / topics)}, 65%, 48%)`;
 }
 
+/** Topics given their own colour when there are more than ten. */
+export const COLOURED_TOPICS = 9;
+
+/**
+ * More topics than colours can tell apart: the {@link COLOURED_TOPICS} largest topics (by
+ * videos; ties by id) get the categorical colours, every other topic one pale grey drawn
+ * underneath (group 0), so that each colour on screen is in the legend.
+ */
+function largestTopics(meta: VideoMetaMessage, group: Uint8Array): ColourGroups {
+  const T = meta.topicNames.length;
+  const size = new Int32Array(T);
+  for (const t of meta.topic) size[t]++;
+  const top = Array.from(size.keys())
+    .sort((a, b) => size[b] - size[a] || a - b)
+    .slice(0, COLOURED_TOPICS);
+  const slot = new Uint8Array(T); // 0 = other
+  top.forEach((t, i) => (slot[t] = i + 1));
+  for (let i = 0; i < meta.topic.length; i++) group[i] = slot[meta.topic[i]];
+  const palette = [BAND_COLOURS[4], ...top.map((_, i) => schemeTableau10[i])];
+  return {
+    group,
+    palette,
+    legend: [
+      ...top.map((t, i) => ({ label: meta.topicNames[t], colour: palette[i + 1] })),
+      { label: `${T - top.length} other topics`, colour: palette[0] },
+    ],
+  };
+}
+
 /** Groups the videos of `meta` by `colorBy`. */
 export function colourGroups(meta: VideoMetaMessage, colorBy: ColorBy): ColourGroups {
   const n = meta.topic.length;
@@ -58,13 +87,16 @@ export function colourGroups(meta: VideoMetaMessage, colorBy: ColorBy): ColourGr
   switch (colorBy) {
     case 'topic': {
       const T = meta.topicNames.length;
-      const palette = meta.topicNames.map((_, t) => topicColour(t, T));
-      group.set(meta.topic);
-      return {
-        group,
-        palette,
-        legend: meta.topicNames.map((label, t) => ({ label, colour: palette[t] })),
-      };
+      if (T <= 10) {
+        const palette = meta.topicNames.map((_, t) => topicColour(t, T));
+        group.set(meta.topic);
+        return {
+          group,
+          palette,
+          legend: meta.topicNames.map((label, t) => ({ label, colour: palette[t] })),
+        };
+      }
+      return largestTopics(meta, group);
     }
     case 'popularity':
       return banded(n, group, POPULARITY_LABELS, (i) => {

@@ -56,19 +56,46 @@ export function scatterData(m: SoftmaxMessage): XYChartData {
   };
 }
 
-/** log(p̂ mass / p mass) by popularity decile, for p̂ and for what training converges to. */
+/** The K of the bias sweep nearest (on a log scale) to `k`. */
+export function nearestSweepK(m: SoftmaxMessage, k: number): number {
+  let best = NaN;
+  for (const p of m.sweep)
+    if (
+      Number.isFinite(p.negatives) &&
+      (!(best > 0) || Math.abs(Math.log(p.negatives / k)) < Math.abs(Math.log(best / k)))
+    )
+      best = p.negatives;
+  return best;
+}
+
+/**
+ * log(p̂ mass / p mass) by popularity decile, logQ off and on side by side (the chosen K, or the
+ * sweep's nearest K for the setting not chosen), and the distribution training converges to
+ * under the chosen setting.
+ */
 export function decileData(m: SoftmaxMessage): XYChartData {
   const at = (v: number[]) => v.map((y, d) => [d + 1, y] as [number, number]);
+  const k = nearestSweepK(m, m.negatives);
+  const side = (logQ: boolean) =>
+    logQ === m.logQ
+      ? { k: m.negatives, v: m.bias.estimate.massLogRatio }
+      : {
+          k,
+          v: m.sweep.find((p) => p.negatives === k && p.logQ === logQ)?.estimate.massLogRatio ?? [],
+        };
+  const off = side(false);
+  const on = side(true);
   return {
     series: [
       {
-        label: 'p̂ (one step)',
-        colour: m.logQ ? SOFTMAX_COLOURS.on : SOFTMAX_COLOURS.off,
-        points: at(m.bias.estimate.massLogRatio),
+        label: `logQ off, K=${off.k}`,
+        colour: SOFTMAX_COLOURS.off,
+        points: at(off.v),
         mode: 'both',
       },
+      { label: `logQ on, K=${on.k}`, colour: SOFTMAX_COLOURS.on, points: at(on.v), mode: 'both' },
       {
-        label: 'learned (fixed point)',
+        label: `learned (logQ ${m.logQ ? 'on' : 'off'})`,
         colour: SOFTMAX_COLOURS.learned,
         points: at(m.bias.learned.massLogRatio),
         mode: 'both',
@@ -78,10 +105,7 @@ export function decileData(m: SoftmaxMessage): XYChartData {
     reference: { y: 0, label: 'unbiased' },
     xDomain: [1, 10],
     // At least ±0.05 so that Monte Carlo noise around 0 does not look like a bias.
-    yDomain: symmetricAtLeast(
-      [...m.bias.estimate.massLogRatio, ...m.bias.learned.massLogRatio],
-      0.05,
-    ),
+    yDomain: symmetricAtLeast([...off.v, ...on.v, ...m.bias.learned.massLogRatio], 0.05),
     xTitle: 'popularity decile (1 = least watched, 10 = most)',
     yTitle: 'log(estimated / true mass)',
   };

@@ -21,6 +21,22 @@ const meta: VideoMetaMessage = {
 };
 
 describe('Embedding view data', () => {
+  it('colours only the nine largest of many topics, the rest grey, all in the legend', () => {
+    const names = Array.from({ length: 12 }, (_, t) => `topic ${t}`);
+    // Topic t has t + 1 videos: topics 3 … 11 are the nine largest.
+    const topic = Uint16Array.from(names.flatMap((_, t) => Array<number>(t + 1).fill(t)));
+    const many = { ...meta, topic, topicNames: names };
+    const g = colourGroups(many, 'topic');
+    expect(g.legend.map((l) => l.label)).toEqual([
+      ...[11, 10, 9, 8, 7, 6, 5, 4, 3].map((t) => `topic ${t}`),
+      '3 other topics',
+    ]);
+    expect(g.palette).toHaveLength(10);
+    expect(g.group[0]).toBe(0); // topic 0: other, grey, drawn first
+    expect(g.group[topic.length - 1]).toBe(1); // topic 11: the largest
+    expect(new Set(g.legend.map((l) => l.colour)).size).toBe(10);
+  });
+
   it('groups videos by topic, popularity band, age band and clickbait', () => {
     expect(Array.from(colourGroups(meta, 'topic').group)).toEqual([0, 1, 1, 0]);
     expect(Array.from(colourGroups(meta, 'clickbait').group)).toEqual([0, 1, 0, 0]);
@@ -101,12 +117,7 @@ describe('Watch-time view data', () => {
 
   it('plots both rankers over steps beside the oracle and random', () => {
     const d = watchTimeData(h);
-    expect(d.series.map((s) => s.label)).toEqual([
-      'weighted',
-      'unweighted (CTR)',
-      'oracle',
-      'random',
-    ]);
+    expect(d.series.map((s) => s.label)).toEqual(['weighted', 'CTR', 'oracle', 'random']);
     expect(d.series[0].points).toEqual([
       [0, 0.6],
       [50, 2],

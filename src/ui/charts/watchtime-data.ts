@@ -43,7 +43,7 @@ export function watchTimeData(h: MetricHistory): LineChartData {
   return {
     series: [
       series('weighted', WATCH_COLOURS.weighted, (w) => w.weighted.watchPerImpression),
-      series('unweighted (CTR)', WATCH_COLOURS.unweighted, (w) => w.unweighted.watchPerImpression),
+      series('CTR', WATCH_COLOURS.unweighted, (w) => w.unweighted.watchPerImpression),
       series('oracle', WATCH_COLOURS.oracle, (w) => w.weighted.oracleWatchPerImpression, {
         dashed: true,
         dots: false,

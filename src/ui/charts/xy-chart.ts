@@ -3,7 +3,7 @@
  * axes, with an optional y = x diagonal and a horizontal reference line. Redrawn whole on each
  * update (its data change every few seconds at most, ≤ a few thousand points).
  */
-import { axisBottom, axisLeft, format, line, scaleLinear, scaleLog } from 'd3';
+import { axisBottom, axisLeft, format, line, scaleLinear, scaleLog, type NumberValue } from 'd3';
 import { COLOURS, Frame, gridY, styleAxis, type Chart } from './frame';
 
 /** One series: points [x, y]; non-finite or (on a log axis) non-positive values are skipped. */
@@ -53,6 +53,35 @@ const SIZES = {
 
 const valid = (v: number, log: boolean | undefined) => Number.isFinite(v) && (!log || v > 0);
 
+/**
+ * Ticks of a log axis over [lo, hi]: 1-2-5 per decade while that gives at most `most` ticks,
+ * else powers of ten only (every other decade when still too many).
+ */
+export function logTicks([lo, hi]: [number, number], most = 8): number[] {
+  const pick = (mantissas: number[], every = 1) => {
+    const t: number[] = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+      if (e % every !== 0) continue;
+      for (const m of mantissas) {
+        const v = Number((m * 10 ** e).toPrecision(6));
+        if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) t.push(v);
+      }
+    }
+    return t;
+  };
+  const fine = pick([1, 2, 5]);
+  if (fine.length <= most) return fine;
+  const decades = pick([1]);
+  return decades.length <= most ? decades : pick([1], 2);
+}
+
+/** Tick labels: plain numbers, except a log axis reaching below 0.001 writes powers of ten. */
+export function axisFormat(log: boolean | undefined, domain: number[]): (v: NumberValue) => string {
+  if (!log) return format('~g');
+  if (Math.min(...domain) >= 1e-3) return format('~s');
+  return (v) => `1e${Math.round(Math.log10(Number(v)))}`;
+}
+
 /** Lines, dots and scatters on linear or log axes. */
 export class XYChart implements Chart<XYChartData> {
   private readonly frame: Frame;
@@ -101,7 +130,7 @@ export class XYChart implements Chart<XYChartData> {
           .range([0, f.width])
       : scaleLinear().domain(xd).range([0, f.width]).nice();
     const y = (d.yLog ? scaleLog() : scaleLinear()).domain(yd).range([f.height, 0]).nice();
-    const yTicks = d.yLog ? y.ticks(5).filter((t) => Number.isInteger(Math.log10(t))) : y.ticks(5);
+    const yTicks = d.yLog ? logTicks(y.domain() as [number, number], 6) : y.ticks(5);
 
     gridY(
       f.plot.select<SVGGElement>('g.grid'),
@@ -111,19 +140,11 @@ export class XYChart implements Chart<XYChartData> {
     const xAxis = f.plot
       .select<SVGGElement>('g.x-axis')
       .attr('transform', `translate(0,${f.height})`);
-    const xTicks = d.xLog ? x.ticks(6).filter((t) => /^[125]0*$/.test(String(t))) : x.ticks(6);
-    xAxis.call(
-      axisBottom(x)
-        .tickValues(xTicks)
-        .tickFormat(format(d.xLog ? '~s' : '~g')),
-    );
+    const xTicks = d.xLog ? logTicks(x.domain() as [number, number]) : x.ticks(6);
+    xAxis.call(axisBottom(x).tickValues(xTicks).tickFormat(axisFormat(d.xLog, x.domain())));
     styleAxis(xAxis);
     const yAxis = f.plot.select<SVGGElement>('g.y-axis');
-    yAxis.call(
-      axisLeft(y)
-        .tickValues(yTicks)
-        .tickFormat(format(d.yLog ? '.0e' : '~g')),
-    );
+    yAxis.call(axisLeft(y).tickValues(yTicks).tickFormat(axisFormat(d.yLog, y.domain())));
     styleAxis(yAxis);
 
     const refs = f.plot.select<SVGGElement>('g.refs');
