@@ -27,10 +27,12 @@ function FunnelControls() {
   return (
     <>
       <label className="field">
-        retrieve N ={' '}
-        <output data-testid="funnel.n" className="inline-number">
-          {funnelN}
-        </output>
+        <span>
+          retrieve N ={' '}
+          <output data-testid="funnel.n" className="inline-number">
+            {funnelN}
+          </output>
+        </span>
         <input
           type="range"
           data-testid="param.funnelN"
@@ -229,7 +231,7 @@ export function FunnelView() {
               title="Retrieval: recall@N"
               chart={XYChart}
               data={m ? recallData(m, n) : null}
-              caption={`Share of ${m?.queries ?? FUNNEL_QUERIES} held-out users, each served at the start of a session, whose next watch is among the N videos retrieved — by exact scan, and by the IVF index (${m?.index.lists ?? '…'} k-means lists, ${m?.nprobe ?? 8} opened per query: it never returns more than those lists hold, so its recall stops growing). Grey: retrieval alone, on to the whole corpus. With ${m?.queries ?? FUNNEL_QUERIES} users recall moves in steps of ${fixed(1 / (m?.queries ?? FUNNEL_QUERIES), 3)}, and it is not the Training tab's recall@k, which counts every held-out next watch.`}
+              caption={`Share of ${m?.queries ?? FUNNEL_QUERIES} held-out users, each served at the start of a session, whose next watch is among the N videos retrieved — by exact scan, and by the IVF index (${m?.index.lists ?? '…'} k-means lists, ${m?.nprobe ?? 8} opened per query: it never returns more than those lists hold, so its recall stops growing; it can even catch a next watch the exact top N misses, when skipping better-scoring videos lets lower ones in). Grey: retrieval alone, on to the whole corpus. With ${m?.queries ?? FUNNEL_QUERIES} users recall moves in steps of ${fixed(1 / (m?.queries ?? FUNNEL_QUERIES), 3)}, and it is not the Training tab's recall@k, which counts every held-out next watch.`}
             />
             <ChartFigure
               testId="chart.funnelWatch"
