@@ -27,13 +27,8 @@ import {
   sweepRecallData,
 } from './charts/softmax-data';
 import { XYChart } from './charts/xy-chart';
-import { fixed, int } from './format';
+import { fixed, int, small } from './format';
 import { TrainingToolbar } from './TrainingToolbar';
-
-/** Four decimals, or two significant digits in e-notation below 0.001 (e.g. 3.2e-5). */
-function small(x: number): string {
-  return Number.isFinite(x) && x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential(1) : fixed(x, 4);
-}
 
 const SAMPLERS = (TRAINING_PARAMS.sampler.options ?? []).filter(
   (s): s is StudySampler => s !== 'full',

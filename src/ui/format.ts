@@ -18,3 +18,12 @@ export function fixed(x: number, digits: number): string {
 export function pct(x: number): string {
   return Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : 'n/a';
 }
+
+/**
+ * Four decimals, or two significant digits below 0.001 (`0.00034`): always a plain decimal, so
+ * a tiny figure still reads as a bare number; `n/a` when not finite.
+ */
+export function small(x: number): string {
+  if (!Number.isFinite(x) || x === 0 || Math.abs(x) >= 1e-3) return fixed(x, 4);
+  return x.toFixed(Math.min(20, 1 - Math.floor(Math.log10(Math.abs(x)))));
+}
