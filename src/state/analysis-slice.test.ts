@@ -106,6 +106,7 @@ function makeStore() {
 
 const figures = (n: number) => ({
   n,
+  retrieved: n,
   recall: n / 2000,
   labelInTopK: n / 4000,
   watchPerImpression: 1,
@@ -149,6 +150,8 @@ const softmaxAnswer = (
   estimate: Float32Array.from([0.5, 0.5]),
   learned: Float32Array.from([0.55, 0.45]),
   decile: Uint8Array.from([9, 0]),
+  head: 2,
+  live: 2,
   bias: { estimate: bias, learned: bias },
   decileUpper: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
   qRank: Int32Array.from([1, 2]),
@@ -190,7 +193,15 @@ describe('the analysis slice: live requests', () => {
     const runId = h.start('&sampler=full&negatives=64&alpha=0.5&logQ=off');
     h.store.getState().request('softmax');
     expect(h.of('softmax')).toEqual([
-      { type: 'softmax', runId, sampler: 'popularity', negatives: 64, alpha: 0.5, logQ: false },
+      {
+        type: 'softmax',
+        runId,
+        user: -1,
+        sampler: 'popularity',
+        negatives: 64,
+        alpha: 0.5,
+        logQ: false,
+      },
     ]);
     expect(h.store.getState().softmaxStudy).toEqual({
       sampler: 'popularity',
@@ -258,7 +269,7 @@ describe('the analysis slice: live requests', () => {
     const h = makeStore();
     const runId = h.start();
     h.store.getState().refresh('funnel'); // no answer yet: ask
-    expect(h.of('funnel')).toEqual([{ type: 'funnel', runId, k: 10, nprobe: 8 }]);
+    expect(h.of('funnel')).toEqual([{ type: 'funnel', runId, user: -1, k: 10, nprobe: 8 }]);
     h.store.getState().refresh('funnel'); // in flight: nothing
     expect(h.of('funnel')).toHaveLength(1);
     h.deliver(funnelAnswer(runId, 0));
@@ -294,7 +305,7 @@ describe('the analysis slice: funnel settings', () => {
 
     expect(h.store.getState().submitFunnelK(' 5 ')).toBe(true);
     expect(h.store.getState().analysisProblems.funnel).toBeUndefined();
-    expect(h.of('funnel')).toEqual([{ type: 'funnel', runId, k: 5, nprobe: 8 }]);
+    expect(h.of('funnel')).toEqual([{ type: 'funnel', runId, user: -1, k: 5, nprobe: 8 }]);
     expect(h.store.getState().funnel).toEqual({ funnelN: 100, funnelK: 5 });
     expect(h.hashes.at(-1)).toBe('seed=7&videos=500&users=100&view=training&funnelK=5');
 
@@ -443,6 +454,7 @@ describe('the analysis slice: errors, sweep and runs', () => {
     const progress: NegativesSweepMessage = {
       type: 'negativesSweep',
       runId,
+      sampler: 'popularity',
       progress: 50,
       total: 100,
       points: [{ negatives: 8, steps: 50, recall100: 0.1, msPerStep: 3, finalLoss: 4 }],
@@ -536,7 +548,7 @@ describe('the analysis slice: UMAP', () => {
     const h = makeStore();
     const runId = h.start('&trainSeed=123');
     h.store.getState().startUmap();
-    expect(h.of('vectors')).toEqual([{ type: 'vectors', runId }]);
+    expect(h.of('vectors')).toEqual([{ type: 'vectors', runId, user: -1 }]);
     expect(h.store.getState().umap.status).toBe('copying');
     h.deliver(vectorsMessage(runId));
     expect(h.jobs).toHaveLength(1);

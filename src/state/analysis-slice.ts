@@ -44,6 +44,8 @@ export interface UmapState {
   /** Coordinates [videos × 2] of the step `step`, and where the focus user's u is drawn. */
   coords: Float32Array | null;
   userCoords: [number, number] | null;
+  /** The user whose u was copied with the vectors. */
+  user: number;
   step: number;
   ms: number;
   sampled: number;
@@ -115,6 +117,7 @@ const IDLE_UMAP: UmapState = {
   stage: '',
   coords: null,
   userCoords: null,
+  user: -1,
   step: 0,
   ms: 0,
   sampled: 0,
@@ -242,9 +245,15 @@ export function createAnalysisSlice(
         if (kind === 'softmax') {
           const study = get().softmaxStudy ?? studyFrom(get());
           if (!get().softmaxStudy) set({ softmaxStudy: study });
-          channel.send({ type: 'softmax', runId, ...study });
+          channel.send({ type: 'softmax', runId, user: get().focusUser, ...study });
         } else {
-          channel.send({ type: 'funnel', runId, k: get().funnel.funnelK, nprobe: 8 });
+          channel.send({
+            type: 'funnel',
+            runId,
+            user: get().focusUser,
+            k: get().funnel.funnelK,
+            nprobe: 8,
+          });
         }
       },
 
@@ -289,6 +298,7 @@ export function createAnalysisSlice(
           sweep: {
             type: 'negativesSweep',
             runId,
+            sampler: '',
             progress: 0,
             total: negatives.length * steps,
             points: [],
@@ -316,7 +326,7 @@ export function createAnalysisSlice(
         set({
           umap: { ...get().umap, status: 'copying', fraction: 0, stage: 'copying the embeddings' },
         });
-        channel.send({ type: 'vectors', runId });
+        channel.send({ type: 'vectors', runId, user: get().focusUser });
       },
 
       cancelUmap() {
@@ -366,6 +376,8 @@ export function createAnalysisSlice(
               set({ pending: { ...get().pending, [m.request]: false } });
             }
             if (m.request === 'vectors') set({ umap: { ...get().umap, status: 'failed' } });
+            // The worker would not follow that user: the views go back to the automatic one.
+            if (m.request === 'focus') set({ focusUser: -1 });
             problem(key, m.message);
             return;
           }
@@ -400,7 +412,7 @@ export function createAnalysisSlice(
         (fraction, stage) => set({ umap: { ...get().umap, status: 'running', fraction, stage } }),
       );
       cancelUmapJob = job.cancel;
-      const best = topByDot(m.vectors, m.rows, m.dim, m.u, 10);
+      const best = m.best ? Array.from(m.best) : topByDot(m.vectors, m.rows, m.dim, m.u, 10);
       set({ umap: { ...get().umap, status: 'running', fraction: 0, stage: 'starting' } });
       job.result.then(
         (r) => {
@@ -419,6 +431,7 @@ export function createAnalysisSlice(
               stage: 'done',
               coords: r.coords,
               userCoords: best.length ? [x, y] : null,
+              user: m.user,
               step: m.step,
               ms: r.ms,
               sampled: r.sampled,

@@ -137,8 +137,10 @@ export function FunnelView() {
   const m = useAppStore((s) => s.funnelResult);
   const pending = useAppStore((s) => s.pending.funnel);
   const n = useAppStore((s) => s.funnel.funnelN);
-  const exact = figuresAt(m, n);
-  const approx = figuresAt(m, n, true);
+  // No held-out session start to serve: every figure is n/a, not 0.
+  const served = m !== null && m.queries > 0 ? m : null;
+  const exact = figuresAt(served, n);
+  const approx = figuresAt(served, n, true);
   const saveCsv = () =>
     m && saveBlob(new Blob([funnelCsv(m)], { type: 'text/csv' }), 'recsys-funnel.csv');
 
@@ -173,6 +175,11 @@ export function FunnelView() {
       </div>
       <AnalysisProblem name="focus" />
       <AnalysisProblem name="funnel" />
+      {m && m.queries === 0 && (
+        <p className="error" role="status">
+          This world has no held-out session start to serve: build one with more days or users.
+        </p>
+      )}
       {!worldReady ? (
         <p className="placeholder">Building the world in a background worker…</p>
       ) : (
@@ -203,13 +210,13 @@ export function FunnelView() {
             <Stat
               label={'oracle ceiling'}
               testId="metric.funnelOracleWatchTime"
-              value={m ? fixed(m.oracleWatchPerImpression, 3) : 'n/a'}
+              value={served ? fixed(served.oracleWatchPerImpression, 3) : 'n/a'}
               title={"Minutes per impression of the oracle's own top k among all live videos"}
             />
             <Stat
               label={'index recall@100'}
               testId="metric.indexRecall100"
-              value={m ? fixed(m.indexRecall100, 3) : 'n/a'}
+              value={served ? fixed(served.indexRecall100, 3) : 'n/a'}
               title="Share of the exact top 100 by u·v that the IVF index also returns"
             />
             <Stat

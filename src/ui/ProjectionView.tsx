@@ -65,7 +65,7 @@ function Scatter({ chartRef }: { chartRef: React.RefObject<ScatterCanvas | null>
       const g = cached.groups;
       const umap = s.layout === 'umap' && s.umap.coords ? s.umap : null;
       const userAt = umap ? umap.userCoords : (p.user?.coords ?? null);
-      const userId = p.user?.id ?? s.focusUser;
+      const userId = umap ? umap.user : (p.user?.id ?? s.focusUser);
       chart.update({
         coords: umap?.coords ?? p.coords,
         group: g.group,
@@ -313,8 +313,9 @@ export function ProjectionView() {
               Video output embeddings on their first two principal components (PC 1, PC 2: unitless
               coordinates along the directions of largest variance), or on a UMAP layout (a
               snapshot; distances there are not comparable across the plot); the diamond is the
-              chosen user's u (in UMAP: where their 10 best-scoring videos lie). Hover a point to
-              name the video, click it for its nearest neighbours (ringed).
+              chosen user's u (in UMAP: the middle of their 10 best-scoring videos by u·v + b at the
+              time of the layout). Hover a point to name the video, click it for its nearest
+              neighbours (ringed).
             </figcaption>
           </figure>
           <Neighbours />

@@ -81,6 +81,12 @@ function StudyControls() {
         />
         logQ correction
       </label>
+      {(study?.sampler ?? training.sampler) === 'in-batch' && (
+        <span className="muted field-note">
+          in-batch: the negatives are the batch's own labels, so K stands for the batch size (
+          {training.batch} in this run)
+        </span>
+      )}
     </>
   );
 }
@@ -97,8 +103,10 @@ function NegativesSweep() {
       <h3>More negatives: does retrieval get better, and what does it cost?</h3>
       <p className="muted">
         Trains a fresh candidate model for each K ({TRAINING_SWEEP_NEGATIVES.join(', ')}) for{' '}
-        {DEFAULT_SWEEP_STEPS} steps with this run's settings and seed, then measures held-out
-        recall@100 and the time per step on this backend. The run's own training waits meanwhile.
+        {DEFAULT_SWEEP_STEPS} steps with this run's settings and seed as they are when it starts
+        (full softmax and in-batch, which take no K, are swept with the popularity sampler), then
+        measures held-out recall@100 and the time per step on this backend. The run's own training
+        waits meanwhile.
       </p>
       <div className="toolbar">
         <button
@@ -119,6 +127,7 @@ function NegativesSweep() {
         </button>
         {sweep && (
           <span className="run-state" data-testid="softmax.sweepProgress">
+            {sweep.sampler && `${sweep.sampler} sampler · `}
             {sweep.done
               ? sweep.cancelled
                 ? `cancelled (${sweep.points.length} values of K finished)`
@@ -261,7 +270,7 @@ export function SoftmaxView() {
               title={`User ${m?.user ?? '…'}: full softmax against sampled softmax`}
               chart={XYChart}
               data={m ? scatterData(m) : null}
-              caption={`Each dot is a video (the user's ${m ? Math.floor(m.items.length / 5) : 300} likeliest, then an even sample of the rest): x is its probability under the full softmax, y its probability as sampled softmax with these settings sees it (averaged over draws). On the dashed diagonal the sample is faithful; above it, a video is pushed down too hard.`}
+              caption={`Each dot is a video (${m ? (m.items.length >= m.live ? `all ${m.live} live videos` : `the user's ${m.head} likeliest, then an even sample of the other ${m.live - m.head}`) : '…'}): x is its probability under the full softmax, y its probability as sampled softmax with these settings sees it (averaged over draws). On the dashed diagonal the sample is faithful; above it, a video is pushed down too hard.`}
             />
             <ChartFigure
               testId="chart.softmaxDeciles"

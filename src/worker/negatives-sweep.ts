@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { modelRanks, retrievalMetrics } from '../model/candidate/evaluate';
+import type { CandidateConfig } from '../model/candidate/config';
 import { CandidateModel } from '../model/candidate/model';
 import { candidateConfig, type TrainingSession } from './session';
 import type { NegativesSweepPoint } from './views-protocol';
@@ -39,6 +40,8 @@ export class NegativesSweep {
   private model: CandidateModel | null = null;
   private ms = 0;
   private tail: number[] = [];
+  /** The run's candidate settings when the sweep began (later live changes do not apply). */
+  private readonly base: CandidateConfig;
 
   /**
    * @param negatives the K to train, in order (validated by {@link checkSweepRequest})
@@ -49,7 +52,17 @@ export class NegativesSweep {
     readonly negatives: readonly number[],
     readonly steps: number,
     private readonly now: () => number,
-  ) {}
+  ) {
+    this.base = candidateConfig(session.params, 'features');
+    // Full softmax and in-batch ignore K: sweep the popularity sampler instead.
+    if (this.base.sampler === 'full' || this.base.sampler === 'in-batch')
+      this.base.sampler = 'popularity';
+  }
+
+  /** The sampler every model of the sweep uses. */
+  get sampler(): string {
+    return this.base.sampler;
+  }
 
   /** Steps trained so far over all K. */
   get progress(): number {
@@ -69,10 +82,11 @@ export class NegativesSweep {
     if (this.done) return;
     const s = this.session;
     if (!this.model) {
-      const config = candidateConfig(s.params, 'features');
-      // Full softmax has no negatives to vary: sweep the popularity sampler instead.
-      if (config.sampler === 'full') config.sampler = 'popularity';
-      config.negatives = this.negatives[this.index];
+      const config: CandidateConfig = {
+        ...this.base,
+        features: { ...this.base.features },
+        negatives: this.negatives[this.index],
+      };
       this.model = new CandidateModel(s.data.world, config, s.data.counts);
       this.ms = 0;
       this.tail = [];

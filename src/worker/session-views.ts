@@ -90,6 +90,30 @@ function logRanks(n: number): Int32Array {
   return Int32Array.from(out);
 }
 
+/** The samplers the study accepts, and its bounds. */
+const STUDY_SAMPLERS: readonly string[] = ['uniform', 'popularity', 'log-uniform', 'in-batch'];
+
+/** Why a softmax request is invalid (naming the field and the range), or null. */
+export function checkSoftmax(
+  r: Pick<SoftmaxRequest, 'sampler' | 'negatives' | 'alpha'>,
+): string | null {
+  if (!STUDY_SAMPLERS.includes(r.sampler))
+    return `sampler must be one of ${STUDY_SAMPLERS.join(', ')} (got ${JSON.stringify(r.sampler)})`;
+  if (!(Number.isInteger(r.negatives) && r.negatives >= 1 && r.negatives <= 8192))
+    return `negatives must be an integer from 1 to 8192 (got ${r.negatives})`;
+  if (!(Number.isFinite(r.alpha) && r.alpha >= 0 && r.alpha <= 2))
+    return `alpha must be a number from 0 to 2 (got ${r.alpha})`;
+  return null;
+}
+
+/** The user's `k` best videos by u·v + b among those live at their serving time, best first. */
+export function bestVideos(s: TrainingSession, q: FocusQuery, k: number): Int32Array {
+  const c = s.candidate;
+  const world = s.data.world;
+  const items = { vectors: c.videoOut.weights, count: world.videos.count, dim: c.d };
+  return exactTopN(items, q.u, k, { bias: c.videoBias.weights, mask: liveMask(world, q.time) }).ids;
+}
+
 /**
  * The Sampled-softmax view's figures: the focus user's full softmax p over the videos live at
  * their serving time, sampled softmax's view p̂ with the request's sampler, K and logQ (with
@@ -170,6 +194,8 @@ export function softmaxFigures(
     estimate: Float32Array.from(items, (v) => b.estimate[v]),
     learned: Float32Array.from(items, (v) => b.learned[v]),
     decile: Uint8Array.from(items, (v) => decileOf[v]),
+    head,
+    live: liveIds.length,
     bias: { estimate: biasFigures(b.summary), learned: biasFigures(b.learnedSummary) },
     decileUpper,
     qRank,
@@ -192,6 +218,7 @@ function curveNs(count: number): number[] {
 function funnelFigures(p: FunnelPoint): FunnelFigures {
   return {
     n: p.n,
+    retrieved: p.retrieved,
     recall: p.recall,
     labelInTopK: p.labelInTopK,
     watchPerImpression: p.watchPerImpression,

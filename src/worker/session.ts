@@ -378,7 +378,11 @@ export class TrainingSession {
   projection(): {
     coords: Float32Array;
     explained: [number, number];
-    /** Projects another vector of the same space (e.g. a user's u [d]) on the two components. */
+    /**
+     * Projects a user's u [d] on the two components, without subtracting the videos' mean: the
+     * model ranks by u·v_i = u·m + u·(v_i − m), so the videos it ranks highest lie in the
+     * direction of this point from the centre of the plot.
+     */
     project: (x: ArrayLike<number>) => [number, number];
   } {
     const v = this.candidate.videoOut;
@@ -388,7 +392,7 @@ export class TrainingSession {
     const project = (x: ArrayLike<number>): [number, number] => {
       const out: [number, number] = [0, 0];
       for (let c = 0; c < 2; c++)
-        for (let j = 0; j < d; j++) out[c] += (x[j] - r.mean[j]) * r.components[c * d + j];
+        for (let j = 0; j < d; j++) out[c] += x[j] * r.components[c * d + j];
       return out;
     };
     return { coords: r.coords, explained: [r.explained[0], r.explained[1]], project };

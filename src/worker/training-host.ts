@@ -34,6 +34,7 @@ import {
 import type { WorkerToPage } from './protocol';
 import type { ViewRequest } from './views-protocol';
 import { ViewsHost } from './views-host';
+import { checkSweepRequest } from './negatives-sweep';
 
 /** Sends one message to the page, moving `transfer`'s buffers. */
 export type Post = (message: WorkerToPage, transfer?: Transferable[]) => void;
@@ -107,7 +108,7 @@ export class TrainingHost {
     if (world === this.world) return;
     this.world = world;
     this.data = null;
-    this.views.endSweep(true);
+    // A sweep of the old world ends at its next step (its run is gone), never mid-step.
     this.views.resetFocus();
     this.running = false;
     this.queue = [];
@@ -159,7 +160,11 @@ export class TrainingHost {
         return;
       case 'negativesSweep':
         // Training waits while the sweep's models train (one backend, one loop).
-        if (this.running && this.session?.runId === r.runId) {
+        if (
+          this.running &&
+          this.session?.runId === r.runId &&
+          checkSweepRequest(r.negatives, r.steps) === null
+        ) {
           this.running = false;
           this.stopped('paused');
         }

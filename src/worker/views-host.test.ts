@@ -54,6 +54,7 @@ describe('ViewsHost through the TrainingHost', () => {
     h.host.handle({
       type: 'softmax',
       runId: 1,
+      user: -1,
       sampler: 'popularity',
       negatives: 16,
       alpha: 0.75,
@@ -62,6 +63,7 @@ describe('ViewsHost through the TrainingHost', () => {
     h.host.handle({
       type: 'softmax',
       runId: 1,
+      user: -1,
       sampler: 'popularity',
       negatives: 16,
       alpha: 0.75,
@@ -93,8 +95,8 @@ describe('ViewsHost through the TrainingHost', () => {
 
   it('answers the funnel: recall@N rises with N, the focus user has a top k per N, bad k is refused', async () => {
     const h = await trained(80);
-    h.host.handle({ type: 'funnel', runId: 1, k: 5, nprobe: 4 });
-    h.host.handle({ type: 'funnel', runId: 1, k: 0, nprobe: 4 });
+    h.host.handle({ type: 'funnel', runId: 1, user: -1, k: 5, nprobe: 4 });
+    h.host.handle({ type: 'funnel', runId: 1, user: -1, k: 0, nprobe: 4 });
     await h.host.idle();
     const [f] = h.of('funnel');
     expect(f.k).toBe(5);
@@ -127,7 +129,7 @@ describe('ViewsHost through the TrainingHost', () => {
     const user = 5;
     h.host.handle({ type: 'focus', runId: 1, user });
     h.host.handle({ type: 'focus', runId: 1, user: 10_000 });
-    h.host.handle({ type: 'vectors', runId: 1 });
+    h.host.handle({ type: 'vectors', runId: 1, user });
     await h.host.idle();
     const p = h.of('projection').at(-1)!;
     expect(p.user?.id).toBe(user);
@@ -138,6 +140,7 @@ describe('ViewsHost through the TrainingHost', () => {
     expect(v.vectors.length).toBe(600 * v.dim);
     expect(v.u.length).toBe(v.dim);
     expect(v.user).toBe(user);
+    expect(v.best).toHaveLength(10);
   }, 120_000);
 
   it('runs a negatives sweep step by step with progress, pausing training, and can be cancelled', async () => {
@@ -170,5 +173,33 @@ describe('ViewsHost through the TrainingHost', () => {
     h.host.handle({ type: 'negativesSweep', runId: 1, negatives: [0], steps: 20 });
     await h.host.idle();
     expect(h.of('viewError').at(-1)?.message).toMatch(/negatives must be integers from 1 to 8192/);
+  }, 120_000);
+
+  it('refuses a bad study naming the field; sweeps an in-batch run with the popularity sampler', async () => {
+    const h = makeHost();
+    const params = { ...PARAMS, sampler: 'in-batch' as const };
+    h.host.handle({ type: 'step', runId: 1, params, count: 3 });
+    await h.host.idle();
+    const bad = {
+      type: 'softmax' as const,
+      runId: 1,
+      user: -1,
+      negatives: 16,
+      alpha: 0.75,
+      logQ: true,
+    };
+    h.host.handle({ ...bad, sampler: 'full' as never });
+    h.host.handle({ ...bad, sampler: 'uniform', negatives: 100_000 });
+    h.host.handle({ type: 'negativesSweep', runId: 1, negatives: [4, 16], steps: 10 });
+    // A live change during the sweep does not reach its models.
+    h.host.handle({ type: 'setParams', runId: 1, params: { ...params, lr: 0.5 } });
+    await h.host.idle();
+    const errors = h.of('viewError').map((e) => e.message);
+    expect(errors[0]).toMatch(/sampler must be one of uniform, popularity, log-uniform, in-batch/);
+    expect(errors[1]).toMatch(/negatives must be an integer from 1 to 8192 \(got 100000\)/);
+    const sweep = h.of('negativesSweep').at(-1)!;
+    expect(sweep.sampler).toBe('popularity');
+    expect(sweep.done).toBe(true);
+    expect(sweep.points.map((p) => p.negatives)).toEqual([4, 16]);
   }, 120_000);
 });

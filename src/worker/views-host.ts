@@ -6,7 +6,14 @@
  */
 import { checkSweepRequest, NegativesSweep } from './negatives-sweep';
 import type { TrainingSession } from './session';
-import { focusQuery, funnelFiguresOf, softmaxFigures, type FocusQuery } from './session-views';
+import {
+  bestVideos,
+  checkSoftmax,
+  focusQuery,
+  funnelFiguresOf,
+  softmaxFigures,
+  type FocusQuery,
+} from './session-views';
 import { transferablesOf } from './training-protocol';
 import type { ViewRequest } from './views-protocol';
 import type { Post } from './training-host';
@@ -61,20 +68,22 @@ export class ViewsHost {
           return;
         }
         case 'softmax': {
-          const q = await focusQuery(s, this.focusUser);
+          const bad = checkSoftmax(r);
+          if (bad) throw new RangeError(bad);
+          const q = await this.follow(s, r.user);
           this.send({ type: 'softmax', runId: r.runId, ...softmaxFigures(s, q, r, this.now) });
           return;
         }
         case 'funnel': {
           const bad = checkFunnel(r.k, r.nprobe);
           if (bad) throw new RangeError(bad);
-          const q = await focusQuery(s, this.focusUser);
+          const q = await this.follow(s, r.user);
           const figures = await funnelFiguresOf(s, r.k, r.nprobe, q, this.now);
           this.send({ type: 'funnel', runId: r.runId, ...figures });
           return;
         }
         case 'vectors': {
-          const q = await focusQuery(s, this.focusUser);
+          const q = await this.follow(s, r.user);
           const v = s.candidate.videoOut;
           this.send({
             type: 'vectors',
@@ -85,6 +94,7 @@ export class ViewsHost {
             dim: v.dim,
             user: q.user,
             u: q.u,
+            best: bestVideos(s, q, 10),
           });
           return;
         }
@@ -110,6 +120,13 @@ export class ViewsHost {
         message: `${label(r.type)}: ${errorText(e)}`,
       });
     }
+  }
+
+  /** The query of `user` (validated), who the views follow from now on. */
+  private async follow(s: TrainingSession, user: number): Promise<FocusQuery> {
+    const q = await focusQuery(s, user);
+    this.focus = user === -1 ? -1 : q.user;
+    return q;
   }
 
   /** One step of the running sweep (the host calls this when no request is queued). */
@@ -151,6 +168,7 @@ export class ViewsHost {
     this.post({
       type: 'negativesSweep',
       runId: sw.runId,
+      sampler: sw.job.sampler,
       progress: sw.job.progress,
       total: sw.job.total,
       points: sw.job.points.map((p) => ({ ...p })),

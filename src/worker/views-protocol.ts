@@ -42,6 +42,8 @@ export interface FocusRequest {
 export interface SoftmaxRequest {
   type: 'softmax';
   runId: number;
+  /** The user to study (−1: the first held-out user); the worker follows them from then on. */
+  user: number;
   /** The sampler studied (the view's own choice; training's sampler is not changed). */
   sampler: StudySampler;
   /** Sampled negatives K ≥ 1. */
@@ -76,6 +78,8 @@ export interface CancelSweepRequest {
 export interface FunnelRequest {
   type: 'funnel';
   runId: number;
+  /** The user whose own funnel is shown (−1: the first held-out user). */
+  user: number;
   k: number;
   nprobe: number;
 }
@@ -84,6 +88,8 @@ export interface FunnelRequest {
 export interface VectorsRequest {
   type: 'vectors';
   runId: number;
+  /** The user whose u goes with the vectors (−1: the first held-out user). */
+  user: number;
 }
 
 /** Every analysis request the page may send. */
@@ -136,6 +142,10 @@ export interface SoftmaxMessage {
   estimate: Float32Array;
   learned: Float32Array;
   decile: Uint8Array;
+  /** How many of `items` are the user's likeliest videos (the rest: an even stride). */
+  head: number;
+  /** Videos live at the user's serving time (all of them are in `items` when ≤ its length). */
+  live: number;
   /** Bias of this setting. */
   bias: { estimate: BiasFigures; learned: BiasFigures };
   /** Label counts bounding each popularity decile [10] (upper bound, inclusive). */
@@ -167,6 +177,11 @@ export interface NegativesSweepPoint {
 export interface NegativesSweepMessage {
   type: 'negativesSweep';
   runId: number;
+  /**
+   * The sampler the sweep's models use: the run's, except that full softmax and in-batch
+   * (which ignore K) are swept with the popularity sampler.
+   */
+  sampler: string;
   /** Steps trained so far over all K, and in all. */
   progress: number;
   total: number;
@@ -178,6 +193,8 @@ export interface NegativesSweepMessage {
 /** Funnel figures of one N, averaged over the queries (serve/funnel.ts FunnelPoint). */
 export interface FunnelFigures {
   n: number;
+  /** Mean videos actually retrieved (< n when fewer are live). */
+  retrieved: number;
   /** recall@N of the next watch, in [0, 1]. */
   recall: number;
   /** Share of queries whose next watch reached the final top k. */
@@ -239,6 +256,11 @@ export interface VectorsMessage {
   dim: number;
   user: number;
   u: Float32Array;
+  /**
+   * The user's 10 best videos by u·v + b among those live at their serving time, best first
+   * (absent: the page ranks by u·v alone).
+   */
+  best?: Int32Array;
 }
 
 /** A view request failed (a bad setting, or an error computing it); nothing else changed. */
@@ -268,6 +290,7 @@ export function viewTransferables(message: { type: string }): ArrayBuffer[] {
     const m = message as VectorsMessage;
     add(m.vectors);
     add(m.u);
+    if (m.best) add(m.best);
   }
   return out;
 }

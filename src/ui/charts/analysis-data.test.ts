@@ -58,6 +58,8 @@ const softmax = (logQ: boolean): SoftmaxMessage => ({
   estimate: Float32Array.from([0.25, 0.5, 0.0625]),
   learned: Float32Array.from([0.375, 0.375, 0.125]),
   decile: Uint8Array.from([9, 0, 4]),
+  head: 1,
+  live: 3,
   bias: {
     estimate: fig(0.3, [-1, -0.5, 0, 0, 0, 0, 0, 0, 0.25, 0.5]),
     learned: fig(0.1, [-0.25, 0, 0, 0, 0, 0, 0, 0, 0, 0.125]),
@@ -81,6 +83,7 @@ const softmax = (logQ: boolean): SoftmaxMessage => ({
 const sweep: NegativesSweepMessage = {
   type: 'negativesSweep',
   runId: 1,
+  sampler: 'popularity',
   progress: 400,
   total: 600,
   points: [
@@ -227,6 +230,7 @@ describe('Sampled-softmax view data', () => {
 
 const funnelFig = (n: number, scale: number): FunnelFigures => ({
   n,
+  retrieved: n,
   recall: (n / 1000) * scale,
   labelInTopK: (n / 2000) * scale,
   watchPerImpression: 1 + n / 100,
@@ -291,6 +295,25 @@ describe('Funnel view data', () => {
     expect(d.series[2].points.at(-1)).toEqual([2500, 1]);
     expect(d.marker).toEqual({ x: 100, label: 'N = 100' });
     expect(d.yDomain).toEqual([0, 1]);
+  });
+
+  it('caps N at what was retrieved and leaves out N below k from the watch chart', () => {
+    const small: FunnelMessage = {
+      ...funnel,
+      k: 20,
+      exact: [10, 100, 1000, 2000].map((n) => ({
+        ...funnelFig(n, 1),
+        retrieved: Math.min(n, 600),
+      })),
+      approx: [10, 100, 1000, 2000].map((n) => ({
+        ...funnelFig(n, 1),
+        retrieved: Math.min(n, 600),
+      })),
+    };
+    // 1000 and 2000 both retrieve the 600 live videos: one point at 600.
+    expect(recallData(small, 100).series[0].points.map((p) => p[0])).toEqual([10, 100, 600]);
+    // N = 10 < k = 20 is not a top 20.
+    expect(watchData(small, 100).series[0].points.map((p) => p[0])).toEqual([100, 600]);
   });
 
   it('plots the watch time of the ranked and random top k under the oracle', () => {

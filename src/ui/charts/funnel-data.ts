@@ -15,8 +15,25 @@ export const FUNNEL_COLOURS = {
   ranking: '#756bb1',
 } as const;
 
-const along = (points: FunnelFigures[], pick: (p: FunnelFigures) => number) =>
-  points.map((p) => [p.n, pick(p)] as [number, number]);
+/**
+ * Points [N, value], N capped at what was actually retrieved (a world with fewer live videos
+ * than N retrieves them all); of several N that retrieve the same, the first is kept.
+ */
+const along = (points: FunnelFigures[], pick: (p: FunnelFigures) => number) => {
+  const out: [number, number][] = [];
+  for (const p of points) {
+    const x = Math.min(p.n, Math.round(p.retrieved ?? p.n));
+    if (out.length && out[out.length - 1][0] >= x) continue;
+    out.push([x, pick(p)]);
+  }
+  return out;
+};
+
+/** Only the N ≥ k: below it the "top k" holds all N videos and is not comparable. */
+const atLeastK = (m: FunnelMessage) => ({
+  exact: m.exact.filter((p) => p.n >= m.k),
+  approx: m.approx.filter((p) => p.n >= m.k),
+});
 
 /** The figures at N (exact retrieval), or null. */
 export function figuresAt(
@@ -61,25 +78,26 @@ export function recallData(m: FunnelMessage, n: number): XYChartData {
 
 /** Oracle watch minutes per impression of the final top k against N. */
 export function watchData(m: FunnelMessage, n: number): XYChartData {
+  const { exact, approx } = atLeastK(m);
   return {
     series: [
       {
         label: `ranked top ${m.k}`,
         colour: FUNNEL_COLOURS.exact,
-        points: along(m.exact, (p) => p.watchPerImpression),
+        points: along(exact, (p) => p.watchPerImpression),
         mode: 'both',
       },
       {
         label: `IVF, ranked`,
         colour: FUNNEL_COLOURS.approx,
-        points: along(m.approx, (p) => p.watchPerImpression),
+        points: along(approx, (p) => p.watchPerImpression),
         mode: 'both',
         dashed: true,
       },
       {
         label: `random ${m.k} of the N`,
         colour: FUNNEL_COLOURS.unranked,
-        points: along(m.exact, (p) => p.unrankedWatchPerImpression),
+        points: along(exact, (p) => p.unrankedWatchPerImpression),
         dashed: true,
       },
     ],

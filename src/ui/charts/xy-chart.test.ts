@@ -12,6 +12,8 @@ describe('log axis ticks', () => {
   it('writes small values of a log axis as powers of ten, others plainly', () => {
     expect(axisFormat(true, [1e-5, 0.02])(1e-4)).toBe('1e-4');
     expect(axisFormat(true, [10, 2000])(2000)).toBe('2k');
+    // Below 1 no SI prefix: 0.1 ms must not read "100m".
+    expect(axisFormat(true, [0.01, 100])(0.1)).toBe('0.1');
     expect(axisFormat(false, [0, 1])(0.25)).toBe('0.25');
   });
 });

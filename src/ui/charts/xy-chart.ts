@@ -78,7 +78,12 @@ export function logTicks([lo, hi]: [number, number], most = 8): number[] {
 /** Tick labels: plain numbers, except a log axis reaching below 0.001 writes powers of ten. */
 export function axisFormat(log: boolean | undefined, domain: number[]): (v: NumberValue) => string {
   if (!log) return format('~g');
-  if (Math.min(...domain) >= 1e-3) return format('~s');
+  if (Math.min(...domain) >= 1e-3) {
+    // SI prefixes only from 1000 up ("2k"); below 1, "m" would read as milli-.
+    const si = format('~s');
+    const plain = format('~g');
+    return (v) => (Number(v) >= 1000 ? si(v) : plain(v));
+  }
   return (v) => `1e${Math.round(Math.log10(Number(v)))}`;
 }
 
