@@ -280,10 +280,13 @@ describe('the analysis slice: live requests', () => {
     h.deliver(metrics(runId, [1, 2, 3], []));
     h.store.getState().refresh('funnel'); // steps but no new evaluation
     expect(h.of('funnel')).toHaveLength(1);
-    h.deliver(metrics(runId, [4, 5], [evalPoint(5)]));
+    h.deliver(metrics(runId, [4, 5], [evalPoint(50)]));
+    h.store.getState().refresh('funnel'); // one evaluation newer: the funnel waits for two
+    expect(h.of('funnel')).toHaveLength(1);
+    h.deliver(metrics(runId, [6], [evalPoint(100)]));
     h.store.getState().refresh('funnel');
     expect(h.of('funnel')).toHaveLength(2);
-    h.deliver(funnelAnswer(runId, 5));
+    h.deliver(funnelAnswer(runId, 100));
     h.store.getState().refresh('funnel');
     expect(h.of('funnel')).toHaveLength(2);
     expect(h.of('softmax')).toHaveLength(0); // refresh('funnel') asks only for the funnel

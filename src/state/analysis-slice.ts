@@ -124,6 +124,13 @@ const IDLE_UMAP: UmapState = {
   error: null,
 };
 
+/**
+ * Least steps between two live funnel answers: one costs seconds of worker time on the default
+ * world (an IVF build and 40 users × 8 N × 2 retrievals, each ranked), so it follows every
+ * other evaluation, not each one. A changed setting or user asks at once.
+ */
+export const FUNNEL_REFRESH_STEPS = 100;
+
 /** Steps a sweep trains each K when the page does not say. */
 export const DEFAULT_SWEEP_STEPS = 200;
 
@@ -280,7 +287,7 @@ export function createAnalysisSlice(
           const last = s.funnelResult;
           const stale =
             !last ||
-            last.step < latestEval ||
+            last.step + FUNNEL_REFRESH_STEPS <= latestEval ||
             last.k !== s.funnel.funnelK ||
             (user !== -1 && last.example !== null && last.example.user !== user);
           if (stale) s.request(kind);
