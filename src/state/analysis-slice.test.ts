@@ -11,7 +11,8 @@ import type {
   VectorsMessage,
   WorkerToPage,
 } from '../worker/protocol';
-import { DEFAULT_SWEEP_STEPS, topByDot, type StartUmap } from './analysis-slice';
+import { DEFAULT_SWEEP_STEPS } from './analysis-slice';
+import { topByDot, type StartUmap } from './umap-slice';
 import { createAppStore } from './store';
 
 /** Users of the fake world (the focus user's range is 0 … USERS − 1). */

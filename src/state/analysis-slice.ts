@@ -1,8 +1,7 @@
 /**
  * The slice of the analysis views: the focus user, the Sampled-softmax view (its own sampler,
  * K and logQ to study, the worker's answer, the negatives sweep), the Funnel view (N and k,
- * URL-backed; the worker's answer) and the Embeddings view's UMAP layout (computed on demand in
- * its own worker from a copy of the video vectors).
+ * URL-backed; the worker's answer); the Embeddings view's UMAP layout is `umap-slice.ts`.
  *
  * Live refresh: a view that is open calls {@link AnalysisSlice.refresh} when the metric history
  * grows; a new request goes out only when none is in flight and the last answer is older than
@@ -14,7 +13,6 @@ import type {
   NegativesSweepMessage,
   SoftmaxMessage,
   StudySampler,
-  VectorsMessage,
   ViewToPage,
 } from '../worker/protocol';
 import { TRAINING_SWEEP_NEGATIVES } from '../worker/protocol';
@@ -36,34 +34,6 @@ export interface SoftmaxStudy {
   logQ: boolean;
 }
 
-/** The UMAP layout of the Embeddings view. */
-export interface UmapState {
-  status: 'idle' | 'copying' | 'running' | 'done' | 'failed';
-  fraction: number;
-  stage: string;
-  /** Coordinates [videos × 2] of the step `step`, and where the focus user's u is drawn. */
-  coords: Float32Array | null;
-  userCoords: [number, number] | null;
-  /** The user whose u was copied with the vectors. */
-  user: number;
-  step: number;
-  ms: number;
-  sampled: number;
-  error: string | null;
-}
-
-/** Starts a UMAP layout in its own worker (state/umap-client.ts in the app, a fake in tests). */
-export type StartUmap = (
-  request: { vectors: Float32Array; rows: number; dim: number; seed: number },
-  onProgress: (fraction: number, stage: string) => void,
-) => {
-  result: Promise<{ coords: Float32Array; ms: number; sampled: number }>;
-  cancel(): void;
-};
-
-/** Which layout the Embeddings view draws. */
-export type Layout = 'pca' | 'umap';
-
 /** One kind of live analysis the worker answers. */
 type Live = 'softmax' | 'funnel';
 
@@ -82,8 +52,6 @@ export interface AnalysisSlice {
   pending: { softmax: boolean; funnel: boolean };
   /** The last failure of each view, naming what failed. */
   analysisProblems: Partial<Record<'softmax' | 'funnel' | 'sweep' | 'focus' | 'umap', Problem>>;
-  umap: UmapState;
-  layout: Layout;
 
   /** Reads funnelN / funnelK from the hash (bad values: a problem and the default). */
   readFunnelHash(hash: string): void;
@@ -100,9 +68,8 @@ export interface AnalysisSlice {
   refresh(kind: Live): void;
   startSweep(negatives?: number[], steps?: number): void;
   cancelSweep(): void;
-  startUmap(): void;
-  cancelUmap(): void;
-  setLayout(layout: Layout): void;
+  /** Shows `message` as the problem of `key` (null clears it). */
+  setAnalysisProblem(key: keyof AnalysisSlice['analysisProblems'], message: string | null): void;
   /** Handles one analysis answer of the worker. */
   receiveAnalysis(message: ViewToPage): void;
   /** A new run started: its answers start afresh (the focus user and settings stay). */
@@ -110,19 +77,6 @@ export interface AnalysisSlice {
   /** A new world was asked for: its users are others, so the focus goes back to automatic. */
   analysisWorldChanged(): void;
 }
-
-const IDLE_UMAP: UmapState = {
-  status: 'idle',
-  fraction: 0,
-  stage: '',
-  coords: null,
-  userCoords: null,
-  user: -1,
-  step: 0,
-  ms: 0,
-  sampled: 0,
-  error: null,
-};
 
 /**
  * Least steps between two live funnel answers: one costs seconds of worker time on the default
@@ -145,17 +99,10 @@ function studyFrom(s: AppState): SoftmaxStudy {
   };
 }
 
-/**
- * Creates the slice; `channel` is the worker shared with the other slices, `umapWorker` starts
- * a UMAP layout in its own worker.
- */
+/** Creates the slice; `channel` is the worker shared with the other slices. */
 export function createAnalysisSlice(
   channel: WorkerChannel,
-  umapWorker: StartUmap,
 ): StateCreator<AppState, [], [], AnalysisSlice> {
-  let cancelUmapJob: (() => void) | null = null;
-  /** A `vectors` answer is awaited for a UMAP layout (cleared by a cancel). */
-  let awaitingVectors = false;
   /** The latest evaluation step when each kind last failed: no automatic retry before the next. */
   const failedAt: Record<Live, number | null> = { softmax: null, funnel: null };
   return (set, get) => {
@@ -180,8 +127,10 @@ export function createAnalysisSlice(
       sweep: null,
       pending: { softmax: false, funnel: false },
       analysisProblems: {},
-      umap: IDLE_UMAP,
-      layout: 'pca',
+
+      setAnalysisProblem(key, message) {
+        problem(key, message);
+      },
 
       readFunnelHash(hash) {
         const { settings, problems } = readFunnelHash(hash);
@@ -321,34 +270,6 @@ export function createAnalysisSlice(
         if (runId !== null) channel.send({ type: 'cancelSweep', runId });
       },
 
-      startUmap() {
-        const runId = live();
-        if (runId === null) {
-          problem('umap', 'start a run first: UMAP lays out its current embeddings');
-          return;
-        }
-        get().cancelUmap();
-        awaitingVectors = true;
-        problem('umap', null);
-        set({
-          umap: { ...get().umap, status: 'copying', fraction: 0, stage: 'copying the embeddings' },
-        });
-        channel.send({ type: 'vectors', runId, user: get().focusUser });
-      },
-
-      cancelUmap() {
-        awaitingVectors = false;
-        cancelUmapJob?.();
-        cancelUmapJob = null;
-        const u = get().umap;
-        if (u.status === 'running' || u.status === 'copying')
-          set({ umap: { ...u, status: u.coords ? 'done' : 'idle', stage: 'cancelled' } });
-      },
-
-      setLayout(layout) {
-        set({ layout });
-      },
-
       receiveAnalysis(m) {
         if (m.runId !== get().run.runId) return;
         switch (m.type) {
@@ -367,9 +288,7 @@ export function createAnalysisSlice(
             set({ sweep: m });
             return;
           case 'vectors':
-            if (!awaitingVectors) return; // cancelled while the vectors were being copied
-            awaitingVectors = false;
-            runUmap(m);
+            get().receiveUmap(m);
             return;
           case 'viewError': {
             const key =
@@ -382,7 +301,7 @@ export function createAnalysisSlice(
               failedAt[m.request] = get().history.evals.at(-1)?.step ?? 0;
               set({ pending: { ...get().pending, [m.request]: false } });
             }
-            if (m.request === 'vectors') set({ umap: { ...get().umap, status: 'failed' } });
+            if (m.request === 'vectors') get().receiveUmap(m);
             // The worker would not follow that user: the views go back to the automatic one.
             if (m.request === 'focus') set({ focusUser: -1 });
             problem(key, m.message);
@@ -392,17 +311,13 @@ export function createAnalysisSlice(
       },
 
       analysisRunStarted() {
-        awaitingVectors = false;
-        cancelUmapJob?.();
-        cancelUmapJob = null;
         set({
           softmax: null,
           funnelResult: null,
           sweep: null,
           pending: { softmax: false, funnel: false },
-          umap: IDLE_UMAP,
-          layout: 'pca',
         });
+        get().umapRunStarted();
       },
 
       analysisWorldChanged() {
@@ -410,70 +325,5 @@ export function createAnalysisSlice(
         problem('focus', null);
       },
     };
-
-    /** Lays out the copied vectors in the UMAP worker; u goes where its best videos lie. */
-    function runUmap(m: VectorsMessage): void {
-      const seed = get().trainingParams.trainSeed;
-      const job = umapWorker(
-        { vectors: m.vectors, rows: m.rows, dim: m.dim, seed },
-        (fraction, stage) => set({ umap: { ...get().umap, status: 'running', fraction, stage } }),
-      );
-      cancelUmapJob = job.cancel;
-      const best = m.best ? Array.from(m.best) : topByDot(m.vectors, m.rows, m.dim, m.u, 10);
-      set({ umap: { ...get().umap, status: 'running', fraction: 0, stage: 'starting' } });
-      job.result.then(
-        (r) => {
-          if (cancelUmapJob !== job.cancel) return;
-          cancelUmapJob = null;
-          let x = 0;
-          let y = 0;
-          for (const i of best) {
-            x += r.coords[2 * i] / best.length;
-            y += r.coords[2 * i + 1] / best.length;
-          }
-          set({
-            umap: {
-              status: 'done',
-              fraction: 1,
-              stage: 'done',
-              coords: r.coords,
-              userCoords: best.length ? [x, y] : null,
-              user: m.user,
-              step: m.step,
-              ms: r.ms,
-              sampled: r.sampled,
-              error: null,
-            },
-            layout: 'umap',
-          });
-        },
-        (e: unknown) => {
-          if (cancelUmapJob !== job.cancel) return;
-          cancelUmapJob = null;
-          const message = e instanceof Error ? e.message : String(e);
-          set({ umap: { ...get().umap, status: 'failed', error: message } });
-          problem('umap', `UMAP: ${message}`);
-        },
-      );
-    }
   };
-}
-
-/** The `k` rows of `vectors` [rows × dim] with the largest dot product with `u` [dim]. */
-export function topByDot(
-  vectors: Float32Array,
-  rows: number,
-  dim: number,
-  u: Float32Array,
-  k: number,
-): number[] {
-  const scores = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let j = 0; j < dim; j++) s += vectors[i * dim + j] * u[j];
-    scores[i] = s;
-  }
-  return Array.from(scores.keys())
-    .sort((a, b) => scores[b] - scores[a] || a - b)
-    .slice(0, k);
 }

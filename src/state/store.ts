@@ -8,9 +8,10 @@
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { WorkerToPage } from '../worker/protocol';
-import { createAnalysisSlice, type AnalysisSlice, type StartUmap } from './analysis-slice';
+import { createAnalysisSlice, type AnalysisSlice } from './analysis-slice';
 import { createTrainingSlice, type TrainingSlice } from './training-slice';
 import { startUmap } from './umap-client';
+import { createUmapSlice, type StartUmap, type UmapSlice } from './umap-slice';
 import { createViewsSlice, type ViewsSlice } from './views-slice';
 import { createWorkerChannel } from './worker-channel';
 import { connectModuleWorker } from './worker-client';
@@ -23,7 +24,12 @@ export interface WorkerRouting {
 }
 
 /** The whole state of the app: the union of its slices. */
-export type AppState = WorldSlice & TrainingSlice & ViewsSlice & AnalysisSlice & WorkerRouting;
+export type AppState = WorldSlice &
+  TrainingSlice &
+  ViewsSlice &
+  AnalysisSlice &
+  UmapSlice &
+  WorkerRouting;
 
 /**
  * Builds a store; `env` is the browser's in the app and fakes in tests; `umap` starts a UMAP
@@ -49,7 +55,8 @@ export function createAppStore(
       ...createWorldSlice(env, channel)(set, get, api),
       ...createTrainingSlice(channel)(set, get, api),
       ...createViewsSlice(channel)(set, get, api),
-      ...createAnalysisSlice(channel, umap)(set, get, api),
+      ...createAnalysisSlice(channel)(set, get, api),
+      ...createUmapSlice(channel, umap)(set, get, api),
       receive(m) {
         switch (m.type) {
           case 'worldProgress':

@@ -1,0 +1,202 @@
+/**
+ * The Embeddings view's UMAP layout: on demand, the worker copies the candidate model's video
+ * vectors (and the focus user's u and best videos), and a UMAP worker lays them out with
+ * progress; the page keeps the layout of that step until it is recomputed. Failures show under
+ * the analysis views' `umap` problem.
+ */
+import type { StateCreator } from 'zustand';
+import type { VectorsMessage, ViewErrorMessage } from '../worker/protocol';
+import type { AppState } from './store';
+import type { WorkerChannel } from './worker-channel';
+
+/** The UMAP layout of the Embeddings view. */
+export interface UmapState {
+  status: 'idle' | 'copying' | 'running' | 'done' | 'failed';
+  fraction: number;
+  stage: string;
+  /** Coordinates [videos × 2] of the step `step`, and where the focus user's u is drawn. */
+  coords: Float32Array | null;
+  userCoords: [number, number] | null;
+  /** The user whose u was copied with the vectors. */
+  user: number;
+  step: number;
+  ms: number;
+  sampled: number;
+  error: string | null;
+}
+
+/** Starts a UMAP layout in its own worker (state/umap-client.ts in the app, a fake in tests). */
+export type StartUmap = (
+  request: { vectors: Float32Array; rows: number; dim: number; seed: number },
+  onProgress: (fraction: number, stage: string) => void,
+) => {
+  result: Promise<{ coords: Float32Array; ms: number; sampled: number }>;
+  cancel(): void;
+};
+
+/** Which layout the Embeddings view draws. */
+export type Layout = 'pca' | 'umap';
+
+/** State and actions of the UMAP layout. */
+export interface UmapSlice {
+  umap: UmapState;
+  layout: Layout;
+  /** Asks the worker for the vectors, then lays them out in the UMAP worker. */
+  startUmap(): void;
+  cancelUmap(): void;
+  setLayout(layout: Layout): void;
+  /** The worker's vectors (or its failure to copy them). */
+  receiveUmap(message: VectorsMessage | ViewErrorMessage): void;
+  /** A new run: its embeddings are others, so any layout in progress or done is dropped. */
+  umapRunStarted(): void;
+}
+
+const IDLE_UMAP: UmapState = {
+  status: 'idle',
+  fraction: 0,
+  stage: '',
+  coords: null,
+  userCoords: null,
+  user: -1,
+  step: 0,
+  ms: 0,
+  sampled: 0,
+  error: null,
+};
+
+/**
+ * Creates the slice; `channel` is the worker shared with the other slices, `umapWorker` starts
+ * a UMAP layout in its own worker.
+ */
+export function createUmapSlice(
+  channel: WorkerChannel,
+  umapWorker: StartUmap,
+): StateCreator<AppState, [], [], UmapSlice> {
+  let cancelUmapJob: (() => void) | null = null;
+  /** A `vectors` answer is awaited for a UMAP layout (cleared by a cancel). */
+  let awaitingVectors = false;
+  return (set, get) => {
+    const live = (): number | null => {
+      const { run } = get();
+      return run.runId !== 0 && run.built && run.state !== 'failed' ? run.runId : null;
+    };
+    return {
+      umap: IDLE_UMAP,
+      layout: 'pca',
+
+      startUmap() {
+        const runId = live();
+        if (runId === null) {
+          get().setAnalysisProblem(
+            'umap',
+            'start a run first: UMAP lays out its current embeddings',
+          );
+          return;
+        }
+        get().cancelUmap();
+        awaitingVectors = true;
+        get().setAnalysisProblem('umap', null);
+        set({
+          umap: { ...get().umap, status: 'copying', fraction: 0, stage: 'copying the embeddings' },
+        });
+        channel.send({ type: 'vectors', runId, user: get().focusUser });
+      },
+
+      cancelUmap() {
+        awaitingVectors = false;
+        cancelUmapJob?.();
+        cancelUmapJob = null;
+        const u = get().umap;
+        if (u.status === 'running' || u.status === 'copying')
+          set({ umap: { ...u, status: u.coords ? 'done' : 'idle', stage: 'cancelled' } });
+      },
+
+      setLayout(layout) {
+        set({ layout });
+      },
+
+      receiveUmap(m) {
+        if (m.runId !== get().run.runId) return;
+        if (m.type === 'viewError') {
+          set({ umap: { ...get().umap, status: 'failed' } });
+          return;
+        }
+        if (!awaitingVectors) return; // cancelled while the vectors were being copied
+        awaitingVectors = false;
+        runUmap(m);
+      },
+
+      umapRunStarted() {
+        awaitingVectors = false;
+        cancelUmapJob?.();
+        cancelUmapJob = null;
+        set({ umap: IDLE_UMAP, layout: 'pca' });
+      },
+    };
+
+    /** Lays out the copied vectors in the UMAP worker; u goes where its best videos lie. */
+    function runUmap(m: VectorsMessage): void {
+      const seed = get().trainingParams.trainSeed;
+      const job = umapWorker(
+        { vectors: m.vectors, rows: m.rows, dim: m.dim, seed },
+        (fraction, stage) => set({ umap: { ...get().umap, status: 'running', fraction, stage } }),
+      );
+      cancelUmapJob = job.cancel;
+      const best = m.best ? Array.from(m.best) : topByDot(m.vectors, m.rows, m.dim, m.u, 10);
+      set({ umap: { ...get().umap, status: 'running', fraction: 0, stage: 'starting' } });
+      job.result.then(
+        (r) => {
+          if (cancelUmapJob !== job.cancel) return;
+          cancelUmapJob = null;
+          let x = 0;
+          let y = 0;
+          for (const i of best) {
+            x += r.coords[2 * i] / best.length;
+            y += r.coords[2 * i + 1] / best.length;
+          }
+          set({
+            umap: {
+              status: 'done',
+              fraction: 1,
+              stage: 'done',
+              coords: r.coords,
+              userCoords: best.length ? [x, y] : null,
+              user: m.user,
+              step: m.step,
+              ms: r.ms,
+              sampled: r.sampled,
+              error: null,
+            },
+            layout: 'umap',
+          });
+        },
+        (e: unknown) => {
+          if (cancelUmapJob !== job.cancel) return;
+          cancelUmapJob = null;
+          const message = e instanceof Error ? e.message : String(e);
+          set({ umap: { ...get().umap, status: 'failed', error: message } });
+          get().setAnalysisProblem('umap', `UMAP: ${message}`);
+        },
+      );
+    }
+  };
+}
+
+/** The `k` rows of `vectors` [rows × dim] with the largest dot product with `u` [dim]. */
+export function topByDot(
+  vectors: Float32Array,
+  rows: number,
+  dim: number,
+  u: Float32Array,
+  k: number,
+): number[] {
+  const scores = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += vectors[i * dim + j] * u[j];
+    scores[i] = s;
+  }
+  return Array.from(scores.keys())
+    .sort((a, b) => scores[b] - scores[a] || a - b)
+    .slice(0, k);
+}
