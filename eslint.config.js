@@ -110,7 +110,7 @@ export default defineConfig(
   // ---- Folder boundaries (DESIGN.md §7) ----------------------------------------------------
   boundary('sim', [
     srcDirs(
-      ['model', 'serve', 'worker', 'state', 'ui'],
+      ['model', 'serve', 'protocol', 'worker', 'state', 'ui'],
       `src/sim is pure TypeScript and imports nothing of the others. ${arrows}`,
     ),
     pkgs(
@@ -128,14 +128,14 @@ export default defineConfig(
     ),
   ]),
   boundary('model', [
-    srcDirs(['worker', 'state', 'ui'], `src/model may not import worker, state or ui. ${arrows}`),
+    srcDirs(['protocol', 'worker', 'state', 'ui'], `src/model may not import protocol, worker, state or ui. ${arrows}`),
     pkgs(
       ['react', 'react-dom', 'zustand', 'd3-selection'],
       'src/model never touches the DOM, React or the store.',
     ),
   ]),
   boundary('serve', [
-    srcDirs(['worker', 'state', 'ui'], `src/serve may not import worker, state or ui. ${arrows}`),
+    srcDirs(['protocol', 'worker', 'state', 'ui'], `src/serve may not import protocol, worker, state or ui. ${arrows}`),
     pkgs(
       ['react', 'react-dom', 'zustand', 'd3-selection'],
       'src/serve never touches the DOM, React or the store.',
@@ -149,19 +149,29 @@ export default defineConfig(
     srcDirs(['ui'], `src/state may not import ui. ${arrows}`),
     pkgs(['@tensorflow/*'], 'src/state never runs tfjs: talk to the worker through its protocol.'),
   ]),
+  boundary('protocol', [
+    srcDirs(
+      ['worker', 'state', 'ui'],
+      `src/protocol is shared by the page and the worker and imports neither. ${arrows}`,
+    ),
+    pkgs(
+      ['@tensorflow/*', 'react', 'react-dom', 'zustand', 'd3', 'umap-js'],
+      'src/protocol runs on both sides: types, constants and tables only (no tfjs, no DOM).',
+      true,
+    ),
+  ]),
   boundary('ui', [
     srcDirs(
       ['model'],
       'The UI never runs tfjs on the main thread: use the store / worker protocol (type-only imports are fine).',
       true,
     ),
+    srcDirs(['protocol'], 'The UI reaches the worker protocol only through src/state.'),
     {
-      // src/worker/** except the shared protocol module src/worker/protocol(.ts) and Vite's
-      // `?worker` / `?url` imports, which start the worker rather than run its code here.
-      regex: `${UP}worker(?:$|/(?!protocol(?:\\.ts)?$)(?!.*\\?(?:worker|sharedworker|url)(?:&|$)))`,
-      message:
-        'The UI talks to the worker only through src/worker/protocol.ts (type-only imports are fine).',
-      allowTypeImports: true,
+      // src/worker/** except Vite's `?worker` / `?url` imports, which start the worker rather
+      // than run its code here.
+      regex: `${UP}worker(?:$|/(?!.*\\?(?:worker|sharedworker|url)(?:&|$)))`,
+      message: 'The UI talks to the worker only through src/state.',
     },
     pkgs(
       ['@tensorflow/*'],

@@ -10,7 +10,7 @@ import type {
   SoftmaxMessage,
   VectorsMessage,
   WorkerToPage,
-} from '../worker/protocol';
+} from '../protocol';
 import { DEFAULT_SWEEP_STEPS } from './analysis-slice';
 import { topByDot, type StartUmap } from './umap-slice';
 import { createAppStore } from './store';

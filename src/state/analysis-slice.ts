@@ -14,8 +14,8 @@ import type {
   SoftmaxMessage,
   StudySampler,
   ViewToPage,
-} from '../worker/protocol';
-import { TRAINING_SWEEP_NEGATIVES } from '../worker/protocol';
+} from '../protocol';
+import { TRAINING_SWEEP_NEGATIVES } from '../protocol';
 import {
   DEFAULT_FUNNEL,
   parseFunnelK,

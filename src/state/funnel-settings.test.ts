@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FUNNEL_NS } from '../worker/protocol';
+import { FUNNEL_NS } from '../protocol';
 import {
   DEFAULT_FUNNEL,
   FUNNEL_K_MAX,

@@ -3,7 +3,7 @@
  * sweep's N) and `funnelK` (videos shown). Written only when set; a bad value is reported
  * naming the key and its allowed values, and the default used.
  */
-import { FUNNEL_NS } from '../worker/protocol';
+import { FUNNEL_NS } from '../protocol';
 import { parseHash, serializeHash, type HashProblem, type HashTable } from './url-hash';
 
 /** The Funnel view's settings. */

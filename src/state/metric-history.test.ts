@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EvalPoint } from '../worker/protocol';
+import type { EvalPoint } from '../protocol';
 import { MetricHistory } from './metric-history';
 
 const point = (step: number): EvalPoint => ({

@@ -6,7 +6,7 @@
  * subscribed to that number redraw — no React render, and no copy of the whole history per
  * message.
  */
-import type { EvalPoint, MetricsMessage } from '../worker/protocol';
+import type { EvalPoint, MetricsMessage } from '../protocol';
 
 /** A Float32Array/Int32Array that grows by doubling. */
 class Series<A extends Float32Array | Int32Array> {

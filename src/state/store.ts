@@ -7,7 +7,14 @@
  */
 import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import type { WorkerToPage } from '../worker/protocol';
+import {
+  REPLY_ROUTES,
+  type EmbeddingToPage,
+  type TrainingRunToPage,
+  type ViewToPage,
+  type WorkerToPage,
+  type WorldToPage,
+} from '../protocol';
 import { createAnalysisSlice, type AnalysisSlice } from './analysis-slice';
 import { createTrainingSlice, type TrainingSlice } from './training-slice';
 import { startUmap } from './umap-client';
@@ -58,21 +65,19 @@ export function createAppStore(
       ...createAnalysisSlice(channel)(set, get, api),
       ...createUmapSlice(channel, umap)(set, get, api),
       receive(m) {
-        switch (m.type) {
-          case 'worldProgress':
-          case 'worldReady':
-          case 'error':
-            get().receiveWorld(m);
-            return;
-          case 'softmax':
-          case 'funnel':
-          case 'negativesSweep':
-          case 'vectors':
-          case 'viewError':
-            get().receiveAnalysis(m);
-            return;
+        const route = Object.hasOwn(REPLY_ROUTES, m.type) ? REPLY_ROUTES[m.type] : undefined;
+        const state = get();
+        switch (route) {
+          case 'world':
+            return state.receiveWorld(m as WorldToPage);
+          case 'training':
+            return state.receiveTraining(m as TrainingRunToPage);
+          case 'views':
+            return state.receiveViews(m as EmbeddingToPage);
+          case 'analysis':
+            return state.receiveAnalysis(m as ViewToPage);
           default:
-            get().receiveTraining(m);
+            state.worldFailed(`unexpected message from the worker: ${JSON.stringify(m.type)}`);
         }
       },
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TrainingParams } from '../worker/protocol';
+import type { TrainingParams } from '../protocol';
 import {
   DEFAULT_TRAINING_PARAMS,
   TRAINING_KEYS,

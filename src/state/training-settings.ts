@@ -17,7 +17,7 @@ import {
   changedKeys,
   type TrainingParamSpec,
 } from '../worker/training-params';
-import type { TrainingParams } from '../worker/protocol';
+import type { TrainingParams } from '../protocol';
 import { parseHash, serializeHash, type HashProblem, type HashTable } from './url-hash';
 import { worldHash, type WorldSettings } from './world-settings';
 import { FUNNEL_KEYS, funnelHash, type FunnelSettings } from './funnel-settings';

@@ -7,7 +7,7 @@ import type {
   PageToWorker,
   WeightSnapshot,
   WorkerToPage,
-} from '../worker/protocol';
+} from '../protocol';
 import { createAppStore } from './store';
 import { needsReset } from './training-slice';
 import { DEFAULT_TRAINING_PARAMS } from './training-settings';

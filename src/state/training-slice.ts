@@ -17,9 +17,9 @@ import type {
   BackendReport,
   TrainingParams,
   TrainingState,
-  TrainingToPage,
+  TrainingRunToPage,
   WeightSnapshot,
-} from '../worker/protocol';
+} from '../protocol';
 import { MetricHistory } from './metric-history';
 import type { AppState } from './store';
 import {
@@ -87,7 +87,7 @@ export interface TrainingSlice {
   /** Reads the training settings and the view from the URL hash. */
   readTrainingHash(hash: string): void;
   /** Handles one training message from the worker. */
-  receiveTraining(message: TrainingToPage): void;
+  receiveTraining(message: TrainingRunToPage): void;
   /** A new world was asked for: the run on screen ends. */
   worldRequested(): void;
   /** A world is ready. */
@@ -301,11 +301,6 @@ export function createTrainingSlice(
             return;
           case 'snapshot':
             set({ snapshot: m.snapshot });
-            return;
-          case 'videoMeta':
-          case 'projection':
-          case 'neighbours':
-            get().receiveViews(m);
             return;
           case 'trainingError':
             set({

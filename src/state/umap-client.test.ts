@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PageToUmapWorker, UmapStage, UmapWorkerToPage } from '../worker/umap-protocol';
+import type { PageToUmapWorker, UmapStage, UmapWorkerToPage } from '../protocol/umap';
 import {
   UMAP_CANCELLED,
   isUmapCancelled,

@@ -4,7 +4,7 @@
  * the layout is done, has failed or is cancelled, so an abandoned layout costs nothing.
  * Speaks the messages of `src/worker/umap-protocol.ts`.
  */
-import type { PageToUmapWorker, UmapStage, UmapWorkerToPage } from '../worker/umap-protocol';
+import type { PageToUmapWorker, UmapStage, UmapWorkerToPage } from '../protocol/umap';
 
 /** What {@link startUmap} lays out. */
 export interface UmapInput {

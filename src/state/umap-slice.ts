@@ -5,7 +5,7 @@
  * the analysis views' `umap` problem.
  */
 import type { StateCreator } from 'zustand';
-import type { VectorsMessage, ViewErrorMessage } from '../worker/protocol';
+import type { VectorsMessage, ViewErrorMessage } from '../protocol';
 import type { AppState } from './store';
 import type { WorkerChannel } from './worker-channel';
 

@@ -5,7 +5,12 @@
  * announced by `projectionVersion`; the canvas follows it through `appStore.subscribe`.
  */
 import type { StateCreator } from 'zustand';
-import type { NeighboursMessage, ProjectionMessage, VideoMetaMessage } from '../worker/protocol';
+import type {
+  EmbeddingToPage,
+  NeighboursMessage,
+  ProjectionMessage,
+  VideoMetaMessage,
+} from '../protocol';
 import type { AppState } from './store';
 import type { WorkerChannel } from './worker-channel';
 
@@ -16,7 +21,7 @@ export type ColorBy = 'topic' | 'popularity' | 'age' | 'clickbait';
 export const COLOR_BYS: readonly ColorBy[] = ['topic', 'popularity', 'age', 'clickbait'];
 
 /** The worker messages this slice handles. */
-export type ViewsMessage = VideoMetaMessage | ProjectionMessage | NeighboursMessage;
+export type ViewsMessage = EmbeddingToPage;
 
 /** State and actions of the Embedding view. */
 export interface ViewsSlice {

@@ -4,7 +4,7 @@
  * (a crash, an unreadable message) to `onFailure`, once, after which the next `send` starts a
  * fresh worker.
  */
-import type { PageToWorker, WorkerToPage } from '../worker/protocol';
+import type { PageToWorker, WorkerToPage } from '../protocol';
 import type { ConnectWorker, WorkerLink } from './worker-client';
 
 /** Sends to the worker, starting it when none is running. */

@@ -3,7 +3,7 @@
  * messages of `src/worker/protocol.ts`. The store owns one link and replaces it when the
  * worker dies.
  */
-import type { PageToWorker, WorkerToPage } from '../worker/protocol';
+import type { PageToWorker, WorkerToPage } from '../protocol';
 
 /** A live connection to a worker. */
 export interface WorkerLink {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorldSummary } from '../sim/summary-types';
 import { defaultWorldConfig } from '../sim/config';
-import type { PageToWorker, WorkerToPage } from '../worker/protocol';
+import type { PageToWorker, WorkerToPage } from '../protocol';
 import { createAppStore } from './store';
 
 /** A store wired to a fake worker that records what it was sent. */

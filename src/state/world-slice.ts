@@ -10,7 +10,7 @@ import type { StateCreator } from 'zustand';
 import type { WorldSummary } from '../sim/summary-types';
 import type { WorldConfig } from '../sim/types';
 import type { AppState } from './store';
-import type { RequestId, WorldToPage, WorldBuildStage } from '../worker/protocol';
+import type { RequestId, WorldToPage, WorldBuildStage } from '../protocol';
 import { appHash, NON_WORLD_KEYS } from './training-settings';
 import type { WorkerChannel } from './worker-channel';
 import type { ConnectWorker } from './worker-client';

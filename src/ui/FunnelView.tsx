@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'react';
 import { FUNNEL_K_MAX } from '../state/funnel-settings';
 import { useAppStore } from '../state/store';
-import { FUNNEL_NS, FUNNEL_QUERIES } from '../worker/protocol';
+import { FUNNEL_NS, FUNNEL_QUERIES } from '../state/protocol';
 import { AnalysisProblem, FocusUserField, Stat, useLiveAnalysis } from './AnalysisParts';
 import { ChartFigure } from './ChartFigure';
 import { figuresAt, funnelCsv, latencyData, recallData, watchData } from './charts/funnel-data';

@@ -8,7 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { appStore, useAppStore, type AppState } from '../state/store';
 import type { Layout } from '../state/umap-slice';
 import { COLOR_BYS, type ColorBy } from '../state/views-slice';
-import { NEIGHBOURS, PROJECTION_EVERY } from '../worker/protocol';
+import { NEIGHBOURS, PROJECTION_EVERY } from '../state/protocol';
 import { cancelDraw, scheduleDraw } from './charts/draw-queue';
 import {
   colourGroups,

@@ -10,7 +10,7 @@ import {
   BIAS_SWEEP_NEGATIVES,
   TRAINING_SWEEP_NEGATIVES,
   type StudySampler,
-} from '../worker/protocol';
+} from '../state/protocol';
 import { DEFAULT_SWEEP_STEPS } from '../state/analysis-slice';
 import { AnalysisProblem, FocusUserField, Stat, useLiveAnalysis } from './AnalysisParts';
 import { ChartFigure } from './ChartFigure';

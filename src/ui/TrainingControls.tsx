@@ -14,7 +14,7 @@ import {
   formatTrainingValue,
   type TrainingParamSpec,
 } from '../state/training-settings';
-import type { FeatureChoice, TrainingParams } from '../worker/protocol';
+import type { FeatureChoice, TrainingParams } from '../state/protocol';
 
 type Key = keyof TrainingParams;
 

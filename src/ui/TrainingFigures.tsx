@@ -6,7 +6,7 @@
  */
 import type { ReactNode } from 'react';
 import type { AppState } from '../state/store';
-import { EVAL_EXAMPLES, RECALL_KS } from '../worker/protocol';
+import { EVAL_EXAMPLES, RECALL_KS } from '../state/protocol';
 import { fixed, int } from './format';
 import { LiveNumber } from './LiveNumber';
 

@@ -7,7 +7,7 @@ import { useEffect } from 'react';
 import { useAppStore } from '../state/store';
 import { needsReset } from '../state/training-slice';
 import { TRAINING_PARAMS } from '../state/training-settings';
-import { EVAL_EVERY, EVAL_EXAMPLES } from '../worker/protocol';
+import { EVAL_EVERY, EVAL_EXAMPLES } from '../state/protocol';
 import {
   candidateLossData,
   rankingLossData,

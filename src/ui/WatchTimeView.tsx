@@ -6,7 +6,7 @@
  */
 import { useEffect } from 'react';
 import { appStore, useAppStore, type AppState } from '../state/store';
-import { EVAL_EVERY, RANKING_EVAL_PAGES } from '../worker/protocol';
+import { EVAL_EVERY, RANKING_EVAL_PAGES } from '../state/protocol';
 import { saveBlob } from './charts/projection-data';
 import { reliabilityData, watchTimeCsv, watchTimeData } from './charts/watchtime-data';
 import { fixed, int } from './format';

@@ -19,7 +19,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { useBackend } from '../model/backend';
 import type { ChooseBackend } from './training-host';
-import { BACKEND_NAMES, type BackendName, type PassedOver } from './training-protocol';
+import { BACKEND_NAMES, type BackendName, type PassedOver } from '../protocol/training';
 
 // The WASM binaries as Vite serves and bundles them (TFJS-NOTES 5): works in dev and in a build.
 setWasmPaths({

@@ -10,7 +10,7 @@ import { modelRanks, retrievalMetrics } from '../model/candidate/evaluate';
 import type { CandidateConfig } from '../model/candidate/config';
 import { CandidateModel } from '../model/candidate/model';
 import { candidateConfig, type TrainingSession } from './session';
-import type { NegativesSweepPoint } from './views-protocol';
+import type { NegativesSweepPoint } from '../protocol/views';
 
 /** Bounds of a sweep request. */
 export const SWEEP_LIMITS = { negatives: [1, 8192], steps: [10, 5000], points: 8 } as const;

@@ -28,7 +28,7 @@ import {
   type FunnelMessage,
   type SoftmaxMessage,
   type SoftmaxRequest,
-} from './views-protocol';
+} from '../protocol/views';
 
 /** The focus user served at one time: their example row and u (example age 0) [d]. */
 export interface FocusQuery {

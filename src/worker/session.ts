@@ -41,9 +41,9 @@ import {
   type TrainingParams,
   type VideoMetaMessage,
   type WeightSnapshot,
-} from './training-protocol';
+} from '../protocol/training';
 
-export { RANKING_EVAL_PAGES } from './training-protocol';
+export { RANKING_EVAL_PAGES } from '../protocol/training';
 
 /** The examples of one world, built once and shared by every run on it. */
 export interface TrainingData {

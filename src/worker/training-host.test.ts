@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { World } from '../sim/types';
 import { generateWorld } from '../sim/world';
 import { useBackend } from '../model/backend';
-import type { WorkerToPage } from './protocol';
+import type { WorkerToPage } from '../protocol';
 import { TrainingHost, type ChooseBackend } from './training-host';
 import { DEFAULT_TRAINING_PARAMS } from './training-params';
 import {
@@ -13,7 +13,7 @@ import {
   type SnapshotMessage,
   type TrainingParams,
   type TrainingStatusMessage,
-} from './training-protocol';
+} from '../protocol/training';
 import { WorldHost } from './world-host';
 import { yieldToEvents } from './yield';
 

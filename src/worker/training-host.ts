@@ -22,7 +22,6 @@ import {
   METRICS_INTERVAL_MS,
   PROJECTION_EVERY,
   SNAPSHOT_EVERY,
-  transferablesOf,
   type BackendReport,
   type BackendRequest,
   type EvalPoint,
@@ -30,9 +29,9 @@ import {
   type TrainingRequest,
   type TrainingState,
   type WeightSnapshot,
-} from './training-protocol';
-import type { WorkerToPage } from './protocol';
-import type { ViewRequest } from './views-protocol';
+} from '../protocol/training';
+import { transferablesOf, type WorkerToPage } from '../protocol';
+import type { ViewRequest } from '../protocol/views';
 import { ViewsHost } from './views-host';
 import { checkSweepRequest } from './negatives-sweep';
 

@@ -15,7 +15,7 @@ import {
   type SamplerChoice,
   type TrainingParams,
   type Weighting,
-} from './training-protocol';
+} from '../protocol/training';
 
 /** Every sampler choice (the model's samplers plus the full softmax). */
 export const SAMPLER_CHOICES: readonly SamplerChoice[] = [

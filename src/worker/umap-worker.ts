@@ -12,7 +12,7 @@ import {
   type PageToUmapWorker,
   type UmapStage,
   type UmapWorkerToPage,
-} from './umap-protocol';
+} from '../protocol/umap';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 

@@ -6,11 +6,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../model/backend';
 import type { World } from '../sim/types';
 import { generateWorld } from '../sim/world';
-import type { WorkerToPage } from './protocol';
+import type { WorkerToPage } from '../protocol';
 import { TrainingHost, type ChooseBackend } from './training-host';
 import { DEFAULT_TRAINING_PARAMS } from './training-params';
-import type { TrainingParams } from './training-protocol';
-import { BIAS_SWEEP_NEGATIVES, FUNNEL_NS } from './views-protocol';
+import type { TrainingParams } from '../protocol/training';
+import { BIAS_SWEEP_NEGATIVES, FUNNEL_NS } from '../protocol/views';
 import { yieldToEvents } from './yield';
 
 const PARAMS: TrainingParams = { ...DEFAULT_TRAINING_PARAMS, batch: 64, negatives: 64 };

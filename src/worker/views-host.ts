@@ -14,8 +14,8 @@ import {
   softmaxFigures,
   type FocusQuery,
 } from './session-views';
-import { transferablesOf } from './training-protocol';
-import type { ViewRequest } from './views-protocol';
+import { transferablesOf } from '../protocol';
+import type { ViewRequest } from '../protocol/views';
 import type { Post } from './training-host';
 
 /** Least ms between two progress messages of a sweep. */

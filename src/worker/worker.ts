@@ -5,7 +5,7 @@
  * speaks only the messages of `protocol.ts`.
  */
 import { chooseBrowserBackend } from './backend-choice';
-import type { PageToWorker, WorkerToPage } from './protocol';
+import type { PageToWorker, WorkerToPage } from '../protocol';
 import { TrainingHost } from './training-host';
 import { WorldHost } from './world-host';
 import { yieldToEvents } from './yield';

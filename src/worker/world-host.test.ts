@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PageToWorker, WorkerToPage } from './protocol';
+import type { PageToWorker, WorkerToPage } from '../protocol';
 import { WorldHost } from './world-host';
 
 /** A host whose clock advances 30 ms per reading, and the messages it posted. */

@@ -12,11 +12,12 @@ import type { World } from '../sim/types';
 import { generateWorld } from '../sim/world';
 import {
   PROGRESS_INTERVAL_MS,
+  REQUEST_ROUTES,
   WORLD_PROGRESS_SHARE,
   type GenerateWorldRequest,
   type PageToWorker,
   type WorldBuildStage,
-} from './protocol';
+} from '../protocol';
 import { throttle } from './throttle';
 import type { Post, TrainingHost } from './training-host';
 
@@ -41,34 +42,19 @@ export class WorldHost {
 
   /** Handles one message from the page. Never throws: failures become `error` messages. */
   handle(message: PageToWorker): void {
-    switch (message.type) {
-      case 'generateWorld':
-        this.generate(message);
-        return;
-      case 'play':
-      case 'pause':
-      case 'step':
-      case 'reset':
-      case 'setParams':
-      case 'restore':
-      case 'neighbours':
-      case 'focus':
-      case 'softmax':
-      case 'negativesSweep':
-      case 'cancelSweep':
-      case 'funnel':
-      case 'vectors':
-        if (this.training) this.training.handle(message);
-        else this.post({ type: 'error', message: 'this worker does not train' });
-        return;
-      default: {
-        // Exhaustive: a new PageToWorker member that is not handled above fails to compile.
-        const unknown: never = message;
-        this.post({
-          type: 'error',
-          message: `the worker does not understand the message type ${JSON.stringify((unknown as { type?: unknown }).type)}`,
-        });
-      }
+    const route = Object.hasOwn(REQUEST_ROUTES, message.type)
+      ? REQUEST_ROUTES[message.type]
+      : undefined;
+    if (route === 'world') this.generate(message as GenerateWorldRequest);
+    else if (route === 'training' || route === 'views') {
+      const m = message as Exclude<PageToWorker, GenerateWorldRequest>;
+      if (this.training) this.training.handle(m);
+      else this.post({ type: 'error', message: 'this worker does not train' });
+    } else {
+      this.post({
+        type: 'error',
+        message: `the worker does not understand the message type ${JSON.stringify((message as { type?: unknown }).type)}`,
+      });
     }
   }
 

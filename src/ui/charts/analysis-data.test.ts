@@ -6,7 +6,7 @@ import type {
   FunnelMessage,
   NegativesSweepMessage,
   SoftmaxMessage,
-} from '../../worker/protocol';
+} from '../../state/protocol';
 import {
   FUNNEL_COLOURS,
   figuresAt,

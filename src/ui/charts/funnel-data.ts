@@ -3,7 +3,7 @@
  * retrieval recall@N (exact and IVF), the oracle watch time of the final top k (ranked, and a
  * random k of the N) under the oracle's ceiling, and latency. Pure, tested without a DOM.
  */
-import type { FunnelFigures, FunnelMessage } from '../../worker/protocol';
+import type { FunnelFigures, FunnelMessage } from '../../state/protocol';
 import type { XYChartData } from './xy-chart';
 
 /** Colours: exact retrieval, the IVF index, unranked, the oracle, ranking. */

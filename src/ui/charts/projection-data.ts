@@ -4,7 +4,7 @@
  */
 import { schemeTableau10 } from 'd3';
 import type { ColorBy } from '../../state/views-slice';
-import type { ProjectionMessage, VideoMetaMessage } from '../../worker/protocol';
+import type { ProjectionMessage, VideoMetaMessage } from '../../state/protocol';
 import { COLOURS } from './frame';
 
 /** Colour group of every video, the groups' colours and the legend. */

@@ -5,7 +5,7 @@
  * and cost. Pure, tested without a DOM.
  */
 import { interpolateRgb } from 'd3';
-import type { NegativesSweepMessage, SoftmaxMessage } from '../../worker/protocol';
+import type { NegativesSweepMessage, SoftmaxMessage } from '../../state/protocol';
 import type { XYChartData } from './xy-chart';
 
 /** Colours of the view: logQ off / on, the data, and the popularity ramp's ends. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MetricHistory } from '../../state/metric-history';
-import type { EvalPoint } from '../../worker/protocol';
+import type { EvalPoint } from '../../state/protocol';
 import { bucketMeans, candidateLossData, rankingQualityData, recallData } from './training-data';
 import { yExtent } from './line-chart';
 

@@ -5,8 +5,8 @@
  * steps); evaluations are drawn as they are.
  */
 import type { MetricHistory } from '../../state/metric-history';
-import type { EvalPoint } from '../../worker/protocol';
-import { RECALL_KS } from '../../worker/protocol';
+import type { EvalPoint } from '../../state/protocol';
+import { RECALL_KS } from '../../state/protocol';
 import type { LineChartData, LineSeries } from './line-chart';
 
 /** Most points of a bucketed per-step series. */

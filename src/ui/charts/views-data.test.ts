@@ -5,7 +5,7 @@ import type {
   ProjectionMessage,
   RankerSide,
   VideoMetaMessage,
-} from '../../worker/protocol';
+} from '../../state/protocol';
 import { colourGroups, describeVideo, projectionCsv } from './projection-data';
 import { reliabilityData, watchTimeCsv, watchTimeData } from './watchtime-data';
 

@@ -4,7 +4,7 @@
  * scored on the same held-out pages at every evaluation. Pure, tested without a DOM.
  */
 import type { MetricHistory } from '../../state/metric-history';
-import type { EvalPoint, RankerSide } from '../../worker/protocol';
+import type { EvalPoint, RankerSide } from '../../state/protocol';
 import type { LineChartData, LineSeries } from './line-chart';
 
 /** One colour per ranker (and the references), used by every Watch-time chart. */

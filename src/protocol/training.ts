@@ -7,8 +7,6 @@
  * reset carry the full {@link TrainingParams}: when the worker holds no session of that run it
  * builds one from them; when it does, it applies the live knobs among them at once.
  */
-import { viewTransferables } from './views-protocol';
-
 /** tfjs backends the worker can train on. */
 export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
 
@@ -355,41 +353,16 @@ export interface NeighboursMessage {
   scores: Float32Array;
 }
 
-/** Every training message the worker may send. */
-export type TrainingToPage =
+/** The training run's own messages (the training slice receives them). */
+export type TrainingRunToPage =
   | TrainingStatusMessage
   | BackendMessage
   | MetricsMessage
   | SnapshotMessage
-  | TrainingErrorMessage
-  | VideoMetaMessage
-  | ProjectionMessage
-  | NeighboursMessage;
+  | TrainingErrorMessage;
 
-/**
- * The buffers a worker message can move instead of copying (metric arrays, snapshot weights).
- * The sender loses them: the worker sends only arrays made for the message. (The page copies
- * a snapshot into a `restore` request, keeping its own for a later crash.)
- */
-export function transferablesOf(message: { type: string }): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  const add = (a: ArrayBufferView) => {
-    if (a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
-  };
-  if (message.type === 'metrics') {
-    const m = message as MetricsMessage;
-    for (const a of [m.steps, m.loss, m.mfLoss, m.rankingLoss]) add(a);
-  } else if (message.type === 'snapshot') {
-    for (const w of (message as SnapshotMessage).snapshot.weights) add(w.data);
-  } else if (message.type === 'projection') {
-    add((message as ProjectionMessage).coords);
-  } else if (message.type === 'videoMeta') {
-    const m = message as VideoMetaMessage;
-    for (const a of [m.topic, m.popularityRank, m.ageDays, m.clickbait]) add(a);
-  } else if (message.type === 'neighbours') {
-    const m = message as NeighboursMessage;
-    add(m.ids);
-    add(m.scores);
-  } else return viewTransferables(message);
-  return out;
-}
+/** The Embedding view's messages (its slice receives them). */
+export type EmbeddingToPage = VideoMetaMessage | ProjectionMessage | NeighboursMessage;
+
+/** Every training message the worker may send. */
+export type TrainingToPage = TrainingRunToPage | EmbeddingToPage;

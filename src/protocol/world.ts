@@ -1,49 +1,10 @@
 /**
- * The one protocol between the page and the worker: both sides import these types, so a
- * message that one side sends and the other does not understand is a compile error.
- *
- * Every message is a plain, structured-cloneable object with a string `type` (a
- * discriminated union, as comlink does it). Requests carry a `requestId` chosen by the page;
- * every reply to a request repeats it, so the page can drop replies to requests it has since
- * superseded. Training messages carry a `runId` instead: the page numbers each training run
- * (a reset, a new world) and drops whatever the worker says about an older run. A new member
- * of {@link PageToWorker} fails to compile until the worker's exhaustive `switch` handles it.
- *
- * Big numeric payloads (metric deltas, weight snapshots) are typed arrays sent as transferables
- * (see {@link transferablesOf}); metrics go out as deltas (only the points since the last
- * message), at most one message per {@link METRICS_INTERVAL_MS}, never the whole history.
- *
- * Nothing here runs: this module holds types and a few constants only, so the UI may import
- * it without pulling worker code onto the main thread.
+ * The world-building messages of the page ↔ worker protocol: build a world from settings,
+ * its progress, the summary once it is ready, and the errors. Types and constants only.
  */
 import type { WorldSummary } from '../sim/summary-types';
 import type { WorldConfig } from '../sim/types';
 import type { WorldStage } from '../sim/world';
-import type { TrainingRequest, TrainingToPage } from './training-protocol';
-import type { ViewRequest, ViewToPage } from './views-protocol';
-
-export type * from './training-protocol';
-export type * from './views-protocol';
-export {
-  BIAS_SWEEP_NEGATIVES,
-  FUNNEL_NS,
-  FUNNEL_QUERIES,
-  SOFTMAX_SCATTER_ITEMS,
-  TRAINING_SWEEP_NEGATIVES,
-} from './views-protocol';
-export {
-  BACKEND_NAMES,
-  BACKEND_REQUESTS,
-  EVAL_EVERY,
-  EVAL_EXAMPLES,
-  METRICS_INTERVAL_MS,
-  NEIGHBOURS,
-  PROJECTION_EVERY,
-  RANKING_EVAL_PAGES,
-  RECALL_KS,
-  SNAPSHOT_EVERY,
-  transferablesOf,
-} from './training-protocol';
 
 /** Identifies one request of the page; replies repeat it. Positive, increasing per page. */
 export type RequestId = number;
@@ -62,8 +23,6 @@ export interface GenerateWorldRequest {
   settings: Partial<WorldConfig>;
 }
 
-/** Every message the page may send to the worker. */
-export type PageToWorker = GenerateWorldRequest | TrainingRequest | ViewRequest;
 
 // ---- Worker → page ------------------------------------------------------------------------
 
@@ -116,8 +75,6 @@ export interface ErrorMessage {
 /** The world-building messages of the worker (the world slice handles these). */
 export type WorldToPage = WorldProgressMessage | WorldReadyMessage | ErrorMessage;
 
-/** Every message the worker may send to the page. */
-export type WorkerToPage = WorldToPage | TrainingToPage | ViewToPage;
 
 /** Least time in milliseconds between two {@link WorldProgressMessage}s of one request. */
 export const PROGRESS_INTERVAL_MS = 100;

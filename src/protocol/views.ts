@@ -5,7 +5,7 @@
  * another run, and the page drops an answer about another run. Each is computed between two
  * training steps on the models as they stand, so the answer's `step` says which.
  */
-import type { SamplerChoice } from './training-protocol';
+import type { SamplerChoice } from './training';
 
 /** A sampler the Sampled-softmax view can study (full softmax has nothing to estimate). */
 export type StudySampler = Exclude<SamplerChoice, 'full'>;
@@ -275,22 +275,3 @@ export interface ViewErrorMessage {
 /** Every analysis answer of the worker. */
 export type ViewToPage =
   SoftmaxMessage | NegativesSweepMessage | FunnelMessage | VectorsMessage | ViewErrorMessage;
-
-/** The buffers of a view answer that can be moved instead of copied. */
-export function viewTransferables(message: { type: string }): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  const add = (a: ArrayBufferView) => {
-    if (a.buffer instanceof ArrayBuffer && !out.includes(a.buffer)) out.push(a.buffer);
-  };
-  if (message.type === 'softmax') {
-    const m = message as SoftmaxMessage;
-    for (const a of [m.items, m.full, m.estimate, m.learned, m.decile, m.qRank, m.q, m.labelShare])
-      add(a);
-  } else if (message.type === 'vectors') {
-    const m = message as VectorsMessage;
-    add(m.vectors);
-    add(m.u);
-    if (m.best) add(m.best);
-  }
-  return out;
-}
