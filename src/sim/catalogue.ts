@@ -11,9 +11,36 @@ export const STREAM = { topics: 1, videos: 2, series: 3, users: 4, logs: 5, voca
 
 /** Words shared by all topics ("how", "best", …): token ids 0 … COMMON_WORDS.length−1. */
 export const COMMON_WORDS: readonly string[] = [
-  'how', 'to', 'best', 'new', 'top', '10', 'vs', 'review', 'live', 'full', 'guide', 'easy',
-  'first', 'time', 'reaction', 'challenge', 'tips', 'episode', 'part', 'official', 'ultimate',
-  'beginner', 'pro', 'fast', 'real', 'epic', 'day', 'week', 'my', 'the',
+  'how',
+  'to',
+  'best',
+  'new',
+  'top',
+  '10',
+  'vs',
+  'review',
+  'live',
+  'full',
+  'guide',
+  'easy',
+  'first',
+  'time',
+  'reaction',
+  'challenge',
+  'tips',
+  'episode',
+  'part',
+  'official',
+  'ultimate',
+  'beginner',
+  'pro',
+  'fast',
+  'real',
+  'epic',
+  'day',
+  'week',
+  'my',
+  'the',
 ];
 /** Made-up words drawn per topic besides the topic's own name. */
 export const WORDS_PER_TOPIC = 16;
@@ -30,7 +57,24 @@ export interface Vocabulary {
   topicTokens: Int32Array;
 }
 
-const SYLLABLES = ['ka', 'lo', 'mi', 'ru', 'ten', 'sa', 'vo', 'ni', 'pe', 'ga', 'zu', 'ri', 'bo', 'xe', 'da', 'fu'];
+const SYLLABLES = [
+  'ka',
+  'lo',
+  'mi',
+  'ru',
+  'ten',
+  'sa',
+  'vo',
+  'ni',
+  'pe',
+  'ga',
+  'zu',
+  'ri',
+  'bo',
+  'xe',
+  'da',
+  'fu',
+];
 
 /** Builds the vocabulary: common words, then per topic its name's words and made-up words. */
 export function buildVocabulary(topics: number): Vocabulary {

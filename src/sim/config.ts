@@ -27,9 +27,27 @@ export const WORLD_PARAMS: { readonly [K in keyof WorldConfig]: WorldParamSpec }
   days: { default: 60, min: 7, max: 120, integer: true, help: 'simulated days' },
   topics: { default: 50, min: 2, max: 50, integer: true, help: 'number of topics' },
   latentDim: { default: 16, min: 2, max: 64, integer: true, help: 'true latent dimension' },
-  zipfExponent: { default: 1, min: 0.5, max: 2, integer: false, help: 'Zipf exponent of popularity' },
-  clickbaitShare: { default: 0.12, min: 0, max: 0.5, integer: false, help: 'share of clickbait videos' },
-  seriesShare: { default: 0.15, min: 0, max: 0.8, integer: false, help: 'share of videos in a series' },
+  zipfExponent: {
+    default: 1,
+    min: 0.5,
+    max: 2,
+    integer: false,
+    help: 'Zipf exponent of popularity',
+  },
+  clickbaitShare: {
+    default: 0.12,
+    min: 0,
+    max: 0.5,
+    integer: false,
+    help: 'share of clickbait videos',
+  },
+  seriesShare: {
+    default: 0.15,
+    min: 0,
+    max: 0.8,
+    integer: false,
+    help: 'share of videos in a series',
+  },
   catalogueShare: {
     default: 0.5,
     min: 0,
@@ -51,7 +69,13 @@ export const WORLD_PARAMS: { readonly [K in keyof WorldConfig]: WorldParamSpec }
     integer: true,
     help: 'videos shown per session',
   },
-  searchRate: { default: 0.3, min: 0, max: 1, integer: false, help: 'share of sessions with a search' },
+  searchRate: {
+    default: 0.3,
+    min: 0,
+    max: 1,
+    integer: false,
+    help: 'share of sessions with a search',
+  },
   splitDay: {
     default: 53,
     min: 1,
@@ -108,7 +132,10 @@ export function validateWorldConfig(partial: Partial<Record<string, unknown>> = 
   for (const [k, v] of Object.entries(partial)) {
     if (v === undefined) continue;
     if (!Object.hasOwn(WORLD_PARAMS, k)) {
-      throw new ConfigError(k, `unknown world setting "${k}"; known: ${Object.keys(WORLD_PARAMS).join(', ')}`);
+      throw new ConfigError(
+        k,
+        `unknown world setting "${k}"; known: ${Object.keys(WORLD_PARAMS).join(', ')}`,
+      );
     }
     out[k] = checkWorldParam(k as keyof WorldConfig, v);
   }
@@ -116,7 +143,10 @@ export function validateWorldConfig(partial: Partial<Record<string, unknown>> = 
   // Unless set, evaluation is on the last week (or the last day of a short window).
   if (partial.splitDay === undefined) cfg.splitDay = Math.max(1, cfg.days - 7);
   if (cfg.splitDay >= cfg.days) {
-    throw new ConfigError('splitDay', `splitDay must be an integer from 1 to days − 1 = ${cfg.days - 1}`);
+    throw new ConfigError(
+      'splitDay',
+      `splitDay must be an integer from 1 to days − 1 = ${cfg.days - 1}`,
+    );
   }
   return cfg;
 }

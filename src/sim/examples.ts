@@ -160,7 +160,8 @@ export function buildCandidateExamples(
 export function watchBag(world: World, ex: CandidateExamples, i: number, out: Int32Array): number {
   const wv = world.logs.watchVideo;
   let n = 0;
-  for (let j = ex.bagStart[i]; j < ex.bagEnd[i] && n < out.length; j++) if (j !== ex.bagSkip[i]) out[n++] = wv[j];
+  for (let j = ex.bagStart[i]; j < ex.bagEnd[i] && n < out.length; j++)
+    if (j !== ex.bagSkip[i]) out[n++] = wv[j];
   return n;
 }
 
@@ -193,7 +194,8 @@ export function searchBag(world: World, u: number, searchEnd: number, out: Int32
     const a = searchTokenOffsets[s];
     const b = searchTokenOffsets[s + 1];
     for (let i = a; i < b && n < out.length; i++) out[n++] = searchTokens[i];
-    for (let i = a + 1; i < b && n < out.length; i++) out[n++] = bigramId(world, searchTokens[i - 1], searchTokens[i]);
+    for (let i = a + 1; i < b && n < out.length; i++)
+      out[n++] = bigramId(world, searchTokens[i - 1], searchTokens[i]);
   }
   return n;
 }

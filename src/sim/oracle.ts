@@ -101,8 +101,11 @@ function staticTerms(world: World): StaticTerms {
     const watch = new Float32Array(n);
     for (let v = 0; v < n; v++) {
       click[v] =
-        CLICK.bias + CLICK.clickbait * vid.clickbait[v] + CLICK.logPopularity * Math.log(vid.popularity[v] * n);
-      watch[v] = WATCH.bias + WATCH.quality * (vid.quality[v] - 0.6) + WATCH.clickbait * vid.clickbait[v];
+        CLICK.bias +
+        CLICK.clickbait * vid.clickbait[v] +
+        CLICK.logPopularity * Math.log(vid.popularity[v] * n);
+      watch[v] =
+        WATCH.bias + WATCH.quality * (vid.quality[v] - 0.6) + WATCH.clickbait * vid.clickbait[v];
     }
     s = { click, watch };
     staticCache.set(world.videos, s);
@@ -117,7 +120,9 @@ function staticTerms(world: World): StaticTerms {
 export function freshness(world: World, v: number, t: number): number {
   const age = t - world.videos.uploadTime[v];
   if (age < 0 || age > FRESH_HORIZON_DAYS) return 0;
-  return CLICK.fresh * Math.exp(-age / FRESH_DAYS) + world.videos.viral[v] * Math.exp(-age / VIRAL_DAYS);
+  return (
+    CLICK.fresh * Math.exp(-age / FRESH_DAYS) + world.videos.viral[v] * Math.exp(-age / VIRAL_DAYS)
+  );
 }
 
 /** Click logit given a precomputed affinity `a` (hot loops compute a once). */

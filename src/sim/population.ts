@@ -60,7 +60,8 @@ export function buildUsers(cfg: WorldConfig, centres: Float32Array): Users {
     language[u] = c === 2 && rng.uniform() < 0.5 ? 0 : COUNTRY_LANGUAGE[c];
     activity[u] = Math.min(20, cfg.sessionsPerDay * rng.logNormal(-0.5 * sigma * sigma, sigma));
     let s = 0;
-    for (let t = 0; t < T; t++) s += interests[u * T + t] = rng.gamma(DIR0 + DIR1 * prior[b * T + t]);
+    for (let t = 0; t < T; t++)
+      s += interests[u * T + t] = rng.gamma(DIR0 + DIR1 * prior[b * T + t]);
     for (let t = 0; t < T; t++) interests[u * T + t] /= s;
     for (let i = 0; i < D; i++) {
       let x = USER_NOISE * rng.normal();
@@ -71,5 +72,16 @@ export function buildUsers(cfg: WorldConfig, centres: Float32Array): Users {
       latent[u * D + i] = x;
     }
   }
-  return { count: n, ageBucket, gender, country, device, loggedIn, language, activity, interests, latent };
+  return {
+    count: n,
+    ageBucket,
+    gender,
+    country,
+    device,
+    loggedIn,
+    language,
+    activity,
+    interests,
+    latent,
+  };
 }

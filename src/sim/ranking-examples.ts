@@ -74,7 +74,10 @@ export interface RankingExamples {
 }
 
 /** Builds ranking examples for one split. O(impressions + watches). */
-export function buildRankingExamples(world: World, options: Partial<RankingExampleOptions> = {}): RankingExamples {
+export function buildRankingExamples(
+  world: World,
+  options: Partial<RankingExampleOptions> = {},
+): RankingExamples {
   const o = { ...defaultRankingOptions, ...options };
   const { logs, videos, users, config } = world;
   const split = config.splitDay;
@@ -82,9 +85,11 @@ export function buildRankingExamples(world: World, options: Partial<RankingExamp
 
   // Observed popularity: watches per video over the training days.
   const trainWatches = new Float64Array(videos.count);
-  for (let j = 0; j < logs.watches; j++) if (logs.watchTime[j] < split) trainWatches[logs.watchVideo[j]]++;
+  for (let j = 0; j < logs.watches; j++)
+    if (logs.watchTime[j] < split) trainWatches[logs.watchVideo[j]]++;
   const prevEpisode = new Int32Array(videos.count).fill(-1);
-  for (let v = 0; v < videos.count; v++) if (videos.nextEpisode[v] >= 0) prevEpisode[videos.nextEpisode[v]] = v;
+  for (let v = 0; v < videos.count; v++)
+    if (videos.nextEpisode[v] >= 0) prevEpisode[videos.nextEpisode[v]] = v;
 
   // Per-user state, stamped with the user id instead of cleared.
   const chTime = new Float64Array(videos.channels);

@@ -45,7 +45,9 @@ interface UploadIndex {
 }
 
 function buildUploadIndex(upload: Float32Array): UploadIndex {
-  const order = Int32Array.from({ length: upload.length }, (_, i) => i).sort((a, b) => upload[a] - upload[b]);
+  const order = Int32Array.from({ length: upload.length }, (_, i) => i).sort(
+    (a, b) => upload[a] - upload[b],
+  );
   const times = new Float32Array(order.length);
   for (let i = 0; i < order.length; i++) times[i] = upload[order[i]];
   return { order, times };
@@ -64,7 +66,10 @@ function upperBound(times: Float32Array, t: number): number {
 }
 
 /** Inverted index token → videos whose title has it (CSR). */
-function buildPostings(world: World, vocabSize: number): { offsets: Int32Array; videos: Int32Array } {
+function buildPostings(
+  world: World,
+  vocabSize: number,
+): { offsets: Int32Array; videos: Int32Array } {
   const { titleOffsets, titleTokens, count } = world.videos;
   const offsets = new Int32Array(vocabSize + 1);
   for (let i = 0; i < titleTokens.length; i++) offsets[titleTokens[i] + 1]++;
@@ -92,7 +97,13 @@ function heapPush(ids: Int32Array, scores: Float64Array, n: number, v: number, s
 }
 
 /** Replaces the root (the minimum) of a full min-heap of `n` entries with (v, s). */
-function heapReplaceRoot(ids: Int32Array, scores: Float64Array, n: number, v: number, s: number): void {
+function heapReplaceRoot(
+  ids: Int32Array,
+  scores: Float64Array,
+  n: number,
+  v: number,
+  s: number,
+): void {
   let i = 0;
   for (;;) {
     const l = 2 * i + 1;
@@ -256,7 +267,10 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
           search = searchTime.length;
           searchTime.push(t);
           for (let i = 0; i < q; i++) {
-            const tok = i === 0 && rng.uniform() < 0.6 ? vocab.topicTokens[a] : vocab.topicTokens[a + rng.int(b - a)];
+            const tok =
+              i === 0 && rng.uniform() < 0.6
+                ? vocab.topicTokens[a]
+                : vocab.topicTokens[a + rng.int(b - a)];
             searchTokens.push(tok);
           }
           searchTokenOffsets.push(searchTokens.length);
@@ -280,7 +294,8 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
           }
         }
         if (lastWatched >= 0) add(vid.nextEpisode[lastWatched], ImpressionSource.NextEpisode);
-        for (let i = 0, got = 0; got < 2 && i < 20; i++) if (add(popAlias.draw(rng.uniform), ImpressionSource.Popular)) got++;
+        for (let i = 0, got = 0; got < 2 && i < 20; i++)
+          if (add(popAlias.draw(rng.uniform), ImpressionSource.Popular)) got++;
         // Fresh: the most popular of three uploads from the last few days.
         const hi = upperBound(uploads.times, t);
         const lo = upperBound(uploads.times, t - FRESH_WINDOW_DAYS);
@@ -288,7 +303,8 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
           let best = -1;
           for (let c = 0; c < 3; c++) {
             const v = uploads.order[lo + rng.int(hi - lo)];
-            if (inSession[v] !== sid && (best < 0 || vid.popularity[v] > vid.popularity[best])) best = v;
+            if (inSession[v] !== sid && (best < 0 || vid.popularity[v] > vid.popularity[best]))
+              best = v;
           }
           add(best, ImpressionSource.Fresh);
         }

@@ -81,5 +81,12 @@ export interface UserTimeline {
   impressions: { time: number; video: number; topic: string }[];
   /** How many impressions the user did not click in all (≥ impressions.length). */
   impressionsNotClicked: number;
-  watches: { time: number; video: number; topic: string; minutes: number; duration: number; clickbait: boolean }[];
+  watches: {
+    time: number;
+    video: number;
+    topic: string;
+    minutes: number;
+    duration: number;
+    clickbait: boolean;
+  }[];
 }

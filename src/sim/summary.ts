@@ -12,7 +12,11 @@ import { AGE_BUCKETS, COUNTRIES, DEVICES, LANGUAGES } from './vocab-names';
  * in descending order; returns −slope, the Zipf exponent (positive). Ranks with count 0 are
  * skipped.
  */
-export function fitZipfExponent(counts: ArrayLike<number>, minRank = 1, maxRank = Infinity): number {
+export function fitZipfExponent(
+  counts: ArrayLike<number>,
+  minRank = 1,
+  maxRank = Infinity,
+): number {
   const sorted = Float64Array.from(counts).sort().reverse();
   let n = 0;
   let sx = 0;
@@ -39,7 +43,8 @@ export function fitZipfExponent(counts: ArrayLike<number>, minRank = 1, maxRank 
 export function popularShown(world: World): Float64Array {
   const c = new Float64Array(world.videos.count);
   const { impVideo, impSource } = world.logs;
-  for (let i = 0; i < impVideo.length; i++) if (impSource[i] === ImpressionSource.Popular) c[impVideo[i]]++;
+  for (let i = 0; i < impVideo.length; i++)
+    if (impSource[i] === ImpressionSource.Popular) c[impVideo[i]]++;
   return c;
 }
 
@@ -87,13 +92,17 @@ function medianUser(world: World): number {
 export function userTimeline(world: World, u = medianUser(world)): UserTimeline {
   const { users, videos, logs, topicNames, vocabulary } = world;
   const T = world.config.topics;
-  const interests = Array.from({ length: T }, (_, t) => [topicNames[t], users.interests[u * T + t]] as [string, number])
+  const interests = Array.from(
+    { length: T },
+    (_, t) => [topicNames[t], users.interests[u * T + t]] as [string, number],
+  )
     .sort((a, b) => b[1] - a[1])
     .slice(0, 3);
   const searches = [];
   for (let s = logs.userSearchOffsets[u]; s < logs.userSearchOffsets[u + 1]; s++) {
     const words = [];
-    for (let i = logs.searchTokenOffsets[s]; i < logs.searchTokenOffsets[s + 1]; i++) words.push(vocabulary[logs.searchTokens[i]]);
+    for (let i = logs.searchTokenOffsets[s]; i < logs.searchTokenOffsets[s + 1]; i++)
+      words.push(vocabulary[logs.searchTokens[i]]);
     searches.push({ time: logs.searchTime[s], query: words.join(' ') });
   }
   const impressions: UserTimeline['impressions'] = [];
@@ -109,7 +118,8 @@ export function userTimeline(world: World, u = medianUser(world)): UserTimeline 
   let unclicked = 0;
   let end = lo;
   for (; end < logs.sessions && logs.sessionUser[end] === u; end++) {
-    for (let i = logs.sessionImpOffsets[end]; i < logs.sessionImpOffsets[end + 1]; i++) unclicked += 1 - logs.impClicked[i];
+    for (let i = logs.sessionImpOffsets[end]; i < logs.sessionImpOffsets[end + 1]; i++)
+      unclicked += 1 - logs.impClicked[i];
   }
   const stride = Math.max(1, Math.ceil(unclicked / 400));
   let k = 0;
@@ -198,7 +208,9 @@ export function summarizeWorld(world: World, genMs = 0, timelineUser?: number): 
   }
 
   const edges = [0.5, 1, 2, 3, 5, 8, 12, 18, 27, 40, 60, 90, 135, 180];
-  const durationHistogram: [number, number, number][] = edges.slice(0, -1).map((e, i) => [e, edges[i + 1], 0]);
+  const durationHistogram: [number, number, number][] = edges
+    .slice(0, -1)
+    .map((e, i) => [e, edges[i + 1], 0]);
   for (let v = 0; v < N; v++) {
     const d = videos.duration[v];
     let b = 0;
@@ -232,8 +244,14 @@ export function summarizeWorld(world: World, genMs = 0, timelineUser?: number): 
       watchFraction: frac[1] / Math.max(1, clk[1]),
       watchFractionOther: frac[0] / Math.max(1, clk[0]),
     },
-    series: { count: seriesCount, episodeShare: episodes / N, forwardShare: seriesForwardShare(world) },
-    impressionSources: Object.fromEntries(sourceNames.map((s, i) => [s, bySource[i] / Math.max(1, logs.impressions)])),
+    series: {
+      count: seriesCount,
+      episodeShare: episodes / N,
+      forwardShare: seriesForwardShare(world),
+    },
+    impressionSources: Object.fromEntries(
+      sourceNames.map((s, i) => [s, bySource[i] / Math.max(1, logs.impressions)]),
+    ),
     topics: world.topicNames.map((name, t) => ({
       name,
       videoShare: topicVideos[t] / N,

@@ -20,7 +20,10 @@ export type WorldProgress = (fraction: number, stage: WorldStage) => void;
  * `ConfigError` naming the field and range on a bad value). Progress is reported from 0 to 1;
  * sessions take most of the time.
  */
-export function generateWorld(settings: Partial<WorldConfig> = {}, onProgress?: WorldProgress): World {
+export function generateWorld(
+  settings: Partial<WorldConfig> = {},
+  onProgress?: WorldProgress,
+): World {
   const config = validateWorldConfig(settings);
   onProgress?.(0, 'catalogue');
   const vocab = buildVocabulary(config.topics);
@@ -47,6 +50,7 @@ export function generateWorld(settings: Partial<WorldConfig> = {}, onProgress?: 
 export function videoTitle(world: World, v: number): string {
   const { titleOffsets, titleTokens } = world.videos;
   const words: string[] = [];
-  for (let i = titleOffsets[v]; i < titleOffsets[v + 1]; i++) words.push(world.vocabulary[titleTokens[i]]);
+  for (let i = titleOffsets[v]; i < titleOffsets[v + 1]; i++)
+    words.push(world.vocabulary[titleTokens[i]]);
   return words.join(' ');
 }
