@@ -2,7 +2,7 @@
  * Settings of the candidate-generation model (paper §3, DESIGN §3): the user tower, its
  * inputs, and how sampled softmax is trained.
  */
-import type { SamplerKind } from '../samplers';
+import type { SoftmaxChoice } from './sampled-softmax/choices';
 
 /** Which user inputs feed the tower (paper §3.5 / Figure 6 series). The watch bag is always on. */
 export interface FeatureSet {
@@ -28,8 +28,11 @@ export interface CandidateConfig {
   widthFactor: number;
   /** Number of sampled negatives K per step (shared across the batch). */
   negatives: number;
-  /** Negative sampler, or 'full' for the full softmax over the corpus (small corpora only). */
-  sampler: SamplerKind | 'full';
+  /**
+   * Negative sampler of sampled softmax, or 'full' for the exact softmax over the corpus (small
+   * corpora only); see sampled-softmax/choices.ts.
+   */
+  sampler: SoftmaxChoice;
   /** Exponent α of the popularity sampler (q ∝ count^α). */
   alpha: number;
   /** Subtract log q from every logit (importance / logQ correction). */

@@ -8,6 +8,7 @@ import { defaultRankingConfig } from '../ranking/config';
 import { RankingModel } from '../ranking/model';
 import { defaultCandidateConfig } from './config';
 import { CandidateModel, labelCounts } from './model';
+import { SOFTMAX_CHOICES } from './sampled-softmax/choices';
 
 beforeAll(async () => {
   await useBackend('wasm');
@@ -22,7 +23,11 @@ it('training steps leave no tensors behind (candidate, factorisation and ranking
     new CandidateModel(world, small, labelCounts(world, train)),
     new CandidateModel(world, { ...small, userInput: 'id' }, labelCounts(world, train)),
   ];
-  const ranker = new RankingModel(world, { ...defaultRankingConfig, hidden: [8], batchSize: 16 }, rtrain);
+  const ranker = new RankingModel(
+    world,
+    { ...defaultRankingConfig, hidden: [8], batchSize: 16 },
+    rtrain,
+  );
   for (const m of models) await m.trainStep(train);
   await ranker.trainStep(rtrain);
   const before = tf.memory().numTensors;
@@ -33,4 +38,24 @@ it('training steps leave no tensors behind (candidate, factorisation and ranking
   expect(tf.memory().numTensors).toBe(before);
   for (const m of models) m.dispose();
   ranker.dispose();
+});
+
+it('every softmax choice: training steps, the held-out loss and weight export / import leave no tensors', async () => {
+  const world = generateWorld({ seed: 3, videos: 300, users: 150, days: 20 });
+  const train = buildCandidateExamples(world, { split: 'train' });
+  const rows = Int32Array.from({ length: 20 }, (_, i) => i);
+  for (const sampler of SOFTMAX_CHOICES) {
+    const model = new CandidateModel(
+      world,
+      { ...defaultCandidateConfig, depth: 1, sampler, negatives: 16, batchSize: 16 },
+      labelCounts(world, train),
+    );
+    await model.trainStep(train);
+    const before = tf.memory().numTensors;
+    await model.trainStep(train);
+    await model.heldOutLoss(train, rows, 1);
+    model.importWeights(await model.exportWeights());
+    expect(tf.memory().numTensors, sampler).toBe(before);
+    model.dispose();
+  }
 });

@@ -2,9 +2,9 @@
  * The candidate-generation model (paper §3): a user tower over averaged watch and search
  * bags, demographics and example age produces u ∈ ℝ^d; each video has an output vector v_i
  * and bias b_i; P(watch i | user) = softmax(u·v_i + b_i). Trained as extreme classification
- * with sampled softmax: the label against K negatives shared across the batch, optionally
- * logQ-corrected (logit − log q) and with accidental hits removed; 'in-batch' uses the other
- * labels of the batch as negatives; 'full' is the exact softmax over the corpus.
+ * with sampled softmax (the `sampled-softmax` unit: negatives of every softmax choice, logQ
+ * correction, accidental hits, logits and loss), which training steps and the held-out loss
+ * share.
  *
  * Embedding tables live in JS ({@link SparseEmbedding}) and only the rows a batch touches go
  * through tfjs as leaf tensors; the tower's weights are tf variables trained with Adam.
@@ -18,9 +18,16 @@ import { searchTokenSpace } from '../../sim/examples';
 import { leafVariable } from '../leaf';
 import { DenseTower } from '../tower';
 import { SparseEmbedding, type AdamSettings, defaultAdam } from '../embedding';
-import { makeSampler, type NegativeSampler } from '../samplers';
+import { exportModelWeights, importModelWeights, type NamedWeights } from '../weights';
 import { embeddingDim, towerWidths, type CandidateConfig } from './config';
-import { candidateLogits, labelLogits, MASKED_LOGIT } from './logits';
+import {
+  drawSoftmaxBatch,
+  makeProposal,
+  sampledSoftmaxLoss,
+  type NegativeSampler,
+  type SoftmaxBatch,
+  type UniformSource,
+} from './sampled-softmax';
 import {
   bagGradients,
   DENSE_INPUTS,
@@ -31,11 +38,17 @@ import {
 
 /** Figures of one training step. */
 export interface StepResult {
-  /** Mean sampled-softmax cross-entropy of the batch (nats). */
+  /** Mean sampled-softmax cross-entropy of the batch (nats), before the step's update. */
   loss: number;
   /** Accidental hits removed in this step. */
   accidentalHits: number;
 }
+
+/** Stream of the held-out loss's negatives: `createRng(seed, HELD_OUT_STREAM)`. */
+export const HELD_OUT_STREAM = 0x4e6;
+
+/** The config fields that fix the model's shape and initial weights (not changeable live). */
+const STRUCTURAL = ['depth', 'widthFactor', 'userInput', 'seed'] as const;
 
 export class CandidateModel {
   readonly d: number;
@@ -44,23 +57,30 @@ export class CandidateModel {
   readonly videoOut: SparseEmbedding;
   /** Output video biases b_i [videos × 1]. */
   readonly videoBias: SparseEmbedding;
-  readonly sampler: NegativeSampler | null;
+  /** The settings in effect: a copy of the constructor's, live fields changed by {@link applyConfig}. */
+  private readonly cfg: CandidateConfig;
+  /** The proposal of sampled softmax for `cfg.sampler`; null for the full softmax. */
+  private proposal: NegativeSampler | null;
   private readonly net: DenseTower | null = null;
   private readonly optimizer: tf.Optimizer;
   private readonly rng: Rng;
+  private readonly labelCounts: Float32Array;
   private adam: AdamSettings;
   /** Steps taken. */
   steps = 0;
 
   /**
-   * @param labelCounts how often each video is a training label: the popularity and in-batch
-   *   samplers' q, and the order of the log-uniform sampler.
+   * @param labelCounts how often each video is a training label [videos]: the popularity and
+   *   in-batch samplers' q, and the order of the log-uniform sampler (kept for
+   *   {@link applyConfig}).
    */
   constructor(
     readonly world: World,
-    readonly config: CandidateConfig,
+    config: CandidateConfig,
     labelCounts: Float32Array,
   ) {
+    this.cfg = { ...config, features: { ...config.features } };
+    this.labelCounts = labelCounts;
     const N = world.videos.count;
     const d = (this.d = embeddingDim(config));
     this.rng = createRng(config.seed, 0xca9d);
@@ -74,10 +94,7 @@ export class CandidateModel {
     };
     this.videoOut = new SparseEmbedding(N, d, u);
     this.videoBias = new SparseEmbedding(N, 1, u, 0);
-    this.sampler =
-      config.sampler === 'full'
-        ? null
-        : makeSampler(config.sampler, { numItems: N, counts: labelCounts, alpha: config.alpha });
+    this.proposal = makeProposal(config.sampler, N, labelCounts, config.alpha);
     this.adam = { ...defaultAdam, learningRate: config.learningRate };
     if (config.userInput === 'features') {
       // Depth k: k ReLU layers of the paper's widths, then a linear projection to u ∈ ℝ^d (a
@@ -88,10 +105,91 @@ export class CandidateModel {
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-7);
   }
 
+  /** The settings in effect (change the live ones with {@link applyConfig}). */
+  get config(): Readonly<CandidateConfig> {
+    return this.cfg;
+  }
+
+  /**
+   * The proposal q of sampled softmax for `config.sampler`: it draws the negatives and gives
+   * log q for the logQ correction (for in-batch, q of the batch's labels). Null for the full
+   * softmax. Rebuilt by {@link applyConfig} when the sampler or α changes.
+   */
+  get sampler(): NegativeSampler | null {
+    return this.proposal;
+  }
+
   /** Changes the learning rate of the embeddings and the tower from the next step on. */
   setLearningRate(lr: number): void {
     this.adam = { ...this.adam, learningRate: lr };
     (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+  }
+
+  /**
+   * Applies `next` from the next step on: the learning rate (embeddings' lazy Adam and the
+   * tower's Adam; their moments are kept), the sampler and α (a new proposal over the label
+   * counts given to the constructor), the number of negatives K, logQ correction, accidental
+   * hits and batch size. The structural fields (depth, widthFactor, userInput, seed, features)
+   * must equal the model's: throws an Error naming the first that differs, changing nothing.
+   */
+  applyConfig(next: CandidateConfig): void {
+    const cur = this.cfg;
+    for (const key of STRUCTURAL)
+      if (next[key] !== cur[key])
+        throw new Error(`${key} cannot change during training (${cur[key]} → ${next[key]})`);
+    for (const key of ['searches', 'demographics', 'exampleAge'] as const)
+      if (next.features[key] !== cur.features[key])
+        throw new Error(`features.${key} cannot change during training`);
+    if (next.sampler !== cur.sampler || next.alpha !== cur.alpha) {
+      const sampler = makeProposal(
+        next.sampler,
+        this.world.videos.count,
+        this.labelCounts,
+        next.alpha,
+      );
+      (this as { sampler: NegativeSampler | null }).sampler = sampler;
+    }
+    if (next.learningRate !== cur.learningRate) this.setLearningRate(next.learningRate);
+    cur.sampler = next.sampler;
+    cur.alpha = next.alpha;
+    cur.negatives = next.negatives;
+    cur.logQ = next.logQ;
+    cur.removeAccidentalHits = next.removeAccidentalHits;
+    cur.learningRate = next.learningRate;
+    cur.batchSize = next.batchSize;
+  }
+
+  /**
+   * Every weight of the model, fresh copies in a fixed order: the tables 'videoIn', 'search',
+   * 'region', 'device', 'user' (factorisation only), 'videoOut' [videos × d], 'videoBias'
+   * [videos], then the user tower's 'layer{i}.w' [fanIn × width] and 'layer{i}.b' [width]
+   * (none for factorisation).
+   */
+  exportWeights(): Promise<NamedWeights[]> {
+    return exportModelWeights(this.namedTables(), this.net);
+  }
+
+  /**
+   * Loads weights of {@link exportWeights}'s names and sizes (Adam's moments are kept). Throws
+   * an Error naming a missing weight or one of the wrong size, before changing anything.
+   */
+  importWeights(list: readonly NamedWeights[]): void {
+    importModelWeights(list, this.namedTables(), this.net);
+  }
+
+  /** The embedding tables by weight name, output tables last. */
+  private namedTables(): [string, SparseEmbedding][] {
+    const t = this.tables;
+    const out: [string, SparseEmbedding | undefined][] = [
+      ['videoIn', t.videoIn],
+      ['search', t.search],
+      ['region', t.region],
+      ['device', t.device],
+      ['user', t.user],
+      ['videoOut', this.videoOut],
+      ['videoBias', this.videoBias],
+    ];
+    return out.filter((e): e is [string, SparseEmbedding] => e[1] !== undefined);
   }
 
   /** The user tower: u [batch × d] from the averaged fields and dense inputs (leaf tensors). */
@@ -115,132 +213,124 @@ export class CandidateModel {
     return userInputs(this.world, examples, rows, this.tables, this.config.features, serving);
   }
 
+  /** The sampled-softmax columns of a batch with labels `labels` (negatives drawn with `uniform`). */
+  private softmaxBatch(labels: Int32Array, uniform: UniformSource): SoftmaxBatch {
+    return drawSoftmaxBatch(this.cfg, this.proposal, this.world.videos.count, labels, uniform);
+  }
+
   /**
-   * One step of sampled softmax on a random batch of `examples`. Reads gradients back with
-   * `await data()` (never dataSync: TFJS-NOTES 2) and updates the touched embedding rows.
+   * One step of sampled softmax on a random batch of `examples` (batchSize rows drawn with
+   * replacement by the model's seeded generator, which then draws the negatives).
    */
   async trainStep(examples: CandidateExamples): Promise<StepResult> {
-    const cfg = this.config;
-    const B = Math.min(cfg.batchSize, examples.count);
+    const B = Math.min(this.config.batchSize, examples.count);
     const rows = new Int32Array(B);
     for (let b = 0; b < B; b++) rows[b] = this.rng.int(examples.count);
+    return this.trainBatch(examples, rows);
+  }
+
+  /**
+   * One step of sampled softmax on examples `rows` of `examples`, negatives drawn with
+   * `uniform` (default: the model's seeded generator). Reads gradients back with
+   * `await data()` (never dataSync: TFJS-NOTES 2) and updates the touched embedding rows.
+   */
+  async trainBatch(
+    examples: CandidateExamples,
+    rows: Int32Array,
+    uniform: UniformSource = this.rng.uniform,
+  ): Promise<StepResult> {
+    const B = rows.length;
     const labels = Int32Array.from(rows, (r) => examples.label[r]);
     const inputs = this.inputs(examples, rows);
-
-    // Candidates: the labels (rows of the loss) and the negatives (columns).
-    let negatives: Int32Array;
-    if (cfg.sampler === 'full')
-      negatives = Int32Array.from({ length: this.world.videos.count }, (_, i) => i);
-    else if (cfg.sampler === 'in-batch') negatives = labels;
-    else
-      negatives = this.sampler!.sample(
-        cfg.negatives,
-        this.rng.uniform,
-        new Int32Array(cfg.negatives),
-      );
-    const K = negatives.length;
+    const batch = this.softmaxBatch(labels, uniform);
+    const columns = batch.columns;
+    const K = columns.length;
     const d = this.d;
-    const full = cfg.sampler === 'full';
-    const inBatch = cfg.sampler === 'in-batch';
-
-    // Accidental hits: a negative that is the row's own label (in-batch: off the diagonal).
-    const mask = new Float32Array(B * K);
-    let hits = 0;
-    if (cfg.removeAccidentalHits && !full) {
-      for (let b = 0; b < B; b++)
-        for (let k = 0; k < K; k++)
-          if (negatives[k] === labels[b] && !(inBatch && k === b)) {
-            mask[b * K + k] = MASKED_LOGIT;
-            hits++;
-          }
-    }
-    const logQNeg = new Float32Array(K);
-    const logQPos = new Float32Array(B);
-    if (cfg.logQ && this.sampler) {
-      this.sampler.logQInto(negatives, logQNeg);
-      this.sampler.logQInto(labels, logQPos);
-    }
-    // Full softmax: the label is column `label` of all videos; otherwise column 0 is the label.
-    const labelCol = full ? labels : null;
 
     const leaves = [
       ...inputs.fields.map((f) => leafVariable(f.mean, [B, f.table.dim])),
       leafVariable(this.videoOut.gather(labels), [B, d]),
-      leafVariable(this.videoOut.gather(negatives), [K, d]),
+      leafVariable(this.videoOut.gather(columns), [K, d]),
       leafVariable(this.videoBias.gather(labels), [B]),
-      leafVariable(this.videoBias.gather(negatives), [K]),
+      leafVariable(this.videoBias.gather(columns), [K]),
     ];
     const nf = inputs.fields.length;
     const dense = tf.tensor2d(inputs.dense, [B, DENSE_INPUTS]);
-    const maskT = tf.tensor2d(mask, [B, K]);
-    const qNeg = tf.tensor1d(logQNeg);
-    const qPos = tf.tensor1d(logQPos);
-    const labelColT = labelCol ? tf.tensor1d(labelCol, 'int32') : null;
     const towerVars = this.net?.variables ?? [];
+    const [wLabel, wColumns, bLabel, bColumns] = leaves.slice(nf);
+    // Label rows are unused when the labels are among the columns (full and in-batch softmax).
+    const outputVars = batch.needsLabelRows
+      ? [wLabel, wColumns, bLabel, bColumns]
+      : [wColumns, bColumns];
 
-    const { value, grads } = tf.variableGrads(() => {
-      const uVec = this.tower(leaves.slice(0, nf) as tf.Variable<tf.Rank.R2>[], dense);
-      const [wPos, wNeg, bPos, bNeg] = leaves.slice(nf) as [
-        tf.Variable,
-        tf.Variable,
-        tf.Variable,
-        tf.Variable,
-      ];
-      const correct = cfg.logQ && this.sampler;
-      const neg = candidateLogits(
-        uVec,
-        wNeg as tf.Tensor2D,
-        bNeg as tf.Tensor1D,
-        correct ? qNeg : null,
-        maskT,
-      );
-      let logits: tf.Tensor2D;
-      let labelLogit: tf.Tensor1D;
-      if (full) {
-        logits = neg;
-        labelLogit = tf.sum(tf.mul(logits, tf.oneHot(labelColT!, K)), 1);
-      } else if (inBatch) {
-        logits = neg;
-        labelLogit = tf.sum(tf.mul(logits, tf.eye(B)), 1);
-      } else {
-        labelLogit = labelLogits(
-          uVec,
-          wPos as tf.Tensor2D,
-          bPos as tf.Tensor1D,
-          correct ? qPos : null,
-        );
-        logits = tf.concat([tf.expandDims(labelLogit, 1), neg], 1) as tf.Tensor2D;
-      }
-      return tf.mean(tf.sub(tf.logSumExp(logits, 1), labelLogit)) as tf.Scalar;
-    }, [
-      ...towerVars,
-      ...leaves.filter((_, i) => !(full || inBatch) || i < nf || i === nf + 1 || i === nf + 3),
-    ]);
+    const { value, grads } = tf.variableGrads(
+      () =>
+        sampledSoftmaxLoss(
+          this.tower(leaves.slice(0, nf) as tf.Variable<tf.Rank.R2>[], dense),
+          batch,
+          {
+            columnVectors: wColumns as tf.Tensor2D,
+            columnBiases: bColumns as tf.Tensor1D,
+            labelVectors: wLabel as tf.Tensor2D,
+            labelBiases: bLabel as tf.Tensor1D,
+          },
+        ),
+      [...towerVars, ...leaves.slice(0, nf), ...outputVars],
+    );
 
     const towerGrads: tf.NamedTensorMap = {};
     for (const v of towerVars) towerGrads[v.name] = grads[v.name];
     if (towerVars.length) this.optimizer.applyGradients(towerGrads);
-    // Label rows are unused by full and in-batch softmax (the labels are among the columns).
     const leafGrads = await Promise.all(
       leaves.map((l) =>
         grads[l.name] ? (grads[l.name].data() as Promise<Float32Array>) : new Float32Array(l.size),
       ),
     );
     const loss = (await value.data())[0];
-    tf.dispose([value, dense, maskT, qNeg, qPos, ...leaves, ...Object.values(grads)]);
-    labelColT?.dispose();
+    tf.dispose([value, dense, ...leaves, ...Object.values(grads)]);
 
     inputs.fields.forEach((f, i) => {
       const g = bagGradients(f, leafGrads[i]);
       if (g.ids.length) f.table.applyGradients(g.ids, g.grads, this.adam);
     });
-    this.applyOutputGradients(labels, negatives, leafGrads.slice(nf));
+    this.applyOutputGradients(labels, columns, leafGrads.slice(nf));
     this.steps++;
-    return { loss, accidentalHits: hits };
+    return { loss, accidentalHits: batch.accidentalHits };
+  }
+
+  /**
+   * The held-out loss: the mean sampled-softmax cross-entropy (nats) that a training step
+   * minimises, computed without a gradient on examples `rows` of `examples` (e.g. held-out next
+   * watches), with the same softmax choice, negatives K, logQ correction and accidental-hit
+   * masking. Negatives come from `createRng(seed, HELD_OUT_STREAM)`, so two calls on the same
+   * weights give the same number. NaN for no rows.
+   */
+  async heldOutLoss(examples: CandidateExamples, rows: Int32Array, seed: number): Promise<number> {
+    const B = rows.length;
+    if (B === 0) return NaN;
+    const labels = Int32Array.from(rows, (r) => examples.label[r]);
+    const batch = this.softmaxBatch(labels, createRng(seed, HELD_OUT_STREAM).uniform);
+    const { columns } = batch;
+    const d = this.d;
+    const u = this.userVectors(this.inputs(examples, rows));
+    const loss = tf.tidy(() =>
+      sampledSoftmaxLoss(u, batch, {
+        columnVectors: tf.tensor2d(this.videoOut.gather(columns), [columns.length, d]),
+        columnBiases: tf.tensor1d(this.videoBias.gather(columns)),
+        ...(batch.needsLabelRows && {
+          labelVectors: tf.tensor2d(this.videoOut.gather(labels), [B, d]),
+          labelBiases: tf.tensor1d(this.videoBias.gather(labels)),
+        }),
+      }),
+    );
+    u.dispose();
+    const value = (await loss.data())[0];
+    loss.dispose();
+    return value;
   }
 
   /** Sums the label and negative rows' gradients per distinct video and updates them. */
-  private applyOutputGradients(labels: Int32Array, negatives: Int32Array, g: Float32Array[]): void {
+  private applyOutputGradients(labels: Int32Array, columns: Int32Array, g: Float32Array[]): void {
     const d = this.d;
     const [gPos, gNeg, gbPos, gbNeg] = g;
     const slot = new Map<number, number>();
@@ -255,7 +345,7 @@ export class CandidateModel {
       return s;
     };
     const pos = Array.from(labels, add);
-    const neg = Array.from(negatives, add);
+    const neg = Array.from(columns, add);
     const gv = new Float32Array(ids.length * d);
     const gb = new Float32Array(ids.length);
     pos.forEach((s, b) => {

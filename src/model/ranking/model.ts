@@ -25,6 +25,7 @@ import type { World } from '../../sim/types';
 import { defaultAdam, SparseEmbedding, type AdamSettings } from '../embedding';
 import { leafVariable } from '../leaf';
 import { DenseTower } from '../tower';
+import { exportModelWeights, importModelWeights, type NamedWeights } from '../weights';
 import { lossWeights, validateRankingConfig, type RankingConfig, type Weighting } from './config';
 import {
   denseWidth,
@@ -86,6 +87,9 @@ export function priorLogit(ex: RankingExamples, weighting: Weighting): number {
   return pos > 0 && neg > 0 ? Math.log(pos / neg) : 0;
 }
 
+/** The config fields that fix the ranker's shape and initial weights (not changeable live). */
+const STRUCTURAL = ['powers', 'embeddingDim', 'seed'] as const;
+
 /** The ranker. Create after `useBackend()` (the optimizer must see the final backend). */
 export class RankingModel {
   /** The shared video-id embedding table [videos × embeddingDim]. */
@@ -106,13 +110,17 @@ export class RankingModel {
    *   the output bias starts at their {@link priorLogit}.
    * @param quantiles already fitted quantiles (e.g. shared by several models of one experiment).
    */
+  /** The settings in effect: a copy of the constructor's, live fields changed by {@link applyConfig}. */
+  private readonly cfg: RankingConfig;
+
   constructor(
     readonly world: World,
-    readonly config: RankingConfig,
+    config: RankingConfig,
     train: RankingExamples,
     quantiles?: FeatureQuantiles,
   ) {
     validateRankingConfig(config);
+    this.cfg = { ...config, hidden: [...config.hidden] };
     this.quantiles = quantiles ?? fitFeatureQuantiles(train);
     this.rng = createRng(config.seed, 0x4a4b);
     const u = this.rng.uniform;
@@ -129,10 +137,54 @@ export class RankingModel {
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-7);
   }
 
+  /** The settings in effect (change the live ones with {@link applyConfig}). */
+  get config(): Readonly<RankingConfig> {
+    return this.cfg;
+  }
+
   /** Changes the learning rate of the tower and the embedding table from the next step on. */
   setLearningRate(lr: number): void {
     this.adam = { ...this.adam, learningRate: lr };
     (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+  }
+
+  /**
+   * Applies `next` from the next step on: the weighting (`weighted`, `exactOdds`: the loss
+   * weights of every later batch), the learning rate (table's lazy Adam and the tower's Adam;
+   * their moments are kept) and the batch size. The structural fields (hidden, powers,
+   * embeddingDim, seed) must equal the model's: throws an Error naming the first that differs,
+   * changing nothing. (The output bias keeps the prior of the constructor's weighting.)
+   */
+  applyConfig(next: RankingConfig): void {
+    validateRankingConfig(next);
+    const cur = this.cfg;
+    for (const key of STRUCTURAL)
+      if (next[key] !== cur[key])
+        throw new Error(`${key} cannot change during training (${cur[key]} → ${next[key]})`);
+    if (next.hidden.join() !== cur.hidden.join())
+      throw new Error(`hidden cannot change during training ([${cur.hidden}] → [${next.hidden}])`);
+    if (next.learningRate !== cur.learningRate) this.setLearningRate(next.learningRate);
+    cur.weighted = next.weighted;
+    cur.exactOdds = next.exactOdds;
+    cur.learningRate = next.learningRate;
+    cur.batchSize = next.batchSize;
+  }
+
+  /**
+   * Every weight of the ranker, fresh copies in a fixed order: the table 'video'
+   * [videos × embeddingDim], then the tower's 'layer{i}.w' [fanIn × width] and 'layer{i}.b'
+   * [width], input side first (the last layer is the output, width 1).
+   */
+  exportWeights(): Promise<NamedWeights[]> {
+    return exportModelWeights([['video', this.table]], this.tower);
+  }
+
+  /**
+   * Loads weights of {@link exportWeights}'s names and sizes (Adam's moments are kept). Throws
+   * an Error naming a missing weight or one of the wrong size, before changing anything.
+   */
+  importWeights(list: readonly NamedWeights[]): void {
+    importModelWeights(list, [['video', this.table]], this.tower);
   }
 
   /** Inputs of examples `rows` (features only; no labels). */
@@ -172,9 +224,7 @@ export class RankingModel {
       weightSum += a[b] + bw[b];
     }
 
-    const leaves = [inputs.impression, inputs.watchBag].map((f) =>
-      leafVariable(f.mean, [B, d]),
-    );
+    const leaves = [inputs.impression, inputs.watchBag].map((f) => leafVariable(f.mean, [B, d]));
     const dense = tf.tensor2d(inputs.dense, [B, this.inputWidth - 2 * d]);
     const aT = tf.tensor1d(a);
     const bT = tf.tensor1d(bw);

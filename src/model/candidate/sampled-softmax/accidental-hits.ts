@@ -2,9 +2,15 @@
  * Accidental hits in sampled softmax (DESIGN §3): a sampled "negative" that is in fact the row's
  * own label. Left in, it pushes the label's score down with one hand and up with the other;
  * TensorFlow's `remove_accidental_hits` (and TensorFlow Recommenders') masks such logits to a
- * very negative number before the softmax. This module only finds them; the model applies the
- * mask. Plain TypeScript, no tfjs.
+ * very negative number before the softmax. This module finds them; the unit's `batch.ts` turns
+ * the mask into {@link MASKED_LOGIT} offsets that the logits add. Plain TypeScript, no tfjs.
  */
+
+/**
+ * Logit offset given to removed accidental hits (TFRS uses the float minimum; −1e9 is as good:
+ * e^{−1e9} is 0 in float32, and −1e9 plus any real logit stays finite).
+ */
+export const MASKED_LOGIT = -1e9;
 
 /** Options for {@link accidentalHitMask}. */
 export interface AccidentalHitOptions {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../sim/rng';
-import { makeSampler } from './samplers';
+import { createRng } from '../../sim/rng';
+import { makeSampler } from '../candidate/sampled-softmax/samplers';
 import {
   fullSoftmax,
   negativesBiasSweep,
   softmaxBias,
   userScores,
   type NegativesBiasPoint,
-} from './softmax-bias';
+} from './index';
 
 /**
  * A synthetic user over 3 000 items: Zipf label counts in a shuffled id order, and scores that
