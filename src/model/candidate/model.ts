@@ -50,8 +50,15 @@ export const HELD_OUT_STREAM = 0x4e6;
 /** The config fields that fix the model's shape and initial weights (not changeable live). */
 const STRUCTURAL = ['depth', 'widthFactor', 'userInput', 'seed'] as const;
 
+/**
+ * The candidate generator: user tower, input tables and output tables v_i, b_i, trained by
+ * sampled softmax. Create after `useBackend()` (the optimizer must see the final backend).
+ * Seeded: the same config, world and label counts give the same weights, batches and negatives.
+ */
 export class CandidateModel {
+  /** Embedding size d of u and of the output vectors v_i (config.ts `embeddingDim`). */
   readonly d: number;
+  /** The input embedding tables (watch and search bags, region, device; user ids for factorisation). */
   readonly tables: InputTables;
   /** Output video vectors v_i [videos × d]. */
   readonly videoOut: SparseEmbedding;
