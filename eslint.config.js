@@ -172,6 +172,7 @@ export default defineConfig(
       // than run its code here.
       regex: `${UP}worker(?:$|/(?!.*\\?(?:worker|sharedworker|url)(?:&|$)))`,
       message: 'The UI talks to the worker only through src/state.',
+      allowTypeImports: false,
     },
     pkgs(
       ['@tensorflow/*'],

@@ -2,20 +2,32 @@
  * The experiment behind `npm run train`: flags → settings, then world → examples → candidate
  * model, factorisation and most-popular baselines, oracle → ranker → one result object.
  */
-import { ConfigError, WORLD_PARAMS } from '../src/sim/config';
 import { buildCandidateExamples } from '../src/sim/examples';
 import { generateWorld } from '../src/sim/world';
 import type { WorldConfig } from '../src/sim/types';
 import type { BackendName } from '../src/model/backend';
-import { defaultCandidateConfig, type CandidateConfig } from '../src/model/candidate/config';
+import type { CandidateConfig } from '../src/model/candidate/config';
 import { oracleRetrieval, popularBaseline, trainCandidate } from '../src/model/candidate/train';
-import { SAMPLER_KINDS } from '../src/model/samplers';
+import {
+  TRAINING_PARAMS,
+  WORLD_ROWS,
+  candidateConfig,
+  choice,
+  defaultTrainingParams,
+  numeric,
+  rankingConfig,
+  type Param,
+  type TrainingParams,
+} from '../src/protocol/params';
+import { checkKnown, readFlags, type FlagSection } from './flags';
 import { runRanking, type RankingSettings } from './ranking-run';
 
 /** Everything one run needs. */
 export interface ExperimentSettings {
   world: Partial<WorldConfig>;
-  candidate: Partial<CandidateConfig>;
+  /** Every training knob (the page's), defaults where no flag was given. */
+  params: TrainingParams;
+  candidate: CandidateConfig;
   label: 'next' | 'heldout';
   steps: number;
   mfSteps: number;
@@ -24,93 +36,71 @@ export interface ExperimentSettings {
   ranking: RankingSettings;
 }
 
-/** Flags `npm run train` accepts (besides every world setting, e.g. --videos). */
-export const EXPERIMENT_FLAGS = [
-  '--steps N',
-  '--mf-steps N',
-  '--negatives K',
-  `--sampler ${[...SAMPLER_KINDS, 'full'].join('|')}`,
-  '--alpha A',
-  '--no-logq',
-  '--no-accidental-hits',
-  '--depth 0-4',
-  '--width-factor F',
-  '--lr LR',
-  '--batch B',
-  '--no-searches',
-  '--no-demographics',
-  '--no-example-age',
-  '--label next|heldout',
-  '--unweighted',
-  '--paper-odds',
-  '--no-powers',
-  '--ranking-hidden 64,32',
-  '--ranking-steps N',
-  '--eval N',
-  '--oracle-eval N',
-  '--backend wasm|cpu',
-  '--json',
+const count = (key: string, o: { default: number; min: number; max: number; help: string }) =>
+  numeric(key, { ...o, integer: true, live: false, label: key });
+
+/** The knobs of `npm run train` that the page does not have: lengths and evaluation sizes. */
+export const EXPERIMENT_ROWS = {
+  steps: count('steps', { default: 1500, min: 0, max: 1e6, help: 'candidate-generation steps' }),
+  mfSteps: count('mfSteps', {
+    default: 1500,
+    min: 0,
+    max: 1e6,
+    help: 'matrix-factorisation baseline steps',
+  }),
+  rankingSteps: count('rankingSteps', { default: 1500, min: 0, max: 1e6, help: 'ranker steps' }),
+  label: choice('label', ['next', 'heldout'] as const, {
+    default: 'next',
+    live: false,
+    label: 'label',
+    help: 'next watch (the paper) or a random held-out watch (uses the future: the leak)',
+  }),
+  evalExamples: count('evalExamples', {
+    default: 2000,
+    min: 10,
+    max: 1e6,
+    help: 'held-out next watches for recall',
+  }),
+  oracleExamples: count('oracleExamples', {
+    default: 300,
+    min: 0,
+    max: 1e5,
+    help: 'held-out next watches ranked by the oracle (0: skip)',
+  }),
+};
+
+const rows = (o: object) => Object.values(o) as Param<unknown>[];
+
+/** The flags of `npm run train`, by section (`--help` prints them in this order). */
+export const TRAIN_SECTIONS: FlagSection[] = [
+  { title: 'World', rows: rows(WORLD_ROWS) },
+  { title: 'Training (the page’s knobs)', rows: rows(TRAINING_PARAMS) },
+  { title: 'Run length and evaluation', rows: rows(EXPERIMENT_ROWS) },
 ];
 
-function num(flags: Record<string, string | boolean>, name: string, min: number, max: number, integer = true): number | undefined {
-  const v = flags[name];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
-    throw new ConfigError(name, `--${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max} (got ${JSON.stringify(v)})`);
-  }
-  return n;
-}
+/** Flags that are not knobs. */
+export const OTHER_FLAGS = ['json', 'help'];
 
 /** Reads and validates the flags; unknown flags are an error naming them. */
 export function experimentFromFlags(flags: Record<string, string | boolean>): ExperimentSettings {
-  const known = new Set([
-    ...EXPERIMENT_FLAGS.map((f) => f.split(' ')[0].replace(/^--(no-)?/, '')),
-    ...Object.keys(WORLD_PARAMS),
-    'help',
-  ]);
-  for (const k of Object.keys(flags)) if (!known.has(k)) throw new ConfigError(k, `unknown flag --${k}; see --help`);
-  const world: Record<string, string> = {};
-  for (const k of Object.keys(WORLD_PARAMS)) if (typeof flags[k] === 'string') world[k] = flags[k] as string;
-  const sampler = flags.sampler;
-  if (sampler !== undefined && !(typeof sampler === 'string' && [...SAMPLER_KINDS, 'full'].includes(sampler))) {
-    throw new ConfigError('sampler', `--sampler must be one of ${[...SAMPLER_KINDS, 'full'].join(', ')} (got ${JSON.stringify(sampler)})`);
-  }
-  const label = flags.label ?? 'next';
-  if (label !== 'next' && label !== 'heldout') throw new ConfigError('label', `--label must be next or heldout (got ${JSON.stringify(label)})`);
-  const candidate: Partial<CandidateConfig> = {
-    negatives: num(flags, 'negatives', 1, 100000),
-    alpha: num(flags, 'alpha', 0, 2, false),
-    depth: num(flags, 'depth', 0, 4),
-    widthFactor: num(flags, 'width-factor', 1 / 64, 1, false),
-    learningRate: num(flags, 'lr', 1e-5, 1, false),
-    batchSize: num(flags, 'batch', 1, 8192),
-    sampler: sampler as CandidateConfig['sampler'] | undefined,
-    logQ: flags.logq === false ? false : undefined,
-    removeAccidentalHits: flags['accidental-hits'] === false ? false : undefined,
-    features: {
-      searches: flags.searches !== false,
-      demographics: flags.demographics !== false,
-      exampleAge: flags['example-age'] !== false,
-    },
-  };
-  for (const k of Object.keys(candidate) as (keyof CandidateConfig)[]) if (candidate[k] === undefined) delete candidate[k];
-  const hidden = flags['ranking-hidden'];
+  checkKnown(flags, TRAIN_SECTIONS, OTHER_FLAGS);
+  const world = readFlags(flags, rows(WORLD_ROWS)) as Partial<WorldConfig>;
+  const params = { ...defaultTrainingParams(), ...readFlags(flags, rows(TRAINING_PARAMS)) };
+  const run = {
+    ...Object.fromEntries(Object.entries(EXPERIMENT_ROWS).map(([k, r]) => [k, r.default])),
+    ...readFlags(flags, rows(EXPERIMENT_ROWS)),
+  } as { [K in keyof typeof EXPERIMENT_ROWS]: (typeof EXPERIMENT_ROWS)[K]['default'] };
+  const ranking = rankingConfig(params);
   return {
     world,
-    candidate,
-    label,
-    steps: num(flags, 'steps', 0, 1e6) ?? 1500,
-    mfSteps: num(flags, 'mf-steps', 0, 1e6) ?? 1500,
-    evalExamples: num(flags, 'eval', 10, 1e6) ?? 2000,
-    oracleExamples: num(flags, 'oracle-eval', 0, 1e5) ?? 300,
-    ranking: {
-      weighted: flags.unweighted !== true,
-      exactOdds: flags['paper-odds'] !== true,
-      powers: flags.powers !== false,
-      hidden: typeof hidden === 'string' ? hidden.split(',').filter(Boolean).map(Number) : undefined,
-      steps: num(flags, 'ranking-steps', 0, 1e6) ?? 1500,
-    },
+    params,
+    candidate: candidateConfig(params),
+    label: run.label,
+    steps: run.steps,
+    mfSteps: run.mfSteps,
+    evalExamples: run.evalExamples,
+    oracleExamples: run.oracleExamples,
+    ranking: { config: ranking, steps: run.rankingSteps },
   };
 }
 
@@ -146,7 +136,7 @@ export async function runExperiment(s: ExperimentSettings, backend: BackendName,
     seed: world.config.seed,
     backend,
     world: { videos: world.videos.count, users: world.users.count, watches: world.logs.watches, watchesPerVideo: round(world.logs.watches / world.videos.count) },
-    config: { ...defaultCandidateConfig, ...s.candidate, label: s.label, steps: s.steps },
+    config: { ...s.candidate, label: s.label, steps: s.steps },
     retrieval: {
       recallAt: roundAll(cand.metrics.recallAt),
       map: round(cand.metrics.map),

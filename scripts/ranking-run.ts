@@ -4,17 +4,13 @@
  */
 import { buildRankingExamples } from '../src/sim/ranking-examples';
 import type { World } from '../src/sim/types';
-import { defaultRankingConfig, type RankingConfig } from '../src/model/ranking/config';
+import type { RankingConfig } from '../src/model/ranking/config';
 import { evaluateRanking } from '../src/model/ranking/evaluate';
 import { RankingModel } from '../src/model/ranking/model';
 
-/** Ranking knobs of a run. */
+/** The ranker of a run: its config (from the parameter table) and how many steps it trains. */
 export interface RankingSettings {
-  weighted: boolean;
-  /** Count clicks as unit negatives too, so that e^z estimates E[T] exactly (config.ts). */
-  exactOdds: boolean;
-  powers: boolean;
-  hidden?: number[];
+  config: RankingConfig;
   steps: number;
 }
 
@@ -25,13 +21,8 @@ export async function runRanking(world: World, s: RankingSettings, log: (line: s
   const train = buildRankingExamples(world, { split: 'train' });
   const test = buildRankingExamples(world, { split: 'test', pagesPerUser: 5 });
   log(`ranking examples: ${train.count} train impressions, ${test.count} test impressions`);
-  const config: RankingConfig = {
-    ...defaultRankingConfig,
-    weighted: s.weighted,
-    exactOdds: s.weighted && s.exactOdds,
-    powers: s.powers,
-    hidden: s.hidden ?? defaultRankingConfig.hidden,
-  };
+  // The odds setting only means something for the weighted loss.
+  const config: RankingConfig = { ...s.config, exactOdds: s.config.weighted && s.config.exactOdds };
   const model = new RankingModel(world, config, train);
   const t0 = performance.now();
   // The last quarter of the steps at a sixth of the learning rate, to settle.
@@ -48,9 +39,9 @@ export async function runRanking(world: World, s: RankingSettings, log: (line: s
   log(`ranking: AUC ${m.auc.toFixed(3)}, weighted per-user loss ${m.weightedPerUserLoss.toFixed(3)}, top-3 watch ${m.topK.watchPerImpression.toFixed(2)} min (oracle ${m.topK.oracleWatchPerImpression.toFixed(2)})`);
   return {
     ranking: {
-      weighted: s.weighted,
+      weighted: config.weighted,
       exactOdds: config.exactOdds,
-      powers: s.powers,
+      powers: config.powers,
       hidden: config.hidden,
       steps: s.steps,
       msPerStep: round(msPerStep),

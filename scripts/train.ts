@@ -7,16 +7,18 @@
 import { ConfigError } from '../src/sim/config';
 import { useBackend, type BackendName } from '../src/model/backend';
 import { parseArgs } from './args';
-import { runExperiment, EXPERIMENT_FLAGS, experimentFromFlags } from './experiment';
+import { OTHER_FLAGS, TRAIN_SECTIONS, experimentFromFlags, runExperiment } from './experiment';
+import { helpText } from './flags';
 
 async function main(): Promise<void> {
   const flags = parseArgs(process.argv.slice(2));
   if (flags.help) {
-    console.log('npm run train -- [--json] ' + EXPERIMENT_FLAGS.map((f) => `[${f}]`).join(' '));
+    console.log(helpText(`npm run train -- [--json] [flags]   (also ${OTHER_FLAGS.map((f) => '--' + f).join(', ')})`, TRAIN_SECTIONS));
     return;
   }
   const settings = experimentFromFlags(flags);
-  const backend = await useBackend(typeof flags.backend === 'string' ? (flags.backend as BackendName) : undefined);
+  const asked = settings.params.backend;
+  const backend = await useBackend(asked === 'auto' ? undefined : (asked as BackendName));
   const result = await runExperiment(settings, backend, (line) => process.stderr.write(line + '\n'));
   if (flags.json) console.log(JSON.stringify(result));
   else console.log(JSON.stringify(result, null, 2));

@@ -5,21 +5,24 @@
  * 1 000 000-video / 100 000-user world (light activity; `--full` for the default activity) and
  * prints their time and memory.
  */
-import { ConfigError, WORLD_PARAMS } from '../src/sim/config';
+import { ConfigError } from '../src/sim/config';
+import type { WorldConfig } from '../src/sim/types';
+import { WORLD_ROWS } from '../src/protocol/params';
+import { checkKnown, helpText, readFlags, type FlagSection } from './flags';
 import { summarizeWorld } from '../src/sim/summary';
 import type { WorldSummary } from '../src/sim/summary-types';
 import { generateWorld } from '../src/sim/world';
 import { parseArgs } from './args';
 
-function settingsFrom(flags: Record<string, string | boolean>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(flags)) {
-    if (k === 'json' || k === 'bench' || k === 'full' || k === 'help') continue;
-    if (!(k in WORLD_PARAMS)) throw new ConfigError(k, `unknown flag --${k}; world flags: ${Object.keys(WORLD_PARAMS).map((x) => '--' + x).join(' ')}`);
-    if (typeof v !== 'string') throw new ConfigError(k, `--${k} needs a value`);
-    out[k] = v;
-  }
-  return out;
+/** The flags of `npm run world`: one per world setting, from the parameter table. */
+const SECTIONS: FlagSection[] = [{ title: 'World', rows: Object.values(WORLD_ROWS) }];
+
+/** Flags that are not world settings. */
+const OTHER = ['json', 'bench', 'full', 'help'];
+
+function settingsFrom(flags: Record<string, string | boolean>): Partial<WorldConfig> {
+  checkKnown(flags, SECTIONS, OTHER);
+  return readFlags(flags, SECTIONS[0].rows) as Partial<WorldConfig>;
 }
 
 /** The JSON the issue asks for, plus the rest of the summary minus the bulky parts. */
@@ -70,7 +73,7 @@ function bench(full: boolean): void {
 function main(): void {
   const flags = parseArgs(process.argv.slice(2));
   if (flags.help) {
-    console.log('npm run world -- [--json] [--bench] ' + Object.entries(WORLD_PARAMS).map(([k, s]) => `[--${k} ${s.min}…${s.max}]`).join(' '));
+    console.log(helpText('npm run world -- [--json] [--bench [--full]] [flags]', SECTIONS));
     return;
   }
   if (flags.bench) return bench(flags.full === true);

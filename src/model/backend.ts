@@ -5,9 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
+import type { BackendName } from './backend-names';
 
-/** Backend names tfjs knows. */
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+export type { BackendName } from './backend-names';
 
 /**
  * Switches tfjs to `name` (or the first of `wasm`, `cpu` that starts) and waits until it is

@@ -7,62 +7,17 @@
  * reset carry the full {@link TrainingParams}: when the worker holds no session of that run it
  * builds one from them; when it does, it applies the live knobs among them at once.
  */
-/** tfjs backends the worker can train on. */
-export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+import type { BackendName, BackendRequest, TrainingParams } from './params';
 
-/** Every backend, fastest first: the order `auto` tries them in. */
-export const BACKEND_NAMES: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
-
-/** Which backend the user asked for: `auto` = the fastest that is not a software fallback. */
-export type BackendRequest = 'auto' | BackendName;
-
-/** Every choice of the backend setting. */
-export const BACKEND_REQUESTS: readonly BackendRequest[] = ['auto', ...BACKEND_NAMES];
-
-/** Negative sampler of sampled softmax, or `full` softmax over the whole corpus. */
-export type SamplerChoice = 'uniform' | 'popularity' | 'log-uniform' | 'in-batch' | 'full';
-
-/** Ranking objective: weighted logistic regression (watch time) or plain CTR. */
-export type Weighting = 'weighted' | 'unweighted';
-
-/** Which user features feed the candidate tower (the watch bag is always on). */
-export interface FeatureChoice {
-  searches: boolean;
-  demographics: boolean;
-  exampleAge: boolean;
-}
-
-/**
- * Every hyperparameter of a training run. Live knobs (lr, negatives, sampler, alpha, logQ,
- * accidentalHits, batch, weighting, rankingLr) apply from the next step; structural ones
- * (trainSeed, depth, width, features, backend) need a reset, which rebuilds the models.
- */
-export interface TrainingParams {
-  /** Seed of initial weights, batches and negatives (uint32). */
-  trainSeed: number;
-  /** Adam learning rate of the candidate model and the factorisation baseline. */
-  lr: number;
-  /** Sampled negatives per step, shared across the batch. */
-  negatives: number;
-  sampler: SamplerChoice;
-  /** Exponent α of the popularity sampler, q ∝ (count + 1)^α. */
-  alpha: number;
-  /** Subtract log q from every logit (importance / logQ correction). */
-  logQ: boolean;
-  /** Remove accidental hits (a negative equal to the row's label). */
-  accidentalHits: boolean;
-  /** Candidate tower depth 0–4 (paper Figure 6). */
-  depth: number;
-  /** Scale of the paper's tower widths; the embedding size is 256 · width. */
-  width: number;
-  /** Candidate examples per step (the factorisation baseline uses the same). */
-  batch: number;
-  features: FeatureChoice;
-  weighting: Weighting;
-  /** Adam learning rate of the ranking model. */
-  rankingLr: number;
-  backend: BackendRequest;
-}
+export type {
+  BackendName,
+  BackendRequest,
+  FeatureChoice,
+  SamplerChoice,
+  TrainingParams,
+  Weighting,
+} from './params';
+export { BACKEND_NAMES, BACKEND_REQUESTS } from './params';
 
 /** The k of recall@k reported by every evaluation, in this order. */
 export const RECALL_KS = [10, 50, 100, 500] as const;

@@ -5,19 +5,16 @@
  * another run, and the page drops an answer about another run. Each is computed between two
  * training steps on the models as they stand, so the answer's `step` says which.
  */
-import type { SamplerChoice } from './training';
+import type { StudySampler } from './params';
 
-/** A sampler the Sampled-softmax view can study (full softmax has nothing to estimate). */
-export type StudySampler = Exclude<SamplerChoice, 'full'>;
+export type { StudySampler } from './params';
+export { FUNNEL_NS } from './params';
 
 /** Negatives of the sampled-softmax bias sweep (x axis, log scale); K → ∞ is added in closed form. */
 export const BIAS_SWEEP_NEGATIVES: readonly number[] = [4, 16, 64, 256, 1024, 4096];
 
 /** Negatives tried by the training sweep when the page does not say. */
 export const TRAINING_SWEEP_NEGATIVES: readonly number[] = [4, 16, 64, 256, 1024];
-
-/** The N of the funnel sweep (log axis); the funnel slider moves over these. */
-export const FUNNEL_NS: readonly number[] = [10, 20, 50, 100, 200, 500, 1000, 2000];
 
 /** Held-out session starts the funnel is served on. */
 export const FUNNEL_QUERIES = 40;
@@ -103,7 +100,7 @@ export type ViewRequest =
 
 // ---- Worker → page ------------------------------------------------------------------------
 
-/** How far an estimate is from the full softmax p (model/softmax-bias.ts BiasSummary). */
+/** How far an estimate is from the full softmax p (model/softmax-bias/summary.ts BiasSummary). */
 export interface BiasFigures {
   /** Total variation distance, in [0, 1]. */
   tv: number;

@@ -310,14 +310,14 @@ describe('the analysis slice: funnel settings', () => {
     expect(h.store.getState().submitFunnelK(' 5 ')).toBe(true);
     expect(h.store.getState().analysisProblems.funnel).toBeUndefined();
     expect(h.of('funnel')).toEqual([{ type: 'funnel', runId, user: -1, k: 5, nprobe: 8 }]);
-    expect(h.store.getState().funnel).toEqual({ funnelN: 100, funnelK: 5 });
-    expect(h.hashes.at(-1)).toBe('seed=7&videos=500&users=100&view=training&funnelK=5');
+    expect(h.store.getState().funnel).toEqual({ funnelN: 100, funnelK: 5, nprobe: 8 });
+    expect(h.hashes.at(-1)).toBe('seed=7&videos=500&users=100&funnelK=5&view=training');
 
     h.store.getState().setFunnelN(2000);
-    expect(h.store.getState().funnel).toEqual({ funnelN: 2000, funnelK: 5 });
+    expect(h.store.getState().funnel).toEqual({ funnelN: 2000, funnelK: 5, nprobe: 8 });
     expect(h.store.getState().funnelSet).toEqual({ funnelN: 2000, funnelK: 5 });
     expect(h.hashes.at(-1)).toBe(
-      'seed=7&videos=500&users=100&view=training&funnelN=2000&funnelK=5',
+      'seed=7&videos=500&users=100&funnelN=2000&funnelK=5&view=training',
     );
     expect(h.of('funnel')).toHaveLength(1); // N is read from the last answer, not asked for
   });
@@ -326,7 +326,7 @@ describe('the analysis slice: funnel settings', () => {
     const h = makeStore();
     h.store.getState().loadFromHash('#videos=500&users=100&funnelN=300&funnelK=7');
     const s = h.store.getState();
-    expect(s.funnel).toEqual({ funnelN: 100, funnelK: 7 });
+    expect(s.funnel).toEqual({ funnelN: 100, funnelK: 7, nprobe: 8 });
     expect(s.funnelSet).toEqual({ funnelK: 7 });
     expect(s.analysisProblems.funnel?.message).toBe(
       'funnelN must be one of 10, 20, 50, 100, 200, 500, 1000, 2000 (got "300") in the URL; using the default 100',
@@ -334,7 +334,7 @@ describe('the analysis slice: funnel settings', () => {
     expect(s.problems).toEqual([]); // not an unknown key to the world reader
     expect(h.hashes.at(-1)).toBe('seed=7&videos=500&users=100&funnelK=7');
     h.store.getState().loadFromHash('#videos=500&users=100&funnelN=50');
-    expect(h.store.getState().funnel).toEqual({ funnelN: 50, funnelK: 10 });
+    expect(h.store.getState().funnel).toEqual({ funnelN: 50, funnelK: 10, nprobe: 8 });
     expect(h.store.getState().analysisProblems.funnel).toBeUndefined();
   });
 });
@@ -491,7 +491,9 @@ describe('the analysis slice: errors, sweep and runs', () => {
     expect(s.funnelResult).toBeNull();
     expect(s.sweep).toBeNull();
     expect(s.pending).toEqual({ softmax: false, funnel: false });
-    expect(s.layout).toBe('pca');
+    // The layout choice stays (it is in the URL); the run's UMAP is computed afresh.
+    expect(s.layout).toBe('umap');
+    expect(s.umap.coords).toBeNull();
     expect(s.focusUser).toBe(12); // a new run of the same world keeps the user
     // A late answer of the old run does not come back.
     h.deliver(funnelAnswer(runId, 3));

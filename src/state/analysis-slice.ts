@@ -16,12 +16,14 @@ import type {
   ViewToPage,
 } from '../protocol';
 import { TRAINING_SWEEP_NEGATIVES } from '../protocol';
+import { samplerForStudy, type PageSettings, type StudySettings } from '../protocol/params';
 import {
   DEFAULT_FUNNEL,
-  parseFunnelK,
-  readFunnelHash,
+  parseServing,
   type FunnelSettings,
+  type ServingKey,
 } from './funnel-settings';
+import type { HashProblem } from './url-hash';
 import type { AppState } from './store';
 import type { WorkerChannel } from './worker-channel';
 import type { Problem } from './world-slice';
@@ -41,8 +43,10 @@ type Live = 'softmax' | 'funnel';
 export interface AnalysisSlice {
   /** The user the views follow (−1: the first held-out user; the worker names them). */
   focusUser: number;
-  /** Funnel settings that were set (URL or control), and the settings in effect. */
+  /** Serving settings that were set (URL or control), and the settings in effect. */
   funnelSet: Partial<FunnelSettings>;
+  /** The study's knobs that were set (URL or control): what the URL states. */
+  studySet: Partial<StudySettings>;
   funnel: FunnelSettings;
   softmaxStudy: SoftmaxStudy | null;
   softmax: SoftmaxMessage | null;
@@ -53,10 +57,23 @@ export interface AnalysisSlice {
   /** The last failure of each view, naming what failed. */
   analysisProblems: Partial<Record<'softmax' | 'funnel' | 'sweep' | 'focus' | 'umap', Problem>>;
 
-  /** Reads funnelN / funnelK from the hash (bad values: a problem and the default). */
-  readFunnelHash(hash: string): void;
+  /**
+   * Takes what the URL says of the views: serving and study knobs, the focus user, and the
+   * problems of the serving, study and page tables.
+   */
+  applyAnalysisUrl(
+    serving: Partial<FunnelSettings>,
+    study: Partial<StudySettings>,
+    page: Partial<PageSettings>,
+    problems: { serving: HashProblem[]; study: HashProblem[] },
+  ): void;
   /** Sets N (one of FUNNEL_NS); the view reads its figures from the last answer. */
   setFunnelN(n: number): void;
+  /**
+   * Validates a serving knob's text (k, nprobe); on success asks for a new funnel. N needs no
+   * new answer (every N is computed), so it goes through {@link setFunnelN}.
+   */
+  submitServingField(key: ServingKey, text: string): boolean;
   /** Validates k's text; on success asks for a new funnel. */
   submitFunnelK(text: string): boolean;
   /** Validates a user id's text ('' = automatic); on success follows that user. */
@@ -88,15 +105,31 @@ export const FUNNEL_REFRESH_STEPS = 100;
 /** Steps a sweep trains each K when the page does not say. */
 export const DEFAULT_SWEEP_STEPS = 200;
 
-/** The study settings that follow the run's own (full softmax → the popularity sampler). */
-function studyFrom(s: AppState): SoftmaxStudy {
+/**
+ * The study: what was set (URL or control) over the run's own settings (full softmax, which
+ * has no sampler to study, → the popularity sampler).
+ */
+export function studyFrom(
+  s: Pick<AppState, 'trainingParams' | 'studySet'>,
+  set: Partial<StudySettings> = s.studySet,
+): SoftmaxStudy {
   const p = s.trainingParams;
   return {
-    sampler: p.sampler === 'full' ? 'popularity' : p.sampler,
-    negatives: p.negatives,
-    alpha: p.alpha,
-    logQ: p.logQ,
+    sampler: set.studySampler ?? samplerForStudy(p.sampler),
+    negatives: set.studyNegatives ?? p.negatives,
+    alpha: set.studyAlpha ?? p.alpha,
+    logQ: set.studyLogQ ?? p.logQ,
   };
+}
+
+/** The study's URL keys of a study. */
+function studyKeys(study: Partial<SoftmaxStudy>): Partial<StudySettings> {
+  const out: Partial<StudySettings> = {};
+  if (study.sampler !== undefined) out.studySampler = study.sampler;
+  if (study.negatives !== undefined) out.studyNegatives = study.negatives;
+  if (study.alpha !== undefined) out.studyAlpha = study.alpha;
+  if (study.logQ !== undefined) out.studyLogQ = study.logQ;
+  return out;
 }
 
 /** Creates the slice; `channel` is the worker shared with the other slices. */
@@ -120,6 +153,7 @@ export function createAnalysisSlice(
     return {
       focusUser: -1,
       funnelSet: {},
+      studySet: {},
       funnel: { ...DEFAULT_FUNNEL },
       softmaxStudy: null,
       softmax: null,
@@ -132,13 +166,24 @@ export function createAnalysisSlice(
         problem(key, message);
       },
 
-      readFunnelHash(hash) {
-        const { settings, problems } = readFunnelHash(hash);
+      applyAnalysisUrl(serving, study, page, problems) {
         const before = get().funnel;
-        const funnel = { ...DEFAULT_FUNNEL, ...settings };
-        set({ funnelSet: settings, funnel });
-        problem('funnel', problems.length ? problems.map((p) => p.message).join('; ') : null);
-        if (funnel.funnelK !== before.funnelK) get().request('funnel');
+        const funnel = { ...DEFAULT_FUNNEL, ...serving };
+        const studyChanged = JSON.stringify(study) !== JSON.stringify(get().studySet);
+        set({
+          funnelSet: serving,
+          funnel,
+          studySet: study,
+          softmaxStudy: Object.keys(study).length ? studyFrom(get(), study) : null,
+        });
+        const text = (ps: HashProblem[]) => (ps.length ? ps.map((p) => p.message).join('; ') : null);
+        problem('funnel', text(problems.serving));
+        problem('softmax', text(problems.study));
+        if (page.focusUser !== undefined && page.focusUser !== get().focusUser)
+          get().submitFocusUser(String(page.focusUser));
+        if (funnel.funnelK !== before.funnelK || funnel.nprobe !== before.nprobe)
+          get().request('funnel');
+        if (studyChanged && get().softmax) get().request('softmax');
       },
 
       setFunnelN(n) {
@@ -149,22 +194,26 @@ export function createAnalysisSlice(
         get().writeUrl();
       },
 
-      submitFunnelK(text) {
-        let k: number;
+      submitServingField(key, text) {
+        let value: number;
         try {
-          k = parseFunnelK(text.trim());
+          value = parseServing(key, text.trim());
         } catch (e) {
           problem('funnel', e instanceof Error ? e.message : String(e));
           return false;
         }
         problem('funnel', null);
         set({
-          funnelSet: { ...get().funnelSet, funnelK: k },
-          funnel: { ...get().funnel, funnelK: k },
+          funnelSet: { ...get().funnelSet, [key]: value },
+          funnel: { ...get().funnel, [key]: value },
         });
         get().writeUrl();
-        get().request('funnel');
+        if (key !== 'funnelN') get().request('funnel');
         return true;
+      },
+
+      submitFunnelK(text) {
+        return get().submitServingField('funnelK', text);
       },
 
       submitFocusUser(text) {
@@ -180,6 +229,7 @@ export function createAnalysisSlice(
         }
         problem('focus', null);
         set({ focusUser: user });
+        get().writeUrl();
         const runId = live();
         if (runId === null) return true;
         channel.send({ type: 'focus', runId, user });
@@ -189,7 +239,9 @@ export function createAnalysisSlice(
       },
 
       setSoftmaxStudy(study) {
-        set({ softmaxStudy: { ...(get().softmaxStudy ?? studyFrom(get())), ...study } });
+        const studySet = { ...get().studySet, ...studyKeys(study) };
+        set({ studySet, softmaxStudy: studyFrom(get(), studySet) });
+        get().writeUrl();
         get().request('softmax');
       },
 
@@ -208,7 +260,7 @@ export function createAnalysisSlice(
             runId,
             user: get().focusUser,
             k: get().funnel.funnelK,
-            nprobe: 8,
+            nprobe: get().funnel.nprobe,
           });
         }
       },
@@ -238,6 +290,7 @@ export function createAnalysisSlice(
             !last ||
             last.step + FUNNEL_REFRESH_STEPS <= latestEval ||
             last.k !== s.funnel.funnelK ||
+            last.nprobe !== s.funnel.nprobe ||
             (user !== -1 && last.example !== null && last.example.user !== user);
           if (stale) s.request(kind);
         }

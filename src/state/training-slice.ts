@@ -20,6 +20,7 @@ import type {
   TrainingRunToPage,
   WeightSnapshot,
 } from '../protocol';
+import { clonePlain } from '../protocol/params';
 import { MetricHistory } from './metric-history';
 import type { AppState } from './store';
 import {
@@ -29,10 +30,10 @@ import {
   changedKeys,
   effectiveParams,
   parseTrainingField,
-  readTrainingHash,
   type TrainingSettings,
   type View,
 } from './training-settings';
+import type { HashProblem } from './url-hash';
 import type { WorkerChannel } from './worker-channel';
 import type { Problem } from './world-slice';
 
@@ -84,8 +85,8 @@ export interface TrainingSlice {
   resume(): void;
   /** Builds the run's models (and shows step 0's figures) if nothing is built yet. */
   prepare(): void;
-  /** Reads the training settings and the view from the URL hash. */
-  readTrainingHash(hash: string): void;
+  /** Takes the training settings and the view read from the URL, and their problems. */
+  applyTrainingUrl(settings: TrainingSettings, view: View, problems: HashProblem[]): void;
   /** Handles one training message from the worker. */
   receiveTraining(message: TrainingRunToPage): void;
   /** A new world was asked for: the run on screen ends. */
@@ -113,7 +114,7 @@ function newRun(runId: number, backend: BackendReport | null): RunState {
 function copySnapshot(s: WeightSnapshot): WeightSnapshot {
   return {
     ...s,
-    params: { ...s.params, features: { ...s.params.features } },
+    params: clonePlain(s.params),
     weights: s.weights.map((w) => ({ name: w.name, data: w.data.slice() })),
   };
 }
@@ -259,8 +260,7 @@ export function createTrainingSlice(
         channel.send({ type: 'reset', runId, params: get().trainingParams });
       },
 
-      readTrainingHash(hash) {
-        const { settings, view, problems } = readTrainingHash(hash);
+      applyTrainingUrl(settings, view, problems) {
         const before = get().trainingParams;
         const trainingParams = effectiveParams(settings);
         set({

@@ -34,8 +34,8 @@ export type StartUmap = (
   cancel(): void;
 };
 
-/** Which layout the Embeddings view draws. */
-export type Layout = 'pca' | 'umap';
+export type { Layout } from '../protocol/params';
+import type { Layout } from '../protocol/params';
 
 /** State and actions of the UMAP layout. */
 export interface UmapSlice {
@@ -113,6 +113,7 @@ export function createUmapSlice(
 
       setLayout(layout) {
         set({ layout });
+        get().writeUrl();
       },
 
       receiveUmap(m) {
@@ -130,7 +131,8 @@ export function createUmapSlice(
         awaitingVectors = false;
         cancelUmapJob?.();
         cancelUmapJob = null;
-        set({ umap: IDLE_UMAP, layout: 'pca' });
+        // The layout choice stays (it is in the URL): the view computes a new UMAP for the run.
+        set({ umap: IDLE_UMAP });
       },
     };
 

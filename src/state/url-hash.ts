@@ -50,6 +50,17 @@ export interface HashReadOptions {
   ignoreUnknown?: boolean;
 }
 
+/** Keys that would reach an object's prototype: never read, always refused. */
+export const FORBIDDEN_KEYS: readonly string[] = ['__proto__', 'constructor', 'prototype'];
+
+/** Longest key a message quotes; a longer one is cut. */
+const MAX_KEY = 40;
+
+/** `key` cut to {@link MAX_KEY} characters. */
+export function cut(key: string): string {
+  return key.length > MAX_KEY ? `${key.slice(0, MAX_KEY)}… (${key.length} characters)` : key;
+}
+
 /** Strips a leading '#' and splits into URL-decoded key/value pairs (last one wins). */
 function entries(hash: string): Map<string, string> {
   const params = new URLSearchParams(hash.startsWith('#') ? hash.slice(1) : hash);
@@ -75,6 +86,7 @@ export function parseHash<S>(
   for (const key of Object.keys(table) as (keyof S & string)[]) {
     const prop = table[key] as HashProp<unknown>;
     const text = raw.get(key);
+    if (FORBIDDEN_KEYS.includes(key)) continue;
     let value: unknown = undefined;
     if (text !== undefined) {
       try {
@@ -93,12 +105,13 @@ export function parseHash<S>(
   if (options.ignoreUnknown) return { values, problems };
   const others = options.otherKeys ?? [];
   for (const key of raw.keys()) {
-    if (!(key in table) && !others.includes(key)) {
-      problems.push({
-        key,
-        message: `unknown setting "${key}" in the URL, ignored; known: ${[...Object.keys(table), ...others].join(', ')}`,
-      });
-    }
+    if (Object.hasOwn(table, key) || others.includes(key)) continue;
+    problems.push({
+      key: cut(key),
+      message: FORBIDDEN_KEYS.includes(key)
+        ? `the URL key "${key}" is refused`
+        : `unknown setting "${cut(key)}" in the URL, ignored`,
+    });
   }
   return { values, problems };
 }

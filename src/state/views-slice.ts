@@ -14,11 +14,9 @@ import type {
 import type { AppState } from './store';
 import type { WorkerChannel } from './worker-channel';
 
-/** What the Embedding view colours the videos by. */
-export type ColorBy = 'topic' | 'popularity' | 'age' | 'clickbait';
+import type { ColorBy } from '../protocol/params';
 
-/** Every colour-by choice, in the select's order. */
-export const COLOR_BYS: readonly ColorBy[] = ['topic', 'popularity', 'age', 'clickbait'];
+export { COLOR_BYS, type ColorBy } from '../protocol/params';
 
 /** The worker messages this slice handles. */
 export type ViewsMessage = EmbeddingToPage;
@@ -55,6 +53,7 @@ export function createViewsSlice(
 
     setColorBy(colorBy) {
       set({ colorBy });
+      get().writeUrl();
     },
 
     askNeighbours(video) {

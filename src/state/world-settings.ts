@@ -1,23 +1,16 @@
 /**
- * The world's settings as the page holds them: the URL-hash table built from `WORLD_PARAMS`
- * (so the URL, the form and the command line share one set of ranges and messages), and the
- * validation of the form. Pure: no DOM, no store.
+ * The world's settings as the page holds them: the URL-hash table built from the world rows of
+ * the parameter table (so the URL, the form and the command line share one set of ranges and
+ * messages), the cross-field rule, and the validation of the form. Pure: no DOM, no store.
  */
-import { ConfigError, WORLD_PARAMS, checkWorldParam, validateWorldConfig } from '../sim/config';
+import { ConfigError, WORLD_PARAMS, validateWorldConfig } from '../sim/config';
 import type { WorldConfig } from '../sim/types';
-import {
-  parseHash,
-  serializeHash,
-  type HashProblem,
-  type HashProp,
-  type HashTable,
-} from './url-hash';
+import { ALWAYS_SET, WORLD_KEYS, WORLD_ROWS } from '../protocol/params';
+import type { HashProblem, HashProp, HashTable } from './url-hash';
 
 /** Every world setting's default, range and help line (re-exported for the form). */
 export { WORLD_PARAMS, rangeMessage } from '../sim/config';
-
-/** The settings that are always explicit (and always in the URL). */
-export const ALWAYS_SET = ['seed', 'videos', 'users'] as const;
+export { ALWAYS_SET, WORLD_KEYS };
 
 /**
  * World settings as chosen by the user: seed and sizes always set; every other setting only
@@ -25,18 +18,15 @@ export const ALWAYS_SET = ['seed', 'videos', 'users'] as const;
  */
 export type WorldSettings = Partial<WorldConfig> & Pick<WorldConfig, (typeof ALWAYS_SET)[number]>;
 
-/** The names of every world setting, in `WORLD_PARAMS` order (seed, videos, users first). */
-export const WORLD_KEYS = Object.keys(WORLD_PARAMS) as (keyof WorldConfig)[];
-
-/** One hash row for a world setting, validated by `checkWorldParam`. */
+/** One hash row for a world setting, validated by its row of the parameter table. */
 function worldProp(key: keyof WorldConfig): HashProp<number> {
   const always = (ALWAYS_SET as readonly string[]).includes(key);
   return {
     always,
     // splitDay's default follows days (days − 7), so it has no fixed fallback.
     default: key === 'splitDay' ? undefined : WORLD_PARAMS[key].default,
-    parse: (raw) => checkWorldParam(key, raw),
-    format: (v) => String(v),
+    parse: WORLD_ROWS[key].parse,
+    format: WORLD_ROWS[key].format,
   };
 }
 
@@ -56,7 +46,7 @@ export const DEFAULT_WORLD_SETTINGS: WorldSettings = {
  * Applies the cross-field rules of `validateWorldConfig` (splitDay < days): drops a field
  * they reject and reports it, until the settings pass. `where` ends the message (" in the URL").
  */
-function crossCheck(
+export function crossCheckWorld(
   settings: WorldSettings,
   where: string,
   fallback: boolean,
@@ -80,25 +70,6 @@ function crossCheck(
     }
   }
   return { settings: out, problems };
-}
-
-/**
- * Reads the world settings from a URL hash. Never throws: a bad value is reported (naming
- * the field and its range) and replaced by its default; the seed and sizes are always set.
- * `otherKeys` belong to other tables sharing the hash (not reported as unknown).
- */
-export function readWorldHash(
-  hash: string,
-  otherKeys: readonly string[] = [],
-): { settings: WorldSettings; problems: HashProblem[] } {
-  const { values, problems } = parseHash(hash, WORLD_HASH_TABLE, { otherKeys });
-  const checked = crossCheck(values as WorldSettings, ' in the URL', true);
-  return { settings: checked.settings, problems: [...problems, ...checked.problems] };
-}
-
-/** The hash (without '#') that reproduces `settings`: `seed=7&videos=20000&users=5000`. */
-export function worldHash(settings: WorldSettings): string {
-  return serializeHash(settings, WORLD_HASH_TABLE);
 }
 
 /** The form's text for every world setting ('' = unset, i.e. the default). */
@@ -125,13 +96,13 @@ export function validateWorldDraft(
     const always = (ALWAYS_SET as readonly string[]).includes(key);
     if (text === '' && !always) continue;
     try {
-      values[key] = checkWorldParam(key, text);
+      values[key] = WORLD_ROWS[key].parse(text);
     } catch (e) {
       problems.push({ key, message: e instanceof Error ? e.message : String(e) });
     }
   }
   if (problems.length > 0) return { ok: false, problems };
-  const checked = crossCheck(values as WorldSettings, '', false);
+  const checked = crossCheckWorld(values as WorldSettings, '', false);
   if (checked.problems.length > 0) return { ok: false, problems: checked.problems };
   return { ok: true, settings: values as WorldSettings };
 }

@@ -11,11 +11,10 @@ import type { WorldSummary } from '../sim/summary-types';
 import type { WorldConfig } from '../sim/types';
 import type { AppState } from './store';
 import type { RequestId, WorldToPage, WorldBuildStage } from '../protocol';
-import { appHash, NON_WORLD_KEYS } from './training-settings';
+import { readUrl, unknownNote, writeUrl, type UrlState } from './url';
 import type { WorkerChannel } from './worker-channel';
 import type { ConnectWorker } from './worker-client';
 import {
-  readWorldHash,
   validateWorldDraft,
   type WorldDraft,
   type WorldSettings,
@@ -41,6 +40,8 @@ export interface WorldProgress {
 export interface Problem {
   field?: string;
   message: string;
+  /** It came from reading the URL (the URL messages can be dismissed together). */
+  fromUrl?: boolean;
 }
 
 /** State and actions of the world. */
@@ -55,6 +56,8 @@ export interface WorldSlice {
   progress: WorldProgress | null;
   /** Messages to show (bad settings, a failed build); empty when all is well. */
   problems: Problem[];
+  /** A quiet note naming the URL's keys that no setting has (ignored); '' when none. */
+  urlNote: string;
   /** Request id of the build in flight; replies to any other request are ignored. */
   pendingRequest: RequestId | null;
 
@@ -75,8 +78,10 @@ export interface WorldSlice {
   receiveWorld(message: WorldToPage): void;
   /** The worker died: stop waiting for the build in flight and say so. */
   worldFailed(why: string): void;
-  /** Writes the app's whole state (world, set training settings, view) into the URL. */
+  /** Writes the app's whole state (every table of knobs, the view) into the URL. */
   writeUrl(): void;
+  /** Hides the messages the URL gave rise to (bad values, ignored keys). */
+  dismissUrlMessages(): void;
 }
 
 /**
@@ -101,6 +106,7 @@ export function createWorldSlice(
       config: null,
       progress: null,
       problems: [],
+      urlNote: '',
       pendingRequest: null,
 
       generate(settings) {
@@ -112,8 +118,15 @@ export function createWorldSlice(
       },
 
       writeUrl() {
-        const s = get();
-        env.writeHash(appHash(s.settings, s.trainingSet, s.view, s.funnelSet));
+        env.writeHash(writeUrl(urlStateOf(get())));
+      },
+
+      dismissUrlMessages() {
+        set({
+          urlNote: '',
+          problems: get().problems.filter((p) => !p.fromUrl),
+          trainingProblems: get().trainingProblems.filter((p) => !p.fromUrl),
+        });
       },
 
       worldFailed(why) {
@@ -140,14 +153,27 @@ export function createWorldSlice(
       },
 
       loadFromHash(hash) {
-        get().readTrainingHash(hash);
-        get().readFunnelHash(hash);
-        const { settings, problems } = readWorldHash(hash, NON_WORLD_KEYS);
-        set({ problems: problems.map((p) => ({ field: p.key, message: p.message })) });
+        const { state, problems, unknown } = readUrl(hash);
+        const of = (table: string) =>
+          problems.filter((p) => p.table === table).map(({ key, message }) => ({ key, message }));
+        const shown = (table: string) =>
+          of(table).map((p) => ({ field: p.key, message: p.message, fromUrl: true }));
+        get().applyTrainingUrl(state.training, state.page.view ?? 'world', of('training'));
+        set({
+          trainingProblems: get().trainingProblems.map((p) => ({ ...p, fromUrl: true })),
+          problems: [...shown('world'), ...shown('page')],
+          urlNote: unknownNote(unknown),
+        });
+        get().applyAnalysisUrl(state.serving, state.study, state.page, {
+          serving: of('serving'),
+          study: of('study'),
+        });
+        if (state.page.colorBy) get().setColorBy(state.page.colorBy);
+        if (state.page.layout) get().setLayout(state.page.layout);
         const s = get();
-        const same = JSON.stringify(settings) === JSON.stringify(s.settings);
+        const same = JSON.stringify(state.world) === JSON.stringify(s.settings);
         if (same && (s.summary !== null || s.pendingRequest !== null)) s.writeUrl();
-        else s.generate(settings);
+        else s.generate(state.world);
       },
 
       receiveWorld(message) {
@@ -189,5 +215,21 @@ export function createWorldSlice(
         }
       },
     };
+  };
+}
+
+/** What the URL states of the app: the world and every knob that was set. */
+export function urlStateOf(s: AppState): UrlState {
+  return {
+    world: s.settings,
+    training: s.trainingSet,
+    serving: s.funnelSet,
+    study: s.studySet,
+    page: {
+      view: s.view,
+      ...(s.focusUser >= 0 ? { focusUser: s.focusUser } : {}),
+      ...(s.colorBy !== 'topic' ? { colorBy: s.colorBy } : {}),
+      ...(s.layout !== 'pca' ? { layout: s.layout } : {}),
+    },
   };
 }

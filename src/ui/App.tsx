@@ -1,10 +1,16 @@
-/** The page: a header with the view tabs, then the view chosen. */
+/**
+ * The page: a header with the view tabs, then the view chosen. A tab click only re-renders the
+ * tabs in its own task; the new view is rendered as a deferred (transition) update that React
+ * splits into short tasks, and its charts draw after it painted (charts/draw-queue.ts).
+ */
+import { memo, useDeferredValue } from 'react';
 import { useAppStore } from '../state/store';
 import type { View } from '../state/training-settings';
 import { FunnelView } from './FunnelView';
 import { ProjectionView } from './ProjectionView';
 import { SoftmaxView } from './SoftmaxView';
 import { TrainingView } from './TrainingView';
+import { UrlMessages } from './UrlMessages';
 import { WatchTimeView } from './WatchTimeView';
 import { WorldView } from './WorldView';
 
@@ -17,10 +23,29 @@ const TABS: { view: View; label: string }[] = [
   { view: 'watchtime', label: '6. Watch-time weighting' },
 ];
 
+/** The view of `view` (memo: re-rendered only when the view shown changes, or by its own state). */
+const ViewBody = memo(function ViewBody({ view }: { view: View }) {
+  return view === 'world' ? (
+    <WorldView />
+  ) : view === 'training' ? (
+    <TrainingView />
+  ) : view === 'projection' ? (
+    <ProjectionView />
+  ) : view === 'softmax' ? (
+    <SoftmaxView />
+  ) : view === 'funnel' ? (
+    <FunnelView />
+  ) : (
+    <WatchTimeView />
+  );
+});
+
 /** The whole app. */
 export function App() {
   const view = useAppStore((s) => s.view);
   const setView = useAppStore((s) => s.setView);
+  // The tabs follow the click at once; the view's content follows in a transition.
+  const shown = useDeferredValue(view);
   return (
     <>
       <header className="app-header">
@@ -45,19 +70,8 @@ export function App() {
           </button>
         ))}
       </nav>
-      {view === 'world' ? (
-        <WorldView />
-      ) : view === 'training' ? (
-        <TrainingView />
-      ) : view === 'projection' ? (
-        <ProjectionView />
-      ) : view === 'softmax' ? (
-        <SoftmaxView />
-      ) : view === 'funnel' ? (
-        <FunnelView />
-      ) : (
-        <WatchTimeView />
-      )}
+      <UrlMessages />
+      <ViewBody view={shown} />
     </>
   );
 }

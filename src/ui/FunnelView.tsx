@@ -4,8 +4,8 @@
  * k. Against N: recall@N of the next watch, the oracle watch time of what is shown, latency;
  * and the chosen user's own top k at the N of the slider.
  */
-import { useEffect, useState } from 'react';
-import { FUNNEL_K_MAX } from '../state/funnel-settings';
+import { useEffect, useMemo, useState } from 'react';
+import { SERVING_KEYS, SERVING_PARAMS, type ServingKey } from '../state/funnel-settings';
 import { useAppStore } from '../state/store';
 import { FUNNEL_NS, FUNNEL_QUERIES } from '../state/protocol';
 import { AnalysisProblem, FocusUserField, Stat, useLiveAnalysis } from './AnalysisParts';
@@ -16,13 +16,43 @@ import { XYChart } from './charts/xy-chart';
 import { fixed } from './format';
 import { TrainingToolbar } from './TrainingToolbar';
 
-/** N (slider over FUNNEL_NS) and k (number box). */
+/** One serving knob's number box (k, nprobe, …), checked against its row when committed. */
+function ServingField({ name }: { name: ServingKey }) {
+  const row = SERVING_PARAMS[name];
+  const value = useAppStore((s) => s.funnel[name]);
+  const submit = useAppStore((s) => s.submitServingField);
+  const [text, setText] = useState(String(value));
+  useEffect(() => setText(String(value)), [value]);
+  return (
+    <form
+      className="field"
+      title={`${row.help}; ${row.range}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit(name, text);
+      }}
+    >
+      <label>
+        {row.label} ({row.min}–{row.max})
+        <input
+          data-testid={`param.${name}`}
+          inputMode="numeric"
+          value={text}
+          size={4}
+          onChange={(e) => setText(e.target.value)}
+          onBlur={() => {
+            if (text.trim() !== String(value)) submit(name, text);
+          }}
+        />
+      </label>
+    </form>
+  );
+}
+
+/** N (slider over FUNNEL_NS), then a box per other serving knob of the parameter table. */
 function FunnelControls() {
-  const { funnelN, funnelK } = useAppStore((s) => s.funnel);
+  const funnelN = useAppStore((s) => s.funnel.funnelN);
   const setN = useAppStore((s) => s.setFunnelN);
-  const submitK = useAppStore((s) => s.submitFunnelK);
-  const [k, setK] = useState(String(funnelK));
-  useEffect(() => setK(String(funnelK)), [funnelK]);
   const index = Math.max(0, FUNNEL_NS.indexOf(funnelN));
   return (
     <>
@@ -44,25 +74,9 @@ function FunnelControls() {
           onChange={(e) => setN(FUNNEL_NS[Number(e.target.value)])}
         />
       </label>
-      <form
-        className="field"
-        onSubmit={(e) => {
-          e.preventDefault();
-          submitK(k);
-        }}
-      >
-        <label>
-          show k (1–{FUNNEL_K_MAX})
-          <input
-            data-testid="param.funnelK"
-            inputMode="numeric"
-            value={k}
-            size={4}
-            onChange={(e) => setK(e.target.value)}
-            onBlur={() => submitK(k)}
-          />
-        </label>
-      </form>
+      {SERVING_KEYS.filter((k) => k !== 'funnelN').map((k) => (
+        <ServingField key={k} name={k} />
+      ))}
     </>
   );
 }
@@ -139,6 +153,11 @@ export function FunnelView() {
   const n = useAppStore((s) => s.funnel.funnelN);
   // No held-out session start to serve: every figure is n/a, not 0.
   const served = m !== null && m.queries > 0 ? m : null;
+  // Chart data are built once per answer and N (not per render: `pending` alone re-renders).
+  const charts = useMemo(
+    () => m && { recall: recallData(m, n), watch: watchData(m, n), latency: latencyData(m, n) },
+    [m, n],
+  );
   const exact = figuresAt(served, n);
   const approx = figuresAt(served, n, true);
   const saveCsv = () =>
@@ -237,21 +256,21 @@ export function FunnelView() {
               testId="chart.funnelRecall"
               title="Retrieval: recall@N"
               chart={XYChart}
-              data={m ? recallData(m, n) : null}
+              data={charts?.recall ?? null}
               caption={`Share of ${m?.queries ?? FUNNEL_QUERIES} held-out users, each served at the start of a session, whose next watch is among the N videos retrieved — by exact scan, and by the IVF index (${m?.index.lists ?? '…'} k-means lists, ${m?.nprobe ?? 8} opened per query: it never returns more than those lists hold, so its recall stops growing; it can even catch a next watch the exact top N misses, when skipping better-scoring videos lets lower ones in). Grey: retrieval alone, on to the whole corpus. With ${m?.queries ?? FUNNEL_QUERIES} users recall moves in steps of ${fixed(1 / (m?.queries ?? FUNNEL_QUERIES), 3)}, and it is not the Training tab's recall@k, which counts every held-out next watch.`}
             />
             <ChartFigure
               testId="chart.funnelWatch"
               title="What is shown: watch time of the top k"
               chart={XYChart}
-              data={m ? watchData(m, n) : null}
+              data={charts?.watch ?? null}
               caption="Oracle-expected minutes per impression of the final top k: ranked out of N retrieved (solid), a random k of the N (grey), and the oracle's own best k out of every live video (red line): the gap that is left is lost at retrieval or by the ranker."
             />
             <ChartFigure
               testId="chart.funnelLatency"
               title="Cost: milliseconds per request"
               chart={XYChart}
-              data={m ? latencyData(m, n) : null}
+              data={charts?.latency ?? null}
               caption={`Wall-clock ms per query in the worker: retrieval by exact scan over every video and by the index, and ranking the N retrieved (features and the ranker's forward pass). The user tower adds ${m ? fixed(m.towerMs, 2) : '…'} ms.`}
             />
           </section>

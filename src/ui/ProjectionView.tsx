@@ -59,7 +59,7 @@ function Scatter({ chartRef }: { chartRef: React.RefObject<ScatterCanvas | null>
       const s = appStore.getState();
       const p = s.projection;
       const m = s.videoMeta;
-      if (!p || !m || m.topic.length * 2 !== p.coords.length) return;
+      if (!p || !m || m.topic.length * 2 !== p.coords.length) return false;
       if (!cached || cached.meta !== m || cached.colorBy !== s.colorBy)
         cached = { meta: m, colorBy: s.colorBy, groups: colourGroups(m, s.colorBy) };
       const g = cached.groups;
@@ -82,7 +82,8 @@ function Scatter({ chartRef }: { chartRef: React.RefObject<ScatterCanvas | null>
         user: userAt ? { coords: userAt, label: `user ${userId}'s u` } : null,
       });
     };
-    draw();
+    // The first draw too waits for the draw queue: the view paints before its scatter.
+    scheduleDraw(draw);
     const unsubscribe = appStore.subscribe((s, prev) => {
       if (changed(s, prev)) scheduleDraw(draw);
     });
@@ -201,6 +202,10 @@ function UmapControls() {
   const cancel = useAppStore((s) => s.cancelUmap);
   const built = useAppStore((s) => s.run.built !== null);
   const busy = umap.status === 'copying' || umap.status === 'running';
+  // A link that asks for the UMAP layout computes one as soon as the run has embeddings.
+  useEffect(() => {
+    if (layout === 'umap' && built && umap.status === 'idle' && !umap.coords) start();
+  }, [layout, built, umap.status, umap.coords, start]);
   return (
     <>
       <label className="field">

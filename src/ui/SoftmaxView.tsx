@@ -4,10 +4,13 @@
  * effectively trains towards; the bias by popularity decile and against K; the sampling
  * distribution; and, on request, a sweep training one model per K (recall@100 and ms per step).
  */
+import { useMemo } from 'react';
 import { useAppStore } from '../state/store';
-import { TRAINING_PARAMS } from '../state/training-settings';
+import { studyFrom } from '../state/analysis-slice';
 import {
   BIAS_SWEEP_NEGATIVES,
+  STUDY_SAMPLERS,
+  drawsNegatives,
   TRAINING_SWEEP_NEGATIVES,
   type StudySampler,
 } from '../state/protocol';
@@ -30,17 +33,17 @@ import { XYChart } from './charts/xy-chart';
 import { fixed, int, small } from './format';
 import { TrainingToolbar } from './TrainingToolbar';
 
-const SAMPLERS = (TRAINING_PARAMS.sampler.options ?? []).filter(
-  (s): s is StudySampler => s !== 'full',
-);
 const KS = [...new Set([1, ...BIAS_SWEEP_NEGATIVES, 8192])].sort((a, b) => a - b);
 
 /** The study's controls: sampler, K, logQ. */
 function StudyControls() {
-  const study = useAppStore((s) => s.softmaxStudy);
+  const shown = useAppStore((s) => s.softmaxStudy);
   const set = useAppStore((s) => s.setSoftmaxStudy);
   const training = useAppStore((s) => s.trainingParams);
-  const k = study?.negatives ?? training.negatives;
+  const studySet = useAppStore((s) => s.studySet);
+  // The study in effect: what was chosen, else the run's own settings.
+  const study = shown ?? studyFrom({ trainingParams: training, studySet });
+  const k = study.negatives;
   const ks = KS.includes(k) ? KS : [...KS, k].sort((a, b) => a - b);
   return (
     <>
@@ -48,10 +51,10 @@ function StudyControls() {
         sampler
         <select
           data-testid="param.studySampler"
-          value={study?.sampler ?? (training.sampler === 'full' ? 'popularity' : training.sampler)}
+          value={study.sampler}
           onChange={(e) => set({ sampler: e.target.value as StudySampler })}
         >
-          {SAMPLERS.map((s) => (
+          {STUDY_SAMPLERS.map((s) => (
             <option key={s} value={s}>
               {s}
             </option>
@@ -76,12 +79,12 @@ function StudyControls() {
         <input
           type="checkbox"
           data-testid="param.studyLogQ"
-          checked={study?.logQ ?? training.logQ}
+          checked={study.logQ}
           onChange={(e) => set({ logQ: e.target.checked })}
         />
         logQ correction
       </label>
-      {(study?.sampler ?? training.sampler) === 'in-batch' && (
+      {!drawsNegatives(study.sampler) && (
         <span className="muted field-note">
           in-batch: the negatives are the batch's own labels, so K stands for the batch size (
           {training.batch} in this run)
@@ -98,6 +101,9 @@ function NegativesSweep() {
   const cancel = useAppStore((s) => s.cancelSweep);
   const built = useAppStore((s) => s.run.built !== null);
   const running = sweep !== null && !sweep.done;
+  // Memoised on the sweep's answer: a render (progress, a toggle) redraws no chart.
+  const recall = useMemo(() => sweepRecallData(sweep), [sweep]);
+  const cost = useMemo(() => sweepCostData(sweep), [sweep]);
   return (
     <section className="sweep" aria-label="Negatives sweep">
       <h3>More negatives: does retrieval get better, and what does it cost?</h3>
@@ -179,14 +185,14 @@ function NegativesSweep() {
             testId="chart.sweepRecall"
             title="Recall@100 against K"
             chart={XYChart}
-            data={sweepRecallData(sweep)}
+            data={recall}
             caption="Held-out recall@100 of a model trained with K sampled negatives for the same number of steps."
           />
           <ChartFigure
             testId="chart.sweepCost"
             title="Cost of a step against K"
             chart={XYChart}
-            data={sweepCostData(sweep)}
+            data={cost}
             caption="Mean wall-clock milliseconds per training step on this backend and machine."
           />
         </div>
@@ -202,7 +208,19 @@ export function SoftmaxView() {
   const m = useAppStore((s) => s.softmax);
   const pending = useAppStore((s) => s.pending.softmax);
   const titles = useAppStore((s) => s.videoMeta?.titles);
-  const limits = m ? limitTv(m) : null;
+  // Chart data are built once per answer (not per render: `pending` alone re-renders the view).
+  const charts = useMemo(
+    () =>
+      m && {
+        scatter: scatterData(m),
+        deciles: decileData(m),
+        biasByK: biasByKData(m),
+        sampling: samplingData(m),
+        limits: limitTv(m),
+      },
+    [m],
+  );
+  const limits = charts?.limits ?? null;
   const saveCsv = () =>
     m && saveBlob(new Blob([softmaxCsv(m, titles)], { type: 'text/csv' }), 'recsys-softmax.csv');
 
@@ -269,28 +287,28 @@ export function SoftmaxView() {
               testId="chart.softmaxScatter"
               title={`User ${m?.user ?? '…'}: full softmax against sampled softmax`}
               chart={XYChart}
-              data={m ? scatterData(m) : null}
+              data={charts?.scatter ?? null}
               caption={`Each dot is a video (${m ? (m.items.length >= m.live ? `all ${m.live} live videos` : `the user's ${m.head} likeliest, then an even sample of the other ${m.live - m.head}`) : '…'}): x is its probability under the full softmax, y its probability as sampled softmax with these settings sees it (averaged over draws). On the dashed diagonal the sample is faithful; above it, a video is pushed down too hard.`}
             />
             <ChartFigure
               testId="chart.softmaxDeciles"
               title="Bias by popularity decile"
               chart={XYChart}
-              data={m ? decileData(m) : null}
+              data={charts?.deciles ?? null}
               caption="log of the probability mass sampled softmax gives each popularity decile over its true mass (0 = unbiased), without and with logQ correction; dashed: the distribution training converges to under the chosen setting, which under-rates whatever p̂ over-weights."
             />
             <ChartFigure
               testId="chart.softmaxBiasK"
               title="Bias against the number of negatives"
               chart={XYChart}
-              data={m ? biasByKData(m) : null}
+              data={charts?.biasByK ?? null}
               caption={`Distance of p̂ from p for K = ${BIAS_SWEEP_NEGATIVES.join(', ')} with this sampler. With logQ the bias fades as K grows. Without it, more negatives make the estimate steadier but aim it at the wrong target (p weighted by q, favouring what the sampler draws often): the distance grows towards ${limits ? fixed(limits.off, 3) : '…'} as K → ∞, a bias no number of negatives removes.`}
             />
             <ChartFigure
               testId="chart.samplingDistribution"
               title="The sampling distribution"
               chart={XYChart}
-              data={m ? samplingData(m) : null}
+              data={charts?.sampling ?? null}
               caption="Probability that one draw returns the video of each rank (log–log), for the chosen sampler, against the training labels' own popularity curve."
             />
           </section>

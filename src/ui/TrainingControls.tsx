@@ -9,30 +9,34 @@ import { useState, type KeyboardEvent } from 'react';
 import { useAppStore } from '../state/store';
 import { needsReset } from '../state/training-slice';
 import {
-  FEATURE_NAMES,
+  TRAINING_KEYS,
   TRAINING_PARAMS,
   formatTrainingValue,
-  type TrainingParamSpec,
+  trainingRow,
+  type TrainingGroup,
+  type TrainingKey,
 } from '../state/training-settings';
-import type { FeatureChoice, TrainingParams } from '../state/protocol';
 
-type Key = keyof TrainingParams;
+type Key = TrainingKey;
 
-const GROUPS: { title: string; keys: Key[] }[] = [
-  {
-    title: 'Candidate generation',
-    keys: ['lr', 'batch', 'negatives', 'sampler', 'alpha', 'logQ', 'accidentalHits'],
-  },
-  { title: 'User tower', keys: ['depth', 'width', 'features'] },
-  { title: 'Ranking', keys: ['weighting', 'rankingLr'] },
-  { title: 'Run', keys: ['trainSeed', 'backend'] },
-];
-
-const FEATURE_LABELS: Record<keyof FeatureChoice, string> = {
-  searches: 'searches',
-  demographics: 'demographics',
-  exampleAge: 'example age',
+/** The form's fieldsets: each row of the parameter table lands in its group's. */
+const GROUP_TITLES: Record<TrainingGroup, string> = {
+  candidate: 'Candidate generation',
+  tower: 'User tower',
+  ranking: 'Ranking',
+  run: 'Run',
 };
+
+const GROUPS = (Object.keys(GROUP_TITLES) as TrainingGroup[]).map((group) => ({
+  title: GROUP_TITLES[group],
+  keys: TRAINING_KEYS.filter((k) => TRAINING_PARAMS[k].group === group),
+}));
+
+/** A switch's label: `exampleAge` → "example age". */
+const words = (name: string) => name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+
+/** Integer knobs with at most this many values get a menu instead of a box. */
+const MENU_MAX = 8;
 
 /** A number box that commits on Enter or blur. */
 function NumberField({ name, value, bad }: { name: Key; value: string; bad: boolean }) {
@@ -65,7 +69,7 @@ function NumberField({ name, value, bad }: { name: Key; value: string; bad: bool
 
 /** One parameter's control. */
 function Control({ name }: { name: Key }) {
-  const spec = TRAINING_PARAMS[name] as TrainingParamSpec<unknown>;
+  const spec = trainingRow(name);
   const params = useAppStore((s) => s.trainingParams);
   const problems = useAppStore((s) => s.trainingProblems);
   const stale = useAppStore((s) => needsReset(s).includes(name));
@@ -85,8 +89,10 @@ function Control({ name }: { name: Key }) {
         onChange={(e) => setParam(name, e.target.checked as never)}
       />
     );
-  } else if (spec.kind === 'enum' || name === 'depth') {
-    const options = spec.options ?? ['0', '1', '2', '3', '4'];
+  } else if (spec.kind === 'enum' || (spec.kind === 'int' && spec.max! - spec.min! < MENU_MAX)) {
+    const options =
+      spec.options ??
+      Array.from({ length: spec.max! - spec.min! + 1 }, (_, i) => String(spec.min! + i));
     input = (
       <select
         data-testid={`param.${name}`}
@@ -102,19 +108,19 @@ function Control({ name }: { name: Key }) {
         ))}
       </select>
     );
-  } else if (spec.kind === 'features') {
-    const f = value as FeatureChoice;
+  } else if (spec.kind === 'set') {
+    const f = value as Record<string, boolean>;
     input = (
-      <span className="feature-boxes" data-testid="param.features">
-        {FEATURE_NAMES.map((k) => (
+      <span className="feature-boxes" data-testid={`param.${name}`}>
+        {spec.options!.map((k) => (
           <label key={k} className="check">
             <input
               type="checkbox"
-              data-testid={`param.features.${k}`}
+              data-testid={`param.${name}.${k}`}
               checked={f[k]}
-              onChange={(e) => setParam('features', { ...f, [k]: e.target.checked })}
+              onChange={(e) => setParam(name, { ...f, [k]: e.target.checked } as never)}
             />
-            {FEATURE_LABELS[k]}
+            {words(k)}
           </label>
         ))}
       </span>

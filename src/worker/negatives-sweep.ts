@@ -9,7 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import { modelRanks, retrievalMetrics } from '../model/candidate/evaluate';
 import type { CandidateConfig } from '../model/candidate/config';
 import { CandidateModel } from '../model/candidate/model';
-import { candidateConfig, type TrainingSession } from './session';
+import { samplerForSweep } from '../model/candidate/sampled-softmax/choices';
+import { candidateConfig } from '../protocol/params';
+import type { TrainingSession } from './session';
 import type { NegativesSweepPoint } from '../protocol/views';
 
 /** Bounds of a sweep request. */
@@ -54,9 +56,8 @@ export class NegativesSweep {
     private readonly now: () => number,
   ) {
     this.base = candidateConfig(session.params, 'features');
-    // Full softmax and in-batch ignore K: sweep the popularity sampler instead.
-    if (this.base.sampler === 'full' || this.base.sampler === 'in-batch')
-      this.base.sampler = 'popularity';
+    // Full softmax and in-batch ignore K: sweep the fallback (popularity) sampler instead.
+    this.base.sampler = samplerForSweep(this.base.sampler);
   }
 
   /** The sampler every model of the sweep uses. */

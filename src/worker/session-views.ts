@@ -4,7 +4,8 @@
  * served on held-out session starts. Pure functions of the session's current weights; the host
  * calls them between two training steps.
  */
-import { makeSampler } from '../model/samplers';
+import { STUDY_PARAMS, checkValue } from '../protocol/params';
+import { makeSampler } from '../model/candidate/sampled-softmax/samplers';
 import {
   negativesBiasSweep,
   softmaxBias,
@@ -90,20 +91,19 @@ function logRanks(n: number): Int32Array {
   return Int32Array.from(out);
 }
 
-/** The samplers the study accepts, and its bounds. */
-const STUDY_SAMPLERS: readonly string[] = ['uniform', 'popularity', 'log-uniform', 'in-batch'];
-
-/** Why a softmax request is invalid (naming the field and the range), or null. */
+/**
+ * Why a softmax request is invalid (naming the study's knob and its range, from the parameter
+ * table's study rows), or null.
+ */
 export function checkSoftmax(
-  r: Pick<SoftmaxRequest, 'sampler' | 'negatives' | 'alpha'>,
+  r: Pick<SoftmaxRequest, 'sampler' | 'negatives' | 'alpha' | 'logQ'>,
 ): string | null {
-  if (!STUDY_SAMPLERS.includes(r.sampler))
-    return `sampler must be one of ${STUDY_SAMPLERS.join(', ')} (got ${JSON.stringify(r.sampler)})`;
-  if (!(Number.isInteger(r.negatives) && r.negatives >= 1 && r.negatives <= 8192))
-    return `negatives must be an integer from 1 to 8192 (got ${r.negatives})`;
-  if (!(Number.isFinite(r.alpha) && r.alpha >= 0 && r.alpha <= 2))
-    return `alpha must be a number from 0 to 2 (got ${r.alpha})`;
-  return null;
+  return (
+    checkValue(STUDY_PARAMS.studySampler, r.sampler) ??
+    checkValue(STUDY_PARAMS.studyNegatives, r.negatives) ??
+    checkValue(STUDY_PARAMS.studyAlpha, r.alpha) ??
+    checkValue(STUDY_PARAMS.studyLogQ, r.logQ)
+  );
 }
 
 /** The user's `k` best videos by u·v + b among those live at their serving time, best first. */

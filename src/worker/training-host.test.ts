@@ -4,7 +4,7 @@ import { generateWorld } from '../sim/world';
 import { useBackend } from '../model/backend';
 import type { WorkerToPage } from '../protocol';
 import { TrainingHost, type ChooseBackend } from './training-host';
-import { DEFAULT_TRAINING_PARAMS } from './training-params';
+import { DEFAULT_TRAINING_PARAMS } from '../protocol/params';
 import {
   NEIGHBOURS,
   PROJECTION_EVERY,

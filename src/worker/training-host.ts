@@ -9,14 +9,14 @@
  * posted as deltas at most once per METRICS_INTERVAL_MS (and whenever the loop stops).
  */
 import type { World } from '../sim/types';
+import { neighbours, videoMeta } from './embedding-views';
 import {
   buildTrainingData,
   TrainingSession,
-  videoMeta,
   type StepLosses,
   type TrainingData,
 } from './session';
-import { checkTrainingParams } from './training-params';
+import { checkTrainingParams, clonePlain } from '../protocol/params';
 import {
   EVAL_EVERY,
   METRICS_INTERVAL_MS,
@@ -32,30 +32,11 @@ import {
 } from '../protocol/training';
 import { transferablesOf, type WorkerToPage } from '../protocol';
 import type { ViewRequest } from '../protocol/views';
+import type { TrainingHostEnv } from './host-env';
 import { ViewsHost } from './views-host';
 import { checkSweepRequest } from './negatives-sweep';
 
-/** Sends one message to the page, moving `transfer`'s buffers. */
-export type Post = (message: WorkerToPage, transfer?: Transferable[]) => void;
-
-/**
- * Starts a tfjs backend for `request` and says which one runs and why faster ones were passed
- * over. `onLost` is called if the device is later lost (WebGPU).
- */
-export type ChooseBackend = (
-  request: BackendRequest,
-  onLost: (why: string) => void,
-) => Promise<BackendReport>;
-
-/** What the host needs from its surroundings. */
-export interface TrainingHostEnv {
-  post: Post;
-  chooseBackend: ChooseBackend;
-  /** Lets queued messages in (a macrotask turn); a resolved promise would not. */
-  yieldToEvents: () => Promise<void>;
-  /** Milliseconds (performance.now, or a fake clock). */
-  now: () => number;
-}
+export type { ChooseBackend, Post, TrainingHostEnv } from './host-env';
 
 /** A loss at or above this (or not finite) means the run diverged. */
 export const DIVERGED_LOSS = 1e4;
@@ -210,7 +191,7 @@ export class TrainingHost {
         const s = this.session;
         if (s?.runId !== r.runId) return;
         try {
-          const { ids, scores } = s.neighbours(r.video);
+          const { ids, scores } = neighbours(s, r.video);
           const message: WorkerToPage = {
             type: 'neighbours',
             runId: r.runId,
@@ -442,7 +423,7 @@ export class TrainingHost {
       state,
       step,
       ...(detail ? { detail } : {}),
-      ...(params ? { params: { ...params, features: { ...params.features } } } : {}),
+      ...(params ? { params: clonePlain(params) } : {}),
     });
   }
 

@@ -8,7 +8,7 @@ import type { World } from '../sim/types';
 import { generateWorld } from '../sim/world';
 import type { WorkerToPage } from '../protocol';
 import { TrainingHost, type ChooseBackend } from './training-host';
-import { DEFAULT_TRAINING_PARAMS } from './training-params';
+import { DEFAULT_TRAINING_PARAMS } from '../protocol/params';
 import type { TrainingParams } from '../protocol/training';
 import { BIAS_SWEEP_NEGATIVES, FUNNEL_NS } from '../protocol/views';
 import { yieldToEvents } from './yield';
@@ -121,7 +121,26 @@ describe('ViewsHost through the TrainingHost', () => {
     expect(f.example?.perN[0].topK).toHaveLength(5);
     const err = h.of('viewError');
     expect(err).toHaveLength(1);
-    expect(err[0].message).toMatch(/k must be an integer from 1 to 50 \(got 0\)/);
+    expect(err[0].message).toMatch(/funnelK must be an integer from 1 to 50 \(got "0"\)/);
+  }, 120_000);
+
+  it('serves the IVF index with the nprobe asked for: every list opened matches the exact scan', async () => {
+    const h = await trained(40);
+    h.host.handle({ type: 'funnel', runId: 1, user: -1, k: 5, nprobe: 1 });
+    h.host.handle({ type: 'funnel', runId: 1, user: -1, k: 5, nprobe: 64 });
+    h.host.handle({ type: 'funnel', runId: 1, user: -1, k: 5, nprobe: 65 });
+    await h.host.idle();
+    const [one, all] = h.of('funnel');
+    expect([one.nprobe, all.nprobe]).toEqual([1, 64]);
+    // The index has fewer than 64 lists on this small world: opening them all is an exact scan.
+    expect(all.index.lists).toBeLessThanOrEqual(64);
+    expect(all.indexRecall100).toBeCloseTo(1, 10);
+    expect(all.approx.map((p) => p.recall)).toEqual(all.exact.map((p) => p.recall));
+    // One list of many misses some of the exact top 100.
+    expect(one.indexRecall100).toBeLessThan(all.indexRecall100);
+    expect(h.of('viewError').map((e) => e.message)).toEqual([
+      expect.stringMatching(/nprobe must be an integer from 1 to 64 \(got "65"\)/),
+    ]);
   }, 120_000);
 
   it('follows a chosen user: the projection carries their u; an unknown user is refused', async () => {
@@ -195,8 +214,8 @@ describe('ViewsHost through the TrainingHost', () => {
     h.host.handle({ type: 'setParams', runId: 1, params: { ...params, lr: 0.5 } });
     await h.host.idle();
     const errors = h.of('viewError').map((e) => e.message);
-    expect(errors[0]).toMatch(/sampler must be one of uniform, popularity, log-uniform, in-batch/);
-    expect(errors[1]).toMatch(/negatives must be an integer from 1 to 8192 \(got 100000\)/);
+    expect(errors[0]).toMatch(/studySampler must be one of uniform, popularity, log-uniform, in-batch/);
+    expect(errors[1]).toMatch(/studyNegatives must be an integer from 1 to 8192 \(got "100000"\)/);
     const sweep = h.of('negativesSweep').at(-1)!;
     expect(sweep.sampler).toBe('popularity');
     expect(sweep.done).toBe(true);

@@ -15,14 +15,13 @@ import {
   type FocusQuery,
 } from './session-views';
 import { transferablesOf } from '../protocol';
+import { SERVING_PARAMS, checkValue } from '../protocol/params';
+import { projection } from './embedding-views';
 import type { ViewRequest } from '../protocol/views';
-import type { Post } from './training-host';
+import type { Post } from './host-env';
 
 /** Least ms between two progress messages of a sweep. */
 const SWEEP_PROGRESS_MS = 250;
-
-/** Most funnel k, and IVF lists opened. */
-export const FUNNEL_LIMITS = { k: [1, 50], nprobe: [1, 64] } as const;
 
 /** Handles {@link ViewRequest}s for the session `current()` returns. */
 export class ViewsHost {
@@ -183,7 +182,7 @@ export class ViewsHost {
    */
   async postProjection(s: TrainingSession): Promise<void> {
     const t0 = this.now();
-    const { coords, explained, project } = s.projection();
+    const { coords, explained, project } = projection(s);
     let user: { id: number; coords: [number, number] } | undefined;
     try {
       const q: FocusQuery = await focusQuery(s, this.focusUser);
@@ -209,13 +208,7 @@ export class ViewsHost {
 
 /** Why funnel settings are invalid (naming the field and range), or null. */
 export function checkFunnel(k: number, nprobe: number): string | null {
-  const [klo, khi] = FUNNEL_LIMITS.k;
-  if (!(Number.isInteger(k) && k >= klo && k <= khi))
-    return `k must be an integer from ${klo} to ${khi} (got ${k})`;
-  const [plo, phi] = FUNNEL_LIMITS.nprobe;
-  if (!(Number.isInteger(nprobe) && nprobe >= plo && nprobe <= phi))
-    return `nprobe must be an integer from ${plo} to ${phi} (got ${nprobe})`;
-  return null;
+  return checkValue(SERVING_PARAMS.funnelK, k) ?? checkValue(SERVING_PARAMS.nprobe, nprobe);
 }
 
 function label(type: ViewRequest['type']): string {

@@ -19,7 +19,8 @@ import {
   type WorldBuildStage,
 } from '../protocol';
 import { throttle } from './throttle';
-import type { Post, TrainingHost } from './training-host';
+import type { Post } from './host-env';
+import type { TrainingHost } from './training-host';
 
 export type { Post };
 

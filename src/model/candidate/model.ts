@@ -154,7 +154,7 @@ export class CandidateModel {
         this.labelCounts,
         next.alpha,
       );
-      (this as { sampler: NegativeSampler | null }).sampler = sampler;
+      this.proposal = sampler;
     }
     if (next.learningRate !== cur.learningRate) this.setLearningRate(next.learningRate);
     cur.sampler = next.sampler;

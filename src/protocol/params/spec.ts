@@ -27,7 +27,7 @@ export type ParamKind = 'int' | 'number' | 'enum' | 'bool' | 'set' | 'ints';
 export interface ParamTarget<V> {
   candidate?: keyof CandidateConfig;
   ranking?: keyof RankingConfig;
-  as?: (value: V) => unknown;
+  as?(value: V): unknown;
 }
 
 /** One knob. `parse(format(v))` gives `v` back for every allowed `v`. */
@@ -246,4 +246,30 @@ export function flagOf(row: Param<unknown>): string | null {
 /** True when two values of a row are the same (compared by their text). */
 export function sameValue<V>(row: Param<V>, a: V, b: V): boolean {
   return row.format(a) === row.format(b);
+}
+
+/**
+ * A deep copy of a plain value (numbers, strings, booleans, arrays, plain records): knob values
+ * and model configs. (`structuredClone` is not in the shared code's library.)
+ */
+export function clonePlain<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(clonePlain) as T;
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, clonePlain(v)])) as T;
+  return value;
+}
+
+/**
+ * Checks a value that arrived as data (a worker message) against its row: null when allowed,
+ * else the message naming the key and the range. The value is re-read from its own text, so a
+ * value of the wrong type is refused too.
+ */
+export function checkValue<V>(row: Param<V>, value: unknown): string | null {
+  try {
+    if (value === undefined) throw new ConfigError(row.key, `${row.key} is missing`);
+    row.parse(row.format(value as V));
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
 }
