@@ -7,7 +7,7 @@
 import { pca } from '../model/pca';
 import { exactTopN } from '../serve/exact';
 import type { World } from '../sim/types';
-import { NEIGHBOURS, type VideoMetaMessage } from '../protocol';
+import { NEIGHBOURS, type NeighboursMessage, type VideoMetaMessage } from '../protocol';
 import type { TrainingSession } from './session';
 
 /**
@@ -41,10 +41,7 @@ export function projection(s: TrainingSession): {
  * The {@link NEIGHBOURS} videos with the largest v_video · v_i (i ≠ video), exact, best first.
  * Throws a RangeError for a video id out of range.
  */
-export function neighbours(
-  s: TrainingSession,
-  video: number,
-): { ids: Int32Array; scores: Float32Array } {
+export function neighbours(s: TrainingSession, video: number): Omit<NeighboursMessage, 'type'> {
   const v = s.candidate.videoOut;
   if (!(Number.isInteger(video) && video >= 0 && video < v.rows))
     throw new RangeError(`video must be an integer from 0 to ${v.rows - 1}, got ${video}`);
@@ -54,6 +51,8 @@ export function neighbours(
     .filter((i) => top.ids[i] !== video)
     .slice(0, NEIGHBOURS);
   return {
+    runId: s.runId,
+    video,
     ids: Int32Array.from(keep, (i) => top.ids[i]),
     scores: Float32Array.from(keep, (i) => top.scores[i]),
   };

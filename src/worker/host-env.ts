@@ -26,4 +26,3 @@ export interface TrainingHostEnv {
   /** Milliseconds (performance.now, or a fake clock). */
   now: () => number;
 }
-

@@ -10,12 +10,7 @@
  */
 import type { World } from '../sim/types';
 import { neighbours, videoMeta } from './embedding-views';
-import {
-  buildTrainingData,
-  TrainingSession,
-  type StepLosses,
-  type TrainingData,
-} from './session';
+import { buildTrainingData, TrainingSession, type StepLosses, type TrainingData } from './session';
 import { checkTrainingParams, clonePlain } from '../protocol/params';
 import {
   EVAL_EVERY,
@@ -24,7 +19,6 @@ import {
   SNAPSHOT_EVERY,
   type BackendReport,
   type BackendRequest,
-  type EvalPoint,
   type TrainingParams,
   type TrainingRequest,
   type TrainingState,
@@ -33,6 +27,7 @@ import {
 import { transferablesOf, type WorkerToPage } from '../protocol';
 import type { ViewRequest } from '../protocol/views';
 import type { TrainingHostEnv } from './host-env';
+import { MetricBuffer } from './metric-buffer';
 import { ViewsHost } from './views-host';
 import { checkSweepRequest } from './negatives-sweep';
 
@@ -40,9 +35,6 @@ export type { ChooseBackend, Post, TrainingHostEnv } from './host-env';
 
 /** A loss at or above this (or not finite) means the run diverged. */
 export const DIVERGED_LOSS = 1e4;
-
-/** Steps over which examples/s is averaged. */
-const RATE_WINDOW = 20;
 
 /** The training side of the worker. */
 export class TrainingHost {
@@ -57,15 +49,9 @@ export class TrainingHost {
   private running = false;
   /** A failed session takes no more steps until a reset or a restore. */
   private failed = false;
-  // Metric points not yet posted.
-  private steps: number[] = [];
-  private losses: number[] = [];
-  private mfLosses: number[] = [];
-  private rankingLosses: number[] = [];
-  private evals: EvalPoint[] = [];
+  /** Metric points not yet posted. */
+  private readonly metrics = new MetricBuffer();
   private lastFlush = -Infinity;
-  /** Durations (ms) of the recent training steps, for examples/s. */
-  private durations: number[] = [];
   private lastSnapshotStep: number | null = null;
 
   /** The analysis views' requests and the negatives sweep. */
@@ -93,7 +79,7 @@ export class TrainingHost {
     this.running = false;
     this.queue = [];
     this.retire();
-    this.clearBuffers();
+    this.metrics.clear();
   }
 
   /** Queues a request; the pump handles it between two steps. */
@@ -191,14 +177,7 @@ export class TrainingHost {
         const s = this.session;
         if (s?.runId !== r.runId) return;
         try {
-          const { ids, scores } = neighbours(s, r.video);
-          const message: WorkerToPage = {
-            type: 'neighbours',
-            runId: r.runId,
-            video: r.video,
-            ids,
-            scores,
-          };
+          const message: WorkerToPage = { type: 'neighbours', ...neighbours(s, r.video) };
           this.env.post(message, transferablesOf(message));
         } catch (e) {
           this.env.post({ type: 'error', message: `nearest neighbours: ${errorText(e)}` });
@@ -228,7 +207,7 @@ export class TrainingHost {
     this.retire();
     // Inside the pump no step is in flight: free the old models now, before a backend switch.
     this.disposeRetired();
-    this.clearBuffers();
+    this.metrics.clear();
     const bad = checkTrainingParams(params);
     if (bad) {
       this.fail(runId, 0, `bad training settings: ${bad}`, false);
@@ -259,7 +238,7 @@ export class TrainingHost {
       this.lastSnapshotStep = null;
       const meta: WorkerToPage = { type: 'videoMeta', runId, ...videoMeta(this.data.world) };
       this.env.post(meta, transferablesOf(meta));
-      this.evals.push(await session.evaluate(this.env.now));
+      this.metrics.addEval(await session.evaluate(this.env.now));
       this.flush();
       await this.views.postProjection(session);
       this.status('paused', runId, 0);
@@ -278,9 +257,9 @@ export class TrainingHost {
     if (!s) return;
     try {
       s.load(snapshot);
-      this.clearBuffers();
+      this.metrics.clear();
       this.lastSnapshotStep = snapshot.step;
-      this.evals.push(await s.evaluate(this.env.now));
+      this.metrics.addEval(await s.evaluate(this.env.now));
       this.flush();
       await this.views.postProjection(s);
       this.status('paused', runId, s.step, `resumed from the snapshot of step ${snapshot.step}`);
@@ -324,12 +303,7 @@ export class TrainingHost {
       return;
     }
     if (this.session !== s) return; // a new world or run came in meanwhile
-    this.durations.push(this.env.now() - t0);
-    if (this.durations.length > RATE_WINDOW) this.durations.shift();
-    this.steps.push(s.step);
-    this.losses.push(losses.loss);
-    this.mfLosses.push(losses.mfLoss);
-    this.rankingLosses.push(losses.rankingLoss);
+    this.metrics.addStep(s.step, losses, this.env.now() - t0);
     const worst = Math.max(losses.loss, losses.mfLoss, losses.rankingLoss);
     if (!Number.isFinite(worst) || worst >= DIVERGED_LOSS) {
       this.running = false;
@@ -346,7 +320,7 @@ export class TrainingHost {
       return;
     }
     try {
-      if (s.step % EVAL_EVERY === 0) this.evals.push(await s.evaluate(this.env.now));
+      if (s.step % EVAL_EVERY === 0) this.metrics.addEval(await s.evaluate(this.env.now));
       if (s.step % PROJECTION_EVERY === 0) await this.views.postProjection(s);
       if (s.step % SNAPSHOT_EVERY === 0) {
         const snapshot = await s.snapshot();
@@ -379,35 +353,9 @@ export class TrainingHost {
   private flush(): void {
     const s = this.session;
     this.lastFlush = this.env.now();
-    if (!s || (this.steps.length === 0 && this.evals.length === 0)) return;
-    const total = this.durations.reduce((a, b) => a + b, 0);
-    const stepsPerSec = total > 0 ? (1000 * this.durations.length) / total : 0;
-    const message: WorkerToPage = {
-      type: 'metrics',
-      runId: s.runId,
-      steps: Int32Array.from(this.steps),
-      loss: Float32Array.from(this.losses),
-      mfLoss: Float32Array.from(this.mfLosses),
-      rankingLoss: Float32Array.from(this.rankingLosses),
-      evals: this.evals,
-      examplesPerSec: stepsPerSec * s.candidate.config.batchSize,
-      stepsPerSec,
-    };
-    this.steps = [];
-    this.losses = [];
-    this.mfLosses = [];
-    this.rankingLosses = [];
-    this.evals = [];
+    if (!s || this.metrics.empty) return;
+    const message: WorkerToPage = this.metrics.take(s.runId, s.candidate.config.batchSize);
     this.env.post(message, transferablesOf(message));
-  }
-
-  private clearBuffers(): void {
-    this.steps = [];
-    this.losses = [];
-    this.mfLosses = [];
-    this.rankingLosses = [];
-    this.evals = [];
-    this.durations = [];
   }
 
   private status(

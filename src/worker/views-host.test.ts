@@ -214,7 +214,9 @@ describe('ViewsHost through the TrainingHost', () => {
     h.host.handle({ type: 'setParams', runId: 1, params: { ...params, lr: 0.5 } });
     await h.host.idle();
     const errors = h.of('viewError').map((e) => e.message);
-    expect(errors[0]).toMatch(/studySampler must be one of uniform, popularity, log-uniform, in-batch/);
+    expect(errors[0]).toMatch(
+      /studySampler must be one of uniform, popularity, log-uniform, in-batch/,
+    );
     expect(errors[1]).toMatch(/studyNegatives must be an integer from 1 to 8192 \(got "100000"\)/);
     const sweep = h.of('negativesSweep').at(-1)!;
     expect(sweep.sampler).toBe('popularity');
