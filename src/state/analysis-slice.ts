@@ -16,7 +16,7 @@ import type {
   ViewToPage,
 } from '../protocol';
 import { TRAINING_SWEEP_NEGATIVES } from '../protocol';
-import { samplerForStudy, type PageSettings, type StudySettings } from '../protocol/params';
+import { samplerForStudy, type StudySettings } from '../protocol/params';
 import {
   DEFAULT_FUNNEL,
   parseServing,
@@ -58,13 +58,11 @@ export interface AnalysisSlice {
   analysisProblems: Partial<Record<'softmax' | 'funnel' | 'sweep' | 'focus' | 'umap', Problem>>;
 
   /**
-   * Takes what the URL says of the views: serving and study knobs, the focus user, and the
-   * problems of the serving, study and page tables.
+   * Takes what the URL says of the views: serving and study knobs, and their problems.
    */
   applyAnalysisUrl(
     serving: Partial<FunnelSettings>,
     study: Partial<StudySettings>,
-    page: Partial<PageSettings>,
     problems: { serving: HashProblem[]; study: HashProblem[] },
   ): void;
   /** Sets N (one of FUNNEL_NS); the view reads its figures from the last answer. */
@@ -78,6 +76,11 @@ export interface AnalysisSlice {
   submitFunnelK(text: string): boolean;
   /** Validates a user id's text ('' = automatic); on success follows that user. */
   submitFocusUser(text: string): boolean;
+  /**
+   * Follows the user a link names. Before the world is known the id is taken as it is (the
+   * worker refuses one out of range, and the views go back to the automatic user).
+   */
+  applyUrlFocus(user: number | undefined): void;
   setSoftmaxStudy(study: Partial<SoftmaxStudy>): void;
   /** Asks for a fresh answer of `kind` now (unless one is in flight). */
   request(kind: Live): void;
@@ -166,7 +169,7 @@ export function createAnalysisSlice(
         problem(key, message);
       },
 
-      applyAnalysisUrl(serving, study, page, problems) {
+      applyAnalysisUrl(serving, study, problems) {
         const before = get().funnel;
         const funnel = { ...DEFAULT_FUNNEL, ...serving };
         const studyChanged = JSON.stringify(study) !== JSON.stringify(get().studySet);
@@ -179,8 +182,6 @@ export function createAnalysisSlice(
         const text = (ps: HashProblem[]) => (ps.length ? ps.map((p) => p.message).join('; ') : null);
         problem('funnel', text(problems.serving));
         problem('softmax', text(problems.study));
-        if (page.focusUser !== undefined && page.focusUser !== get().focusUser)
-          get().submitFocusUser(String(page.focusUser));
         if (funnel.funnelK !== before.funnelK || funnel.nprobe !== before.nprobe)
           get().request('funnel');
         if (studyChanged && get().softmax) get().request('softmax');
@@ -236,6 +237,12 @@ export function createAnalysisSlice(
         for (const kind of ['softmax', 'funnel'] as const)
           if (get()[kind === 'softmax' ? 'softmax' : 'funnelResult']) get().request(kind);
         return true;
+      },
+
+      applyUrlFocus(user) {
+        if (user === undefined || user === get().focusUser) return;
+        if (get().config) get().submitFocusUser(String(user));
+        else set({ focusUser: user });
       },
 
       setSoftmaxStudy(study) {

@@ -164,7 +164,7 @@ export function createWorldSlice(
           problems: [...shown('world'), ...shown('page')],
           urlNote: unknownNote(unknown),
         });
-        get().applyAnalysisUrl(state.serving, state.study, state.page, {
+        get().applyAnalysisUrl(state.serving, state.study, {
           serving: of('serving'),
           study: of('study'),
         });
@@ -174,6 +174,9 @@ export function createWorldSlice(
         const same = JSON.stringify(state.world) === JSON.stringify(s.settings);
         if (same && (s.summary !== null || s.pendingRequest !== null)) s.writeUrl();
         else s.generate(state.world);
+        // After the world: a new world sends the views back to the automatic user first.
+        get().applyUrlFocus(state.page.focusUser);
+        get().writeUrl();
       },
 
       receiveWorld(message) {

@@ -170,7 +170,7 @@ export const TRAINING_PARAMS = {
   odds: ranking(
     choice<Odds>('odds', ODDS, {
       default: rank.exactOdds ? 'exact' : 'paper',
-      live: false,
+      live: true,
       label: 'Weighted odds',
       help: 'exact: clicks also count as weight-1 negatives, e^z ≈ E[T]; paper: e^z ≈ E[T]/(1 − P)',
       sets: { ranking: 'exactOdds', as: (v) => v === 'exact' },
