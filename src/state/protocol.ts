@@ -32,4 +32,4 @@ export {
   RECALL_KS,
   TRAINING_SWEEP_NEGATIVES,
 } from '../protocol';
-export { STUDY_SAMPLERS, drawsNegatives } from '../protocol/params';
+export { MAX_NEGATIVES, STUDY_SAMPLERS, drawsNegatives } from '../protocol/params';

@@ -9,6 +9,7 @@ import { useAppStore } from '../state/store';
 import { studyFrom } from '../state/analysis-slice';
 import {
   BIAS_SWEEP_NEGATIVES,
+  MAX_NEGATIVES,
   STUDY_SAMPLERS,
   drawsNegatives,
   TRAINING_SWEEP_NEGATIVES,
@@ -33,7 +34,7 @@ import { XYChart } from './charts/xy-chart';
 import { fixed, int, small } from './format';
 import { TrainingToolbar } from './TrainingToolbar';
 
-const KS = [...new Set([1, ...BIAS_SWEEP_NEGATIVES, 8192])].sort((a, b) => a - b);
+const KS = [...new Set([1, ...BIAS_SWEEP_NEGATIVES, MAX_NEGATIVES])].sort((a, b) => a - b);
 
 /** The study's controls: sampler, K, logQ. */
 function StudyControls() {

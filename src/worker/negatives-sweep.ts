@@ -10,12 +10,16 @@ import { modelRanks, retrievalMetrics } from '../model/candidate/evaluate';
 import type { CandidateConfig } from '../model/candidate/config';
 import { CandidateModel } from '../model/candidate/model';
 import { samplerForSweep } from '../model/candidate/sampled-softmax/choices';
-import { candidateConfig } from '../protocol/params';
+import { MAX_NEGATIVES, candidateConfig } from '../protocol/params';
 import type { TrainingSession } from './session';
 import type { NegativesSweepPoint } from '../protocol/views';
 
 /** Bounds of a sweep request. */
-export const SWEEP_LIMITS = { negatives: [1, 8192], steps: [10, 5000], points: 8 } as const;
+export const SWEEP_LIMITS = {
+  negatives: [1, MAX_NEGATIVES],
+  steps: [10, 5000],
+  points: 8,
+} as const;
 
 /** Why a sweep request is invalid (naming the field and the range), or null. */
 export function checkSweepRequest(negatives: number[], steps: number): string | null {

@@ -100,7 +100,7 @@ export const TABLE1_TOWERS: readonly TowerRow[] = [
 export const TABLE1_ABLATIONS = { withoutPowers: 0.2, unweighted: 4.1 } as const;
 
 /** The part of the config that sets the loss weights (see {@link lossWeights}). */
-export type Weighting = Pick<RankingConfig, 'weighted' | 'exactOdds'>;
+export type LossWeighting = Pick<RankingConfig, 'weighted' | 'exactOdds'>;
 
 /**
  * Positive and negative loss weights [a, b] of one impression: its loss is
@@ -115,7 +115,7 @@ export type Weighting = Pick<RankingConfig, 'weighted' | 'exactOdds'>;
 export function lossWeights(
   clicked: boolean,
   watchMinutes: number,
-  w: Weighting,
+  w: LossWeighting,
 ): [number, number] {
   if (!w.weighted) return clicked ? [1, 0] : [0, 1];
   if (!clicked) return [0, 1];

@@ -33,7 +33,7 @@ import {
   weightedPerUserLoss,
   type CalibrationBin,
 } from '../metrics';
-import type { Weighting } from './config';
+import type { LossWeighting } from './config';
 import { exampleLossWeights, oddsOf, type RankingModel } from './model';
 
 /** Least-squares calibration of a prediction against a truth (metrics.ts `calibration`). */
@@ -100,7 +100,7 @@ export interface RankingMetrics {
 /** Options of {@link rankingMetrics} and {@link evaluateRanking}. */
 export interface RankingEvalOptions {
   /** Weighting of `logLoss` (default: the paper's; evaluateRanking: the model's own). */
-  weighting: Weighting;
+  weighting: LossWeighting;
   /** Top k per page for the end-to-end figures (default 3). */
   k: number;
   /** Evaluate at most this many pages, evenly spaced (default: all). */

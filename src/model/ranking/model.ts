@@ -26,7 +26,7 @@ import { defaultAdam, SparseEmbedding, type AdamSettings } from '../embedding';
 import { leafVariable } from '../leaf';
 import { DenseTower } from '../tower';
 import { exportModelWeights, importModelWeights, type NamedWeights } from '../weights';
-import { lossWeights, validateRankingConfig, type RankingConfig, type Weighting } from './config';
+import { lossWeights, validateRankingConfig, type RankingConfig, type LossWeighting } from './config';
 import {
   denseWidth,
   fitFeatureQuantiles,
@@ -65,7 +65,7 @@ export function weightedLogisticLoss(z: tf.Tensor1D, a: tf.Tensor1D, b: tf.Tenso
 export function exampleLossWeights(
   ex: RankingExamples,
   i: number,
-  weighting: Weighting,
+  weighting: LossWeighting,
 ): [number, number] {
   return lossWeights(ex.clicked[i] === 1, ex.watchMinutes[i], weighting);
 }
@@ -76,7 +76,7 @@ export function exampleLossWeights(
  * watch minutes per non-click; exactOdds: log of mean watch minutes per impression; CTR: the
  * click log-odds).
  */
-export function priorLogit(ex: RankingExamples, weighting: Weighting): number {
+export function priorLogit(ex: RankingExamples, weighting: LossWeighting): number {
   let pos = 0;
   let neg = 0;
   for (let i = 0; i < ex.count; i++) {
