@@ -47,7 +47,10 @@ describe('training settings', () => {
 
   it('effective parameters are the defaults overlaid with what was set', () => {
     expect(effectiveParams({})).toEqual(DEFAULT_TRAINING_PARAMS);
-    expect(effectiveParams({ negatives: 64 })).toEqual({ ...DEFAULT_TRAINING_PARAMS, negatives: 64 });
+    expect(effectiveParams({ negatives: 64 })).toEqual({
+      ...DEFAULT_TRAINING_PARAMS,
+      negatives: 64,
+    });
     const set: Partial<TrainingParams> = {
       sampler: 'in-batch',
       features: { searches: false, demographics: true, exampleAge: false },
@@ -141,7 +144,9 @@ describe('training settings', () => {
   it('formats a value as its control shows it, and reads it back', () => {
     expect(formatTrainingValue('lr', 0.005)).toBe('0.005');
     expect(formatTrainingValue('logQ', true)).toBe('on');
-    expect(formatTrainingValue('features', { searches: false, demographics: false, exampleAge: false })).toBe('none');
+    expect(
+      formatTrainingValue('features', { searches: false, demographics: false, exampleAge: false }),
+    ).toBe('none');
     expect(formatTrainingValue('rankingHidden', [])).toBe('none');
     expect(formatTrainingValue('rankingHidden', [64, 32])).toBe('64,32');
     for (const k of TRAINING_KEYS) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHash, serializeHash, type HashTable } from './url-hash';
+import { FORBIDDEN_KEYS, cut, parseHash, serializeHash, type HashTable } from './url-hash';
 
 interface Demo {
   size: number;
@@ -64,13 +64,63 @@ describe('parseHash', () => {
     ]);
   });
 
+  it('names no fallback value for a row without a default', () => {
+    const table: HashTable<{ n: number }> = {
+      n: {
+        always: false,
+        parse: () => {
+          throw new Error('n is bad');
+        },
+        format: String,
+      },
+    };
+    expect(parseHash('n=1', table)).toEqual({
+      values: {},
+      problems: [{ key: 'n', message: 'n is bad in the URL; using the default' }],
+    });
+  });
+
   it('reports and ignores unknown keys', () => {
     const { values, problems } = parseHash('#size=3&colour=red', TABLE);
     expect(values).toEqual({ size: 3 });
+    expect(problems).toEqual([
+      { key: 'colour', message: 'unknown setting "colour" in the URL, ignored' },
+    ]);
+  });
+
+  it('leaves the keys of other tables alone, or every unknown key when asked', () => {
+    expect(parseHash('#size=3&colour=red&zoom=2', TABLE, { otherKeys: ['colour'] })).toEqual({
+      values: { size: 3 },
+      problems: [{ key: 'zoom', message: 'unknown setting "zoom" in the URL, ignored' }],
+    });
+    expect(parseHash('#size=3&colour=red&zoom=2', TABLE, { ignoreUnknown: true })).toEqual({
+      values: { size: 3 },
+      problems: [],
+    });
+    // Bad values are still reported when unknown keys are not.
+    expect(parseHash('#size=0&zoom=2', TABLE, { ignoreUnknown: true }).problems).toHaveLength(1);
+  });
+
+  it('cuts a long unknown key in the report', () => {
+    const key = 'k'.repeat(10_000);
+    const { problems } = parseHash(`${key}=1`, TABLE);
     expect(problems).toHaveLength(1);
-    expect(problems[0].key).toBe('colour');
-    expect(problems[0].message).toContain('unknown setting "colour"');
-    expect(problems[0].message).toContain('size, mode, label');
+    expect(problems[0].key).toBe(cut(key));
+    expect(problems[0].message.length).toBeLessThan(150);
+  });
+
+  it('refuses keys that would reach an object’s prototype', () => {
+    expect([...FORBIDDEN_KEYS].sort()).toEqual(['__proto__', 'constructor', 'prototype']);
+    const before = Object.getOwnPropertyNames(Object.prototype).sort();
+    const { values, problems } = parseHash('#__proto__=1&constructor=x&prototype=y&size=4', TABLE);
+    expect(values).toEqual({ size: 4 });
+    expect(Object.getPrototypeOf(values)).toBe(Object.prototype);
+    expect(problems).toEqual([
+      { key: '__proto__', message: 'the URL key "__proto__" is refused' },
+      { key: 'constructor', message: 'the URL key "constructor" is refused' },
+      { key: 'prototype', message: 'the URL key "prototype" is refused' },
+    ]);
+    expect(Object.getOwnPropertyNames(Object.prototype).sort()).toEqual(before);
   });
 
   it('URL-decodes values, and the last of repeated keys wins', () => {
@@ -78,6 +128,15 @@ describe('parseHash', () => {
       size: 4,
       label: 'café & co',
     });
+    expect(parseHash('#label=a+b', TABLE).values.label).toBe('a b');
+  });
+});
+
+describe('cut', () => {
+  it('keeps a short key and cuts a long one to 40 characters', () => {
+    expect(cut('colour')).toBe('colour');
+    expect(cut('k'.repeat(40))).toBe('k'.repeat(40));
+    expect(cut('k'.repeat(41))).toBe(`${'k'.repeat(40)}… (41 characters)`);
   });
 });
 
@@ -89,11 +148,18 @@ describe('serializeHash', () => {
     expect(serializeHash({ size: 3, mode: 'fast' }, TABLE)).toBe('size=3&mode=fast');
   });
 
+  it('leaves out keys not in the table', () => {
+    const values = { size: 3, colour: 'red' } as Partial<Demo>;
+    expect(serializeHash(values, TABLE)).toBe('size=3');
+  });
+
   it('URL-encodes, and round-trips through parseHash', () => {
     const values: Demo = { size: 42, mode: 'slow', label: 'a&b=c #1' };
     const hash = serializeHash(values, TABLE);
     expect(hash).toBe('size=42&mode=slow&label=a%26b%3Dc%20%231');
     expect(parseHash(hash, TABLE)).toEqual({ values, problems: [] });
     expect(parseHash('#' + hash, TABLE).values).toEqual(values);
+    const plus: Demo = { size: 1, mode: 'fast', label: '1+1 = 2 & café' };
+    expect(parseHash(serializeHash(plus, TABLE), TABLE).values).toEqual(plus);
   });
 });

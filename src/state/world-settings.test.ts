@@ -61,7 +61,9 @@ describe('the world hash table', () => {
 
 describe('crossCheckWorld (splitDay < days)', () => {
   it('keeps valid settings as they are', () => {
-    expect(crossCheckWorld({ ...DEFAULT_WORLD_SETTINGS, days: 20, splitDay: 19 }, '', false)).toEqual({
+    expect(
+      crossCheckWorld({ ...DEFAULT_WORLD_SETTINGS, days: 20, splitDay: 19 }, '', false),
+    ).toEqual({
       settings: { ...DEFAULT_WORLD_SETTINGS, days: 20, splitDay: 19 },
       problems: [],
     });
@@ -78,7 +80,8 @@ describe('crossCheckWorld (splitDay < days)', () => {
     expect(problems).toEqual([
       {
         key: 'splitDay',
-        message: 'splitDay must be an integer from 1 to days − 1 = 19 in the URL; using the default',
+        message:
+          'splitDay must be an integer from 1 to days − 1 = 19 in the URL; using the default',
       },
     ]);
     // The input is not changed.
@@ -89,7 +92,11 @@ describe('crossCheckWorld (splitDay < days)', () => {
   });
 
   it('checks splitDay against the default days when days is unset', () => {
-    const { settings, problems } = crossCheckWorld({ ...DEFAULT_WORLD_SETTINGS, splitDay: 60 }, '', false);
+    const { settings, problems } = crossCheckWorld(
+      { ...DEFAULT_WORLD_SETTINGS, splitDay: 60 },
+      '',
+      false,
+    );
     expect(settings).toEqual(DEFAULT_WORLD_SETTINGS);
     expect(problems.map((p) => p.key)).toEqual(['splitDay']);
     expect(problems[0].message).toContain('days − 1 = 59');
@@ -150,7 +157,9 @@ describe('the world form', () => {
     const result = validateWorldDraft({ ...draftFrom(DEFAULT_WORLD_SETTINGS), zipfExponent: '3' });
     expect(result).toEqual({
       ok: false,
-      problems: [{ key: 'zipfExponent', message: 'zipfExponent must be a number from 0.5 to 2 (got "3")' }],
+      problems: [
+        { key: 'zipfExponent', message: 'zipfExponent must be a number from 0.5 to 2 (got "3")' },
+      ],
     });
   });
 
@@ -159,7 +168,9 @@ describe('the world form', () => {
     const result = validateWorldDraft(draft);
     expect(result).toEqual({
       ok: false,
-      problems: [{ key: 'splitDay', message: 'splitDay must be an integer from 1 to days − 1 = 9' }],
+      problems: [
+        { key: 'splitDay', message: 'splitDay must be an integer from 1 to days − 1 = 9' },
+      ],
     });
   });
 });

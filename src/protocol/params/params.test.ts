@@ -46,7 +46,10 @@ const TABLES: Record<string, Record<string, Param<unknown>>> = {
 
 /** Every row of every table, labelled `table.key`. */
 const ALL_ROWS: [string, string, Param<unknown>][] = Object.entries(TABLES).flatMap(
-  ([table, rows]) => Object.entries(rows).map(([k, row]) => [`${table}.${k}`, k, row] as [string, string, Param<unknown>]),
+  ([table, rows]) =>
+    Object.entries(rows).map(
+      ([k, row]) => [`${table}.${k}`, k, row] as [string, string, Param<unknown>],
+    ),
 );
 
 const NUMERIC_ROWS = ALL_ROWS.filter(([, , r]) => r.kind === 'int' || r.kind === 'number');
@@ -239,7 +242,11 @@ describe('switches (features)', () => {
       demographics: true,
       exampleAge: true,
     });
-    expect(f.parse(' exampleAge , searches ')).toEqual({ ...none, searches: true, exampleAge: true });
+    expect(f.parse(' exampleAge , searches ')).toEqual({
+      ...none,
+      searches: true,
+      exampleAge: true,
+    });
     expect(f.parse('searches,searches')).toEqual({ ...none, searches: true });
   });
 
@@ -310,18 +317,36 @@ describe('intList (rankingHidden)', () => {
     });
     expect(row.kind).toBe('ints');
     expect(row.parse('5,2')).toEqual([5, 2]);
-    expect(() => row.parse('1')).toThrow('sizes must be a comma list of up to 2 integers from 2 to 5');
+    expect(() => row.parse('1')).toThrow(
+      'sizes must be a comma list of up to 2 integers from 2 to 5',
+    );
     expect(() => row.parse('2,3,4')).toThrow('sizes must be');
   });
 });
 
 describe('numeric', () => {
   it('builds integer and real rows with their range', () => {
-    const i = numeric('k', { min: 1, max: 9, integer: true, default: 3, live: true, label: 'K', help: 'h' });
+    const i = numeric('k', {
+      min: 1,
+      max: 9,
+      integer: true,
+      default: 3,
+      live: true,
+      label: 'K',
+      help: 'h',
+    });
     expect(i.kind).toBe('int');
     expect(i.range).toBe('an integer from 1 to 9');
     expect(i.parse(' 4 ')).toBe(4);
-    const x = numeric('x', { min: 0, max: 1, integer: false, default: 0.5, live: true, label: 'X', help: 'h' });
+    const x = numeric('x', {
+      min: 0,
+      max: 1,
+      integer: false,
+      default: 0.5,
+      live: true,
+      label: 'X',
+      help: 'h',
+    });
     expect(x.kind).toBe('number');
     expect(x.range).toBe('a number from 0 to 1');
     expect(x.parse('0.25')).toBe(0.25);
@@ -486,15 +511,18 @@ describe('candidateConfig and rankingConfig', () => {
     { change: { backend: 'cpu' }, candidate: {}, ranking: {} },
   ];
 
-  it.each(CASES)('$change changes exactly the expected fields', ({ change, candidate, ranking }) => {
-    const p = { ...base, ...change };
-    const c = candidateConfig(p);
-    const r = rankingConfig(p);
-    expect(diff(defaultCandidateConfig, c)).toEqual(Object.keys(candidate).sort());
-    expect(diff(defaultRankingConfig, r)).toEqual(Object.keys(ranking).sort());
-    expect(c).toEqual({ ...defaultCandidateConfig, ...candidate });
-    expect(r).toEqual({ ...defaultRankingConfig, ...ranking });
-  });
+  it.each(CASES)(
+    '$change changes exactly the expected fields',
+    ({ change, candidate, ranking }) => {
+      const p = { ...base, ...change };
+      const c = candidateConfig(p);
+      const r = rankingConfig(p);
+      expect(diff(defaultCandidateConfig, c)).toEqual(Object.keys(candidate).sort());
+      expect(diff(defaultRankingConfig, r)).toEqual(Object.keys(ranking).sort());
+      expect(c).toEqual({ ...defaultCandidateConfig, ...candidate });
+      expect(r).toEqual({ ...defaultRankingConfig, ...ranking });
+    },
+  );
 
   it('every knob with `sets` is covered by a case', () => {
     const covered = new Set(CASES.flatMap((c) => Object.keys(c.change)));
@@ -504,7 +532,10 @@ describe('candidateConfig and rankingConfig', () => {
   it('the twin ranker flips `weighted` and nothing else', () => {
     expect(rankingConfig(base, true)).toEqual({ ...rankingConfig(base), weighted: false });
     const unweighted = { ...base, weighting: 'unweighted' as const };
-    expect(rankingConfig(unweighted, true)).toEqual({ ...rankingConfig(unweighted), weighted: true });
+    expect(rankingConfig(unweighted, true)).toEqual({
+      ...rankingConfig(unweighted),
+      weighted: true,
+    });
   });
 
   it('userInput: the factorisation baseline', () => {
@@ -549,10 +580,12 @@ describe('checkTrainingParams', () => {
     expect(checkTrainingParams({ ...p, negatives: 0 })).toBe(
       'negatives must be an integer from 1 to 8192 (got "0")',
     );
-    expect(
-      checkTrainingParams({ ...p, sampler: 'nope' as TrainingParams['sampler'] }),
-    ).toBe('sampler must be one of uniform, popularity, log-uniform, in-batch, full (got "nope")');
-    expect(checkTrainingParams({ ...p, lr: NaN })).toContain('lr must be a number from 0.00001 to 1');
+    expect(checkTrainingParams({ ...p, sampler: 'nope' as TrainingParams['sampler'] })).toBe(
+      'sampler must be one of uniform, popularity, log-uniform, in-batch, full (got "nope")',
+    );
+    expect(checkTrainingParams({ ...p, lr: NaN })).toContain(
+      'lr must be a number from 0.00001 to 1',
+    );
     expect(checkTrainingParams({ ...p, depth: 1.5 })).toContain('depth must be an integer');
     expect(checkTrainingParams({ ...p, rankingHidden: [0] })).toContain('rankingHidden must be');
     expect(checkTrainingParams({ ...p, backend: 'tpu' as TrainingParams['backend'] })).toContain(
@@ -586,6 +619,8 @@ describe('changedKeys', () => {
     expect(changedKeys(a, b)).toEqual(['negatives', 'features', 'rankingHidden', 'trainSeed']);
     expect(changedKeys(b, a)).toEqual(['negatives', 'features', 'rankingHidden', 'trainSeed']);
     // Equal records and lists in fresh objects are not changes.
-    expect(changedKeys(a, { ...a, features: { ...a.features }, rankingHidden: [...a.rankingHidden] })).toEqual([]);
+    expect(
+      changedKeys(a, { ...a, features: { ...a.features }, rankingHidden: [...a.rankingHidden] }),
+    ).toEqual([]);
   });
 });

@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  TRAINING_KEYS,
+  TRAINING_PARAMS,
+  WORLD_ROWS,
+  candidateConfig,
+  defaultTrainingParams,
+  flagOf,
+  rankingConfig,
+  type Param,
+} from '../src/protocol/params';
+import { parseArgs } from './args';
+import { EXPERIMENT_ROWS, OTHER_FLAGS, TRAIN_SECTIONS, experimentFromFlags } from './experiment';
+import { checkKnown, flagNames, helpText, readFlags } from './flags';
+
+/** The error `f` throws (fails the test when it throws nothing). */
+function thrown(f: () => unknown): Error {
+  try {
+    f();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a throw');
+}
+
+const fromArgs = (argv: string[]) => experimentFromFlags(parseArgs(argv));
+
+describe('parseArgs', () => {
+  it('reads --name value, --name=value, --flag and --no-flag', () => {
+    expect(parseArgs(['--negatives', '64', '--sampler=uniform', '--json', '--no-logq'])).toEqual({
+      negatives: '64',
+      sampler: 'uniform',
+      json: true,
+      logq: false,
+    });
+    expect(parseArgs(['--help'])).toEqual({ help: true });
+    expect(parseArgs(['--alpha', '-1'])).toEqual({ alpha: '-1' });
+    expect(() => parseArgs(['64'])).toThrow('unexpected argument "64" (flags start with --)');
+  });
+});
+
+describe('experimentFromFlags', () => {
+  it('uses the defaults without flags', () => {
+    const s = fromArgs([]);
+    expect(s.world).toEqual({});
+    expect(s.params).toEqual(defaultTrainingParams());
+    expect(s.candidate).toEqual(candidateConfig(defaultTrainingParams()));
+    expect(s.ranking).toEqual({ config: rankingConfig(defaultTrainingParams()), steps: 1500 });
+    expect(s.steps).toBe(1500);
+    expect(s.mfSteps).toBe(1500);
+    expect(s.label).toBe('next');
+    expect(s.evalExamples).toBe(2000);
+    expect(s.oracleExamples).toBe(300);
+  });
+
+  it('sets the candidate and ranking config fields and the world settings', () => {
+    const s = fromArgs([
+      '--negatives',
+      '64',
+      '--no-logq',
+      '--sampler',
+      'uniform',
+      '--features',
+      'searches',
+      '--weighting',
+      'unweighted',
+      '--odds',
+      'paper',
+      '--videos',
+      '500',
+      '--steps',
+      '10',
+    ]);
+    const base = candidateConfig(defaultTrainingParams());
+    expect(s.candidate).toEqual({
+      ...base,
+      negatives: 64,
+      logQ: false,
+      sampler: 'uniform',
+      features: { searches: true, demographics: false, exampleAge: false },
+    });
+    expect(s.ranking.config).toEqual({
+      ...rankingConfig(defaultTrainingParams()),
+      weighted: false,
+      exactOdds: false,
+    });
+    expect(s.world).toEqual({ videos: 500 });
+    expect(s.steps).toBe(10);
+    expect(s.mfSteps).toBe(1500);
+    expect(s.params).toEqual({
+      ...defaultTrainingParams(),
+      negatives: 64,
+      logQ: false,
+      sampler: 'uniform',
+      features: { searches: true, demographics: false, exampleAge: false },
+      weighting: 'unweighted',
+      odds: 'paper',
+    });
+  });
+
+  it('reads every kind of flag, in both spellings', () => {
+    const s = fromArgs([
+      '--logq',
+      '--no-accidental-hits',
+      '--ranking-hidden=64,32',
+      '--train-seed',
+      '9',
+      '--width',
+      '0.25',
+      '--powers',
+      'off',
+      '--seed',
+      '3',
+      '--zipf-exponent',
+      '1.5',
+      '--label',
+      'heldout',
+      '--mf-steps',
+      '0',
+      '--ranking-steps',
+      '5',
+      '--eval-examples',
+      '10',
+      '--oracle-examples',
+      '0',
+      '--json',
+    ]);
+    expect(s.params.logQ).toBe(true);
+    expect(s.candidate.removeAccidentalHits).toBe(false);
+    expect(s.candidate.widthFactor).toBe(0.25);
+    expect(s.candidate.seed).toBe(9);
+    expect(s.ranking).toEqual({
+      config: {
+        ...rankingConfig(defaultTrainingParams()),
+        hidden: [64, 32],
+        seed: 9,
+        powers: false,
+      },
+      steps: 5,
+    });
+    expect(s.world).toEqual({ seed: 3, zipfExponent: 1.5 });
+    expect(s.label).toBe('heldout');
+    expect(s.mfSteps).toBe(0);
+    expect(s.evalExamples).toBe(10);
+    expect(s.oracleExamples).toBe(0);
+  });
+
+  it('refuses --negatives 0 naming the flag and its range', () => {
+    const e = thrown(() => fromArgs(['--negatives', '0']));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(e.message).toContain('--negatives');
+    expect(e.message).toContain('an integer from 1 to 8192');
+    expect(e.message).toBe('--negatives: negatives must be an integer from 1 to 8192 (got "0")');
+    expect((e as ConfigError).field).toBe('negatives');
+  });
+
+  it('refuses an unknown flag, naming it', () => {
+    const e = thrown(() => fromArgs(['--frobnicate', '1']));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(e.message).toContain('unknown flag --frobnicate');
+    // A row's key is not its flag when they differ.
+    expect(() => fromArgs(['--logQ'])).toThrow('unknown flag --logQ');
+    expect(() => fromArgs(['--trainSeed', '3'])).toThrow('unknown flag --trainSeed');
+    // Knobs of the page only are not flags.
+    expect(() => fromArgs(['--funnel-n', '100'])).toThrow('unknown flag --funnel-n');
+  });
+
+  it('refuses a bad boolean, naming on or off', () => {
+    const e = thrown(() => fromArgs(['--logq', 'maybe']));
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(e.message).toContain('--logq');
+    expect(e.message).toContain('on or off');
+  });
+
+  it('refuses a value-less non-boolean flag, naming its range', () => {
+    expect(() => fromArgs(['--negatives'])).toThrow(
+      '--negatives needs a value: an integer from 1 to 8192',
+    );
+    expect(() => fromArgs(['--no-sampler'])).toThrow('--sampler needs a value: one of');
+  });
+
+  it('refuses bad values of every section', () => {
+    expect(() => fromArgs(['--videos', '5'])).toThrow(
+      '--videos: videos must be an integer from 100 to 1000000 (got "5")',
+    );
+    expect(() => fromArgs(['--steps', '-1'])).toThrow(
+      '--steps: steps must be an integer from 0 to',
+    );
+    expect(() => fromArgs(['--label', 'future'])).toThrow(
+      '--label: label must be one of next, heldout',
+    );
+    expect(() => fromArgs(['--features', 'likes'])).toThrow(
+      '--features: features must be a comma list',
+    );
+  });
+
+  it('cuts a long bad value', () => {
+    const e = thrown(() => fromArgs(['--negatives', '5'.repeat(10_000)]));
+    expect(e.message.length).toBeLessThan(200);
+  });
+});
+
+describe('flags from rows', () => {
+  it('every flag of `npm run train` is distinct, and none is a non-knob flag', () => {
+    const names = flagNames(TRAIN_SECTIONS);
+    expect(new Set(names).size).toBe(names.length);
+    for (const o of OTHER_FLAGS) expect(names).not.toContain(o);
+    for (const k of TRAINING_KEYS)
+      expect(names).toContain(flagOf(TRAINING_PARAMS[k] as Param<unknown>));
+    expect(names).toContain('logq');
+    expect(names).toContain('accidental-hits');
+  });
+
+  it('readFlags reads only the rows given, by key', () => {
+    const rows = Object.values(WORLD_ROWS);
+    expect(readFlags({ videos: '500', negatives: '3' }, rows)).toEqual({ videos: 500 });
+    expect(readFlags({}, rows)).toEqual({});
+  });
+
+  it('checkKnown allows the extra flags', () => {
+    expect(() => checkKnown({ json: true }, TRAIN_SECTIONS, OTHER_FLAGS)).not.toThrow();
+    expect(() => checkKnown({ json: true }, TRAIN_SECTIONS)).toThrow('unknown flag --json');
+  });
+
+  it('ignores prototype keys in the flags', () => {
+    const flags = parseArgs(['--constructor', 'x']);
+    expect(() => experimentFromFlags(flags)).toThrow('unknown flag --constructor');
+  });
+
+  it('helpText lists every row with its flag, range and default', () => {
+    const text = helpText('usage: npm run train -- [flags]', TRAIN_SECTIONS);
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('usage: npm run train -- [flags]');
+    for (const s of TRAIN_SECTIONS) expect(lines).toContain(`${s.title}:`);
+    const rows: Param<unknown>[] = [
+      ...Object.values(TRAINING_PARAMS as unknown as Record<string, Param<unknown>>),
+      ...Object.values(WORLD_ROWS),
+      ...Object.values(EXPERIMENT_ROWS as unknown as Record<string, Param<unknown>>),
+    ];
+    for (const row of rows) {
+      const name = flagOf(row)!;
+      const head = row.kind === 'bool' ? `--${name} / --no-${name}` : `--${name} <value>`;
+      const line = lines.find((l) => l.trimStart().startsWith(head + ' '));
+      expect(line, name).toBeDefined();
+      expect(line, name).toContain(row.help);
+      expect(line, name).toContain(row.range);
+      expect(line, name).toContain(`(default ${row.format(row.default)})`);
+    }
+    expect(text).toContain('--logq / --no-logq');
+    expect(text).toContain('--negatives <value>');
+    expect(text).toContain('an integer from 1 to 8192 (default 256)');
+    expect(text).toContain('(default searches,demographics,exampleAge)');
+    expect(text).toContain('(default 128,64,32)');
+  });
+});
