@@ -29,6 +29,9 @@
  *    inverted-file search ({@link UmapPlacement}), about ten times cheaper and nearly always
  *    the same row.
  *
+ * The code: the neighbour search and the sample in `umap-knn.ts`, the placing in
+ * `umap-placement.ts`, the stages driven here (re-exporting what the others export).
+ *
  * Deterministic: every random draw (the sample, umap-js's initial positions and negative
  * samples, the jitter) comes from d3-random's `randomLcg` seeded from `seed`, so the same seed,
  * vectors and options give the same coordinates bit for bit. umap-js starts from random
@@ -38,17 +41,19 @@
 import { randomLcg } from 'd3-random';
 import { UMAP } from 'umap-js';
 import { mixSeed } from '../sim/rng';
+import { exactCosineKnn, sampleRows, unitRows } from './umap-knn';
+import {
+  EXACT_PLACEMENT_LIMIT,
+  placeRest,
+  placementCostPerRow,
+  type UmapPlacement,
+} from './umap-placement';
+
+export { sampleRows } from './umap-knn';
+export { EXACT_PLACEMENT_LIMIT, IVF_PROBES, type UmapPlacement } from './umap-placement';
 
 /** The stages of a layout, in order, as reported to {@link UmapLayoutOptions.onProgress}. */
 export type UmapStage = 'neighbours' | 'graph' | 'layout' | 'placing';
-
-/**
- * How the rows outside the sample find their nearest sampled row: `exact` compares each with
- * every sampled row; `ivf` groups the sampled rows around ≈√maxPoints seeded pivots and compares
- * a row with the pivots and the rows of its {@link IVF_PROBES} nearest groups only; `auto`
- * (default) is `exact` up to {@link EXACT_PLACEMENT_LIMIT} multiply-adds, else `ivf`.
- */
-export type UmapPlacement = 'auto' | 'exact' | 'ivf';
 
 /** Options of {@link umapLayout}. Only `seed` is required. */
 export interface UmapLayoutOptions {
@@ -115,15 +120,6 @@ export const UMAP_DEFAULTS = {
 /** The layout yields to the event loop at least this often, milliseconds. */
 export const YIELD_EVERY_MS = 100;
 
-/**
- * Most multiply-adds, (rows − sampled) · sampled · dim, that `auto` placement spends on an
- * exact nearest-row search (≈ 5 s on a slow core) before it switches to `ivf`.
- */
-export const EXACT_PLACEMENT_LIMIT = 4e9;
-
-/** Groups an `ivf` placement searches per row (of ≈√sampled groups). */
-export const IVF_PROBES = 8;
-
 /** The error a cancelled layout rejects with (`shouldStop` returned true). */
 export class UmapCancelledError extends Error {
   constructor() {
@@ -141,217 +137,6 @@ export class UmapCancelledError extends Error {
  */
 export function defaultUmapEpochs(n: number): number {
   return Math.max(200, Math.min(500, Math.floor(1e6 / Math.max(1, n))));
-}
-
-/**
- * `m` distinct row indices of [0, rows), drawn uniformly without replacement with a seeded
- * partial Fisher–Yates shuffle, ascending. All rows, in order, when m ≥ rows.
- */
-export function sampleRows(rows: number, m: number, seed: number): Int32Array {
-  const all = Int32Array.from({ length: rows }, (_, i) => i);
-  if (m >= rows) return all;
-  const random = randomLcg(mixSeed(seed, 0x73));
-  for (let i = 0; i < m; i++) {
-    const j = i + Math.floor(random() * (rows - i));
-    const t = all[i];
-    all[i] = all[j];
-    all[j] = t;
-  }
-  return all.slice(0, m).sort();
-}
-
-/** Dot product of the rows at offsets `a` of `x` and `b` of `y`, `d` numbers, unrolled by four. */
-function dot(x: Float64Array, a: number, y: Float64Array, b: number, d: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let c = 0;
-  for (; c + 3 < d; c += 4) {
-    s0 += x[a + c] * y[b + c];
-    s1 += x[a + c + 1] * y[b + c + 1];
-    s2 += x[a + c + 2] * y[b + c + 2];
-    s3 += x[a + c + 3] * y[b + c + 3];
-  }
-  for (; c < d; c++) s0 += x[a + c] * y[b + c];
-  return s0 + s1 + (s2 + s3);
-}
-
-/** Scales `v[o … o+d)` to unit length in place (a zero row stays zero). */
-function normaliseAt(v: Float64Array, o: number, d: number) {
-  let s = 0;
-  for (let c = 0; c < d; c++) s += v[o + c] * v[o + c];
-  if (s > 0) {
-    const inv = 1 / Math.sqrt(s);
-    for (let c = 0; c < d; c++) v[o + c] *= inv;
-  }
-}
-
-/** Rows `rows` of `x` [· × d] (row-major), each scaled to unit length, as one [rows.length × d] table. */
-function unitRows(x: Float32Array, d: number, rows: Int32Array): Float64Array {
-  const out = new Float64Array(rows.length * d);
-  for (let t = 0; t < rows.length; t++) {
-    out.set(x.subarray(rows[t] * d, (rows[t] + 1) * d), t * d);
-    normaliseAt(out, t * d, d);
-  }
-  return out;
-}
-
-/** Inserts (j, dist) into the ascending top-k list at `base` of `idx`/`dst` if it beats the worst. */
-function offer(
-  idx: Int32Array,
-  dst: Float64Array,
-  base: number,
-  k: number,
-  j: number,
-  dist: number,
-) {
-  let p = base + k - 1;
-  if (!(dist < dst[p])) return;
-  while (p > base && dst[p - 1] > dist) {
-    dst[p] = dst[p - 1];
-    idx[p] = idx[p - 1];
-    p--;
-  }
-  dst[p] = dist;
-  idx[p] = j;
-}
-
-/**
- * Exact k nearest neighbours [m × k] of each row of the unit table `u` [m × d] by cosine
- * distance, the row itself first at distance 0, ties kept in index order. `tick` is awaited
- * between chunks with the fraction of pairs done.
- */
-async function exactCosineKnn(
-  u: Float64Array,
-  m: number,
-  d: number,
-  k: number,
-  tick: (fraction: number) => Promise<void>,
-): Promise<{ indices: number[][]; distances: number[][] }> {
-  const idx = new Int32Array(m * k).fill(-1);
-  const dst = new Float64Array(m * k).fill(Infinity);
-  for (let i = 0; i < m; i++) {
-    idx[i * k] = i;
-    dst[i * k] = 0;
-  }
-  const totalPairs = (m * (m - 1)) / 2;
-  let pairs = 0;
-  let sinceTick = 0;
-  for (let i = 0; i < m; i++) {
-    const oi = i * d;
-    for (let j = i + 1; j < m; j++) {
-      const dist = Math.max(0, 1 - dot(u, oi, u, j * d, d));
-      offer(idx, dst, i * k, k, j, dist);
-      offer(idx, dst, j * k, k, i, dist);
-    }
-    pairs += m - 1 - i;
-    sinceTick += m - 1 - i;
-    if (sinceTick >= 100_000) {
-      sinceTick = 0;
-      await tick(pairs / totalPairs);
-    }
-  }
-  const indices: number[][] = [];
-  const distances: number[][] = [];
-  for (let i = 0; i < m; i++) {
-    indices.push(Array.from(idx.subarray(i * k, (i + 1) * k)));
-    distances.push(Array.from(dst.subarray(i * k, (i + 1) * k)));
-  }
-  return { indices, distances };
-}
-
-/**
- * A nearest-row search over the unit table `u` [m × d]: `nearest(q, o)` gives the index of the
- * row of `u` with the largest dot product with the unit row at offset `o` of `q`, and `cost`
- * the multiply-adds per query.
- *
- * `ivf`: P = round(√m) pivots (a seeded sample of the rows); every row joins the group of its
- * nearest pivot; a query scans the P pivots, then the rows of its `IVF_PROBES` nearest groups.
- */
-function nearestRowSearch(
-  u: Float64Array,
-  m: number,
-  d: number,
-  kind: 'exact' | 'ivf',
-  seed: number,
-): { nearest: (q: Float64Array, o: number) => number; cost: number } {
-  if (kind === 'exact')
-    return {
-      cost: m * d,
-      nearest: (q, o) => {
-        let best = 0;
-        let bestDot = -Infinity;
-        for (let t = 0; t < m; t++) {
-          const s = dot(q, o, u, t * d, d);
-          if (s > bestDot) {
-            bestDot = s;
-            best = t;
-          }
-        }
-        return best;
-      },
-    };
-
-  const p = Math.max(1, Math.round(Math.sqrt(m)));
-  const probes = Math.min(p, IVF_PROBES);
-  const pivots = sampleRows(m, p, mixSeed(seed, 0x70));
-  const pivotTable = new Float64Array(p * d);
-  for (let c = 0; c < p; c++) pivotTable.set(u.subarray(pivots[c] * d, (pivots[c] + 1) * d), c * d);
-  const nearestPivot = (q: Float64Array, o: number) => {
-    let best = 0;
-    let bestDot = -Infinity;
-    for (let c = 0; c < p; c++) {
-      const s = dot(q, o, pivotTable, c * d, d);
-      if (s > bestDot) {
-        bestDot = s;
-        best = c;
-      }
-    }
-    return best;
-  };
-  // Groups as CSR: members of group c are order[start[c] … start[c+1]), ascending.
-  const group = new Int32Array(m);
-  const start = new Int32Array(p + 1);
-  for (let t = 0; t < m; t++) {
-    group[t] = nearestPivot(u, t * d);
-    start[group[t] + 1]++;
-  }
-  for (let c = 0; c < p; c++) start[c + 1] += start[c];
-  const fill = start.slice(0, p);
-  const order = new Int32Array(m);
-  for (let t = 0; t < m; t++) order[fill[group[t]]++] = t;
-
-  const pivotDots = new Float64Array(p);
-  const chosen = new Int32Array(probes);
-  return {
-    cost: (p + (probes * m) / p) * d,
-    nearest: (q, o) => {
-      for (let c = 0; c < p; c++) pivotDots[c] = dot(q, o, pivotTable, c * d, d);
-      // The `probes` best pivots, by repeated selection (p is small).
-      for (let z = 0; z < probes; z++) {
-        let best = -1;
-        for (let c = 0; c < p; c++)
-          if (pivotDots[c] > -Infinity && (best < 0 || pivotDots[c] > pivotDots[best])) best = c;
-        chosen[z] = best;
-        pivotDots[best] = -Infinity;
-      }
-      let best = 0;
-      let bestDot = -Infinity;
-      for (let z = 0; z < probes; z++) {
-        const c = chosen[z];
-        for (let w = start[c]; w < start[c + 1]; w++) {
-          const t = order[w];
-          const s = dot(q, o, u, t * d, d);
-          if (s > bestDot || (s === bestDot && t < best)) {
-            bestDot = s;
-            best = t;
-          }
-        }
-      }
-      return best;
-    },
-  };
 }
 
 /**
@@ -439,8 +224,7 @@ export async function umapLayout(
       : (rows - m) * m * dim <= EXACT_PLACEMENT_LIMIT
         ? 'exact'
         : 'ivf';
-  const placeCostPerRow =
-    placement === 'exact' ? m * dim : (Math.sqrt(m) + IVF_PROBES * Math.sqrt(m)) * dim;
+  const placeCostPerRow = placementCostPerRow(placement, m, dim);
   const cost = stageCosts(rows, m, dim, k, epochs, placing ? placeCostPerRow : 0);
   const totalCost = cost.neighbours + cost.graph + cost.layout + cost.placing;
   const share = {
@@ -492,35 +276,9 @@ export async function umapLayout(
   // 4. Placing the rows outside the sample beside their nearest sampled row.
   if (placing) {
     await tick(base, 'placing');
-    let minX = Infinity;
-    let maxX = -Infinity;
-    let minY = Infinity;
-    let maxY = -Infinity;
-    for (const [x, y] of embedding) {
-      minX = Math.min(minX, x);
-      maxX = Math.max(maxX, x);
-      minY = Math.min(minY, y);
-      maxY = Math.max(maxY, y);
-    }
-    const jx = 0.005 * (maxX - minX);
-    const jy = 0.005 * (maxY - minY);
-    const jitter = randomLcg(mixSeed(seed, 0x6a));
-    const search = nearestRowSearch(unit, m, dim, placement, seed);
-    const inSample = new Uint8Array(rows);
-    for (const r of sample) inSample[r] = 1;
-    const q = new Float64Array(dim);
-    const rest = rows - m;
-    const chunk = Math.max(1, Math.floor(2e6 / search.cost));
-    let placed = 0;
-    for (let r = 0; r < rows; r++) {
-      if (inSample[r]) continue;
-      q.set(vectors.subarray(r * dim, (r + 1) * dim));
-      normaliseAt(q, 0, dim);
-      const [x, y] = embedding[search.nearest(q, 0)];
-      coords[r * 2] = x + (2 * jitter() - 1) * jx;
-      coords[r * 2 + 1] = y + (2 * jitter() - 1) * jy;
-      if (++placed % chunk === 0) await tick(base + (share.placing * placed) / rest, 'placing');
-    }
+    await placeRest(vectors, rows, dim, sample, unit, embedding, coords, placement, seed, (f) =>
+      tick(base + share.placing * f, 'placing'),
+    );
   }
 
   onProgress?.(1, placing ? 'placing' : 'layout');
