@@ -8,95 +8,14 @@
  * the latest evaluation, so the worker never queues more than one of each.
  */
 import type { StateCreator } from 'zustand';
-import type {
-  FunnelMessage,
-  NegativesSweepMessage,
-  SoftmaxMessage,
-  StudySampler,
-  ViewToPage,
-} from '../protocol';
 import { TRAINING_SWEEP_NEGATIVES } from '../protocol';
 import { samplerForStudy, type StudySettings } from '../protocol/params';
-import {
-  DEFAULT_FUNNEL,
-  parseServing,
-  type FunnelSettings,
-  type ServingKey,
-} from './funnel-settings';
+import type { AnalysisSlice, AppState, LiveAnalysis, SoftmaxStudy } from './app-state';
+import { DEFAULT_FUNNEL, parseServing } from './funnel-settings';
 import type { HashProblem } from './url-hash';
-import type { AppState } from './store';
 import type { WorkerChannel } from './worker-channel';
-import type { Problem } from './world-slice';
 
-/** What the Sampled-softmax view studies (its own choice; training is not changed). */
-export interface SoftmaxStudy {
-  sampler: StudySampler;
-  negatives: number;
-  alpha: number;
-  logQ: boolean;
-}
-
-/** One kind of live analysis the worker answers. */
-type Live = 'softmax' | 'funnel';
-
-/** State and actions of the analysis views. */
-export interface AnalysisSlice {
-  /** The user the views follow (−1: the first held-out user; the worker names them). */
-  focusUser: number;
-  /** Serving settings that were set (URL or control), and the settings in effect. */
-  funnelSet: Partial<FunnelSettings>;
-  /** The study's knobs that were set (URL or control): what the URL states. */
-  studySet: Partial<StudySettings>;
-  funnel: FunnelSettings;
-  softmaxStudy: SoftmaxStudy | null;
-  softmax: SoftmaxMessage | null;
-  funnelResult: FunnelMessage | null;
-  sweep: NegativesSweepMessage | null;
-  /** Requests in flight (at most one of each). */
-  pending: { softmax: boolean; funnel: boolean };
-  /** The last failure of each view, naming what failed. */
-  analysisProblems: Partial<Record<'softmax' | 'funnel' | 'sweep' | 'focus' | 'umap', Problem>>;
-
-  /**
-   * Takes what the URL says of the views: serving and study knobs, and their problems.
-   */
-  applyAnalysisUrl(
-    serving: Partial<FunnelSettings>,
-    study: Partial<StudySettings>,
-    problems: { serving: HashProblem[]; study: HashProblem[] },
-  ): void;
-  /** Sets N (one of FUNNEL_NS); the view reads its figures from the last answer. */
-  setFunnelN(n: number): void;
-  /**
-   * Validates a serving knob's text (k, nprobe); on success asks for a new funnel. N needs no
-   * new answer (every N is computed), so it goes through {@link setFunnelN}.
-   */
-  submitServingField(key: ServingKey, text: string): boolean;
-  /** Validates k's text; on success asks for a new funnel. */
-  submitFunnelK(text: string): boolean;
-  /** Validates a user id's text ('' = automatic); on success follows that user. */
-  submitFocusUser(text: string): boolean;
-  /**
-   * Follows the user a link names. Before the world is known the id is taken as it is (the
-   * worker refuses one out of range, and the views go back to the automatic user).
-   */
-  applyUrlFocus(user: number | undefined): void;
-  setSoftmaxStudy(study: Partial<SoftmaxStudy>): void;
-  /** Asks for a fresh answer of `kind` now (unless one is in flight). */
-  request(kind: Live): void;
-  /** Asks for a fresh answer of `kind` when the last one is older than the latest evaluation. */
-  refresh(kind: Live): void;
-  startSweep(negatives?: number[], steps?: number): void;
-  cancelSweep(): void;
-  /** Shows `message` as the problem of `key` (null clears it). */
-  setAnalysisProblem(key: keyof AnalysisSlice['analysisProblems'], message: string | null): void;
-  /** Handles one analysis answer of the worker. */
-  receiveAnalysis(message: ViewToPage): void;
-  /** A new run started: its answers start afresh (the focus user and settings stay). */
-  analysisRunStarted(): void;
-  /** A new world was asked for: its users are others, so the focus goes back to automatic. */
-  analysisWorldChanged(): void;
-}
+export type { AnalysisSlice, LiveAnalysis, SoftmaxStudy } from './app-state';
 
 /**
  * Least steps between two live funnel answers: one costs seconds of worker time on the default
@@ -140,7 +59,7 @@ export function createAnalysisSlice(
   channel: WorkerChannel,
 ): StateCreator<AppState, [], [], AnalysisSlice> {
   /** The latest evaluation step when each kind last failed: no automatic retry before the next. */
-  const failedAt: Record<Live, number | null> = { softmax: null, funnel: null };
+  const failedAt: Record<LiveAnalysis, number | null> = { softmax: null, funnel: null };
   return (set, get) => {
     const problem = (key: keyof AnalysisSlice['analysisProblems'], message: string | null) =>
       set({
@@ -179,7 +98,8 @@ export function createAnalysisSlice(
           studySet: study,
           softmaxStudy: Object.keys(study).length ? studyFrom(get(), study) : null,
         });
-        const text = (ps: HashProblem[]) => (ps.length ? ps.map((p) => p.message).join('; ') : null);
+        const text = (ps: HashProblem[]) =>
+          ps.length ? ps.map((p) => p.message).join('; ') : null;
         problem('funnel', text(problems.serving));
         problem('softmax', text(problems.study));
         if (funnel.funnelK !== before.funnelK || funnel.nprobe !== before.nprobe)

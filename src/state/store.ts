@@ -12,31 +12,19 @@ import {
   type EmbeddingToPage,
   type TrainingRunToPage,
   type ViewToPage,
-  type WorkerToPage,
   type WorldToPage,
 } from '../protocol';
-import { createAnalysisSlice, type AnalysisSlice } from './analysis-slice';
-import { createTrainingSlice, type TrainingSlice } from './training-slice';
+import { createAnalysisSlice } from './analysis-slice';
+import type { AppState, StartUmap, StoreEnv } from './app-state';
+import { createTrainingSlice } from './training-slice';
 import { startUmap } from './umap-client';
-import { createUmapSlice, type StartUmap, type UmapSlice } from './umap-slice';
-import { createViewsSlice, type ViewsSlice } from './views-slice';
+import { createUmapSlice } from './umap-slice';
+import { createViewsSlice } from './views-slice';
 import { createWorkerChannel } from './worker-channel';
 import { connectModuleWorker } from './worker-client';
-import { createWorldSlice, type StoreEnv, type WorldSlice } from './world-slice';
+import { createWorldSlice } from './world-slice';
 
-/** Routing of the worker's messages, and of its failure, to the slices. */
-export interface WorkerRouting {
-  /** Hands one worker message to the slice it concerns. */
-  receive(message: WorkerToPage): void;
-}
-
-/** The whole state of the app: the union of its slices. */
-export type AppState = WorldSlice &
-  TrainingSlice &
-  ViewsSlice &
-  AnalysisSlice &
-  UmapSlice &
-  WorkerRouting;
+export type { AppState, WorkerRouting } from './app-state';
 
 /**
  * Builds a store; `env` is the browser's in the app and fakes in tests; `umap` starts a UMAP

@@ -13,16 +13,10 @@
  * backend, errors, parameters).
  */
 import type { StateCreator } from 'zustand';
-import type {
-  BackendReport,
-  TrainingParams,
-  TrainingState,
-  TrainingRunToPage,
-  WeightSnapshot,
-} from '../protocol';
+import type { BackendReport, TrainingParams, TrainingState, WeightSnapshot } from '../protocol';
 import { clonePlain } from '../protocol/params';
+import type { AppState, RunState, TrainingSlice } from './app-state';
 import { MetricHistory } from './metric-history';
-import type { AppState } from './store';
 import {
   DEFAULT_TRAINING_PARAMS,
   STRUCTURAL_KEYS,
@@ -30,72 +24,10 @@ import {
   changedKeys,
   effectiveParams,
   parseTrainingField,
-  type TrainingSettings,
-  type View,
 } from './training-settings';
-import type { HashProblem } from './url-hash';
 import type { WorkerChannel } from './worker-channel';
-import type { Problem } from './world-slice';
 
-/** The run on screen. */
-export interface RunState {
-  runId: number;
-  /** As the worker last said (the page says `preparing` as soon as it asks for a session). */
-  state: TrainingState;
-  /** Steps taken as of the last status message (the live count is `history.lastStep`). */
-  step: number;
-  /** What the worker is doing, or why it stopped. */
-  detail: string | null;
-  backend: BackendReport | null;
-  /** The parameters the run's models were built with; null until they exist. */
-  built: TrainingParams | null;
-  /** Why training stopped, and whether it can resume from the snapshot. */
-  error: { message: string; resumable: boolean } | null;
-}
-
-/** State and actions of training. */
-export interface TrainingSlice {
-  view: View;
-  /** Training settings set in the URL or by a control (what the URL states). */
-  trainingSet: TrainingSettings;
-  /** Every hyperparameter in effect: the defaults overlaid with `trainingSet`. */
-  trainingParams: TrainingParams;
-  /** Bad training values (URL or form), each naming its field and range. */
-  trainingProblems: Problem[];
-  run: RunState;
-  /** The run's latest weight snapshot. */
-  snapshot: WeightSnapshot | null;
-  /** A note about recovery (a crashed worker replaced), shown until the next reset. */
-  notice: string | null;
-  /** The run's metrics; mutated in place, announced by `historyVersion`. */
-  history: MetricHistory;
-  historyVersion: number;
-
-  setView(view: View): void;
-  /** Sets one hyperparameter (an already-valid value); live ones reach the running models. */
-  setTrainingParam<K extends keyof TrainingParams>(key: K, value: TrainingParams[K]): void;
-  /** Validates a control's text; on success sets it, else shows the message. */
-  submitTrainingField(key: keyof TrainingParams, text: string): boolean;
-  play(): void;
-  pause(): void;
-  step(count?: number): void;
-  /** A new run from the current parameters (rebuilds the models; structural knobs apply). */
-  reset(): void;
-  /** Resumes from the latest snapshot (after a failed step or a lost device). */
-  resume(): void;
-  /** Builds the run's models (and shows step 0's figures) if nothing is built yet. */
-  prepare(): void;
-  /** Takes the training settings and the view read from the URL, and their problems. */
-  applyTrainingUrl(settings: TrainingSettings, view: View, problems: HashProblem[]): void;
-  /** Handles one training message from the worker. */
-  receiveTraining(message: TrainingRunToPage): void;
-  /** A new world was asked for: the run on screen ends. */
-  worldRequested(): void;
-  /** A world is ready. */
-  worldBuilt(): void;
-  /** The worker died: replace it and resume from the snapshot, or say what was lost. */
-  trainingWorkerFailed(why: string): void;
-}
+export type { RunState, TrainingSlice } from './app-state';
 
 /** The structural knobs that differ from the ones the run was built with ("needs reset"). */
 export function needsReset(

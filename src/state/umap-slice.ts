@@ -5,51 +5,12 @@
  * the analysis views' `umap` problem.
  */
 import type { StateCreator } from 'zustand';
-import type { VectorsMessage, ViewErrorMessage } from '../protocol';
-import type { AppState } from './store';
+import type { VectorsMessage } from '../protocol';
+import type { AppState, StartUmap, UmapSlice, UmapState } from './app-state';
 import type { WorkerChannel } from './worker-channel';
 
-/** The UMAP layout of the Embeddings view. */
-export interface UmapState {
-  status: 'idle' | 'copying' | 'running' | 'done' | 'failed';
-  fraction: number;
-  stage: string;
-  /** Coordinates [videos × 2] of the step `step`, and where the focus user's u is drawn. */
-  coords: Float32Array | null;
-  userCoords: [number, number] | null;
-  /** The user whose u was copied with the vectors. */
-  user: number;
-  step: number;
-  ms: number;
-  sampled: number;
-  error: string | null;
-}
-
-/** Starts a UMAP layout in its own worker (state/umap-client.ts in the app, a fake in tests). */
-export type StartUmap = (
-  request: { vectors: Float32Array; rows: number; dim: number; seed: number },
-  onProgress: (fraction: number, stage: string) => void,
-) => {
-  result: Promise<{ coords: Float32Array; ms: number; sampled: number }>;
-  cancel(): void;
-};
-
 export type { Layout } from '../protocol/params';
-import type { Layout } from '../protocol/params';
-
-/** State and actions of the UMAP layout. */
-export interface UmapSlice {
-  umap: UmapState;
-  layout: Layout;
-  /** Asks the worker for the vectors, then lays them out in the UMAP worker. */
-  startUmap(): void;
-  cancelUmap(): void;
-  setLayout(layout: Layout): void;
-  /** The worker's vectors (or its failure to copy them). */
-  receiveUmap(message: VectorsMessage | ViewErrorMessage): void;
-  /** A new run: its embeddings are others, so any layout in progress or done is dropped. */
-  umapRunStarted(): void;
-}
+export type { StartUmap, UmapSlice, UmapState } from './app-state';
 
 const IDLE_UMAP: UmapState = {
   status: 'idle',

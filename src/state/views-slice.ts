@@ -5,39 +5,11 @@
  * announced by `projectionVersion`; the canvas follows it through `appStore.subscribe`.
  */
 import type { StateCreator } from 'zustand';
-import type {
-  EmbeddingToPage,
-  NeighboursMessage,
-  ProjectionMessage,
-  VideoMetaMessage,
-} from '../protocol';
-import type { AppState } from './store';
+import type { AppState, ViewsSlice } from './app-state';
 import type { WorkerChannel } from './worker-channel';
 
-import type { ColorBy } from '../protocol/params';
-
 export { COLOR_BYS, type ColorBy } from '../protocol/params';
-
-/** The worker messages this slice handles. */
-export type ViewsMessage = EmbeddingToPage;
-
-/** State and actions of the Embedding view. */
-export interface ViewsSlice {
-  /** Per-video topic, popularity rank, age, clickbait, titles (of the run's world). */
-  videoMeta: VideoMetaMessage | null;
-  /** The latest projection of the run's video vectors. */
-  projection: ProjectionMessage | null;
-  projectionVersion: number;
-  colorBy: ColorBy;
-  /** The clicked video, and its neighbours once the worker answers. */
-  selectedVideo: number | null;
-  neighbours: NeighboursMessage | null;
-  setColorBy(colorBy: ColorBy): void;
-  /** Selects `video` and asks the worker for its nearest neighbours. */
-  askNeighbours(video: number): void;
-  /** Handles one of the views' worker messages. */
-  receiveViews(message: ViewsMessage): void;
-}
+export type { ViewsMessage, ViewsSlice } from './app-state';
 
 /** Creates the views slice; `channel` is the worker shared with the other slices. */
 export function createViewsSlice(

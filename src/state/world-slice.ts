@@ -7,82 +7,12 @@
  * failed build never takes the current world off the screen (DESIGN §9).
  */
 import type { StateCreator } from 'zustand';
-import type { WorldSummary } from '../sim/summary-types';
-import type { WorldConfig } from '../sim/types';
-import type { AppState } from './store';
-import type { RequestId, WorldToPage, WorldBuildStage } from '../protocol';
+import type { AppState, StoreEnv, WorldSlice } from './app-state';
 import { readUrl, unknownNote, writeUrl, type UrlState } from './url';
 import type { WorkerChannel } from './worker-channel';
-import type { ConnectWorker } from './worker-client';
-import {
-  validateWorldDraft,
-  type WorldDraft,
-  type WorldSettings,
-  DEFAULT_WORLD_SETTINGS,
-} from './world-settings';
+import { validateWorldDraft, type WorldSettings, DEFAULT_WORLD_SETTINGS } from './world-settings';
 
-/** What the store needs from its surroundings (the browser, or fakes in tests). */
-export interface StoreEnv {
-  /** Starts the worker (lazily, on the first request, and again after it died). */
-  connect: ConnectWorker;
-  /** Writes the settings' hash (without '#') into the URL without adding a history entry. */
-  writeHash(hash: string): void;
-}
-
-/** Progress of the world being built. */
-export interface WorldProgress {
-  /** Fraction done, in [0, 1]. */
-  fraction: number;
-  stage: WorldBuildStage;
-}
-
-/** A message to show; `field` names the setting at fault, when there is one. */
-export interface Problem {
-  field?: string;
-  message: string;
-  /** It came from reading the URL (the URL messages can be dismissed together). */
-  fromUrl?: boolean;
-}
-
-/** State and actions of the world. */
-export interface WorldSlice {
-  /** Settings of the world on screen, or of the one being built once asked for. */
-  settings: WorldSettings;
-  /** Summary of the world on screen; null until the first one is ready. */
-  summary: WorldSummary | null;
-  /** Full settings (defaults filled in) of the world on screen. */
-  config: WorldConfig | null;
-  /** Progress of the build in flight, or null when none is. */
-  progress: WorldProgress | null;
-  /** Messages to show (bad settings, a failed build); empty when all is well. */
-  problems: Problem[];
-  /** A quiet note naming the URL's keys that no setting has (ignored); '' when none. */
-  urlNote: string;
-  /** Request id of the build in flight; replies to any other request are ignored. */
-  pendingRequest: RequestId | null;
-
-  /** Builds a world with already-valid settings, and writes them into the URL. */
-  generate(settings: WorldSettings): void;
-  /**
-   * Validates the form; on success builds the world, on failure shows the problems and keeps
-   * the current world. Returns whether the form was valid.
-   */
-  submitWorldForm(draft: Partial<WorldDraft>): boolean;
-  /**
-   * Reads the whole URL hash: the training settings and the view (training slice), then the
-   * world settings (bad values reported, defaults used), and builds that world unless it is
-   * the one already on screen or being built.
-   */
-  loadFromHash(hash: string): void;
-  /** Handles one world message from the worker. */
-  receiveWorld(message: WorldToPage): void;
-  /** The worker died: stop waiting for the build in flight and say so. */
-  worldFailed(why: string): void;
-  /** Writes the app's whole state (every table of knobs, the view) into the URL. */
-  writeUrl(): void;
-  /** Hides the messages the URL gave rise to (bad values, ignored keys). */
-  dismissUrlMessages(): void;
-}
+export type { StoreEnv, WorldProgress, Problem, WorldSlice } from './app-state';
 
 /**
  * Creates the world slice; `env` supplies the URL, `channel` the worker (shared with the

@@ -1,0 +1,319 @@
+/**
+ * The types of the app's store: the state and actions of every slice, the types they share,
+ * and their union {@link AppState}. Types only, so that the slices (which each see the whole
+ * state through `get()`) and the store (which builds it from them) import this module and
+ * never each other: no import circle in `src/state`.
+ *
+ * It imports only modules that import no slice and no store (the protocol, the settings
+ * tables, the URL's helpers, the worker link, the metric history, the simulator's types).
+ */
+import type {
+  BackendReport,
+  EmbeddingToPage,
+  FunnelMessage,
+  NegativesSweepMessage,
+  NeighboursMessage,
+  ProjectionMessage,
+  RequestId,
+  SoftmaxMessage,
+  StudySampler,
+  TrainingParams,
+  TrainingRunToPage,
+  TrainingState,
+  VectorsMessage,
+  VideoMetaMessage,
+  ViewErrorMessage,
+  ViewToPage,
+  WeightSnapshot,
+  WorkerToPage,
+  WorldBuildStage,
+  WorldToPage,
+} from '../protocol';
+import type { ColorBy, Layout, StudySettings } from '../protocol/params';
+import type { WorldSummary } from '../sim/summary-types';
+import type { WorldConfig } from '../sim/types';
+import type { FunnelSettings, ServingKey } from './funnel-settings';
+import type { MetricHistory } from './metric-history';
+import type { TrainingSettings, View } from './training-settings';
+import type { HashProblem } from './url-hash';
+import type { ConnectWorker } from './worker-client';
+import type { WorldDraft, WorldSettings } from './world-settings';
+
+// ---- World (world-slice.ts) ----------------------------------------------------------------
+
+/** What the store needs from its surroundings (the browser, or fakes in tests). */
+export interface StoreEnv {
+  /** Starts the worker (lazily, on the first request, and again after it died). */
+  connect: ConnectWorker;
+  /** Writes the settings' hash (without '#') into the URL without adding a history entry. */
+  writeHash(hash: string): void;
+}
+
+/** Progress of the world being built. */
+export interface WorldProgress {
+  /** Fraction done, in [0, 1]. */
+  fraction: number;
+  stage: WorldBuildStage;
+}
+
+/** A message to show; `field` names the setting at fault, when there is one. */
+export interface Problem {
+  field?: string;
+  message: string;
+  /** It came from reading the URL (the URL messages can be dismissed together). */
+  fromUrl?: boolean;
+}
+
+/** State and actions of the world. */
+export interface WorldSlice {
+  /** Settings of the world on screen, or of the one being built once asked for. */
+  settings: WorldSettings;
+  /** Summary of the world on screen; null until the first one is ready. */
+  summary: WorldSummary | null;
+  /** Full settings (defaults filled in) of the world on screen. */
+  config: WorldConfig | null;
+  /** Progress of the build in flight, or null when none is. */
+  progress: WorldProgress | null;
+  /** Messages to show (bad settings, a failed build); empty when all is well. */
+  problems: Problem[];
+  /** A quiet note naming the URL's keys that no setting has (ignored); '' when none. */
+  urlNote: string;
+  /** Request id of the build in flight; replies to any other request are ignored. */
+  pendingRequest: RequestId | null;
+
+  /** Builds a world with already-valid settings, and writes them into the URL. */
+  generate(settings: WorldSettings): void;
+  /**
+   * Validates the form; on success builds the world, on failure shows the problems and keeps
+   * the current world. Returns whether the form was valid.
+   */
+  submitWorldForm(draft: Partial<WorldDraft>): boolean;
+  /**
+   * Reads the whole URL hash: the training settings and the view (training slice), then the
+   * world settings (bad values reported, defaults used), and builds that world unless it is
+   * the one already on screen or being built.
+   */
+  loadFromHash(hash: string): void;
+  /** Handles one world message from the worker. */
+  receiveWorld(message: WorldToPage): void;
+  /** The worker died: stop waiting for the build in flight and say so. */
+  worldFailed(why: string): void;
+  /** Writes the app's whole state (every table of knobs, the view) into the URL. */
+  writeUrl(): void;
+  /** Hides the messages the URL gave rise to (bad values, ignored keys). */
+  dismissUrlMessages(): void;
+}
+
+// ---- Training (training-slice.ts) ----------------------------------------------------------
+
+/** The run on screen. */
+export interface RunState {
+  runId: number;
+  /** As the worker last said (the page says `preparing` as soon as it asks for a session). */
+  state: TrainingState;
+  /** Steps taken as of the last status message (the live count is `history.lastStep`). */
+  step: number;
+  /** What the worker is doing, or why it stopped. */
+  detail: string | null;
+  backend: BackendReport | null;
+  /** The parameters the run's models were built with; null until they exist. */
+  built: TrainingParams | null;
+  /** Why training stopped, and whether it can resume from the snapshot. */
+  error: { message: string; resumable: boolean } | null;
+}
+
+/** State and actions of training. */
+export interface TrainingSlice {
+  view: View;
+  /** Training settings set in the URL or by a control (what the URL states). */
+  trainingSet: TrainingSettings;
+  /** Every hyperparameter in effect: the defaults overlaid with `trainingSet`. */
+  trainingParams: TrainingParams;
+  /** Bad training values (URL or form), each naming its field and range. */
+  trainingProblems: Problem[];
+  run: RunState;
+  /** The run's latest weight snapshot. */
+  snapshot: WeightSnapshot | null;
+  /** A note about recovery (a crashed worker replaced), shown until the next reset. */
+  notice: string | null;
+  /** The run's metrics; mutated in place, announced by `historyVersion`. */
+  history: MetricHistory;
+  historyVersion: number;
+
+  setView(view: View): void;
+  /** Sets one hyperparameter (an already-valid value); live ones reach the running models. */
+  setTrainingParam<K extends keyof TrainingParams>(key: K, value: TrainingParams[K]): void;
+  /** Validates a control's text; on success sets it, else shows the message. */
+  submitTrainingField(key: keyof TrainingParams, text: string): boolean;
+  play(): void;
+  pause(): void;
+  step(count?: number): void;
+  /** A new run from the current parameters (rebuilds the models; structural knobs apply). */
+  reset(): void;
+  /** Resumes from the latest snapshot (after a failed step or a lost device). */
+  resume(): void;
+  /** Builds the run's models (and shows step 0's figures) if nothing is built yet. */
+  prepare(): void;
+  /** Takes the training settings and the view read from the URL, and their problems. */
+  applyTrainingUrl(settings: TrainingSettings, view: View, problems: HashProblem[]): void;
+  /** Handles one training message from the worker. */
+  receiveTraining(message: TrainingRunToPage): void;
+  /** A new world was asked for: the run on screen ends. */
+  worldRequested(): void;
+  /** A world is ready. */
+  worldBuilt(): void;
+  /** The worker died: replace it and resume from the snapshot, or say what was lost. */
+  trainingWorkerFailed(why: string): void;
+}
+
+// ---- Views (views-slice.ts) ----------------------------------------------------------------
+
+/** The worker messages the views slice handles. */
+export type ViewsMessage = EmbeddingToPage;
+
+/** State and actions of the Embedding view. */
+export interface ViewsSlice {
+  /** Per-video topic, popularity rank, age, clickbait, titles (of the run's world). */
+  videoMeta: VideoMetaMessage | null;
+  /** The latest projection of the run's video vectors. */
+  projection: ProjectionMessage | null;
+  projectionVersion: number;
+  colorBy: ColorBy;
+  /** The clicked video, and its neighbours once the worker answers. */
+  selectedVideo: number | null;
+  neighbours: NeighboursMessage | null;
+  setColorBy(colorBy: ColorBy): void;
+  /** Selects `video` and asks the worker for its nearest neighbours. */
+  askNeighbours(video: number): void;
+  /** Handles one of the views' worker messages. */
+  receiveViews(message: ViewsMessage): void;
+}
+
+// ---- Analysis (analysis-slice.ts) ----------------------------------------------------------
+
+/** What the Sampled-softmax view studies (its own choice; training is not changed). */
+export interface SoftmaxStudy {
+  sampler: StudySampler;
+  negatives: number;
+  alpha: number;
+  logQ: boolean;
+}
+
+/** One kind of live analysis the worker answers. */
+export type LiveAnalysis = 'softmax' | 'funnel';
+
+/** State and actions of the analysis views. */
+export interface AnalysisSlice {
+  /** The user the views follow (−1: the first held-out user; the worker names them). */
+  focusUser: number;
+  /** Serving settings that were set (URL or control), and the settings in effect. */
+  funnelSet: Partial<FunnelSettings>;
+  /** The study's knobs that were set (URL or control): what the URL states. */
+  studySet: Partial<StudySettings>;
+  funnel: FunnelSettings;
+  softmaxStudy: SoftmaxStudy | null;
+  softmax: SoftmaxMessage | null;
+  funnelResult: FunnelMessage | null;
+  sweep: NegativesSweepMessage | null;
+  /** Requests in flight (at most one of each). */
+  pending: { softmax: boolean; funnel: boolean };
+  /** The last failure of each view, naming what failed. */
+  analysisProblems: Partial<Record<'softmax' | 'funnel' | 'sweep' | 'focus' | 'umap', Problem>>;
+
+  /**
+   * Takes what the URL says of the views: serving and study knobs, and their problems.
+   */
+  applyAnalysisUrl(
+    serving: Partial<FunnelSettings>,
+    study: Partial<StudySettings>,
+    problems: { serving: HashProblem[]; study: HashProblem[] },
+  ): void;
+  /** Sets N (one of FUNNEL_NS); the view reads its figures from the last answer. */
+  setFunnelN(n: number): void;
+  /**
+   * Validates a serving knob's text (k, nprobe); on success asks for a new funnel. N needs no
+   * new answer (every N is computed), so it goes through {@link setFunnelN}.
+   */
+  submitServingField(key: ServingKey, text: string): boolean;
+  /** Validates k's text; on success asks for a new funnel. */
+  submitFunnelK(text: string): boolean;
+  /** Validates a user id's text ('' = automatic); on success follows that user. */
+  submitFocusUser(text: string): boolean;
+  /**
+   * Follows the user a link names. Before the world is known the id is taken as it is (the
+   * worker refuses one out of range, and the views go back to the automatic user).
+   */
+  applyUrlFocus(user: number | undefined): void;
+  setSoftmaxStudy(study: Partial<SoftmaxStudy>): void;
+  /** Asks for a fresh answer of `kind` now (unless one is in flight). */
+  request(kind: LiveAnalysis): void;
+  /** Asks for a fresh answer of `kind` when the last one is older than the latest evaluation. */
+  refresh(kind: LiveAnalysis): void;
+  startSweep(negatives?: number[], steps?: number): void;
+  cancelSweep(): void;
+  /** Shows `message` as the problem of `key` (null clears it). */
+  setAnalysisProblem(key: keyof AnalysisSlice['analysisProblems'], message: string | null): void;
+  /** Handles one analysis answer of the worker. */
+  receiveAnalysis(message: ViewToPage): void;
+  /** A new run started: its answers start afresh (the focus user and settings stay). */
+  analysisRunStarted(): void;
+  /** A new world was asked for: its users are others, so the focus goes back to automatic. */
+  analysisWorldChanged(): void;
+}
+
+// ---- UMAP layout (umap-slice.ts) -----------------------------------------------------------
+
+/** The UMAP layout of the Embeddings view. */
+export interface UmapState {
+  status: 'idle' | 'copying' | 'running' | 'done' | 'failed';
+  fraction: number;
+  stage: string;
+  /** Coordinates [videos × 2] of the step `step`, and where the focus user's u is drawn. */
+  coords: Float32Array | null;
+  userCoords: [number, number] | null;
+  /** The user whose u was copied with the vectors. */
+  user: number;
+  step: number;
+  ms: number;
+  sampled: number;
+  error: string | null;
+}
+
+/** Starts a UMAP layout in its own worker (state/umap-client.ts in the app, a fake in tests). */
+export type StartUmap = (
+  request: { vectors: Float32Array; rows: number; dim: number; seed: number },
+  onProgress: (fraction: number, stage: string) => void,
+) => {
+  result: Promise<{ coords: Float32Array; ms: number; sampled: number }>;
+  cancel(): void;
+};
+
+/** State and actions of the UMAP layout. */
+export interface UmapSlice {
+  umap: UmapState;
+  layout: Layout;
+  /** Asks the worker for the vectors, then lays them out in the UMAP worker. */
+  startUmap(): void;
+  cancelUmap(): void;
+  setLayout(layout: Layout): void;
+  /** The worker's vectors (or its failure to copy them). */
+  receiveUmap(message: VectorsMessage | ViewErrorMessage): void;
+  /** A new run: its embeddings are others, so any layout in progress or done is dropped. */
+  umapRunStarted(): void;
+}
+
+// ---- The whole store (store.ts) ------------------------------------------------------------
+
+/** Routing of the worker's messages, and of its failure, to the slices. */
+export interface WorkerRouting {
+  /** Hands one worker message to the slice it concerns. */
+  receive(message: WorkerToPage): void;
+}
+
+/** The whole state of the app: the union of its slices. */
+export type AppState = WorldSlice &
+  TrainingSlice &
+  ViewsSlice &
+  AnalysisSlice &
+  UmapSlice &
+  WorkerRouting;
