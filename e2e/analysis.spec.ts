@@ -41,9 +41,13 @@ test('sampled softmax: live estimate, logQ and K change the bias, the sweep trai
   await expect(page.getByTestId('view.softmax')).toBeVisible();
   await expect(page.getByTestId('train.state')).toHaveText('paused', { timeout: PREPARE_TIMEOUT });
   await expect(page.getByTestId('softmax.step')).toHaveText('0', { timeout: 60_000 });
-  await expect(page.getByTestId('chart.softmaxScatter').locator('circle').first()).toBeAttached();
+  // The scatter's dots (one path per colour, data-count of them in all) are drawn.
+  const dots = page.getByTestId('chart.softmaxScatter').locator('g.dots');
+  await expect(dots.locator('path').first()).toBeAttached();
+  expect(Number(await dots.getAttribute('data-count'))).toBeGreaterThan(100);
 
-  await trainUntil(page, 'softmax.step', 100);
+  // One answer after step 0 (a new one follows every evaluation, every 50 steps).
+  await trainUntil(page, 'softmax.step', 50);
   await expect(page.getByTestId('softmax.step')).not.toHaveText('0');
 
   // The popularity sampler without logQ is biased; with it the estimate is much closer.
@@ -90,7 +94,8 @@ test('funnel: live figures, the N slider moves recall, bad k is refused', async 
   await expect(page.getByTestId('funnel.step')).toHaveText('0', { timeout: 60_000 });
   const recallAtStart = await numberOf(page, 'metric.funnelRecall');
 
-  await trainUntil(page, 'funnel.step', 150);
+  // One answer after step 0: the funnel follows training every 100 steps.
+  await trainUntil(page, 'funnel.step', 100);
   const recall100 = await numberOf(page, 'metric.funnelRecall');
   const watch100 = await numberOf(page, 'metric.funnelWatchTime');
   expect(recall100).not.toBe(recallAtStart);
@@ -145,6 +150,20 @@ test('embeddings: UMAP on demand in its worker, the PCA/UMAP switch, the user fi
       .getByTestId('projection.canvas')
       .locator('canvas')
       .evaluate((c: HTMLCanvasElement) => c.toDataURL());
+  // Drawn (the canvas differs from a blank one of its size) before it is compared.
+  await expect
+    .poll(() =>
+      page
+        .getByTestId('projection.canvas')
+        .locator('canvas')
+        .evaluate((c: HTMLCanvasElement) => {
+          const blank = document.createElement('canvas');
+          blank.width = c.width;
+          blank.height = c.height;
+          return c.toDataURL() !== blank.toDataURL();
+        }),
+    )
+    .toBe(true);
   const pca = await pixels();
 
   await page.getByTestId('projection.umap').click();

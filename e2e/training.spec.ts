@@ -3,7 +3,8 @@
  * the factorisation baseline and the ranker off the main thread; recall@100 climbs above the
  * most-popular baseline; pause stops the step counter; a URL reproduces its figures after a
  * reload; a bad URL value is reported and the page still trains; forced WebGPU (SwiftShader
- * here, slow) trains with a finite loss; the main thread has no long task while training.
+ * here, slow) trains with a finite loss; the main thread stays free while training (no task
+ * over 50 ms of CPU time, none over 250 ms of wall time: e2e/main-thread.ts).
  *
  * Small worlds keep it quick: 2 000 videos × 1 500 users gives ~100 watches per video, enough
  * for ID embeddings to beat most-popular within a few hundred steps.
@@ -12,7 +13,7 @@
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { collectConsoleErrors } from './browser.ts';
-import { longTasksSince, watchLongTasks } from './long-tasks.ts';
+import { overLimits, traceMainThread } from './main-thread.ts';
 
 /** World build + examples + models on this slow machine. */
 const PREPARE_TIMEOUT = 90_000;
@@ -57,10 +58,14 @@ class TrainingPanel {
   }
 }
 
-test('plays a few hundred steps: recall@100 climbs above most-popular, pause stops the counter, no long tasks', async ({
+/** Playing until recall@100 passes most-popular (measured: step 50, 0.132 against 0.108). */
+const PLAY_TIMEOUT = 150_000;
+
+test('plays 100+ steps: recall@100 climbs above most-popular, pause stops the counter, the main thread stays free', async ({
   page,
 }) => {
-  test.setTimeout(180_000);
+  // Preparing, playing, and a minute for the rest on a loaded machine.
+  test.setTimeout(PREPARE_TIMEOUT + PLAY_TIMEOUT + 60_000);
   const errors = collectConsoleErrors(page);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto('/#seed=7&videos=2000&users=1500&view=training');
@@ -75,8 +80,7 @@ test('plays a few hundred steps: recall@100 climbs above most-popular, pause sto
   expect(start).toBeLessThan(popular);
   expect(await t.value('step')).toBe(0);
 
-  await watchLongTasks(page);
-  const playedAt = await page.evaluate(() => performance.now());
+  const stopTrace = await traceMainThread(page);
   await t.button('play').click();
   await expect(t.state).toHaveText('training');
   if (SHOTS) {
@@ -84,10 +88,11 @@ test('plays a few hundred steps: recall@100 climbs above most-popular, pause sto
     await page.screenshot({ path: `${SHOTS}/training-early.png` });
   }
 
-  // A few hundred steps, and the model's recall@100 passes most-popular's.
+  // 100 steps or more, and the model's recall@100 passes most-popular's (on this world it does
+  // from step 50: 0.132, then 0.156 at 100, against 0.108).
   await expect
-    .poll(async () => (await t.value('step')) >= 200 && (await t.value('recall100')) > popular, {
-      timeout: 120_000,
+    .poll(async () => (await t.value('step')) >= 100 && (await t.value('recall100')) > popular, {
+      timeout: PLAY_TIMEOUT,
       intervals: [1000],
     })
     .toBe(true);
@@ -106,17 +111,22 @@ test('plays a few hundred steps: recall@100 climbs above most-popular, pause sto
   expect(await t.value('step')).toBe(paused);
   await t.stepTo(paused + 1);
 
-  // The charts are drawn, with axis titles and captions.
+  // The charts are drawn (one per animation frame: polled), with axis titles and captions.
   for (const name of ['loss', 'recall', 'rankingQuality', 'rankingLoss']) {
     const chart = page.getByTestId(`chart.${name}`);
-    expect(await chart.locator('svg path.series').count(), name).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => chart.locator('svg path.series').count(), { message: name })
+      .toBeGreaterThanOrEqual(2);
     await expect(chart.locator('svg text.x-title')).toHaveText('training step');
     await expect(chart.locator('svg text.y-title')).not.toBeEmpty();
     await expect(chart.locator('figcaption')).not.toBeEmpty();
   }
 
-  // No main-thread long task while training: the worker did the work.
-  expect(await longTasksSince(page, playedAt)).toEqual([]);
+  // The main thread stayed free while training: the worker did the work. (The trace holds
+  // tasks, or the test measured nothing.)
+  const tasks = await stopTrace();
+  expect(tasks.length).toBeGreaterThan(100);
+  expect(overLimits(tasks)).toEqual([]);
   expect(errors).toEqual([]);
 });
 
@@ -142,7 +152,10 @@ test('the same URL reproduces the same figures after a reload on the same backen
   await page.goto(url);
   const first = await run();
   expect(Number(first.loss)).toBeGreaterThan(0);
-  await expect(page).toHaveURL(/trainSeed=5&negatives=64&view=training$/);
+  // The URL states the run's settings (in whatever order the app writes them) and the view.
+  await expect(page).toHaveURL(/[#&]trainSeed=5(&|$)/);
+  await expect(page).toHaveURL(/[#&]negatives=64(&|$)/);
+  await expect(page).toHaveURL(/&view=training$/);
   await page.reload();
   const second = await run();
   expect(second).toEqual(first);
@@ -150,7 +163,9 @@ test('the same URL reproduces the same figures after a reload on the same backen
   // The tabs switch views without losing the run; the URL follows the view.
   await page.getByTestId('tab.world').click();
   await expect(page.getByTestId('stat.watches')).toBeVisible();
-  await expect(page).toHaveURL(/negatives=64$/);
+  // The World view is the default: no view= in the URL, the run's settings still there.
+  await expect(page).not.toHaveURL(/view=/);
+  await expect(page).toHaveURL(/[#&]negatives=64(&|$)/);
   await page.getByTestId('tab.training').click();
   await expect(page.getByTestId('metric.step')).toHaveText('4');
   await expect(page.getByTestId('metric.loss')).toHaveText(first.loss ?? '');

@@ -2,18 +2,27 @@
  * The live views beyond Training in the built app, in real Chromium, on a small world
  * (2 000 videos × 1 500 users): the Embedding projection and the Watch-time weighting view
  * render from live training (their figures change as steps advance), the projection answers
- * hover and click, the colour-by switch redraws the canvas; no console errors and no
- * main-thread long task while training.
+ * hover and click, the colour-by switch redraws the canvas; no console errors, and the main
+ * thread stays free while training (no task over 50 ms of CPU time, none over 250 ms of wall
+ * time: e2e/main-thread.ts).
  *
  * Set VIEWS_SCREENSHOTS=/some/dir to save screenshots of both views.
  */
 import { expect, test, type Page } from '@playwright/test';
 import { collectConsoleErrors } from './browser.ts';
-import { longTasksSince, watchLongTasks } from './long-tasks.ts';
+import { overLimits, traceMainThread, type MainThreadTask } from './main-thread.ts';
 
 const PREPARE_TIMEOUT = 90_000;
 const SHOTS = process.env.VIEWS_SCREENSHOTS;
 const WORLD = 'seed=7&videos=2000&users=1500';
+/** Playing to the few steps a test needs, on a loaded machine. */
+const PLAY_TIMEOUT = 120_000;
+
+/** The main thread stayed free: the trace holds tasks, none over the limits. */
+function expectFree(tasks: MainThreadTask[]): void {
+  expect(tasks.length, 'main-thread tasks traced').toBeGreaterThan(20);
+  expect(overLimits(tasks)).toEqual([]);
+}
 
 /** The scatter canvas's pixels as a data URL. */
 const canvasPixels = (page: Page) =>
@@ -21,6 +30,18 @@ const canvasPixels = (page: Page) =>
     .getByTestId('projection.canvas')
     .locator('canvas')
     .evaluate((c: HTMLCanvasElement) => c.toDataURL());
+
+/** Whether the scatter canvas has been drawn (it differs from a blank canvas of its size). */
+const canvasDrawn = (page: Page) =>
+  page
+    .getByTestId('projection.canvas')
+    .locator('canvas')
+    .evaluate((c: HTMLCanvasElement) => {
+      const blank = document.createElement('canvas');
+      blank.width = c.width;
+      blank.height = c.height;
+      return c.toDataURL() !== blank.toDataURL();
+    });
 
 /** A bare number of a test id. */
 async function numberOf(page: Page, testId: string): Promise<number> {
@@ -30,7 +51,7 @@ async function numberOf(page: Page, testId: string): Promise<number> {
 }
 
 test('embedding projection: live PCA, hover, click for neighbours, colour-by', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(PREPARE_TIMEOUT + PLAY_TIMEOUT + 60_000);
   const errors = collectConsoleErrors(page);
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(`/#${WORLD}&view=projection`);
@@ -38,20 +59,21 @@ test('embedding projection: live PCA, hover, click for neighbours, colour-by', a
   await expect(view).toBeVisible();
   await expect(page.getByTestId('train.state')).toHaveText('paused', { timeout: PREPARE_TIMEOUT });
   await expect(page.getByTestId('projection.step')).toHaveText('0');
+  // The scatter draws on an animation frame after the view painted.
+  await expect.poll(() => canvasDrawn(page)).toBe(true);
   const atStart = await canvasPixels(page);
 
-  await watchLongTasks(page);
-  const playedAt = await page.evaluate(() => performance.now());
+  const stopTrace = await traceMainThread(page);
   await page.getByTestId('train.play').click();
+  // Two projections after step 0 (one every 50 steps) are enough to see the videos move.
   await expect
-    .poll(() => numberOf(page, 'projection.step'), { timeout: 90_000, intervals: [500] })
+    .poll(() => numberOf(page, 'projection.step'), { timeout: PLAY_TIMEOUT, intervals: [500] })
     .toBeGreaterThanOrEqual(100);
   await page.getByTestId('train.pause').click();
   await expect(page.getByTestId('train.state')).toHaveText('paused');
-  // Training moved the videos: the picture changed.
-  const trained = await canvasPixels(page);
-  expect(trained).not.toBe(atStart);
-  expect(await longTasksSince(page, playedAt)).toEqual([]);
+  // Training moved the videos: the picture changed (the canvas draws on the next frames).
+  await expect.poll(() => canvasPixels(page)).not.toBe(atStart);
+  expectFree(await stopTrace());
 
   // Hover: sweep the plot until a point is under the mouse; the tooltip names the video.
   const canvas = page.getByTestId('projection.canvas').locator('canvas');
@@ -92,7 +114,7 @@ test('embedding projection: live PCA, hover, click for neighbours, colour-by', a
 });
 
 test('watch-time weighting: both rankers scored live on the same pages', async ({ page }) => {
-  test.setTimeout(150_000);
+  test.setTimeout(PREPARE_TIMEOUT + PLAY_TIMEOUT + 60_000);
   const errors = collectConsoleErrors(page);
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto(`/#${WORLD}&view=watchtime`);
@@ -115,15 +137,18 @@ test('watch-time weighting: both rankers scored live on the same pages', async (
     );
   const start = await read();
 
-  await watchLongTasks(page);
-  const playedAt = await page.evaluate(() => performance.now());
+  const stopTrace = await traceMainThread(page);
   await page.getByTestId('train.play').click();
+  // Step 150: three evaluations; the weighted ranker leads from the first (see below).
   await expect
-    .poll(() => numberOf(page, 'metric.watchTimeStep'), { timeout: 100_000, intervals: [500] })
-    .toBeGreaterThanOrEqual(300);
+    .poll(() => numberOf(page, 'metric.watchTimeStep'), {
+      timeout: PLAY_TIMEOUT,
+      intervals: [500],
+    })
+    .toBeGreaterThanOrEqual(150);
   await page.getByTestId('train.pause').click();
   await expect(page.getByTestId('train.state')).toHaveText('paused');
-  expect(await longTasksSince(page, playedAt)).toEqual([]);
+  expectFree(await stopTrace());
   const end = await read();
   console.log('watch-time figures at step 0 and later:', JSON.stringify({ start, end }));
 
@@ -136,8 +161,9 @@ test('watch-time weighting: both rankers scored live on the same pages', async (
     expect(end[n]).toBeGreaterThanOrEqual(0);
     expect(end[n]).toBeLessThanOrEqual(1);
   }
-  // On this world (measured: 2.07 against 1.67 minutes at step 300) weighting by watch time
-  // puts more watch time in the top 3 than CTR does.
+  // On this world weighting by watch time puts more watch time in the top 3 than CTR does
+  // (measured, minutes: 1.84 against 1.63 at step 50, 1.99 against 1.57 at step 150, 2.07
+  // against 1.67 at step 300).
   expect(end.weightedWatchTime).toBeGreaterThan(end.unweightedWatchTime);
   // Neither ranker beats the oracle's own order.
   expect(end.weightedWatchTime).toBeLessThanOrEqual(end.oracleWatchTime);
@@ -146,7 +172,9 @@ test('watch-time weighting: both rankers scored live on the same pages', async (
   // The charts: labelled axes with units, captions.
   for (const name of ['watchTime', 'reliability']) {
     const chart = page.getByTestId(`chart.${name}`);
-    expect(await chart.locator('svg path.series').count(), name).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(() => chart.locator('svg path.series').count(), { message: name })
+      .toBeGreaterThanOrEqual(2);
     await expect(chart.locator('svg text.y-title')).toContainText('minutes');
     await expect(chart.locator('figcaption')).not.toBeEmpty();
   }
@@ -157,15 +185,17 @@ test('watch-time weighting: both rankers scored live on the same pages', async (
   expect(errors).toEqual([]);
 });
 
-test('embedding projection of 10 000 videos redraws without a long task', async ({ page }) => {
-  test.setTimeout(120_000);
+test('embedding projection of 10 000 videos redraws with the main thread free', async ({
+  page,
+}) => {
+  test.setTimeout(PREPARE_TIMEOUT + PLAY_TIMEOUT + 60_000);
   const errors = collectConsoleErrors(page);
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.goto('/#seed=7&videos=10000&users=2000&view=projection');
   await expect(page.getByTestId('projection.step')).toHaveText('0', { timeout: PREPARE_TIMEOUT });
-  await watchLongTasks(page);
-  const since = await page.evaluate(() => performance.now());
+  const stopTrace = await traceMainThread(page);
   // Every colouring, a sweep of the mouse over the plot, and live projections while training.
+  await expect.poll(() => canvasDrawn(page)).toBe(true);
   let pixels = await canvasPixels(page);
   for (const c of ['clickbait', 'popularity', 'age', 'topic']) {
     await page.getByTestId('param.colorBy').selectOption(c);
@@ -176,11 +206,12 @@ test('embedding projection of 10 000 videos redraws without a long task', async 
   for (let i = 0; i < 30; i++)
     await page.mouse.move(box.x + box.width * (0.3 + i / 75), box.y + box.height * 0.5);
   await page.getByTestId('train.play').click();
+  // One live projection after step 0 (every 50 steps) is a redraw while training.
   await expect
-    .poll(() => numberOf(page, 'projection.step'), { timeout: 60_000 })
+    .poll(() => numberOf(page, 'projection.step'), { timeout: PLAY_TIMEOUT })
     .toBeGreaterThanOrEqual(50);
   await page.getByTestId('train.pause').click();
   await expect(page.getByTestId('train.state')).toHaveText('paused');
-  expect(await longTasksSince(page, since)).toEqual([]);
+  expectFree(await stopTrace());
   expect(errors).toEqual([]);
 });

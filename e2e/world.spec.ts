@@ -62,10 +62,14 @@ class WorldPanel {
     return out;
   }
 
-  /** Waits until a world is on screen and no build is in flight. */
+  /**
+   * Waits until a world is on screen, no build is in flight, and its charts are drawn (they
+   * draw one per animation frame after the view painted; the timeline is the last).
+   */
   async ready(): Promise<void> {
     await expect(this.stat('watches')).toBeVisible({ timeout: BUILD_TIMEOUT });
     await expect(this.progress).toHaveCount(0, { timeout: BUILD_TIMEOUT });
+    await expect(this.chart('timeline').locator('svg text.x-title')).toHaveCount(1);
   }
 
   async generate(values: Record<string, string>): Promise<void> {
@@ -107,12 +111,18 @@ test('the page builds the world of the URL and shows its statistics and charts, 
 
   // The five charts are drawn, each with a caption; the popularity caption names the fit.
   await expect(w.chart('topics').locator('svg rect')).not.toHaveCount(0);
-  expect(await w.chart('topics').locator('svg g.bars rect').count()).toBe(40);
-  expect(await w.chart('popularity').locator('svg g.points circle').count()).toBeGreaterThan(20);
+  await expect(w.chart('topics').locator('svg g.bars rect')).toHaveCount(40);
+  await expect
+    .poll(() => w.chart('popularity').locator('svg g.points circle').count())
+    .toBeGreaterThan(20);
   await expect(w.chart('popularity').locator('figcaption')).toContainText(/Zipf exponent \d\.\d\d/);
-  expect(await w.chart('duration').locator('svg g.bars rect').count()).toBeGreaterThan(5);
-  expect(await w.chart('clickbait').locator('svg g.bars rect').count()).toBe(4);
-  expect(await w.chart('timeline').locator('svg g.marks circle').count()).toBeGreaterThan(0);
+  await expect
+    .poll(() => w.chart('duration').locator('svg g.bars rect').count())
+    .toBeGreaterThan(5);
+  await expect(w.chart('clickbait').locator('svg g.bars rect')).toHaveCount(4);
+  await expect
+    .poll(() => w.chart('timeline').locator('svg g.marks circle').count())
+    .toBeGreaterThan(0);
   await expect(w.chart('timeline').locator('figcaption')).toContainText(
     /User \d+ \(age .+top interests/,
   );

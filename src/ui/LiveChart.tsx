@@ -1,12 +1,14 @@
 /**
  * A titled, captioned training chart fed straight from the store: it subscribes to the run's
  * `historyVersion` and redraws its d3 chart at most every MIN_INTERVAL_MS, through the shared
- * frame-budgeted draw queue — React renders it once, never per training step.
+ * draw queue (one chart per animation frame, the first after the page painted the new view),
+ * and only when its data changed since its last draw: a chart of evaluations is redrawn every
+ * 50 steps, not at every step. React renders it once, never per training step.
  */
 import { useEffect, useRef, type ReactNode } from 'react';
 import { appStore } from '../state/store';
 import type { MetricHistory } from '../state/metric-history';
-import { LineChart, type LineChartData } from './charts/line-chart';
+import { LineChart, sameLineChartData, type LineChartData } from './charts/line-chart';
 import { cancelDraw, scheduleDraw } from './charts/draw-queue';
 import { saveSvg } from './ChartFigure';
 
@@ -34,9 +36,13 @@ export function LiveChart({ testId, title, caption, select }: LiveChartProps) {
     const chart = new LineChart(el, title);
     let last = -Infinity;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let drawn: LineChartData | null = null;
     const draw = () => {
+      const data = select(appStore.getState().history);
+      if (drawn && sameLineChartData(drawn, data)) return false;
+      drawn = data;
       last = performance.now();
-      chart.update(select(appStore.getState().history));
+      chart.update(data);
     };
     const request = () => {
       if (timer !== undefined) return;
@@ -48,7 +54,7 @@ export function LiveChart({ testId, title, caption, select }: LiveChartProps) {
           scheduleDraw(draw);
         }, wait);
     };
-    draw();
+    scheduleDraw(draw);
     const unsubscribe = appStore.subscribe((s, prev) => {
       if (s.historyVersion !== prev.historyVersion) request();
     });

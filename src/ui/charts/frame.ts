@@ -43,6 +43,8 @@ type G = Selection<SVGGElement, unknown, null, undefined>;
 
 /** An SVG of a fixed viewBox with a plot group translated by the margins. */
 export class Frame {
+  /** The contained box around the SVG. */
+  private readonly box: Selection<HTMLDivElement, unknown, null, undefined>;
   /** The root SVG element. */
   readonly svg: Selection<SVGSVGElement, unknown, null, undefined>;
   /** The plot area, origin at its top-left corner. */
@@ -63,7 +65,13 @@ export class Frame {
     readonly margin: Margin,
     label: string,
   ) {
-    this.svg = select(container)
+    // A box of the chart's own aspect ratio, with `contain: strict` (styles.css): redrawing the
+    // SVG then never lays out or repaints anything outside it.
+    this.box = select(container)
+      .append('div')
+      .attr('class', 'chart-svg')
+      .style('aspect-ratio', `${size.width} / ${size.height}`);
+    this.svg = this.box
       .append('svg')
       .attr('xmlns', 'http://www.w3.org/2000/svg')
       .attr('viewBox', `0 0 ${size.width} ${size.height}`)
@@ -73,7 +81,7 @@ export class Frame {
       .attr('font-size', 11)
       .attr('fill', COLOURS.text)
       .style('width', '100%')
-      .style('height', 'auto')
+      .style('height', '100%')
       .style('display', 'block');
     this.width = size.width - margin.left - margin.right;
     this.height = size.height - margin.top - margin.bottom;
@@ -123,38 +131,61 @@ export class Frame {
       let x = 0;
       for (const item of items) {
         drawSwatch(g, item.shape ?? 'square', x + 5, -12, item.colour);
-        const label = g
-          .append('text')
+        g.append('text')
           .attr('x', x + 14)
           .attr('y', -8)
           .attr('font-size', 10.5)
           .attr('fill', COLOURS.text)
           .text(item.label);
-        x += (label.node()?.getComputedTextLength?.() || item.label.length * 6) + 28;
+        x += textWidth(item.label, 10.5) + 28;
       }
       return;
     }
     let x = this.width;
     for (const item of [...items].reverse()) {
-      const label = g
-        .append('text')
+      g.append('text')
         .attr('x', x)
         .attr('y', -8)
         .attr('text-anchor', 'end')
         .attr('font-size', 10.5)
         .attr('fill', COLOURS.text)
         .text(item.label);
-      const w = (label.node()?.getComputedTextLength?.() || item.label.length * 6) + 14;
+      const w = textWidth(item.label, 10.5) + 14;
       const cx = x - w + 5;
       drawSwatch(g, item.shape ?? 'square', cx, -12, item.colour);
       x -= w + 10;
     }
   }
 
-  /** Removes the SVG. */
+  /** Removes the SVG and its box. */
   destroy(): void {
-    this.svg.remove();
+    this.box.remove();
   }
+}
+
+let measurer: CanvasRenderingContext2D | null | undefined;
+const widths = new Map<string, number>();
+
+/**
+ * Width of `text` in the charts' font at `size` px (viewBox units), measured on a 2-D canvas:
+ * unlike `getComputedTextLength` on a fresh SVG text, it never forces a layout of the page.
+ * Without a canvas (tests in Node) it estimates 0.58 em per character.
+ */
+export function textWidth(text: string, size: number): number {
+  const key = `${size}|${text}`;
+  const known = widths.get(key);
+  if (known !== undefined) return known;
+  if (measurer === undefined)
+    measurer =
+      typeof document === 'undefined' ? null : document.createElement('canvas').getContext('2d');
+  let w: number;
+  if (measurer) {
+    measurer.font = `${size}px ${FONT_FAMILY}`;
+    w = measurer.measureText(text).width;
+  } else w = text.length * size * 0.58;
+  if (widths.size > 2000) widths.clear();
+  widths.set(key, w);
+  return w;
 }
 
 /** A legend swatch (or a timeline mark) of `shape` centred at (x, y). */

@@ -36,6 +36,42 @@ export interface LineChartData {
   empty?: string;
 }
 
+/** Same number, NaN equal to NaN. */
+const same = (a: number, b: number) => a === b || (a !== a && b !== b);
+
+/** Whether two chart data would draw the same picture (every field and point compared). */
+export function sameLineChartData(a: LineChartData, b: LineChartData): boolean {
+  if (
+    a.xTitle !== b.xTitle ||
+    a.yTitle !== b.yTitle ||
+    a.zeroBased !== b.zeroBased ||
+    a.minXMax !== b.minXMax ||
+    a.empty !== b.empty ||
+    a.yDomain?.[0] !== b.yDomain?.[0] ||
+    a.yDomain?.[1] !== b.yDomain?.[1] ||
+    a.series.length !== b.series.length
+  )
+    return false;
+  for (let i = 0; i < a.series.length; i++) {
+    const s = a.series[i];
+    const t = b.series[i];
+    if (
+      s.label !== t.label ||
+      s.colour !== t.colour ||
+      s.dashed !== t.dashed ||
+      s.dots !== t.dots ||
+      s.width !== t.width ||
+      s.opacity !== t.opacity ||
+      s.points.length !== t.points.length
+    )
+      return false;
+    for (let j = 0; j < s.points.length; j++)
+      if (!same(s.points[j][0], t.points[j][0]) || !same(s.points[j][1], t.points[j][1]))
+        return false;
+  }
+  return true;
+}
+
 /** Extent [min, max] of every finite y, or null. */
 export function yExtent(series: LineSeries[]): [number, number] | null {
   let lo = Infinity;

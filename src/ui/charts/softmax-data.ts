@@ -18,9 +18,13 @@ export const SOFTMAX_COLOURS = {
   hot: '#d62728',
 } as const;
 
+const ramp = interpolateRgb(SOFTMAX_COLOURS.cold, SOFTMAX_COLOURS.hot);
+/** The ten deciles' colours, computed once (the scatter colours up to ~1 500 points by them). */
+const DECILE_COLOURS = Array.from({ length: 10 }, (_, d) => ramp(d / 9));
+
 /** Colour of popularity decile `d` (0 = least popular … 9). */
 export function decileColour(d: number): string {
-  return interpolateRgb(SOFTMAX_COLOURS.cold, SOFTMAX_COLOURS.hot)(d / 9);
+  return DECILE_COLOURS[d] ?? ramp(d / 9);
 }
 
 /** Scatter of p (x) against p̂ (y) on log axes, coloured by popularity decile, with y = x. */

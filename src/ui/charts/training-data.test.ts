@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MetricHistory } from '../../state/metric-history';
 import type { EvalPoint } from '../../state/protocol';
 import { bucketMeans, candidateLossData, rankingQualityData, recallData } from './training-data';
-import { yExtent } from './line-chart';
+import { sameLineChartData, yExtent } from './line-chart';
 
 const point = (step: number, r: number): EvalPoint => ({
   step,
@@ -58,8 +58,8 @@ describe('training chart data', () => {
     expect(yExtent(d.series)![1]).toBeCloseTo(6, 2);
   });
 
-  it('recall@100: model and factorisation per evaluation, most-popular flat across', () => {
-    const d = recallData(history(120));
+  it('recall@100: model and factorisation per evaluation, most-popular flat to the last one', () => {
+    const d = recallData(history(220));
     expect(d.series[0].points).toEqual([
       [0, 0.05],
       [50, 0.1],
@@ -71,9 +71,14 @@ describe('training chart data', () => {
       dashed: true,
       points: [
         [0, 0.13],
-        [120, 0.13],
+        [100, 0.13],
       ],
     });
+    // Steps between evaluations leave the chart's data as they were (no redraw).
+    expect(sameLineChartData(recallData(history(230)), d)).toBe(true);
+    expect(
+      sameLineChartData(candidateLossData(history(230)), candidateLossData(history(220))),
+    ).toBe(false);
     expect(() => recallData(history(1), 7)).toThrow('recall@7 is not evaluated');
   });
 

@@ -103,7 +103,9 @@ export function candidateLossData(h: MetricHistory): LineChartData {
 export function recallData(h: MetricHistory, k = 100): LineChartData {
   const i = kIndex(k);
   const popular = h.evals.length ? h.evals[h.evals.length - 1].popularRecall[i] : NaN;
-  const xMax = Math.max(MIN_X, h.lastStep, h.evals.at(-1)?.step ?? 0);
+  // To the last evaluation, not the last step: the chart's data then change only when an
+  // evaluation lands, and it is redrawn every 50 steps instead of at every step.
+  const xMax = Math.max(MIN_X, h.evals.at(-1)?.step ?? 0);
   const series: LineSeries[] = [
     {
       label: 'two-tower model',

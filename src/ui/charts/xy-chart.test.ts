@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { axisFormat, logTicks } from './xy-chart';
+import { axisFormat, circlePath, logTicks } from './xy-chart';
 
 describe('log axis ticks', () => {
   it('uses 1-2-5 steps over a short range', () => {
@@ -15,5 +15,14 @@ describe('log axis ticks', () => {
     // Below 1 no SI prefix: 0.1 ms must not read "100m".
     expect(axisFormat(true, [0.01, 100])(0.1)).toBe('0.1');
     expect(axisFormat(false, [0, 1])(0.25)).toBe('0.25');
+  });
+});
+
+describe('scatter dots as a path', () => {
+  it('writes a circle of radius r centred on (cx, cy) as two arcs', () => {
+    expect(circlePath(10, 20, 2)).toBe('M8,20a2,2 0 1,0 4,0a2,2 0 1,0 -4,0');
+    expect(circlePath(10.04, 20.06, 1.8)).toBe(
+      'M8.2,20.1a1.8,1.8 0 1,0 3.6,0a1.8,1.8 0 1,0 -3.6,0',
+    );
   });
 });

@@ -45,6 +45,16 @@ export interface XYChartData {
   empty?: string;
 }
 
+/** Most dots of a series drawn as `<circle>` elements; more are drawn as paths, by colour. */
+export const MAX_CIRCLES = 100;
+
+/** A circle as path commands (two arcs), coordinates to 0.1 viewBox unit. */
+export function circlePath(cx: number, cy: number, r: number): string {
+  const x = Math.round((cx - r) * 10) / 10;
+  const y = Math.round(cy * 10) / 10;
+  return `M${x},${y}a${r},${r} 0 1,0 ${2 * r},0a${r},${r} 0 1,0 ${-2 * r},0`;
+}
+
 /** Chart sizes, in viewBox units. */
 const SIZES = {
   normal: { width: 420, height: 250 },
@@ -218,17 +228,37 @@ export class XYChart implements Chart<XYChartData> {
           .attr('stroke-dasharray', s.dashed ? '5 3' : null)
           .attr('d', path(s.points));
       if (mode !== 'line') {
-        const pts = s.points
-          .map((p, i) => [p[0], p[1], i] as const)
-          .filter((p) => valid(p[0], d.xLog) && valid(p[1], d.yLog));
-        g.selectAll('circle')
-          .data(pts)
-          .join('circle')
-          .attr('cx', (p) => x(p[0]))
-          .attr('cy', (p) => y(p[1]))
-          .attr('r', s.radius ?? 2.6)
-          .attr('fill', (p) => s.colours?.[p[2]] ?? s.colour)
+        const r = s.radius ?? 2.6;
+        const dots = g
+          .append('g')
+          .attr('class', 'dots')
+          .attr('fill', s.colour)
           .attr('fill-opacity', s.opacity ?? 1);
+        if (s.points.length <= MAX_CIRCLES)
+          for (let i = 0; i < s.points.length; i++) {
+            const [px, py] = s.points[i];
+            if (!valid(px, d.xLog) || !valid(py, d.yLog)) continue;
+            const c = dots.append('circle').attr('cx', x(px)).attr('cy', y(py)).attr('r', r);
+            if (s.colours?.[i] && s.colours[i] !== s.colour) c.attr('fill', s.colours[i]);
+          }
+        else {
+          // A scatter: one path of circles per colour instead of an element per dot (a
+          // thousand elements to style, lay out and paint make a long task).
+          const byColour = new Map<string, string[]>();
+          let drawn = 0;
+          for (let i = 0; i < s.points.length; i++) {
+            const [px, py] = s.points[i];
+            if (!valid(px, d.xLog) || !valid(py, d.yLog)) continue;
+            const colour = s.colours?.[i] ?? s.colour;
+            let parts = byColour.get(colour);
+            if (!parts) byColour.set(colour, (parts = []));
+            parts.push(circlePath(x(px), y(py), r));
+            drawn++;
+          }
+          dots.attr('data-count', drawn);
+          for (const [colour, parts] of byColour)
+            dots.append('path').attr('fill', colour).attr('d', parts.join(''));
+        }
       }
     }
     if (xs.length === 0 && d.empty)
