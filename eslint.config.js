@@ -3,7 +3,7 @@
  * ESLint flat config (ESLint 10, typescript-eslint 8). Not type-aware, so `npx eslint .` stays fast;
  * `tsc` does the type checking.
  *
- * Besides the recommended rules it enforces the one-way arrows of DESIGN.md §7
+ * Besides the recommended rules it enforces the one-way arrows of docs/architecture.md#layers
  * (ui → state → worker → model → sim) with `no-restricted-imports`, one block per folder.
  * Relative imports are matched by regex on the specifier: `../model/x`, `../../model`,
  * `src/model/x` and `/src/model/x` all count as "src/model".
@@ -107,7 +107,7 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.node } },
   },
 
-  // ---- Folder boundaries (DESIGN.md §7) ----------------------------------------------------
+  // ---- Folder boundaries (docs/architecture.md#layers) -------------------------------------
   boundary('sim', [
     srcDirs(
       ['model', 'serve', 'protocol', 'worker', 'state', 'ui'],

@@ -7,7 +7,7 @@ import react from '@vitejs/plugin-react';
  * (SharedArrayBuffer); both the dev and the preview server send it.
  *
  * The worker bundle is not minified: a minified worker broke the threaded WASM backend
- * ("e is not defined", shared/TFJS-NOTES.md 6), whose pthreads re-run the worker's code.
+ * ("e is not defined", docs/tfjs-notes.md#wasm-threads), whose pthreads re-run the worker's code.
  */
 const isolation = {
   'Cross-Origin-Opener-Policy': 'same-origin',

@@ -1,6 +1,6 @@
 /**
  * Browser helpers for the Playwright tests: which Chromium to launch, with which flags
- * (TFJS-NOTES.md, "Launching Chromium from Playwright here"), and a console-error collector.
+ * (docs/tfjs-notes.md#chromium), and a console-error collector.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';

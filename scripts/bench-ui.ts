@@ -9,6 +9,8 @@
  *   npm run bench:ui                     measure the dist/ already built
  *   npm run bench:ui -- --json           one JSON object on stdout instead of the table
  *   npm run bench:ui -- --steps 500      train to step 500 (default 300)
+ *   npm run bench:ui -- --world "seed=7&videos=20000&users=5000"
+ *                                        another world (URL hash; default the e2e's small one)
  *   npm run bench:ui -- --top 3          also list each stretch's 3 costliest tasks (CPU time)
  *                                        and the largest events inside them
  *
@@ -22,9 +24,9 @@
  * while CPU times do not.
  *
  * The world is the e2e tests' small one (`#seed=7&videos=2000&users=1500`, as
- * e2e/training.spec.ts). It serves dist/ with `npx vite preview --port 4181 --strictPort`
- * (stopped at the end, also on failure or Ctrl-C) and launches Chromium as the e2e tests do
- * (e2e/browser.ts) at 1280×900. Progress goes to stderr, so stdout holds only the table or JSON.
+ * e2e/training.spec.ts) unless --world names another. It serves dist/ with
+ * `npx vite preview --port 4181 --strictPort` (stopped at the end, also on failure or Ctrl-C)
+ * and launches Chromium as the e2e tests do (e2e/browser.ts) at 1280×900. Progress goes to stderr, so stdout holds only the table or JSON.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -45,7 +47,7 @@ import { parseArgs } from './args';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PORT = 4181;
 const BASE = `http://localhost:${PORT}/`;
-const WORLD = 'seed=7&videos=2000&users=1500';
+const DEFAULT_WORLD = 'seed=7&videos=2000&users=1500';
 const DEFAULT_STEPS = 300;
 const PREPARE_MS = 180_000;
 const VIEW_MS = 120_000;
@@ -74,11 +76,17 @@ const log = (msg: string) => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The flags; null for --help. */
-function options(): { json: boolean; build: boolean; steps: number; top: number } | null {
+function options(): {
+  json: boolean;
+  build: boolean;
+  steps: number;
+  top: number;
+  world: string;
+} | null {
   const flags = parseArgs(process.argv.slice(2));
   if (flags.help) return null;
   for (const name of Object.keys(flags))
-    if (!['json', 'build', 'steps', 'top'].includes(name))
+    if (!['json', 'build', 'steps', 'top', 'world'].includes(name))
       throw new Error(`unknown flag --${name} (see --help)`);
   const steps = flags.steps === undefined ? DEFAULT_STEPS : Number(flags.steps);
   if (!Number.isInteger(steps) || steps < 1)
@@ -86,7 +94,15 @@ function options(): { json: boolean; build: boolean; steps: number; top: number 
   const top = flags.top === undefined ? 0 : Number(flags.top);
   if (!Number.isInteger(top) || top < 0)
     throw new Error(`--top must be a whole number, got ${String(flags.top)}`);
-  return { json: flags.json === true, build: flags.build === true, steps, top };
+  const world = flags.world === undefined ? DEFAULT_WORLD : flags.world;
+  if (typeof world !== 'string' || world.replace(/^#/, '') === '')
+    throw new Error('--world needs a URL hash, e.g. --world "seed=7&videos=20000&users=5000"');
+  const hash = world
+    .replace(/^#/, '')
+    .split('&')
+    .filter((kv) => kv !== '' && !kv.startsWith('view='))
+    .join('&');
+  return { json: flags.json === true, build: flags.build === true, steps, top, world: hash };
 }
 
 /** Whether something accepts connections on `host`:PORT. */
@@ -332,7 +348,7 @@ async function main(): Promise<number> {
     browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const errors = collectConsoleErrors(page);
-    await page.goto(`${BASE}#${WORLD}&view=training`);
+    await page.goto(`${BASE}#${opts.world}&view=training`);
     log('waiting for the run to be built');
     await waitUntil(
       page,
@@ -349,7 +365,7 @@ async function main(): Promise<number> {
     const tabs = await tabStretches(page, opts.steps - 50);
     const stretches = [training.stretch, ...tabs];
     const result = {
-      world: WORLD,
+      world: opts.world,
       steps: opts.steps,
       backend,
       chromium: browser.version(),
@@ -362,7 +378,7 @@ async function main(): Promise<number> {
     if (opts.json) console.log(JSON.stringify(result, null, 2));
     else {
       console.log(
-        `bench:ui: ${WORLD}, ${opts.steps} steps, backend ${backend}, Chromium ${result.chromium}, ` +
+        `bench:ui: ${opts.world}, ${opts.steps} steps, backend ${backend}, Chromium ${result.chromium}, ` +
           `${result.cores} cores, load average ${loadBefore[0].toFixed(2)} → ${result.loadAverage1m.after.toFixed(2)}`,
       );
       console.log(

@@ -4,10 +4,10 @@
  * `applyGradients` updates just them with lazy Adam (the moments of untouched rows are left
  * as they are, as TensorFlow's LazyAdam does). A step's cost is therefore
  * O(rows touched × dim), never O(table size × dim): the corpus can grow to a million videos
- * without slowing the step (DESIGN §3).
+ * without slowing the step (docs/model.md#sparse-embedding-updates).
  *
- * It also side-steps two tfjs pitfalls (shared/TFJS-NOTES.md): the WASM backend has no
- * gradient for `tf.gather`, and dense updates of a [1M × d] variable would copy it every step.
+ * It also side-steps two tfjs pitfalls (docs/tfjs-notes.md#gather-gradient): the WASM backend has
+ * no gradient for `tf.gather`, and dense updates of a [1M × d] variable would copy it every step.
  */
 import type { UniformSource } from '../sim/alias';
 
@@ -19,7 +19,10 @@ export interface AdamSettings {
   epsilon: number;
 }
 
-/** Defaults: Adam's usual betas, ε = 1e-7 (see TFJS-NOTES: never the WebGL 1e-4). */
+/**
+ * Defaults: Adam's usual betas, ε = 1e-7 (see docs/tfjs-notes.md#adam-epsilon: never the WebGL
+ * 1e-4).
+ */
 export const defaultAdam: AdamSettings = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
 
 /** A [rows × dim] table with lazy-Adam sparse updates. */

@@ -108,12 +108,12 @@ export interface TopKWatchTime {
 }
 
 /**
- * End-to-end value of a ranker (DESIGN §5): for each page take the top min(k, page size)
- * impressions by `score` and average `oracleWatchTime` (the oracle's E[watch time] of each
- * impression) over all pages' chosen impressions; compare with the oracle's own top k. Ties in
- * score at the cut-off are resolved in expectation (the tied group's mean fills the remaining
- * slots), so a constant scorer earns the random-order value. Works for any per-impression value,
- * e.g. a clickbait flag gives the clickbait share of the top k. NaN fields when there are no
+ * End-to-end value of a ranker (docs/model.md#watch-time-per-impression): for each page take the
+ * top min(k, page size) impressions by `score` and average `oracleWatchTime` (the oracle's E[watch
+ * time] of each impression) over all pages' chosen impressions; compare with the oracle's own top
+ * k. Ties in score at the cut-off are resolved in expectation (the tied group's mean fills the
+ * remaining slots), so a constant scorer earns the random-order value. Works for any per-impression
+ * value, e.g. a clickbait flag gives the clickbait share of the top k. NaN fields when there are no
  * impressions.
  */
 export function topKWatchTime(

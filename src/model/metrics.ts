@@ -1,6 +1,6 @@
 /**
- * Offline metrics for both stages (DESIGN §5), in plain TypeScript so they run the same in the
- * worker, in Node tests and in `npm run train`. No tfjs: the model reads scores back once
+ * Offline metrics for both stages (docs/model.md#metrics), in plain TypeScript so they run the same
+ * in the worker, in Node tests and in `npm run train`. No tfjs: the model reads scores back once
  * (`await tensor.data()`) and hands the typed arrays to these functions.
  *
  * Conventions. A *rank* is 0-based (the best item has rank 0). A *score* is higher-is-better.

@@ -1,7 +1,7 @@
 /**
- * Exact retrieval (DESIGN §4, paper §3.1): the top N items by u·v_i + b_i, by scanning every
- * item in plain TypeScript. It is the reference the approximate index is measured against
- * and the "exact" side of the funnel. A scan of n items of width d costs n·d multiply-adds
+ * Exact retrieval (docs/model.md#exact-retrieval, paper §3.1): the top N items by u·v_i + b_i, by
+ * scanning every item in plain TypeScript. It is the reference the approximate index is measured
+ * against and the "exact" side of the funnel. A scan of n items of width d costs n·d multiply-adds
  * per query plus a bounded heap of N ({@link TopNHeap}), never a full sort.
  */
 import { TopNHeap, type TopN } from './topn';

@@ -1,6 +1,6 @@
 /**
- * The two-stage funnel (DESIGN §4, paper §1 Figure 2): for one user at a time t (serving:
- * example age 0),
+ * The two-stage funnel (docs/model.md#funnel, paper §1 Figure 2): for one user at a time t
+ * (serving: example age 0),
  *
  *   1. retrieval — the top N videos by u·v + b among those uploaded by t, by the exact scan
  *      (exact.ts) or an approximate IVF index (ivf.ts);

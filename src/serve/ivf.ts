@@ -1,6 +1,6 @@
 /**
- * An approximate retrieval index (DESIGN §4): IVF — an inverted file over a k-means coarse
- * quantizer (Jégou et al. 2011; FAISS's IndexIVFFlat). Build: k-means on a sample puts
+ * An approximate retrieval index (docs/model.md#ivf-index): IVF — an inverted file over a k-means
+ * coarse quantizer (Jégou et al. 2011; FAISS's IndexIVFFlat). Build: k-means on a sample puts
  * `lists` centres among the items; every item goes into the list of its nearest centre and the
  * lists are stored one after another. Query: score the centres, open the `nprobe` best lists,
  * and rank the items found there by their exact score q·x_i + b_i. Cost per query: lists·d for

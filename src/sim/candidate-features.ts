@@ -1,7 +1,7 @@
 /**
- * Ranking features of *any* videos for one user at one time (DESIGN §4, the funnel): retrieved
- * candidates were never impressions, so they have no row in {@link buildRankingExamples}; this
- * builds the same columns for them from the logs strictly before `time`, exactly as
+ * Ranking features of *any* videos for one user at one time (docs/model.md#funnel, the funnel):
+ * retrieved candidates were never impressions, so they have no row in {@link buildRankingExamples};
+ * this builds the same columns for them from the logs strictly before `time`, exactly as
  * buildRankingExamples does for an impression of a session that starts at `time`:
  *
  * - watch bag: the newest `maxWatches` watches with watch time < time;

@@ -1,6 +1,6 @@
 /**
  * The video catalogue: topics and their centres in the true latent space, the token
- * vocabulary, channels, and the columnar video table (DESIGN §1).
+ * vocabulary, channels, and the columnar video table (docs/model.md#videos).
  */
 import { createRng, type Rng } from './rng';
 import type { Videos, WorldConfig } from './types';

@@ -16,9 +16,9 @@ export interface WorldParamSpec {
 }
 
 /**
- * Every world setting. Defaults are calibrated (DESIGN §11) so that on the default world
- * the average video is watched 50+ times, the oracle's recall@100 is ≥ 3× most-popular's,
- * and clickbait is clicked more but watched less.
+ * Every world setting. Defaults are calibrated (docs/design-notes.md#calibration) so that on the
+ * default world the average video is watched 50+ times, the oracle's recall@100 is ≥ 3×
+ * most-popular's, and clickbait is clicked more but watched less.
  */
 export const WORLD_PARAMS: { readonly [K in keyof WorldConfig]: WorldParamSpec } = {
   seed: { default: 7, min: 0, max: 4294967295, integer: true, help: 'seed of every random draw' },

@@ -1,5 +1,5 @@
 /**
- * Training examples (DESIGN §2, paper §3.4 "label and context selection").
+ * Training examples (docs/model.md#candidate-examples, paper §3.4 "label and context selection").
  *
  * Candidate generation: one example per watch. With `label: 'next'` the label is a watch and
  * the context only what happened before it (the history is rolled back): the newest

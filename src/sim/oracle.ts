@@ -1,6 +1,7 @@
 /**
  * The oracle: the stated model of user × video × time from which every click and watch in
- * the logs is drawn, and so the truth every recommender is scored against (DESIGN §1, §11).
+ * the logs is drawn, and so the truth every recommender is scored against (docs/model.md#oracle,
+ * docs/design-notes.md#calibration).
  *
  *   affinity a        = p_user · z_video / AFFINITY_SCALE
  *   P(click)          = σ(CLICK.bias + CLICK.affinity·a + CLICK.clickbait·cb

@@ -1,6 +1,7 @@
 /**
  * The users: demographics, interests correlated with demographics (so demographics help a
- * cold-start user), true latent vectors, and heavy-tailed activity (DESIGN §1, §11).
+ * cold-start user), true latent vectors, and heavy-tailed activity (docs/model.md#users,
+ * docs/design-notes.md#calibration).
  */
 import { drawCategorical, STREAM } from './catalogue';
 import { createRng } from './rng';

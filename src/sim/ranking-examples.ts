@@ -1,6 +1,6 @@
 /**
- * Ranking examples (DESIGN §2–3, paper §4): one per impression, label clicked or not, weight
- * = watch minutes for a click and 1 otherwise (weighted logistic regression), with the
+ * Ranking examples (docs/model.md#ranking-examples, paper §4): one per impression, label clicked or
+ * not, weight = watch minutes for a click and 1 otherwise (weighted logistic regression), with the
  * features the ranker sees computed from the logs *before* the impression's session:
  * language match, time since the user last watched the video's channel and topic, how often
  * this video was shown to this user before, video age and observed popularity.

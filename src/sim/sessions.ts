@@ -1,8 +1,8 @@
 /**
  * Day-by-day sessions: searches, impressions, clicks and watch time, all drawn from the
- * oracle (DESIGN §1, §11). Users are simulated one after another, each from its own random
- * stream, so the logs come out grouped by user in time order and the result does not depend
- * on how the work is chunked.
+ * oracle (docs/model.md#sessions, docs/design-notes.md#calibration). Users are simulated one after
+ * another, each from its own random stream, so the logs come out grouped by user in time order and
+ * the result does not depend on how the work is chunked.
  *
  * A session shows `impressionsPerSession` videos: the next episode of the last watched series
  * (when there is one), three search results (when the session starts with a search), two

@@ -12,7 +12,10 @@ export interface WorldSummary {
   impressions: number;
   sessions: number;
   searches: number;
-  /** watches / videos. DESIGN §11: ID embeddings need roughly 50+ per video. */
+  /**
+   * watches / videos. docs/design-notes.md#watches-per-video: ID embeddings need roughly 50+ per
+   * video.
+   */
   watchesPerVideo: number;
   /** watches / users. */
   watchesPerUser: number;

@@ -4,7 +4,7 @@
  * ever holds its small summary.
  *
  * Invariant: `summary` and `config` change only when a world is ready, so a bad setting or a
- * failed build never takes the current world off the screen (DESIGN §9).
+ * failed build never takes the current world off the screen (docs/design-notes.md#bad-input).
  */
 import type { StateCreator } from 'zustand';
 import type { AppState, StoreEnv, WorldSlice } from './app-state';
@@ -105,8 +105,10 @@ export function createWorldSlice(
         if (same && (s.summary !== null || s.pendingRequest !== null)) s.writeUrl();
         else s.generate(state.world);
         // After the world: a new world sends the views back to the automatic user first.
-        get().applyUrlFocus(state.page.focusUser);
-        get().writeUrl();
+        if (state.page.focusUser !== undefined) {
+          get().applyUrlFocus(state.page.focusUser);
+          get().writeUrl();
+        }
       },
 
       receiveWorld(message) {

@@ -1,6 +1,6 @@
 /**
- * The Funnel view (paper §1 Figure 2, DESIGN §4): candidate generation retrieves the top N
- * videos by u·v (an exact scan, and an IVF index), the ranker orders those N and shows the top
+ * The Funnel view (paper §1 Figure 2, docs/model.md#funnel): candidate generation retrieves the top
+ * N videos by u·v (an exact scan, and an IVF index), the ranker orders those N and shows the top
  * k. Against N: recall@N of the next watch, the oracle watch time of what is shown, latency;
  * and the chosen user's own top k at the N of the slider.
  */

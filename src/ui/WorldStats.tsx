@@ -1,7 +1,8 @@
 /**
  * The world's statistics: each figure is an element whose text is just the number (test id
  * `stat.<name>`), with its label beside it. Watches per video comes first and is flagged when
- * below 50, the least at which the models learn a video's embedding (DESIGN §11).
+ * below 50, the least at which the models learn a video's embedding
+ * (docs/design-notes.md#watches-per-video).
  */
 import type { ReactNode } from 'react';
 import type { WorldSummary } from '../sim/summary-types';

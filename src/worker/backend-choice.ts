@@ -4,8 +4,8 @@
  * A GPU backend that runs on a *software* device is passed over by default: a WebGPU adapter
  * that reports `isFallbackAdapter` (or the SwiftShader architecture), and a WebGL context
  * whose renderer is SwiftShader / llvmpipe. Measured on the machines this was built on
- * (shared/TFJS-NOTES.md) such a backend trains 20–40× slower than WASM. Each one passed over
- * is reported with its reason, and the user can force any backend (`backend=webgpu` in the
+ * (docs/tfjs-notes.md#software-gpu) such a backend trains 20–40× slower than WASM. Each one passed
+ * over is reported with its reason, and the user can force any backend (`backend=webgpu` in the
  * URL); a forced backend that fails to start falls back to the slower ones in order.
  *
  * Browser-only (Vite `?url` imports of the WASM binaries, WebGPU): imported by `worker.ts`,
@@ -21,7 +21,8 @@ import { useBackend } from '../model/backend';
 import type { ChooseBackend } from './training-host';
 import { BACKEND_NAMES, type BackendName, type PassedOver } from '../protocol/training';
 
-// The WASM binaries as Vite serves and bundles them (TFJS-NOTES 5): works in dev and in a build.
+// The WASM binaries as Vite serves and bundles them (docs/tfjs-notes.md#wasm-binaries): works in
+// dev and in a build.
 setWasmPaths({
   'tfjs-backend-wasm.wasm': wasmPlain,
   'tfjs-backend-wasm-simd.wasm': wasmSimd,

@@ -5,8 +5,8 @@
  * `training-host.ts` drives it.
  *
  * The factorisation baseline is the candidate model with `userInput: 'id'`: a free user
- * embedding as u, no tower and no side features (DESIGN §5), same sampler, negatives, learning
- * rate and seed, trained interleaved so that both curves share one step axis.
+ * embedding as u, no tower and no side features (docs/model.md#baselines), same sampler, negatives,
+ * learning rate and seed, trained interleaved so that both curves share one step axis.
  */
 import * as tf from '@tensorflow/tfjs';
 import { buildCandidateExamples, type CandidateExamples } from '../sim/examples';

@@ -1,6 +1,6 @@
 /**
- * Settings of the candidate-generation model (paper §3, DESIGN §3): the user tower, its
- * inputs, and how sampled softmax is trained.
+ * Settings of the candidate-generation model (paper §3, docs/model.md#candidate-generation): the
+ * user tower, its inputs, and how sampled softmax is trained.
  */
 import type { SoftmaxChoice } from './sampled-softmax/choices';
 

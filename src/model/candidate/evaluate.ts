@@ -1,7 +1,7 @@
 /**
- * Retrieval evaluation on held-out next watches (DESIGN §5): for each evaluation example,
- * the rank of its label among every video already uploaded at the label's time, scored by
- * the model (u·v_i + b_i at serving, example age 0), by most-popular, or by the oracle.
+ * Retrieval evaluation on held-out next watches (docs/model.md#retrieval-metrics): for each
+ * evaluation example, the rank of its label among every video already uploaded at the label's time,
+ * scored by the model (u·v_i + b_i at serving, example age 0), by most-popular, or by the oracle.
  * From the ranks: recall@k, MAP and NDCG (src/model/metrics.ts).
  */
 import * as tf from '@tensorflow/tfjs';

@@ -1,7 +1,7 @@
 /**
- * Candidate generation on the default world (DESIGN §11 calibration): the trained model beats
- * most-popular by 2×, logQ correction does not hurt, and example age lets the model follow
- * fresh uploads (paper Figure 4). Each model trains 1000 steps (about a minute here).
+ * Candidate generation on the default world (docs/design-notes.md#calibration-targets): the trained
+ * model beats most-popular by 2×, logQ correction does not hurt, and example age lets the model
+ * follow fresh uploads (paper Figure 4). Each model trains 1000 steps (about a minute here).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCandidateExamples, type CandidateExamples } from '../../sim/examples';

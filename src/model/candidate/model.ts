@@ -239,7 +239,8 @@ export class CandidateModel {
   /**
    * One step of sampled softmax on examples `rows` of `examples`, negatives drawn with
    * `uniform` (default: the model's seeded generator). Reads gradients back with
-   * `await data()` (never dataSync: TFJS-NOTES 2) and updates the touched embedding rows.
+   * `await data()` (never dataSync: docs/tfjs-notes.md#no-datasync) and updates the touched
+   * embedding rows.
    */
   async trainBatch(
     examples: CandidateExamples,

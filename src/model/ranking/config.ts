@@ -1,5 +1,5 @@
 /**
- * Settings of the ranking model (paper §4, DESIGN §3 "Ranking"): a ReLU tower over the
+ * Settings of the ranking model (paper §4, docs/model.md#ranker): a ReLU tower over the
  * impression video's embedding, the user's watch bag and the quantile-normalised continuous
  * features, ending in one logit z, trained as weighted logistic regression (positives weighted
  * by watch minutes, negatives by 1) or as plain click-through-rate logistic regression.

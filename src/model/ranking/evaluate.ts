@@ -1,5 +1,6 @@
 /**
- * Ranking evaluation on held-out (test-split) impressions (DESIGN §5, paper §4.2–4.3):
+ * Ranking evaluation on held-out (test-split) impressions (docs/model.md#ranking-metrics, paper
+ * §4.2–4.3):
  *
  * - AUC of the logit z against clicks;
  * - the paper's weighted, per-user loss over (clicked, unclicked) pairs of one page, with the
@@ -77,7 +78,7 @@ export interface RankingMetrics {
    * bin, not per impression, because E[T]/(1 − P) of one impression explodes as P → 1.
    */
   oddsCalibration: Calibration;
-  /** End to end, each page's top k (k = 3 by default; DESIGN §11). */
+  /** End to end, each page's top k (k = 3 by default; docs/design-notes.md#calibration). */
   topK: {
     k: number;
     /** Oracle E[T] per impression of the model's top k (minutes). */

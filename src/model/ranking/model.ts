@@ -16,7 +16,7 @@
  * The video-id embedding table is a JS-side {@link SparseEmbedding} shared by the impression
  * video and the watch bag; only the rows a batch touches go through tfjs (as leaf variables),
  * and their two gradients are merged per id before one lazy-Adam step (features.ts). The
- * tower's weights are tf variables trained with Adam (ε = 1e-7, TFJS-NOTES 4).
+ * tower's weights are tf variables trained with Adam (ε = 1e-7, docs/tfjs-notes.md#adam-epsilon).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RankingExamples } from '../../sim/ranking-examples';
@@ -207,7 +207,7 @@ export class RankingModel {
 
   /**
    * One Adam step on a random batch (drawn with replacement by the seeded rng) of `examples`.
-   * Gradients are read back with `await data()` (never dataSync: TFJS-NOTES 2).
+   * Gradients are read back with `await data()` (never dataSync: docs/tfjs-notes.md#no-datasync).
    */
   async trainStep(examples: RankingExamples): Promise<RankingStepResult> {
     if (examples.count === 0) throw new RangeError('trainStep needs at least one example');

@@ -1,7 +1,7 @@
 /**
  * The estimator behind softmax-bias (index.ts): how sampled softmax sees one user's softmax
- * (DESIGN §6 "Sampled softmax", paper §3.1), i.e. the probabilities that sampled softmax, with
- * K negatives from a sampler q and the logQ correction on or off, effectively uses in place of
+ * (docs/model.md#sampled-softmax-bias, paper §3.1), i.e. the probabilities that sampled softmax,
+ * with K negatives from a sampler q and the logQ correction on or off, effectively uses in place of
  * the full softmax p. Plain TypeScript, no tfjs.
  *
  * ── The estimator ────────────────────────────────────────────────────────────────────────────

@@ -1,5 +1,5 @@
 /**
- * How sampled softmax sees one user's softmax (DESIGN §6 "Sampled softmax", paper §3.1): the
+ * How sampled softmax sees one user's softmax (docs/model.md#sampled-softmax-bias, paper §3.1): the
  * full softmax p over the live corpus against the probabilities p̂ that sampled softmax, with K
  * negatives from a sampler q and the logQ correction on or off, effectively uses, and the
  * distribution ℓ ∝ p² / p̂ that training with it converges towards. The estimator and its

@@ -1,8 +1,8 @@
 /**
- * Accidental hits in sampled softmax (DESIGN §3): a sampled "negative" that is in fact the row's
- * own label. Left in, it pushes the label's score down with one hand and up with the other;
- * TensorFlow's `remove_accidental_hits` (and TensorFlow Recommenders') masks such logits to a
- * very negative number before the softmax. This module finds them; the unit's `batch.ts` turns
+ * Accidental hits in sampled softmax (docs/model.md#accidental-hits): a sampled "negative" that is
+ * in fact the row's own label. Left in, it pushes the label's score down with one hand and up with
+ * the other; TensorFlow's `remove_accidental_hits` (and TensorFlow Recommenders') masks such logits
+ * to a very negative number before the softmax. This module finds them; the unit's `batch.ts` turns
  * the mask into {@link MASKED_LOGIT} offsets that the logits add. Plain TypeScript, no tfjs.
  */
 

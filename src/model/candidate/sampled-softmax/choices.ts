@@ -1,9 +1,9 @@
 /**
- * The softmax choices of candidate generation (paper §3.1, DESIGN §3), declared once: which
- * negatives sampled softmax scores each label against, or the exact softmax over the corpus.
- * Plain TypeScript with no tfjs and no other import, so the worker's settings table, the page's
- * menus and the scripts can read it; code outside the sampled-softmax unit asks the predicates
- * below instead of comparing a choice to a string.
+ * The softmax choices of candidate generation (paper §3.1, docs/model.md#sampled-softmax), declared
+ * once: which negatives sampled softmax scores each label against, or the exact softmax over the
+ * corpus. Plain TypeScript with no tfjs and no other import, so the worker's settings table, the
+ * page's menus and the scripts can read it; code outside the sampled-softmax unit asks the
+ * predicates below instead of comparing a choice to a string.
  *
  * | choice        | negatives of a batch                       | K knob | proposal q               |
  * |---------------|--------------------------------------------|--------|--------------------------|

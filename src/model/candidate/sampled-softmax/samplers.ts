@@ -1,7 +1,7 @@
 /**
- * Negative samplers for sampled softmax (paper §3.1, DESIGN §3). Plain TypeScript, no tfjs: the
- * model asks for K negative video ids per step, shared across the batch, and for log q of any
- * id so that it can apply the logQ (importance) correction logit − log q (Yi et al. 2019).
+ * Negative samplers for sampled softmax (paper §3.1, docs/model.md#samplers). Plain TypeScript, no
+ * tfjs: the model asks for K negative video ids per step, shared across the batch, and for log q of
+ * any id so that it can apply the logQ (importance) correction logit − log q (Yi et al. 2019).
  *
  * Every sampler draws *with replacement*; q(i) is the probability that one draw returns i, so
  * K draws return i K·q(i) times on average. The constant log K is left out of `logQ`: it shifts
@@ -17,7 +17,10 @@ import { hasProposal, SOFTMAX_CHOICES, type ProposalChoice } from './choices';
 export type { UniformSource };
 export { AliasTable };
 
-/** The negative samplers on offer (DESIGN §3): every softmax choice but 'full' (choices.ts). */
+/**
+ * The negative samplers on offer (docs/model.md#samplers): every softmax choice but 'full'
+ * (choices.ts).
+ */
 export type SamplerKind = ProposalChoice;
 
 /** All sampler kinds, in menu order (the softmax choices that have a proposal q). */
