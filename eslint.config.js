@@ -128,14 +128,20 @@ export default defineConfig(
     ),
   ]),
   boundary('model', [
-    srcDirs(['protocol', 'worker', 'state', 'ui'], `src/model may not import protocol, worker, state or ui. ${arrows}`),
+    srcDirs(
+      ['protocol', 'worker', 'state', 'ui'],
+      `src/model may not import protocol, worker, state or ui. ${arrows}`,
+    ),
     pkgs(
       ['react', 'react-dom', 'zustand', 'd3-selection'],
       'src/model never touches the DOM, React or the store.',
     ),
   ]),
   boundary('serve', [
-    srcDirs(['protocol', 'worker', 'state', 'ui'], `src/serve may not import protocol, worker, state or ui. ${arrows}`),
+    srcDirs(
+      ['protocol', 'worker', 'state', 'ui'],
+      `src/serve may not import protocol, worker, state or ui. ${arrows}`,
+    ),
     pkgs(
       ['react', 'react-dom', 'zustand', 'd3-selection'],
       'src/serve never touches the DOM, React or the store.',

@@ -35,8 +35,16 @@ for (const videos of [20_000, 1_000_000]) {
     worldMs: Math.round(genMs),
   });
   model.dispose();
-  if (!flags.json) console.error(`${videos} videos: ${ms.toFixed(1)} ms/step, ${rows.at(-1)!.examplesPerSec} examples/s`);
+  if (!flags.json)
+    console.error(
+      `${videos} videos: ${ms.toFixed(1)} ms/step, ${rows.at(-1)!.examplesPerSec} examples/s`,
+    );
 }
-const result = { backend, steps, rows, ratio: Math.round((rows[1].msPerStep / rows[0].msPerStep) * 100) / 100 };
+const result = {
+  backend,
+  steps,
+  rows,
+  ratio: Math.round((rows[1].msPerStep / rows[0].msPerStep) * 100) / 100,
+};
 if (flags.json) console.log(JSON.stringify(result));
 else console.log(`backend ${backend}; 1M / 20k ms per step = ${result.ratio}×`);

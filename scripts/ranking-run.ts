@@ -31,12 +31,15 @@ export async function runRanking(world: World, s: RankingSettings, log: (line: s
   for (let step = 1; step <= s.steps; step++) {
     if (step === decayAt + 1) model.setLearningRate(config.learningRate / 6);
     loss = (await model.trainStep(train)).loss;
-    if (step % 250 === 0 || step === s.steps) log(`ranking step ${step}/${s.steps}: loss ${loss.toFixed(4)}`);
+    if (step % 250 === 0 || step === s.steps)
+      log(`ranking step ${step}/${s.steps}: loss ${loss.toFixed(4)}`);
   }
   const msPerStep = (performance.now() - t0) / Math.max(1, s.steps);
   const m = await evaluateRanking(model, test);
   model.dispose();
-  log(`ranking: AUC ${m.auc.toFixed(3)}, weighted per-user loss ${m.weightedPerUserLoss.toFixed(3)}, top-3 watch ${m.topK.watchPerImpression.toFixed(2)} min (oracle ${m.topK.oracleWatchPerImpression.toFixed(2)})`);
+  log(
+    `ranking: AUC ${m.auc.toFixed(3)}, weighted per-user loss ${m.weightedPerUserLoss.toFixed(3)}, top-3 watch ${m.topK.watchPerImpression.toFixed(2)} min (oracle ${m.topK.oracleWatchPerImpression.toFixed(2)})`,
+  );
   return {
     ranking: {
       weighted: config.weighted,

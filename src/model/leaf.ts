@@ -6,7 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 
 /** A variable holding `values` with `shape` ([rows] or [rows × cols]); dispose it after the step. */
-export function leafVariable(values: Float32Array, shape: [number] | [number, number]): tf.Variable {
+export function leafVariable(
+  values: Float32Array,
+  shape: [number] | [number, number],
+): tf.Variable {
   const t = tf.tensor(values, shape);
   const v = tf.variable(t);
   t.dispose();

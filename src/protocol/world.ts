@@ -23,7 +23,6 @@ export interface GenerateWorldRequest {
   settings: Partial<WorldConfig>;
 }
 
-
 // ---- Worker → page ------------------------------------------------------------------------
 
 /**
@@ -74,7 +73,6 @@ export interface ErrorMessage {
 
 /** The world-building messages of the worker (the world slice handles these). */
 export type WorldToPage = WorldProgressMessage | WorldReadyMessage | ErrorMessage;
-
 
 /** Least time in milliseconds between two {@link WorldProgressMessage}s of one request. */
 export const PROGRESS_INTERVAL_MS = 100;

@@ -62,6 +62,9 @@ export function parseTrainingField<K extends TrainingKey>(
 }
 
 /** The text a control shows for a value. */
-export function formatTrainingValue<K extends TrainingKey>(key: K, value: TrainingParams[K]): string {
+export function formatTrainingValue<K extends TrainingKey>(
+  key: K,
+  value: TrainingParams[K],
+): string {
   return trainingRow(key).format(value);
 }

@@ -54,7 +54,10 @@ export function bagField(table: SparseEmbedding, lists: ArrayLike<number>[]): Ba
  * each row gets Σ over bags containing it of gMean[b] / |bag b|. Returns distinct ids and
  * their summed gradients, ready for `SparseEmbedding.applyGradients`.
  */
-export function bagGradients(field: BagField, gMean: Float32Array): { ids: number[]; grads: Float32Array } {
+export function bagGradients(
+  field: BagField,
+  gMean: Float32Array,
+): { ids: number[]; grads: Float32Array } {
   const d = field.table.dim;
   const local = new LocalIndex();
   const B = field.offsets.length - 1;
@@ -105,7 +108,16 @@ export function userInputs(
   const B = rows.length;
   const u = world.users;
   if (tables.user) {
-    return { batch: B, fields: [bagField(tables.user, Array.from(rows, (r) => [ex.user[r]]))], dense: new Float32Array(B * DENSE_INPUTS) };
+    return {
+      batch: B,
+      fields: [
+        bagField(
+          tables.user,
+          Array.from(rows, (r) => [ex.user[r]]),
+        ),
+      ],
+      dense: new Float32Array(B * DENSE_INPUTS),
+    };
   }
   const wbuf = new Int32Array(ex.options.maxWatches);
   const sbuf = new Int32Array(ex.options.maxSearchTokens);
@@ -119,7 +131,11 @@ export function userInputs(
     const r = rows[b];
     const user = ex.user[r];
     watches.push(wbuf.slice(0, watchBag(world, ex, r, wbuf)));
-    searches.push(features.searches ? sbuf.slice(0, searchBag(world, user, ex.searchEnd[r], sbuf)) : new Int32Array(0));
+    searches.push(
+      features.searches
+        ? sbuf.slice(0, searchBag(world, user, ex.searchEnd[r], sbuf))
+        : new Int32Array(0),
+    );
     regions.push(features.demographics ? [u.country[user]] : []);
     devices.push(features.demographics ? [u.device[user]] : []);
     const o = b * DENSE_INPUTS;

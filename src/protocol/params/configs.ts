@@ -3,10 +3,7 @@
  * field(s) it writes, so no knob is renamed by hand anywhere. Everything a row does not set
  * keeps the model's default.
  */
-import {
-  defaultCandidateConfig,
-  type CandidateConfig,
-} from '../../model/candidate/config';
+import { defaultCandidateConfig, type CandidateConfig } from '../../model/candidate/config';
 import { defaultRankingConfig, type RankingConfig } from '../../model/ranking/config';
 import { clonePlain } from './spec';
 import { TRAINING_KEYS, trainingRow, type TrainingParams } from './training';

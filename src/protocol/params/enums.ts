@@ -60,7 +60,11 @@ export const ODDS = ['exact', 'paper'] as const;
 export type Odds = (typeof ODDS)[number];
 
 /** The candidate tower's feature groups beside the watch bag, in URL order. */
-export const FEATURE_NAMES = ['searches', 'demographics', 'exampleAge'] as const satisfies readonly (keyof FeatureSet)[];
+export const FEATURE_NAMES = [
+  'searches',
+  'demographics',
+  'exampleAge',
+] as const satisfies readonly (keyof FeatureSet)[];
 
 /** Which user features feed the candidate tower (the watch bag is always on). */
 export type FeatureChoice = FeatureSet;
