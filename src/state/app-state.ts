@@ -296,8 +296,17 @@ export interface UmapSlice {
   startUmap(): void;
   cancelUmap(): void;
   setLayout(layout: Layout): void;
-  /** The worker's vectors (or its failure to copy them). */
+  /** The worker's vectors (or its failure to copy them), for a layout or a projector export. */
   receiveUmap(message: VectorsMessage | ViewErrorMessage): void;
+  /**
+   * A copy of the video vectors for the Embedding Projector export, once the worker sent it
+   * (null before and after the page saved it).
+   */
+  projectorVectors: VectorsMessage | null;
+  /** Asks the worker for a copy of the video vectors for the projector export. */
+  exportProjector(): void;
+  /** The export was saved: drops the copy. */
+  projectorSaved(): void;
   /** A new run: its embeddings are others, so any layout in progress or done is dropped. */
   umapRunStarted(): void;
 }

@@ -239,6 +239,68 @@ describe('the analysis slice: UMAP', () => {
   });
 });
 
+describe('the UMAP slice: Embedding Projector export', () => {
+  const vectors = Float32Array.from([1, 2, 3, 4]);
+  const message = (runId: number): VectorsMessage => ({
+    type: 'vectors',
+    runId,
+    step: 7,
+    vectors,
+    rows: 2,
+    dim: 2,
+    user: 0,
+    u: Float32Array.from([1, 0]),
+  });
+
+  it('needs a run', () => {
+    const h = makeStore();
+    h.store.getState().exportProjector();
+    expect(h.of('vectors')).toHaveLength(0);
+    expect(h.store.getState().analysisProblems.umap?.message).toMatch(/start a run first/);
+  });
+
+  it('asks for the vectors, keeps a copy for the page to save, and starts no layout', () => {
+    const h = makeStore();
+    const runId = h.start();
+    h.store.getState().exportProjector();
+    expect(h.of('vectors')).toEqual([{ type: 'vectors', runId, user: -1 }]);
+    h.deliver(message(runId));
+    const got = h.store.getState().projectorVectors!;
+    expect(Array.from(got.vectors)).toEqual([1, 2, 3, 4]);
+    expect(got.vectors).not.toBe(vectors); // a copy: the UMAP worker may take the original
+    expect(got).toMatchObject({ rows: 2, dim: 2, step: 7 });
+    expect(h.jobs).toHaveLength(0);
+    expect(h.store.getState().umap.status).toBe('idle');
+    h.store.getState().projectorSaved();
+    expect(h.store.getState().projectorVectors).toBeNull();
+    // A later answer (for a UMAP layout) is not taken as an export.
+    h.store.getState().startUmap();
+    h.deliver(message(runId));
+    expect(h.store.getState().projectorVectors).toBeNull();
+    expect(h.jobs).toHaveLength(1);
+  });
+
+  it('shares a copy already under way with a UMAP layout', () => {
+    const h = makeStore();
+    const runId = h.start();
+    h.store.getState().startUmap();
+    h.store.getState().exportProjector();
+    expect(h.of('vectors')).toHaveLength(1);
+    h.deliver(message(runId));
+    expect(h.jobs).toHaveLength(1);
+    expect(h.store.getState().projectorVectors?.rows).toBe(2);
+  });
+
+  it('a failed copy for the export does not mark the UMAP layout failed', () => {
+    const h = makeStore();
+    const runId = h.start();
+    h.store.getState().exportProjector();
+    h.deliver({ type: 'viewError', runId, request: 'vectors', message: 'no' });
+    expect(h.store.getState().umap.status).toBe('idle');
+    expect(h.store.getState().projectorVectors).toBeNull();
+  });
+});
+
 describe('topByDot', () => {
   it('returns the k rows with the largest dot product, ties by lower index', () => {
     // rows: (1,0) (3,0) (3,0) (2,4) (0,-1); u = (1, 0.25) (exact in float32)

@@ -36,6 +36,8 @@ export function createUmapSlice(
   let cancelUmapJob: (() => void) | null = null;
   /** A `vectors` answer is awaited for a UMAP layout (cleared by a cancel). */
   let awaitingVectors = false;
+  /** A `vectors` answer is awaited for the Embedding Projector export. */
+  let awaitingProjector = false;
   return (set, get) => {
     const live = (): number | null => {
       const { run } = get();
@@ -44,6 +46,25 @@ export function createUmapSlice(
     return {
       umap: IDLE_UMAP,
       layout: 'pca',
+      projectorVectors: null,
+
+      exportProjector() {
+        const runId = live();
+        if (runId === null) {
+          get().setAnalysisProblem(
+            'umap',
+            'start a run first: the projector export saves its current embeddings',
+          );
+          return;
+        }
+        // A UMAP copy already under way answers both.
+        if (!awaitingVectors) channel.send({ type: 'vectors', runId, user: get().focusUser });
+        awaitingProjector = true;
+      },
+
+      projectorSaved() {
+        set({ projectorVectors: null });
+      },
 
       startUmap() {
         const runId = live();
@@ -79,10 +100,14 @@ export function createUmapSlice(
 
       receiveUmap(m) {
         if (m.runId !== get().run.runId) return;
+        const forProjector = awaitingProjector;
+        awaitingProjector = false;
         if (m.type === 'viewError') {
-          set({ umap: { ...get().umap, status: 'failed' } });
+          if (awaitingVectors || !forProjector) set({ umap: { ...get().umap, status: 'failed' } });
           return;
         }
+        // The UMAP worker takes the vectors' buffer: the export keeps a copy of its own.
+        if (forProjector) set({ projectorVectors: { ...m, vectors: m.vectors.slice() } });
         if (!awaitingVectors) return; // cancelled while the vectors were being copied
         awaitingVectors = false;
         runUmap(m);
@@ -90,10 +115,11 @@ export function createUmapSlice(
 
       umapRunStarted() {
         awaitingVectors = false;
+        awaitingProjector = false;
         cancelUmapJob?.();
         cancelUmapJob = null;
         // The layout choice stays (it is in the URL): the view computes a new UMAP for the run.
-        set({ umap: IDLE_UMAP });
+        set({ umap: IDLE_UMAP, projectorVectors: null });
       },
     };
 

@@ -8,6 +8,7 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { cancelDraw, scheduleDraw } from './charts/draw-queue';
 import type { Chart } from './charts/frame';
+import { saveExport } from './save-file';
 
 /** Props of {@link ChartFigure}. */
 export interface ChartFigureProps<D> {
@@ -24,17 +25,11 @@ export interface ChartFigureProps<D> {
   className?: string;
 }
 
-/** Saves the SVG inside `box` as a file named `name`.svg. */
+/** Saves the SVG inside `box` as `recsys-<name>-seed…-step….svg`. */
 export function saveSvg(box: HTMLElement | null, name: string): void {
   const svg = box?.querySelector('svg');
   if (!svg) return;
-  const text = new XMLSerializer().serializeToString(svg);
-  const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `${name}.svg`;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveExport(name, 'svg', new XMLSerializer().serializeToString(svg));
 }
 
 /** A titled, captioned figure holding one d3 chart. */
@@ -74,7 +69,7 @@ export function ChartFigure<D>({
           type="button"
           className="chart-save"
           title="Save this chart as an SVG file"
-          onClick={() => saveSvg(box.current, testId.replace(/^chart\./, 'recsys-'))}
+          onClick={() => saveSvg(box.current, testId.replace(/^chart\./, ''))}
           disabled={data === null}
         >
           SVG

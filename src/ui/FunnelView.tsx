@@ -11,7 +11,8 @@ import { FUNNEL_NS, FUNNEL_QUERIES } from '../state/protocol';
 import { AnalysisProblem, FocusUserField, Stat, useLiveAnalysis } from './AnalysisParts';
 import { ChartFigure } from './ChartFigure';
 import { figuresAt, funnelCsv, latencyData, recallData, watchData } from './charts/funnel-data';
-import { describeVideo, saveBlob } from './charts/projection-data';
+import { describeVideo } from './charts/projection-data';
+import { saveExport } from './save-file';
 import { XYChart } from './charts/xy-chart';
 import { fixed } from './format';
 import { TrainingToolbar } from './TrainingToolbar';
@@ -160,8 +161,7 @@ export function FunnelView() {
   );
   const exact = figuresAt(served, n);
   const approx = figuresAt(served, n, true);
-  const saveCsv = () =>
-    m && saveBlob(new Blob([funnelCsv(m)], { type: 'text/csv' }), 'recsys-funnel.csv');
+  const saveCsv = () => m && saveExport('funnel', 'csv', funnelCsv(m));
 
   return (
     <main className="training funnel" data-testid="view.funnel">

@@ -74,7 +74,7 @@ export function LiveChart({ testId, title, caption, select }: LiveChartProps) {
           type="button"
           className="chart-save"
           title="Save this chart as an SVG file"
-          onClick={() => saveSvg(box.current, testId.replace(/^chart\./, 'recsys-'))}
+          onClick={() => saveSvg(box.current, testId.replace(/^chart\./, ''))}
         >
           SVG
         </button>

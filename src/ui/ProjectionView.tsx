@@ -14,10 +14,11 @@ import {
   colourGroups,
   describeVideo,
   projectionCsv,
-  saveBlob,
   type ColourGroups,
 } from './charts/projection-data';
+import { projectorMetadataTsv, projectorVectorsTsv } from './charts/projector-data';
 import { ScatterCanvas } from './charts/scatter';
+import { saveExport } from './save-file';
 import { fixed, pct } from './format';
 import { AnalysisProblem, FocusUserField } from './AnalysisParts';
 import { TrainingToolbar } from './TrainingToolbar';
@@ -250,7 +251,20 @@ export function ProjectionView() {
   }, [worldReady, prepare]);
 
   const savePng = () =>
-    chart.current?.canvas.toBlob((b) => b && saveBlob(b, 'recsys-projection.png'), 'image/png');
+    chart.current?.canvas.toBlob(
+      (b) => b && saveExport(`${appStore.getState().layout} projection`, 'png', b),
+      'image/png',
+    );
+  const exportProjector = useAppStore((s) => s.exportProjector);
+  const projectorVectors = useAppStore((s) => s.projectorVectors);
+  useEffect(() => {
+    const meta = appStore.getState().videoMeta;
+    if (!projectorVectors || !meta) return;
+    const { vectors, rows, dim } = projectorVectors;
+    saveExport('projector vectors', 'tsv', projectorVectorsTsv(vectors, rows, dim));
+    saveExport('projector metadata', 'tsv', projectorMetadataTsv(meta, rows));
+    appStore.getState().projectorSaved();
+  }, [projectorVectors]);
   const saveCsv = () => {
     const { projection, videoMeta, layout, umap } = appStore.getState();
     if (!projection || !videoMeta) return;
@@ -258,7 +272,7 @@ export function ProjectionView() {
       layout === 'umap' && umap.coords
         ? projectionCsv({ coords: umap.coords }, videoMeta, ['umap1', 'umap2'])
         : projectionCsv(projection, videoMeta);
-    saveBlob(new Blob([text], { type: 'text/csv' }), `recsys-${layout}.csv`);
+    saveExport(`${layout} projection`, 'csv', text);
   };
 
   return (
@@ -304,6 +318,15 @@ export function ProjectionView() {
         </button>
         <button type="button" onClick={saveCsv} disabled={!hasData} data-testid="projection.csv">
           Save CSV
+        </button>
+        <button
+          type="button"
+          onClick={exportProjector}
+          disabled={!hasData}
+          data-testid="export.projector"
+          title="vectors.tsv and metadata.tsv for projector.tensorflow.org (Load)"
+        >
+          Save for Embedding Projector
         </button>
       </div>
       <AnalysisProblem name="focus" />

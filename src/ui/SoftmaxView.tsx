@@ -18,7 +18,7 @@ import {
 import { DEFAULT_SWEEP_STEPS } from '../state/analysis-slice';
 import { AnalysisProblem, FocusUserField, Stat, useLiveAnalysis } from './AnalysisParts';
 import { ChartFigure } from './ChartFigure';
-import { saveBlob } from './charts/projection-data';
+import { saveExport } from './save-file';
 import {
   biasByKData,
   decileData,
@@ -145,13 +145,7 @@ function NegativesSweep() {
         <button
           type="button"
           disabled={!sweep || sweep.points.length === 0}
-          onClick={() =>
-            sweep &&
-            saveBlob(
-              new Blob([sweepCsv(sweep)], { type: 'text/csv' }),
-              'recsys-negatives-sweep.csv',
-            )
-          }
+          onClick={() => sweep && saveExport('negatives sweep', 'csv', sweepCsv(sweep))}
           data-testid="softmax.sweepCsv"
         >
           Save CSV
@@ -222,8 +216,7 @@ export function SoftmaxView() {
     [m],
   );
   const limits = charts?.limits ?? null;
-  const saveCsv = () =>
-    m && saveBlob(new Blob([softmaxCsv(m, titles)], { type: 'text/csv' }), 'recsys-softmax.csv');
+  const saveCsv = () => m && saveExport('softmax', 'csv', softmaxCsv(m, titles));
 
   return (
     <main className="training softmax" data-testid="view.softmax">

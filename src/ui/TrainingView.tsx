@@ -4,7 +4,7 @@
  * hyperparameter form, the live figures and the four training charts.
  */
 import { useEffect } from 'react';
-import { useAppStore } from '../state/store';
+import { appStore, useAppStore } from '../state/store';
 import { needsReset } from '../state/training-slice';
 import { TRAINING_PARAMS } from '../state/training-settings';
 import { EVAL_EVERY, EVAL_EXAMPLES } from '../state/protocol';
@@ -14,7 +14,9 @@ import {
   rankingQualityData,
   recallData,
 } from './charts/training-data';
+import { historyCsv } from './charts/history-csv';
 import { LiveChart } from './LiveChart';
+import { saveExport } from './save-file';
 import { TrainingControls } from './TrainingControls';
 import { TrainingFigures } from './TrainingFigures';
 import { TrainingToolbar } from './TrainingToolbar';
@@ -121,6 +123,17 @@ export function TrainingView() {
                 caption="Weighted logistic loss of the ranker (clicks weighted by minutes watched, or plain CTR when unweighted) on training batches and on held-out pages."
               />
             </section>
+            <div className="toolbar train-exports">
+              <button
+                type="button"
+                data-testid="export.history"
+                onClick={() =>
+                  saveExport('training history', 'csv', historyCsv(appStore.getState().history))
+                }
+              >
+                Save training history (CSV)
+              </button>
+            </div>
           </div>
         </div>
       )}

@@ -7,7 +7,7 @@
 import { useEffect } from 'react';
 import { appStore, useAppStore, type AppState } from '../state/store';
 import { EVAL_EVERY, RANKING_EVAL_PAGES } from '../state/protocol';
-import { saveBlob } from './charts/projection-data';
+import { saveExport } from './save-file';
 import { reliabilityData, watchTimeCsv, watchTimeData } from './charts/watchtime-data';
 import { fixed, int } from './format';
 import { LiveChart } from './LiveChart';
@@ -42,11 +42,7 @@ export function WatchTimeView() {
   useEffect(() => {
     if (worldReady) prepare();
   }, [worldReady, prepare]);
-  const saveCsv = () =>
-    saveBlob(
-      new Blob([watchTimeCsv(appStore.getState().history)], { type: 'text/csv' }),
-      'recsys-watchtime.csv',
-    );
+  const saveCsv = () => saveExport('watch time', 'csv', watchTimeCsv(appStore.getState().history));
 
   return (
     <main className="training watchtime" data-testid="view.watchtime">

@@ -204,18 +204,18 @@ describe('Sampled-softmax view data', () => {
     expect(sweepRecallData(null).empty).toBe('press “Run sweep”');
   });
 
-  it('writes the scatter as CSV with quoted titles and deciles 1–10', () => {
-    const titles = ['zero', '', 'say "hi", ok', '', 'four'];
+  it('writes the scatter as CSV with quoted, neutralised titles and deciles 1–10', () => {
+    const titles = ['zero', '', 'say "hi", ok', '', '=four()'];
     const lines = softmaxCsv(softmax(true), titles).split('\n');
     expect(lines).toEqual([
       'video,title,p_full,p_sampled_view,p_learned,popularity_decile',
-      '4,"four",0.5,0.25,0.375,10',
-      '0,"zero",0.25,0.5,0.375,1',
+      "4,'=four(),0.5,0.25,0.375,10",
+      '0,zero,0.25,0.5,0.375,1',
       '2,"say ""hi"", ok",0.125,0.0625,0.125,5',
       '',
     ]);
-    // Without titles every title is empty.
-    expect(softmaxCsv(softmax(true)).split('\n')[1]).toBe('4,"",0.5,0.25,0.375,10');
+    // Without titles every title is an empty cell.
+    expect(softmaxCsv(softmax(true)).split('\n')[1]).toBe('4,,0.5,0.25,0.375,10');
   });
 
   it('writes the sweep as CSV, one row per point', () => {

@@ -5,6 +5,7 @@
 import { schemeTableau10 } from 'd3';
 import type { ColorBy } from '../../state/views-slice';
 import type { ProjectionMessage, VideoMetaMessage } from '../../state/protocol';
+import { csvLine } from './csv';
 import { COLOURS } from './frame';
 
 /** Colour group of every video, the groups' colours and the legend. */
@@ -138,11 +139,6 @@ export function describeVideo(meta: VideoMetaMessage, i: number) {
   };
 }
 
-/** Quotes a CSV field when it needs it. */
-function csvField(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /**
  * The projection and the metadata as CSV, one row per video; `axes` names the two coordinate
  * columns (default PCA's `pc1,pc2`; `umap1,umap2` for a UMAP layout).
@@ -157,16 +153,16 @@ export function projectionCsv(
   for (let i = 0; i < n; i++) {
     const v = describeVideo(meta, i);
     lines.push(
-      [
+      csvLine([
         i,
-        p.coords[2 * i].toPrecision(6),
-        p.coords[2 * i + 1].toPrecision(6),
-        csvField(v.topic),
+        Number(p.coords[2 * i].toPrecision(6)),
+        Number(p.coords[2 * i + 1].toPrecision(6)),
+        v.topic,
         v.popularityRank,
-        v.ageDays.toFixed(2),
-        v.clickbait ? 1 : 0,
-        csvField(v.title),
-      ].join(','),
+        Number(v.ageDays.toFixed(2)),
+        v.clickbait,
+        v.title,
+      ]),
     );
   }
   return lines.join('\n') + '\n';

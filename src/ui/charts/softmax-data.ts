@@ -7,6 +7,7 @@
 import { interpolateRgb } from 'd3';
 import type { NegativesSweepMessage, SoftmaxMessage } from '../../state/protocol';
 import type { XYChartData } from './xy-chart';
+import { csvLine } from './csv';
 
 /** Colours of the view: logQ off / on, the data, and the popularity ramp's ends. */
 export const SOFTMAX_COLOURS = {
@@ -211,8 +212,9 @@ export function softmaxCsv(m: SoftmaxMessage, titles: string[] = []): string {
   const rows = ['video,title,p_full,p_sampled_view,p_learned,popularity_decile'];
   for (let i = 0; i < m.items.length; i++) {
     const v = m.items[i];
-    const title = (titles[v] ?? '').replaceAll('"', '""');
-    rows.push(`${v},"${title}",${m.full[i]},${m.estimate[i]},${m.learned[i]},${m.decile[i] + 1}`);
+    rows.push(
+      csvLine([v, titles[v] ?? '', m.full[i], m.estimate[i], m.learned[i], m.decile[i] + 1]),
+    );
   }
   return rows.join('\n') + '\n';
 }

@@ -74,7 +74,7 @@ describe('Embedding view data', () => {
     const lines = projectionCsv(p, meta).trim().split('\n');
     expect(lines).toHaveLength(5);
     expect(lines[0]).toBe('video,pc1,pc2,topic,popularity_rank,age_days,clickbait,title');
-    expect(lines[2]).toBe('1,2.00000,3.00000,cooking,1,10.00,1,"b, ""c"""');
+    expect(lines[2]).toBe('1,2,3,cooking,1,10,1,"b, ""c"""');
   });
 });
 
