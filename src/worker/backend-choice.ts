@@ -99,7 +99,10 @@ function probeWebGl(): Probe {
   }
 }
 
-/** "SIMD, 2 threads" for WASM. */
+/**
+ * "SIMD, 2 threads" for WASM; "SIMD, 1 thread (not cross-origin isolated: …)" when the page is
+ * served without the COOP/COEP headers, which threads need (SharedArrayBuffer).
+ */
 async function wasmNote(): Promise<string> {
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   let threads = 1;
@@ -108,7 +111,9 @@ async function wasmNote(): Promise<string> {
   } catch {
     // not threaded
   }
-  return `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}`;
+  const isolated = (self as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  const why = isolated ? '' : ' (not cross-origin isolated: the host sends no COOP/COEP headers)';
+  return `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${why}`;
 }
 
 /** Watches the WebGPU device for loss (a driver reset, a GPU hang). */
