@@ -1,0 +1,184 @@
+/**
+ * What an experiment is, as data (docs/lessons.md#an-experiment-is-data): a base (world,
+ * steps, evaluation sizes, the models to train, knob values), variants (knob values from the
+ * parameter table, checked by its rows), repeats (training seeds: error bars), the metrics
+ * recorded over steps, and the comparisons whose verdicts the experiment reports. A lesson is
+ * an experiment plus what the paper found. Pure data: no tfjs, no DOM.
+ */
+import type { WorldConfig } from '../../sim/types';
+import { WORLD_PARAMS } from '../../sim/config';
+import { checkValue } from '../params/spec';
+import {
+  TRAINING_PARAMS,
+  trainingRow,
+  type TrainingKey,
+  type TrainingParams,
+} from '../params/training';
+import type { Direction } from './stats';
+
+/** The models an experiment can train. */
+export type ModelName = 'candidate' | 'ranker';
+
+/** What the runner can measure. */
+export const METRICS = {
+  'recall@10': { label: 'recall@10', model: 'candidate', better: 'higher', k: 10 },
+  'recall@50': { label: 'recall@50', model: 'candidate', better: 'higher', k: 50 },
+  'recall@100': { label: 'recall@100', model: 'candidate', better: 'higher', k: 100 },
+  'recall@500': { label: 'recall@500', model: 'candidate', better: 'higher', k: 500 },
+  map: { label: 'MAP', model: 'candidate', better: 'higher' },
+  weightedPerUserLoss: {
+    label: 'weighted per-user loss',
+    model: 'ranker',
+    better: 'lower',
+  },
+  auc: { label: 'AUC', model: 'ranker', better: 'higher' },
+  watchPerImpression: {
+    label: 'watch min per impression (top 3)',
+    model: 'ranker',
+    better: 'higher',
+  },
+  clickbaitShare: { label: 'clickbait share (top 3)', model: 'ranker', better: 'lower' },
+  msPerStep: { label: 'ms per step', model: null, better: 'lower' },
+} as const satisfies Record<
+  string,
+  { label: string; model: ModelName | null; better: Direction; k?: number }
+>;
+
+/** A metric's id. */
+export type MetricId = keyof typeof METRICS;
+
+/** Knobs of the training data rather than of a model (not in the parameter table). */
+export interface DataKnobs {
+  /**
+   * Candidate-generation labels: the next watch (the paper) or a random held-out watch of the
+   * user's history (uses the future; paper §3.4). Evaluation is always on next watches.
+   */
+  label?: 'next' | 'heldout';
+}
+
+/** What every variant shares. */
+export interface ExperimentBase {
+  /** World settings over the defaults (the seed is the run's, `--seed`). */
+  world: Partial<Omit<WorldConfig, 'seed'>>;
+  /** Training steps of every model. */
+  steps: number;
+  /** Record the metrics every this many steps (and at the end). */
+  evalEvery: number;
+  /** Held-out next watches for the retrieval metrics (evenly spaced; the same for every variant). */
+  evalExamples: number;
+  /** Held-out pages for the ranker's metrics (whole pages; the same for every variant). */
+  rankPages: number;
+  /** The models trained (only these). */
+  models: ModelName[];
+  /** Knob values over the parameter table's defaults, shared by every variant. */
+  params: Partial<TrainingParams>;
+  data?: DataKnobs;
+}
+
+/** One arm of the experiment. */
+export interface Variant {
+  /** Short id (CSV column, JSON key). */
+  id: string;
+  label: string;
+  /** Knob values over the base's. */
+  params: Partial<TrainingParams>;
+  data?: DataKnobs;
+}
+
+/**
+ * One claim checked by the verdict rule: from `base` to `variant` the paper says `metric`
+ * moves in direction `expect`.
+ */
+export interface Comparison {
+  variant: string;
+  base: string;
+  metric: MetricId;
+  expect: Direction;
+  /** The paper's claim in words, e.g. "logQ correction raises recall". */
+  claim: string;
+}
+
+/** What the paper did and found, to print beside ours (DESIGN §10). */
+export interface PaperSide {
+  /** Where: "Covington et al. 2016, §4.3, Table 1". */
+  source: string;
+  claim: string;
+  /** The paper's numbers, as printed (label → value). */
+  numbers: { label: string; value: string }[];
+}
+
+/** An experiment with the paper's side: a lesson. */
+export interface LessonSpec {
+  /** Short word (`logq`, `negatives`, …): the CLI argument and the page's `lesson.<id>`. */
+  id: string;
+  title: string;
+  paper: PaperSide;
+  base: ExperimentBase;
+  variants: Variant[];
+  /** Repeats (training seeds; every variant of a repeat shares its seed and batch order). */
+  repeats: number;
+  /** Metrics recorded over steps. */
+  metrics: MetricId[];
+  /** The first is the lesson's headline verdict. */
+  comparisons: Comparison[];
+  /** How the world, steps, examples and repeats were chosen (measured; docs/lessons.md). */
+  sizing: string;
+}
+
+/** The training seed of repeat `r` for world seed `seed`: distinct per repeat, fixed per (seed, r). */
+export function repeatSeed(seed: number, r: number): number {
+  return (((seed * 7919 + 104729 * (r + 1)) % 999983) + 999983) % 999983;
+}
+
+/** The full knob values of a variant: table defaults, then the base's, then the variant's. */
+export function variantParams(
+  defaults: TrainingParams,
+  base: ExperimentBase,
+  v: Variant,
+): TrainingParams {
+  return { ...defaults, ...base.params, ...v.params };
+}
+
+/**
+ * Checks a spec against the parameter table and itself: every knob key is a row's and every
+ * value passes the row's `checkValue`; world keys are world settings; variant ids are unique;
+ * comparisons name variants and metrics the spec records, of models it trains. Returns every
+ * problem (empty when valid).
+ */
+export function checkSpec(spec: LessonSpec): string[] {
+  const problems: string[] = [];
+  const checkParams = (where: string, p: Partial<TrainingParams>) => {
+    for (const [k, v] of Object.entries(p)) {
+      if (!(k in TRAINING_PARAMS)) {
+        problems.push(`${where}: ${k} is not a training knob`);
+        continue;
+      }
+      const msg = checkValue(trainingRow(k as TrainingKey), v);
+      if (msg) problems.push(`${where}: ${msg}`);
+    }
+  };
+  for (const k of Object.keys(spec.base.world))
+    if (!(k in WORLD_PARAMS) || k === 'seed')
+      problems.push(`base.world: ${k} is not a world setting`);
+  checkParams('base', spec.base.params);
+  const ids = new Set<string>();
+  for (const v of spec.variants) {
+    if (ids.has(v.id)) problems.push(`variant ${v.id} appears twice`);
+    ids.add(v.id);
+    checkParams(`variant ${v.id}`, v.params);
+  }
+  if (!(spec.repeats >= 1)) problems.push('repeats must be ≥ 1');
+  if (!(spec.base.steps >= 1)) problems.push('steps must be ≥ 1');
+  for (const m of spec.metrics) {
+    const model = METRICS[m].model;
+    if (model && !spec.base.models.includes(model))
+      problems.push(`metric ${m} needs the ${model}, which the experiment does not train`);
+  }
+  for (const c of spec.comparisons) {
+    for (const id of [c.variant, c.base])
+      if (!ids.has(id)) problems.push(`comparison names an unknown variant ${id}`);
+    if (!spec.metrics.includes(c.metric))
+      problems.push(`comparison's metric ${c.metric} is not recorded`);
+  }
+  return problems;
+}

@@ -1,0 +1,296 @@
+/**
+ * The experiment runner (docs/lessons.md#the-runner): trains every variant of a lesson spec on
+ * ONE shared world, repeat by repeat, and returns what it measured. No DOM and no messages: the
+ * CLI (`npm run lesson`) calls it in Node and a worker can call it in the page.
+ *
+ * Pairing (DESIGN §12): per repeat r every variant gets the training seed `repeatSeed(seed, r)`
+ * (so the same initial weights where shapes allow) and the candidate model's batches come
+ * from one stream of that seed, drawn here and handed to `CandidateModel.trainBatch`, so every
+ * variant of a repeat sees the same batch rows in the same order whatever its shapes, sampler
+ * or K. Evaluation uses the same held-out examples and pages for every run. The ranker has no
+ * `trainBatch`: its batches come from its own stream after its initial weights, so they are
+ * shared only by variants of the same tower shape (docs/lessons.md#limits).
+ *
+ * It trains only the models the spec names, through the models' own classes (not
+ * `TrainingSession`, which always trains all four of the Training tab).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { buildCandidateExamples, type CandidateExamples } from '../../sim/examples';
+import { buildRankingExamples, type RankingExamples } from '../../sim/ranking-examples';
+import { generateWorld } from '../../sim/world';
+import type { World } from '../../sim/types';
+import { evaluationRows, modelRanks } from '../../model/candidate/evaluate';
+import { CandidateModel, labelCounts } from '../../model/candidate/model';
+import { fitFeatureQuantiles, type FeatureQuantiles } from '../../model/ranking/features';
+import { pageRows, rankingMetrics } from '../../model/ranking/evaluate';
+import { RankingModel } from '../../model/ranking/model';
+import { UniformStream } from '../../model/stream';
+import { candidateConfig, defaultTrainingParams, rankingConfig } from '../../protocol/params';
+import {
+  METRICS,
+  checkSpec,
+  repeatSeed,
+  variantParams,
+  type DataKnobs,
+  type LessonSpec,
+  type MetricId,
+  type Variant,
+} from '../../protocol/lessons/spec';
+import type {
+  CurvePoint,
+  ExperimentResult,
+  MetricValues,
+  RunRecord,
+} from '../../protocol/lessons/summary';
+import { meanAveragePrecision, recallFromRanks } from '../../model/metrics';
+
+/** Stream of the candidate model's batch rows: `UniformStream(trainSeed, BATCH_STREAM)`. */
+export const BATCH_STREAM = 0xba7c;
+
+/** The shared world of an experiment and the examples every variant trains and is evaluated on. */
+export class ExperimentData {
+  readonly test: CandidateExamples;
+  readonly evalRows: Int32Array;
+  readonly rankTrain: RankingExamples | null;
+  readonly rankTest: RankingExamples | null;
+  readonly rankRows: Int32Array;
+  /** Quantiles of the ranker's continuous features, fitted once. */
+  readonly quantiles: FeatureQuantiles | null;
+  private readonly trains = new Map<string, { train: CandidateExamples; counts: Float32Array }>();
+
+  constructor(
+    readonly world: World,
+    spec: LessonSpec,
+  ) {
+    this.test = buildCandidateExamples(world, { split: 'test', perUserCap: 1 });
+    this.evalRows = evaluationRows(this.test, spec.base.evalExamples);
+    const ranker = spec.base.models.includes('ranker');
+    this.rankTrain = ranker ? buildRankingExamples(world, { split: 'train' }) : null;
+    this.rankTest = ranker ? buildRankingExamples(world, { split: 'test' }) : null;
+    this.rankRows = this.rankTest
+      ? pageRows(this.rankTest, spec.base.rankPages)
+      : new Int32Array(0);
+    this.quantiles = this.rankTrain ? fitFeatureQuantiles(this.rankTrain) : null;
+  }
+
+  /** Candidate training examples and label counts for a label choice (built once each). */
+  candidateTrain(label: NonNullable<DataKnobs['label']>) {
+    let t = this.trains.get(label);
+    if (!t) {
+      const train = buildCandidateExamples(this.world, { split: 'train', label });
+      t = { train, counts: labelCounts(this.world, train) };
+      this.trains.set(label, t);
+    }
+    return t;
+  }
+}
+
+/** Progress of an experiment, reported per variant and repeat. */
+export interface ExperimentProgress {
+  variant: string;
+  repeat: number;
+  step: number;
+  steps: number;
+  /** Runs finished before this one, and all runs. */
+  runsDone: number;
+  runs: number;
+  /** The run's latest evaluation, when this report follows one. */
+  point?: CurvePoint;
+  /** The run just finished (on its last report). */
+  finished?: RunRecord;
+}
+
+/** Options of {@link runExperiment}. */
+export interface RunOptions {
+  /** World seed (and the base of the repeats' training seeds); default 7. */
+  seed?: number;
+  /** Override the spec's repeats or steps (tests, quick looks). */
+  repeats?: number;
+  steps?: number;
+  /** Only these variants (default all). */
+  variants?: string[];
+  signal?: AbortSignal;
+  onProgress?: (p: ExperimentProgress) => void;
+  /** Called between steps (e.g. yield to the event loop so a worker hears a cancel). */
+  between?: () => Promise<void>;
+  /** A world already built with these settings (shared by several experiments). */
+  world?: World;
+  now?: () => number;
+}
+
+const cancelled = (signal: AbortSignal | undefined) => {
+  if (signal?.aborted) throw signal.reason ?? new Error('the experiment was cancelled');
+};
+
+/** The world settings of a spec for a seed. */
+export function worldSettings(spec: LessonSpec, seed: number) {
+  return { ...spec.base.world, seed };
+}
+
+/**
+ * Builds the shared world (unless given) and runs every repeat of every variant, repeat by
+ * repeat. Throws an Error listing the spec's problems before training anything, and the
+ * signal's reason when cancelled (between two steps).
+ */
+export async function runExperiment(
+  spec: LessonSpec,
+  opts: RunOptions = {},
+): Promise<ExperimentResult> {
+  const problems = checkSpec(spec);
+  if (problems.length) throw new Error(`lesson ${spec.id}: ${problems.join('; ')}`);
+  const now = opts.now ?? (() => performance.now());
+  const seed = opts.seed ?? 7;
+  const t0 = now();
+  const world = opts.world ?? generateWorld(worldSettings(spec, seed));
+  const data = new ExperimentData(world, spec);
+  const worldSeconds = (now() - t0) / 1000;
+  const steps = opts.steps ?? spec.base.steps;
+  const repeats = opts.repeats ?? spec.repeats;
+  const variants = spec.variants.filter((v) => !opts.variants || opts.variants.includes(v.id));
+  const runs: RunRecord[] = [];
+  const total = repeats * variants.length;
+  for (let r = 0; r < repeats; r++) {
+    for (const v of variants) {
+      cancelled(opts.signal);
+      runs.push(
+        await runVariant(data, spec, v, r, seed, steps, {
+          ...opts,
+          now,
+          runsDone: runs.length,
+          runs: total,
+        }),
+      );
+    }
+  }
+  return {
+    lesson: spec.id,
+    seed,
+    backend: tf.getBackend(),
+    world: { videos: world.videos.count, users: world.users.count, watches: world.logs.watches },
+    steps,
+    repeats,
+    evalExamples: data.evalRows.length,
+    rankPages: spec.base.models.includes('ranker') ? pageCount(data) : 0,
+    worldSeconds,
+    seconds: (now() - t0) / 1000,
+    runs,
+  };
+}
+
+function pageCount(data: ExperimentData): number {
+  const pages = new Set<number>();
+  for (const r of data.rankRows) pages.add(data.rankTest!.page[r]);
+  return pages.size;
+}
+
+/** One variant in one repeat: trains its models for `steps` steps, evaluating as the spec asks. */
+export async function runVariant(
+  data: ExperimentData,
+  spec: LessonSpec,
+  v: Variant,
+  repeat: number,
+  seed: number,
+  steps: number,
+  opts: RunOptions & { now: () => number; runsDone?: number; runs?: number },
+): Promise<RunRecord> {
+  const { world } = data;
+  const trainSeed = repeatSeed(seed, repeat);
+  const params = { ...variantParams(defaultTrainingParams(), spec.base, v), trainSeed };
+  const label = v.data?.label ?? spec.base.data?.label ?? 'next';
+  const models = spec.base.models;
+  const { train, counts } = models.includes('candidate')
+    ? data.candidateTrain(label)
+    : { train: data.test, counts: new Float32Array(0) };
+  const candidate = models.includes('candidate')
+    ? new CandidateModel(world, candidateConfig(params, 'features'), counts)
+    : null;
+  const ranker = models.includes('ranker')
+    ? new RankingModel(world, rankingConfig(params), data.rankTrain!, data.quantiles!)
+    : null;
+  const batches = new UniformStream(trainSeed, BATCH_STREAM);
+  const want = new Set<MetricId>(spec.metrics);
+  const curve: CurvePoint[] = [];
+  let ranks: Int32Array | null = null;
+  let trainMs = 0;
+  const t0 = opts.now();
+  const report = (step: number, extra: Partial<ExperimentProgress> = {}) =>
+    opts.onProgress?.({
+      variant: v.id,
+      repeat,
+      step,
+      steps,
+      runsDone: opts.runsDone ?? 0,
+      runs: opts.runs ?? 1,
+      ...extra,
+    });
+
+  const evaluate = async (step: number): Promise<CurvePoint> => {
+    const values: MetricValues = {};
+    if (candidate) {
+      ranks = await modelRanks(candidate, data.test, data.evalRows);
+      for (const id of want) {
+        const m = METRICS[id];
+        if ('k' in m) values[id] = recallFromRanks(ranks, m.k);
+      }
+      if (want.has('map')) values.map = meanAveragePrecision(ranks);
+    }
+    if (ranker && data.rankTest) {
+      const z = await ranker.predictLogits(data.rankTest, data.rankRows);
+      const { weighted, exactOdds } = ranker.config;
+      const m = rankingMetrics(world, data.rankTest, data.rankRows, z, {
+        weighting: { weighted, exactOdds },
+      });
+      const all: MetricValues = {
+        weightedPerUserLoss: m.weightedPerUserLoss,
+        auc: m.auc,
+        watchPerImpression: m.topK.watchPerImpression,
+        clickbaitShare: m.topK.clickbaitShare,
+      };
+      for (const id of want) if (all[id] !== undefined) values[id] = all[id];
+    }
+    if (want.has('msPerStep')) values.msPerStep = trainMs / Math.max(1, step);
+    return { step, values };
+  };
+
+  try {
+    const engine = tf.engine();
+    for (let s = 1; s <= steps; s++) {
+      cancelled(opts.signal);
+      const ts = opts.now();
+      engine.startScope('experimentStep');
+      try {
+        if (candidate) {
+          const B = Math.min(candidate.config.batchSize, train.count);
+          const rows = new Int32Array(B);
+          for (let b = 0; b < B; b++) rows[b] = batches.int(train.count);
+          await candidate.trainBatch(train, rows);
+        }
+        if (ranker) await ranker.trainStep(data.rankTrain!);
+      } finally {
+        engine.endScope();
+      }
+      trainMs += opts.now() - ts;
+      if (s === steps || (spec.base.evalEvery > 0 && s % spec.base.evalEvery === 0)) {
+        const point = await evaluate(s);
+        curve.push(point);
+        report(s, { point });
+      } else if (s % 10 === 0) report(s);
+      if (opts.between) await opts.between();
+    }
+    if (curve.length === 0) curve.push(await evaluate(0));
+    const rec: RunRecord = {
+      variant: v.id,
+      repeat,
+      trainSeed,
+      seconds: (opts.now() - t0) / 1000,
+      curve,
+      final: curve.length ? curve[curve.length - 1].values : {},
+      ...(ranks ? { ranks: Array.from(ranks as Int32Array) } : {}),
+    };
+    report(steps, { finished: rec });
+    return rec;
+  } finally {
+    candidate?.dispose();
+    ranker?.dispose();
+  }
+}
