@@ -1,7 +1,8 @@
 import { defineConfig, devices } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable } from './e2e/browser.ts';
 
-const PORT = 4173;
+/** The preview server's port; E2E_PORT moves it (two suites on one machine). */
+const PORT = Number(process.env.E2E_PORT) || 4173;
 const CI = !!process.env.CI;
 
 /**
