@@ -9,7 +9,8 @@
  *   (capped at NEVER_DAYS; NEVER_DAYS if none);
  * - previousImpressions: how often the video was shown to the user in sessions that started
  *   before `time` (a session starting at `time` itself is not counted);
- * - languageMatch, videoAge = time − upload time, logPopularity = log(1 + training-day watches);
+ * - languageMatch, videoAge = time − upload time, logPopularity = log(1 + the video's watches
+ *   by anyone strictly before `time`);
  * - oracleClick / oracleWatch with the oracle context (already watched, previous episode
  *   watched) from the same watches.
  *
@@ -22,7 +23,12 @@
  */
 import type { CandidateExamples } from './examples';
 import { expectedWatchPerImpression, pClick, type OracleContext } from './oracle';
-import { NEVER_DAYS, type RankingExamples } from './ranking-examples';
+import {
+  NEVER_DAYS,
+  videoWatchIndex,
+  watchesBefore,
+  type RankingExamples,
+} from './ranking-examples';
 import type { World } from './types';
 
 /** What the logs say about one user strictly before `time`. */
@@ -42,9 +48,8 @@ export interface UserHistory {
   shown: Map<number, number>;
 }
 
-/** Per-world tables: training-day watches per video and each episode's previous episode. */
+/** Per-world tables: each episode's previous episode. */
 interface WorldTables {
-  trainWatches: Float64Array;
   prevEpisode: Int32Array;
 }
 const tableCache = new WeakMap<World['logs'], WorldTables>();
@@ -52,14 +57,11 @@ const tableCache = new WeakMap<World['logs'], WorldTables>();
 function worldTables(world: World): WorldTables {
   let t = tableCache.get(world.logs);
   if (!t) {
-    const { logs, videos, config } = world;
-    const trainWatches = new Float64Array(videos.count);
-    for (let j = 0; j < logs.watches; j++)
-      if (logs.watchTime[j] < config.splitDay) trainWatches[logs.watchVideo[j]]++;
+    const { videos } = world;
     const prevEpisode = new Int32Array(videos.count).fill(-1);
     for (let v = 0; v < videos.count; v++)
       if (videos.nextEpisode[v] >= 0) prevEpisode[videos.nextEpisode[v]] = v;
-    t = { trainWatches, prevEpisode };
+    t = { prevEpisode };
     tableCache.set(world.logs, t);
   }
   return t;
@@ -165,7 +167,7 @@ export function candidateRankingExamples(
 ): RankingExamples {
   const h = userHistory(world, user, time, maxWatches);
   const { videos: vid, users } = world;
-  const { trainWatches } = worldTables(world);
+  const popularity = videoWatchIndex(world);
   const n = videos.length;
   const sinceChannel = new Float32Array(n);
   const sinceTopic = new Float32Array(n);
@@ -184,7 +186,7 @@ export function candidateRankingExamples(
     sinceTopic[i] = tp === undefined ? NEVER_DAYS : Math.min(NEVER_DAYS, time - tp);
     previousImpressions[i] = h.shown.get(v) ?? 0;
     videoAge[i] = time - vid.uploadTime[v];
-    logPopularity[i] = Math.log1p(trainWatches[v]);
+    logPopularity[i] = Math.log1p(watchesBefore(popularity, v, time));
     languageMatch[i] = vid.language[v] === users.language[user] ? 1 : 0;
     const ctx = oracleContextOf(world, h, v);
     oracleClick[i] = pClick(world, user, v, time, ctx);

@@ -3,7 +3,8 @@
  * not, weight = watch minutes for a click and 1 otherwise (weighted logistic regression), with the
  * features the ranker sees computed from the logs *before* the impression's session:
  * language match, time since the user last watched the video's channel and topic, how often
- * this video was shown to this user before, video age and observed popularity.
+ * this video was shown to this user before, video age and observed popularity (the video's
+ * watches by anyone before the session).
  */
 import { createRng } from './rng';
 import { expectedWatchPerImpression, pClick } from './oracle';
@@ -65,12 +66,63 @@ export interface RankingExamples {
   previousImpressions: Float32Array;
   /** Days since upload. */
   videoAge: Float32Array;
-  /** log(1 + the video's watches on training days): observed popularity. */
+  /**
+   * Observed popularity: log(1 + the video's watches, by anyone, before the session started).
+   * Neither this impression's click nor any later watch is counted.
+   */
   logPopularity: Float32Array;
   /** The oracle's P(click) of this impression (truth). */
   oracleClick: Float32Array;
   /** The oracle's expected watch minutes of this impression (truth). */
   oracleWatch: Float32Array;
+}
+
+/**
+ * Every watch's time grouped by video (CSR): the watches of video v are
+ * `times[offsets[v] .. offsets[v + 1])`, in increasing time. The source of the observed
+ * popularity feature, counted at any time without looking past it.
+ */
+export interface VideoWatchIndex {
+  /** [videos + 1] */
+  offsets: Int32Array;
+  /** [watches] days, ascending within each video. */
+  times: Float32Array;
+}
+const watchIndexCache = new WeakMap<World['logs'], VideoWatchIndex>();
+
+/** The {@link VideoWatchIndex} of a world's logs, built once per logs (O(watches log watches)). */
+export function videoWatchIndex(world: World): VideoWatchIndex {
+  let index = watchIndexCache.get(world.logs);
+  if (!index) {
+    const { logs, videos } = world;
+    const offsets = new Int32Array(videos.count + 1);
+    for (let j = 0; j < logs.watches; j++) offsets[logs.watchVideo[j] + 1]++;
+    for (let v = 0; v < videos.count; v++) offsets[v + 1] += offsets[v];
+    const fill = offsets.slice(0, videos.count);
+    const times = new Float32Array(logs.watches);
+    for (let j = 0; j < logs.watches; j++) times[fill[logs.watchVideo[j]]++] = logs.watchTime[j];
+    for (let v = 0; v < videos.count; v++) times.subarray(offsets[v], offsets[v + 1]).sort();
+    index = { offsets, times };
+    watchIndexCache.set(world.logs, index);
+  }
+  return index;
+}
+
+/**
+ * Watches of video `v` (by anyone) strictly before `time` (days): the observed popularity of
+ * an impression in a session starting at `time`. The session's own clicks and everything later
+ * are not counted (docs/model.md#ranking-examples). O(log watches of v).
+ */
+export function watchesBefore(index: VideoWatchIndex, v: number, time: number): number {
+  let lo = index.offsets[v];
+  let hi = index.offsets[v + 1];
+  const start = lo;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (index.times[mid] < time) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - start;
 }
 
 /** Builds ranking examples for one split. O(impressions + watches). */
@@ -83,10 +135,7 @@ export function buildRankingExamples(
   const split = config.splitDay;
   const rng = createRng(o.seed, 0x7a4, o.split === 'train' ? 1 : 2);
 
-  // Observed popularity: watches per video over the training days.
-  const trainWatches = new Float64Array(videos.count);
-  for (let j = 0; j < logs.watches; j++)
-    if (logs.watchTime[j] < split) trainWatches[logs.watchVideo[j]]++;
+  const popularity = videoWatchIndex(world);
   const prevEpisode = new Int32Array(videos.count).fill(-1);
   for (let v = 0; v < videos.count; v++)
     if (videos.nextEpisode[v] >= 0) prevEpisode[videos.nextEpisode[v]] = v;
@@ -164,7 +213,7 @@ export function buildRankingExamples(
           ST.push(tpUser[tp] === u ? Math.min(NEVER_DAYS, t - tpTime[tp]) : NEVER_DAYS);
           PI.push(impUser[v] === u ? impCount[v] : 0);
           AGE.push(t - videos.uploadTime[v]);
-          LP.push(Math.log1p(trainWatches[v]));
+          LP.push(Math.log1p(watchesBefore(popularity, v, t)));
           OC.push(pClick(world, u, v, t, ctx));
           OW.push(expectedWatchPerImpression(world, u, v, t, ctx));
         }
