@@ -7,7 +7,13 @@ import { generateWorld } from '../src/sim/world';
 import type { WorldConfig } from '../src/sim/types';
 import type { BackendName } from '../src/model/backend';
 import type { CandidateConfig } from '../src/model/candidate/config';
-import { oracleRetrieval, popularBaseline, trainCandidate } from '../src/model/candidate/train';
+import {
+  clickLogitOracleRetrieval,
+  oracleRetrieval,
+  popularBaseline,
+  trainCandidate,
+} from '../src/model/candidate/train';
+import { retrievalDiagnostics } from '../src/model/diagnostics';
 import {
   TRAINING_PARAMS,
   WORLD_ROWS,
@@ -108,6 +114,11 @@ const round = (x: number): number => Math.round(x * 10000) / 10000;
 const roundAll = (r: Record<number, number>): Record<number, number> =>
   Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v)]));
 
+const roundDeep = (o: object): object =>
+  JSON.parse(
+    JSON.stringify(o, (_, v: unknown) => (typeof v === 'number' ? round(v) : v)),
+  ) as object;
+
 /** Runs the whole experiment and returns the JSON-able result. */
 export async function runExperiment(s: ExperimentSettings, backend: BackendName, log: (line: string) => void): Promise<object> {
   let t = performance.now();
@@ -127,6 +138,8 @@ export async function runExperiment(s: ExperimentSettings, backend: BackendName,
   );
   const popular = popularBaseline(world, test, s.evalExamples);
   const oracle = s.oracleExamples > 0 ? oracleRetrieval(world, test, s.oracleExamples) : null;
+  const clickOracle =
+    s.oracleExamples > 0 ? clickLogitOracleRetrieval(world, test, s.oracleExamples) : null;
   log(`baselines: popular ${popular.recallAt[100].toFixed(3)}, factorisation ${mf.metrics.recallAt[100].toFixed(3)}, oracle ${oracle?.recallAt[100].toFixed(3) ?? '—'}`);
 
   const ranking = await runRanking(world, s.ranking, log);
@@ -151,6 +164,10 @@ export async function runExperiment(s: ExperimentSettings, backend: BackendName,
     },
     ranking: ranking.ranking,
     endToEnd: ranking.endToEnd,
+    diagnostics: roundDeep({
+      ...ranking.diagnostics,
+      ...retrievalDiagnostics(cand.metrics, oracle, clickOracle),
+    }),
     throughput: { examplesPerSec: Math.round(cand.examplesPerSec), msPerStep: round(cand.msPerStep) },
   };
 }

@@ -5,7 +5,8 @@
 import { buildRankingExamples } from '../src/sim/ranking-examples';
 import type { World } from '../src/sim/types';
 import type { RankingConfig } from '../src/model/ranking/config';
-import { evaluateRanking } from '../src/model/ranking/evaluate';
+import { evaluateRanking, pageRows } from '../src/model/ranking/evaluate';
+import { rankingDiagnostics } from '../src/model/diagnostics';
 import { RankingModel } from '../src/model/ranking/model';
 
 /** The ranker of a run: its config (from the parameter table) and how many steps it trains. */
@@ -36,11 +37,21 @@ export async function runRanking(world: World, s: RankingSettings, log: (line: s
   }
   const msPerStep = (performance.now() - t0) / Math.max(1, s.steps);
   const m = await evaluateRanking(model, test);
+  const rows = pageRows(test);
+  const odds = !config.weighted ? 'ctr' : config.exactOdds ? 'exact' : 'paper';
+  const diagnostics = rankingDiagnostics(
+    train,
+    test,
+    rows,
+    await model.predictLogits(test, rows),
+    odds,
+  );
   model.dispose();
   log(
     `ranking: AUC ${m.auc.toFixed(3)}, weighted per-user loss ${m.weightedPerUserLoss.toFixed(3)}, top-3 watch ${m.topK.watchPerImpression.toFixed(2)} min (oracle ${m.topK.oracleWatchPerImpression.toFixed(2)})`,
   );
   return {
+    diagnostics,
     ranking: {
       weighted: config.weighted,
       exactOdds: config.exactOdds,

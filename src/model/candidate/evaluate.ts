@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CandidateExamples } from '../../sim/examples';
-import { affinity, clickLogitFromAffinity } from '../../sim/oracle';
+import { nextWatchProbabilities, watchStateBefore } from '../../sim/next-watch';
+import { affinity, clickLogitFromAffinity, sigmoid } from '../../sim/oracle';
 import type { World } from '../../sim/types';
 import { meanAveragePrecision, ndcgAtK, recallFromRanks } from '../metrics';
 import type { CandidateModel } from './model';
@@ -48,8 +49,9 @@ export function evaluationRows(examples: CandidateExamples, max = Infinity): Int
  * Label ranks under the model: the backend does only the matrix product (scores u·v_i + b_i
  * of a chunk of examples against every video, the table transposed once: WASM's matMul with
  * transposeB is about 6× slower here), the scores are read back with `await data()`, and the
- * rank — the number of videos already uploaded at the example's time that score strictly
- * higher than the label — is counted in plain TypeScript.
+ * rank — the number of other videos already uploaded at the example's time that score at
+ * least as high as the label (ties count against the label, as in metrics.ts) — is counted in
+ * plain TypeScript.
  */
 export async function modelRanks(
   model: CandidateModel,
@@ -75,9 +77,11 @@ export async function modelRanks(
         const r = part[b];
         const t = examples.time[r];
         const base = b * N;
-        const target = scores[base + examples.label[r]];
+        const label = examples.label[r];
+        const target = scores[base + label];
         let rank = 0;
-        for (let v = 0; v < N; v++) if (upload[v] <= t && scores[base + v] > target) rank++;
+        for (let v = 0; v < N; v++)
+          if (upload[v] <= t && scores[base + v] >= target && v !== label) rank++;
         ranks[s + b] = rank;
       }
     }
@@ -87,8 +91,13 @@ export async function modelRanks(
   return ranks;
 }
 
-/** Ranks of labels among live videos for a per-example score function (plain TypeScript). */
-function ranksByScore(
+/**
+ * Ranks of labels among live videos for a per-example score function (plain TypeScript):
+ * `score(row, out)` fills `out` [videos]; the rank is the number of other videos uploaded by
+ * the example's time that score at least as high as the label (ties count against the label,
+ * as in metrics.ts).
+ */
+export function ranksByScore(
   world: World,
   examples: CandidateExamples,
   rows: Int32Array,
@@ -100,9 +109,10 @@ function ranksByScore(
   return Int32Array.from(rows, (r) => {
     score(r, s);
     const t = examples.time[r];
-    const target = s[examples.label[r]];
+    const label = examples.label[r];
+    const target = s[label];
     let rank = 0;
-    for (let v = 0; v < N; v++) if (upload[v] <= t && s[v] > target) rank++;
+    for (let v = 0; v < N; v++) if (upload[v] <= t && s[v] >= target && v !== label) rank++;
     return rank;
   });
 }
@@ -128,10 +138,45 @@ export function popularRanks(
 }
 
 /**
- * The oracle's ranking: the true click logit of the user for every video at the label's time
- * (affinity, popularity, freshness, clickbait, language). An upper reference, not a model.
+ * The retrieval oracle (docs/model.md#oracle-ceiling): every video ranked by the world's own
+ * probability that it is the user's next watch at the label's time, exposure included
+ * (src/sim/next-watch.ts, Monte Carlo over `samples` pages per example). Videos that no
+ * sampled page showed (probability estimate 0) come after every sampled one, ordered among
+ * themselves by a proxy of their chance, P(click) · (2·popularity + 1/videos). The ceiling a
+ * model of the logs can at best approach. O(samples · page) + O(videos) per example.
  */
 export function oracleRanks(
+  world: World,
+  examples: CandidateExamples,
+  rows: Int32Array,
+  samples = 512,
+): Int32Array {
+  const N = world.videos.count;
+  const pop = world.videos.popularity;
+  return ranksByScore(world, examples, rows, (r, out) => {
+    const u = examples.user[r];
+    const t = examples.time[r];
+    const p = nextWatchProbabilities(world, u, t, { samples });
+    const state = watchStateBefore(world, u, t);
+    for (let v = 0; v < N; v++) {
+      if (p[v] > 0) out[v] = 1 + p[v];
+      else {
+        const click = sigmoid(
+          clickLogitFromAffinity(world, u, v, t, affinity(world, u, v), {
+            watched: state.watched.has(v),
+          }),
+        );
+        out[v] = click * (2 * pop[v] + 1 / N) * 0.5;
+      }
+    }
+  });
+}
+
+/**
+ * The former oracle, kept for comparison: the true click logit of the user for every video at
+ * the label's time (affinity, popularity, freshness, clickbait, language), blind to exposure.
+ */
+export function clickLogitOracleRanks(
   world: World,
   examples: CandidateExamples,
   rows: Int32Array,

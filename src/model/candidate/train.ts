@@ -6,7 +6,15 @@
 import type { CandidateExamples } from '../../sim/examples';
 import type { World } from '../../sim/types';
 import { defaultCandidateConfig, type CandidateConfig } from './config';
-import { evaluationRows, modelRanks, oracleRanks, popularRanks, retrievalMetrics, type RetrievalMetrics } from './evaluate';
+import {
+  clickLogitOracleRanks,
+  evaluationRows,
+  modelRanks,
+  oracleRanks,
+  popularRanks,
+  retrievalMetrics,
+  type RetrievalMetrics,
+} from './evaluate';
 import { CandidateModel, labelCounts } from './model';
 
 /** Result of {@link trainCandidate}. */
@@ -31,7 +39,11 @@ export async function trainCandidate(
   evalExamples = 2000,
   onProgress?: (step: number, loss: number) => void,
 ): Promise<CandidateRun> {
-  const cfg = { ...defaultCandidateConfig, ...config, features: { ...defaultCandidateConfig.features, ...config.features } };
+  const cfg = {
+    ...defaultCandidateConfig,
+    ...config,
+    features: { ...defaultCandidateConfig.features, ...config.features },
+  };
   const model = new CandidateModel(world, cfg, labelCounts(world, train));
   const tail: number[] = [];
   const t0 = performance.now();
@@ -41,7 +53,9 @@ export async function trainCandidate(
     if (onProgress && (s % 100 === 0 || s === steps)) onProgress(s, loss);
   }
   const ms = (performance.now() - t0) / Math.max(1, steps);
-  const metrics = retrievalMetrics(await modelRanks(model, test, evaluationRows(test, evalExamples)));
+  const metrics = retrievalMetrics(
+    await modelRanks(model, test, evaluationRows(test, evalExamples)),
+  );
   return {
     model,
     metrics,
@@ -52,11 +66,31 @@ export async function trainCandidate(
 }
 
 /** Most-popular baseline on the same evaluation rows. */
-export function popularBaseline(world: World, test: CandidateExamples, evalExamples = 2000): RetrievalMetrics {
+export function popularBaseline(
+  world: World,
+  test: CandidateExamples,
+  evalExamples = 2000,
+): RetrievalMetrics {
   return retrievalMetrics(popularRanks(world, test, evaluationRows(test, evalExamples)));
 }
 
-/** The oracle's retrieval (slow: O(videos) per example; use a few hundred examples). */
-export function oracleRetrieval(world: World, test: CandidateExamples, evalExamples = 500): RetrievalMetrics {
+/**
+ * The oracle's retrieval: the world's next-watch probability, exposure included (slow: a Monte
+ * Carlo of pages and O(videos) per example; use a few hundred examples).
+ */
+export function oracleRetrieval(
+  world: World,
+  test: CandidateExamples,
+  evalExamples = 500,
+): RetrievalMetrics {
   return retrievalMetrics(oracleRanks(world, test, evaluationRows(test, evalExamples)));
+}
+
+/** The former, exposure-blind oracle (true click logit) on the same rows, for comparison. */
+export function clickLogitOracleRetrieval(
+  world: World,
+  test: CandidateExamples,
+  evalExamples = 500,
+): RetrievalMetrics {
+  return retrievalMetrics(clickLogitOracleRanks(world, test, evaluationRows(test, evalExamples)));
 }

@@ -1,0 +1,166 @@
+/**
+ * Headless diagnostics of the ranker (docs/model.md#diagnostics), printed by `npm run train`
+ * under `diagnostics`:
+ *
+ * - `zeroCountCtr`: the click-through rate of impressions whose observed-popularity feature is
+ *   0 (no earlier watch of the video), in the train and the test split. A feature computed
+ *   without leaking the label gives about the same CTR in both.
+ * - `freshShareTop3`: the share of fresh videos (uploaded less than FRESH_AGE_DAYS before the
+ *   impression) among each held-out page's top 3, ranked by the model's logit and by the
+ *   oracle's E[T].
+ * - `calibration`: e^z against the oracle's E[T] per impression, for the run's odds weighting.
+ *
+ * Pure TypeScript over arrays; the caller supplies the model's logits.
+ */
+import type { RankingExamples } from '../sim/ranking-examples';
+import { calibration } from './metrics-calibration';
+import { topKWatchTime } from './metrics-ranking';
+
+/** A video is "fresh" at an impression when its age (days) is below this: the test week. */
+export const FRESH_AGE_DAYS = 7;
+
+/** CTR of the impressions whose video had no earlier watch (logPopularity = 0). */
+export interface ZeroCountCtr {
+  /** Clicks / impressions among zero-count impressions (NaN when there are none). */
+  ctr: number;
+  /** Number of zero-count impressions. */
+  impressions: number;
+  /** Their share of all impressions of the examples, in [0, 1]. */
+  share: number;
+}
+
+/**
+ * {@link ZeroCountCtr} of ranking examples whose session starts at or after `fromDay` (default:
+ * all): O(count). `share` is relative to all the examples.
+ */
+export function zeroCountCtr(examples: RankingExamples, fromDay = -Infinity): ZeroCountCtr {
+  let n = 0;
+  let clicks = 0;
+  for (let i = 0; i < examples.count; i++) {
+    if (examples.logPopularity[i] === 0 && examples.time[i] >= fromDay) {
+      n++;
+      clicks += examples.clicked[i];
+    }
+  }
+  return {
+    ctr: n ? clicks / n : NaN,
+    impressions: n,
+    share: examples.count ? n / examples.count : NaN,
+  };
+}
+
+/**
+ * Share of fresh videos (videoAge < `freshDays`) among each page's top `k` impressions by
+ * `score` [rows.length] (rows of `examples`, whole pages), averaged over all chosen
+ * impressions; ties at the cut-off are resolved in expectation (metrics-ranking.ts
+ * `topKWatchTime`). In [0, 1].
+ */
+export function freshShareTopK(
+  examples: RankingExamples,
+  rows: ArrayLike<number>,
+  score: ArrayLike<number>,
+  k = 3,
+  freshDays = FRESH_AGE_DAYS,
+): number {
+  const page = Int32Array.from(rows, (r) => examples.page[r]);
+  const fresh = Float64Array.from(rows, (r) => (examples.videoAge[r] < freshDays ? 1 : 0));
+  return topKWatchTime({ page, score, oracleWatchTime: fresh }, k).model;
+}
+
+/** The ranker's calibration of e^z against the oracle's E[T] (minutes per impression). */
+export interface OddsCalibrationDiagnostic {
+  /** Least-squares E[T] ≈ intercept + slope·e^z (1 and 0 when calibrated). */
+  slope: number;
+  intercept: number;
+  /** Σ e^z / Σ E[T]: the mean over-prediction factor (1 when calibrated on average). */
+  ratioOfMeans: number;
+}
+
+/** {@link OddsCalibrationDiagnostic} of logits `z` [rows.length] of `rows` of `examples`. */
+export function oddsCalibrationDiagnostic(
+  examples: RankingExamples,
+  rows: ArrayLike<number>,
+  z: ArrayLike<number>,
+): OddsCalibrationDiagnostic {
+  const odds = Float64Array.from(z, (x) => Math.exp(x));
+  const truth = Float64Array.from(rows, (r) => examples.oracleWatch[r]);
+  const fit = calibration(odds, truth, 1);
+  let so = 0;
+  let st = 0;
+  for (let i = 0; i < odds.length; i++) {
+    so += odds[i];
+    st += truth[i];
+  }
+  return { slope: fit.slope, intercept: fit.intercept, ratioOfMeans: so / st };
+}
+
+/** Everything `npm run train` prints under `diagnostics` about the ranker. */
+export interface RankingDiagnostics {
+  /**
+   * CTR of zero-count impressions: train and test split, and train from day FRESH_AGE_DAYS on
+   * (`trainAfterWeek1`: in the log's first week zero count also means "not watched yet" for
+   * catalogue videos, which the test week does not see); shares of all impressions.
+   */
+  zeroCountCtr: {
+    train: number;
+    test: number;
+    trainAfterWeek1: number;
+    trainShare: number;
+    testShare: number;
+  };
+  freshShareTop3: { model: number; oracle: number };
+  calibration: OddsCalibrationDiagnostic & { odds: 'exact' | 'paper' | 'ctr' };
+}
+
+/**
+ * All ranking diagnostics: `z` [rows.length] are the model's logits of `rows` (whole pages)
+ * of the test examples; `odds` names the run's weighting.
+ */
+export function rankingDiagnostics(
+  train: RankingExamples,
+  test: RankingExamples,
+  rows: ArrayLike<number>,
+  z: ArrayLike<number>,
+  odds: 'exact' | 'paper' | 'ctr',
+): RankingDiagnostics {
+  const tr = zeroCountCtr(train);
+  const te = zeroCountCtr(test);
+  const oracle = Float64Array.from(rows, (r) => test.oracleWatch[r]);
+  return {
+    zeroCountCtr: {
+      train: tr.ctr,
+      test: te.ctr,
+      trainAfterWeek1: zeroCountCtr(train, FRESH_AGE_DAYS).ctr,
+      trainShare: tr.share,
+      testShare: te.share,
+    },
+    freshShareTop3: {
+      model: freshShareTopK(test, rows, z, 3),
+      oracle: freshShareTopK(test, rows, oracle, 3),
+    },
+    calibration: { odds, ...oddsCalibrationDiagnostic(test, rows, z) },
+  };
+}
+
+/** Retrieval against its ceilings: recall@k as in candidate/evaluate.ts (RECALL_KS). */
+export interface RetrievalDiagnostics {
+  /** Regret of the model against the next-watch oracle: oracle − model recall@k (NaN: no oracle). */
+  oracleRegret: { recallAt: Record<number, number> };
+  /** The former, exposure-blind oracle (true click logit), on the oracle's rows; null if skipped. */
+  clickLogitOracle: { recallAt: Record<number, number> } | null;
+}
+
+/** {@link RetrievalDiagnostics} from the model's, the oracle's and the click-logit oracle's recall. */
+export function retrievalDiagnostics(
+  model: { recallAt: Record<number, number> },
+  oracle: { recallAt: Record<number, number> } | null,
+  clickLogitOracle: { recallAt: Record<number, number> } | null,
+): RetrievalDiagnostics {
+  const regret: Record<number, number> = {};
+  for (const k of Object.keys(model.recallAt).map(Number))
+    regret[k] = oracle ? oracle.recallAt[k] - model.recallAt[k] : NaN;
+  return {
+    oracleRegret: { recallAt: regret },
+    clickLogitOracle: clickLogitOracle ? { recallAt: clickLogitOracle.recallAt } : null,
+  };
+}
