@@ -7,6 +7,7 @@ import { memo, useDeferredValue } from 'react';
 import { useAppStore } from '../state/store';
 import type { View } from '../state/training-settings';
 import { FunnelView } from './FunnelView';
+import { LessonsView } from './LessonsView';
 import { ProjectionView } from './ProjectionView';
 import { SoftmaxView } from './SoftmaxView';
 import { TrainingView } from './TrainingView';
@@ -21,6 +22,7 @@ const TABS: { view: View; label: string }[] = [
   { view: 'softmax', label: '4. Sampled softmax' },
   { view: 'funnel', label: '5. Funnel' },
   { view: 'watchtime', label: '6. Watch-time weighting' },
+  { view: 'lessons', label: '7. Lessons' },
 ];
 
 /** The view of `view` (memo: re-rendered only when the view shown changes, or by its own state). */
@@ -35,6 +37,8 @@ const ViewBody = memo(function ViewBody({ view }: { view: View }) {
     <SoftmaxView />
   ) : view === 'funnel' ? (
     <FunnelView />
+  ) : view === 'lessons' ? (
+    <LessonsView />
   ) : (
     <WatchTimeView />
   );

@@ -70,7 +70,15 @@ export const FEATURE_NAMES = [
 export type FeatureChoice = FeatureSet;
 
 /** The page's views (tabs), in tab order. */
-export const VIEWS = ['world', 'training', 'projection', 'softmax', 'funnel', 'watchtime'] as const;
+export const VIEWS = [
+  'world',
+  'training',
+  'projection',
+  'softmax',
+  'funnel',
+  'watchtime',
+  'lessons',
+] as const;
 
 /** One of {@link VIEWS}. */
 export type View = (typeof VIEWS)[number];

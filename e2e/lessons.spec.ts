@@ -1,0 +1,36 @@
+/**
+ * The Lessons tab in the built app: a lesson opens by its id, runs its experiment in lesson
+ * workers (short settings here: a few steps, two repeats), fills its table and computes a verdict
+ * from the measured runs; the Training tab's run is untouched.
+ */
+import { expect, test } from '@playwright/test';
+import { collectConsoleErrors } from './browser.ts';
+
+const VERDICT = /^(reproduced|not-reproduced|inconclusive): /;
+
+test('the logQ lesson runs in its workers and gives a verdict computed from its runs', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const errors = collectConsoleErrors(page);
+  await page.goto('/#seed=7&videos=1000&users=500&view=lessons');
+  await expect(page.getByTestId('view.lessons')).toBeVisible();
+  await page.getByTestId('lesson.logq').click();
+  await expect(page.getByTestId('lesson.paper')).toContainText('Yi et al.');
+  await page.getByTestId('lesson.steps').fill('20');
+  await page.getByTestId('lesson.repeats').fill('2');
+  await page.getByTestId('lesson.run').click();
+  const progress = page.getByTestId('lesson.progress');
+  await expect(progress).toContainText('running');
+  await page.getByTestId('lesson.chapter2').click();
+  await expect(progress).toHaveText(/^done: 4 of 4 runs, 100% of steps/, { timeout: 200_000 });
+  await page.getByTestId('lesson.chapter3').click();
+  const verdict = page.getByTestId('lesson.verdict');
+  await expect(verdict).toHaveText(VERDICT);
+  await expect(verdict).toContainText('20 steps, 5000 videos × 2500 users');
+  // The table has one row per variant, each with a measured recall@100.
+  const rows = page.getByTestId('lesson.table').locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  for (const text of await rows.allTextContents()) expect(text).toMatch(/0\.\d{4} ± 0\.\d{4}/);
+  expect(errors).toEqual([]);
+});

@@ -1,0 +1,296 @@
+/**
+ * The Lessons tab: one lesson per finding of the paper, each in three chapters — what the paper
+ * did and found (its numbers, with the section), the experiment run live in lesson workers (our
+ * curves filling in), and our table and verdict computed from the measured runs, beside the
+ * paper's numbers. A lesson runs apart from the Training tab's run.
+ */
+import { useMemo, useState } from 'react';
+import { appStore, useAppStore } from '../state/store';
+import {
+  LESSONS,
+  METRICS,
+  lessonById,
+  resultCsv,
+  type LessonSpec,
+} from '../state/lessons-protocol';
+import { lessonsStore, useLessons, type LessonRunState } from '../state/lessons-store';
+import { ChartFigure } from './ChartFigure';
+import { LineChart } from './charts/line-chart';
+import { lessonCurveData, lessonProgress, withInterval } from './charts/lesson-data';
+import { int } from './format';
+import { saveExport } from './save-file';
+
+const CHAPTERS = ['What the paper found', 'Run it', 'Our verdict'] as const;
+
+/** The lesson list. */
+function LessonList({ current }: { current: string }) {
+  return (
+    <nav className="lesson-list" aria-label="Lessons">
+      {LESSONS.map((l) => (
+        <button
+          key={l.id}
+          type="button"
+          className={l.id === current ? 'lesson-link active' : 'lesson-link'}
+          aria-current={l.id === current ? 'page' : undefined}
+          data-testid={`lesson.${l.id}`}
+          onClick={() => {
+            lessonsStore.getState().open(l.id, 1);
+            appStore.getState().writeUrl();
+          }}
+        >
+          {l.title}
+        </button>
+      ))}
+    </nav>
+  );
+}
+
+/** Chapter 1: the paper's side and what we run. */
+function PaperChapter({ spec }: { spec: LessonSpec }) {
+  const { base } = spec;
+  return (
+    <section className="lesson-chapter" data-testid="lesson.paper">
+      <p className="lesson-source">{spec.paper.source}</p>
+      <p className="lesson-claim">{spec.paper.claim}</p>
+      <table className="lesson-table">
+        <caption>The paper's numbers</caption>
+        <tbody>
+          {spec.paper.numbers.map((n) => (
+            <tr key={n.label}>
+              <th scope="row">{n.label}</th>
+              <td>{n.value}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>What we run</h3>
+      <p>
+        {spec.variants.map((v) => v.label).join(' vs ')}, each trained {int(base.steps)} steps on
+        one shared world of {int(Number(base.world.videos ?? 20000))} videos and{' '}
+        {int(Number(base.world.users ?? 5000))} users, {spec.repeats} times with different training
+        seeds (every variant of a repeat sees the same batches), scored on {int(base.evalExamples)}{' '}
+        held-out next watches
+        {base.rankPages > 0 ? ` and ${int(base.rankPages)} held-out pages` : ''}.{' '}
+        <span className="muted">{spec.sizing}</span>
+      </p>
+    </section>
+  );
+}
+
+/** The Run button, steps/repeats/seed and the progress line. */
+function RunControls({ spec, run }: { spec: LessonSpec; run: LessonRunState | null }) {
+  const worldSeed = useAppStore((s) => s.settings.seed);
+  const [steps, setSteps] = useState(String(spec.base.steps));
+  const [repeats, setRepeats] = useState(String(spec.repeats));
+  const [problem, setProblem] = useState('');
+  const running = run?.status === 'running';
+  const start = () => {
+    const s = Number(steps);
+    const r = Number(repeats);
+    if (!Number.isInteger(s) || s < 1 || s > 100_000)
+      return setProblem(`steps must be an integer from 1 to 100000 (got "${steps.slice(0, 20)}")`);
+    if (!Number.isInteger(r) || r < 1 || r > 20)
+      return setProblem(`repeats must be an integer from 1 to 20 (got "${repeats.slice(0, 20)}")`);
+    setProblem('');
+    lessonsStore.getState().start(worldSeed, { steps: s, repeats: r });
+  };
+  const p = run ? lessonProgress(run) : null;
+  return (
+    <div className="toolbar lesson-run">
+      <button
+        type="button"
+        className="primary"
+        data-testid="lesson.run"
+        onClick={running ? () => lessonsStore.getState().cancel() : start}
+      >
+        {running ? 'Cancel' : run ? 'Run again' : 'Run'}
+      </button>
+      <label className="field">
+        steps
+        <input
+          data-testid="lesson.steps"
+          inputMode="numeric"
+          value={steps}
+          disabled={running}
+          onChange={(e) => setSteps(e.target.value)}
+        />
+      </label>
+      <label className="field">
+        repeats
+        <input
+          data-testid="lesson.repeats"
+          inputMode="numeric"
+          value={repeats}
+          disabled={running}
+          onChange={(e) => setRepeats(e.target.value)}
+        />
+      </label>
+      <span className="muted">world seed {worldSeed} (the World tab's)</span>
+      <span className="run-state" data-testid="lesson.progress" role="status">
+        {!run || !p
+          ? 'not run yet'
+          : `${run.status === 'running' ? 'running' : run.status}: ${p.done} of ${p.runs} runs, ${Math.round(
+              100 * p.fraction,
+            )}% of steps, ${run.seconds.toFixed(0)} s${run.backend ? ` on ${run.backend}` : ''}${
+              run.workers > 1 ? `, ${run.workers} workers` : ''
+            }${run.message && run.status === 'failed' ? ` — ${run.message}` : ''}`}
+      </span>
+      {problem && (
+        <p className="error" role="alert" data-testid="lesson.error">
+          {problem}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Chapter 2: run it, curves filling in. */
+function RunChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState | null }) {
+  const metrics = spec.comparisons
+    .map((c) => c.metric)
+    .filter((m, i, a) => a.indexOf(m) === i)
+    .slice(0, 2);
+  // Redrawn when an evaluation arrives, not on every progress report.
+  const version = run ? Object.values(run.runs).reduce((s, r) => s + r.curve.length, 0) : -1;
+  const key = `${run?.startedAt ?? 'none'}:${version}:${metrics.join(',')}`;
+  const charts = useMemo(() => {
+    void key;
+    return metrics.map((m) => ({ m, data: lessonCurveData(spec, run, m) }));
+  }, [key]);
+  return (
+    <section className="lesson-chapter">
+      <div className="lesson-charts">
+        {charts.map(({ m, data }) => (
+          <ChartFigure
+            key={m}
+            testId={`chart.lesson.${m}`}
+            title={METRICS[m].label}
+            caption={`Each variant's ${METRICS[m].label} on the held-out examples every ${spec.base.evalEvery} steps, the mean over the repeats evaluated so far.`}
+            chart={LineChart}
+            data={data}
+          />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+/** Chapter 3: our table beside the paper's numbers, and the verdicts. */
+function VerdictChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState | null }) {
+  const summary = run?.summary ?? null;
+  const done = run?.status === 'done';
+  const exportCsv = () => {
+    if (run?.result) saveExport(`lesson ${spec.id}`, 'csv', resultCsv(spec, run.result));
+  };
+  return (
+    <section className="lesson-chapter">
+      {summary ? (
+        <>
+          <table className="lesson-table" data-testid="lesson.table">
+            <caption>
+              Ours: mean ± half the 95% interval over {run?.repeats} repeats
+              {done ? '' : ' (runs finished so far)'}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">variant</th>
+                {spec.metrics.map((m) => (
+                  <th key={m} scope="col">
+                    {METRICS[m].label}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {summary.variants.map((v) => (
+                <tr key={v.id}>
+                  <th scope="row">{v.label}</th>
+                  {spec.metrics.map((m) => (
+                    <td key={m} className="num">
+                      {withInterval(v.metrics[m], m)}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <div
+            className={`lesson-verdict verdict-${done ? summary.verdict : 'pending'}`}
+            data-testid={done ? 'lesson.verdict' : 'lesson.verdictPending'}
+          >
+            {done
+              ? summary.comparisons[0]?.sentence
+              : 'The verdict comes when every run has finished.'}
+          </div>
+          {done && summary.comparisons.length > 1 && (
+            <ul className="lesson-more">
+              {summary.comparisons.slice(1).map((c) => (
+                <li key={`${c.variant}-${c.base}-${c.metric}`}>{c.sentence}</li>
+              ))}
+            </ul>
+          )}
+          <p className="muted">
+            Paper: {spec.paper.numbers.map((n) => `${n.label} ${n.value}`).join('; ')} (
+            {spec.paper.source}).
+          </p>
+          {done && (
+            <button type="button" data-testid="lesson.csv" onClick={exportCsv}>
+              Save CSV
+            </button>
+          )}
+        </>
+      ) : (
+        <p className="placeholder">
+          Run the lesson (chapter 2): the table fills in as runs finish.
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** The Lessons view. */
+export function LessonsView() {
+  const lesson = useLessons((s) => s.lesson);
+  const chapter = useLessons((s) => s.chapter);
+  const run = useLessons((s) => (s.run?.lesson === s.lesson ? s.run : null));
+  const spec = lessonById(lesson) ?? LESSONS[0];
+  const go = (c: number) => {
+    lessonsStore.getState().setChapter(c);
+    appStore.getState().writeUrl();
+  };
+  const shown = Math.min(Math.max(1, chapter), CHAPTERS.length);
+  return (
+    <main className="lessons" data-testid="view.lessons">
+      <LessonList current={spec.id} />
+      <article className="lesson" aria-labelledby="lesson-title">
+        <h2 id="lesson-title">{spec.title}</h2>
+        <nav className="chapters" aria-label="Chapters">
+          {CHAPTERS.map((name, i) => (
+            <button
+              key={name}
+              type="button"
+              className={shown === i + 1 ? 'chapter active' : 'chapter'}
+              aria-current={shown === i + 1 ? 'step' : undefined}
+              data-testid={`lesson.chapter${i + 1}`}
+              onClick={() => go(i + 1)}
+            >
+              {i + 1}. {name}
+            </button>
+          ))}
+        </nav>
+        <RunControls key={spec.id} spec={spec} run={run} />
+        {shown === 1 && <PaperChapter spec={spec} />}
+        {shown === 2 && <RunChapter spec={spec} run={run} />}
+        {shown === 3 && <VerdictChapter spec={spec} run={run} />}
+        <div className="chapter-nav">
+          <button type="button" disabled={shown === 1} onClick={() => go(shown - 1)}>
+            ← Previous
+          </button>
+          <button type="button" disabled={shown === CHAPTERS.length} onClick={() => go(shown + 1)}>
+            Next →
+          </button>
+        </div>
+      </article>
+    </main>
+  );
+}
