@@ -12,7 +12,7 @@ import {
 } from '../src/protocol/params';
 import { parseArgs } from './args';
 import { EXPERIMENT_ROWS, OTHER_FLAGS, TRAIN_SECTIONS, experimentFromFlags } from './experiment';
-import { checkKnown, flagNames, helpText, readFlags } from './flags';
+import { checkKnown, flagNames, helpText, readFlags, readSwitch } from './flags';
 
 /** The error `f` throws (fails the test when it throws nothing). */
 function thrown(f: () => unknown): Error {
@@ -36,7 +36,21 @@ describe('parseArgs', () => {
     });
     expect(parseArgs(['--help'])).toEqual({ help: true });
     expect(parseArgs(['--alpha', '-1'])).toEqual({ alpha: '-1' });
-    expect(() => parseArgs(['64'])).toThrow('unexpected argument "64" (flags start with --)');
+    expect(() => parseArgs(['64'])).toThrow(
+      'unexpected argument "64": flags start with -- and take their value after them, as in --seed 7 (see --help)',
+    );
+  });
+
+  it('refuses a bare word, a nameless flag and a flag given twice, as ConfigErrors', () => {
+    for (const argv of [['foo'], ['-h'], ['--seed', '3', 'extra'], ['--'], ['--=3'], ['--no-']])
+      expect(
+        thrown(() => parseArgs(argv)),
+        argv.join(' '),
+      ).toBeInstanceOf(ConfigError);
+    expect(() => parseArgs(['--'])).toThrow('unexpected argument "--": a flag needs a name');
+    expect(() => parseArgs(['--seed', '3', '--seed=4'])).toThrow('--seed is given twice');
+    expect(() => parseArgs(['--logq', '--no-logq'])).toThrow('--logq is given twice');
+    expect(parseArgs(['--steps='])).toEqual({ steps: '' });
   });
 });
 
@@ -117,7 +131,7 @@ describe('experimentFromFlags', () => {
       '--label',
       'heldout',
       '--mf-steps',
-      '0',
+      '1',
       '--ranking-steps',
       '5',
       '--eval-examples',
@@ -141,7 +155,7 @@ describe('experimentFromFlags', () => {
     });
     expect(s.world).toEqual({ seed: 3, zipfExponent: 1.5 });
     expect(s.label).toBe('heldout');
-    expect(s.mfSteps).toBe(0);
+    expect(s.mfSteps).toBe(1);
     expect(s.evalExamples).toBe(10);
     expect(s.oracleExamples).toBe(0);
   });
@@ -185,13 +199,58 @@ describe('experimentFromFlags', () => {
       '--videos: videos must be an integer from 100 to 1000000 (got "5")',
     );
     expect(() => fromArgs(['--steps', '-1'])).toThrow(
-      '--steps: steps must be an integer from 0 to',
+      '--steps: steps must be an integer from 1 to',
     );
+    for (const f of ['--steps', '--mf-steps', '--ranking-steps'])
+      expect(() => fromArgs([f, '0']), f).toThrow(`${f}: `);
     expect(() => fromArgs(['--label', 'future'])).toThrow(
       '--label: label must be one of next, heldout',
     );
     expect(() => fromArgs(['--features', 'likes'])).toThrow(
       '--features: features must be a comma list',
+    );
+  });
+
+  it('refuses what the flags allow one by one but not together, naming the flag', () => {
+    expect(() => fromArgs(['--backend', 'webgpu'])).toThrow(
+      '--backend must be one of auto, wasm, cpu in Node (webgpu runs only in the browser) (got "webgpu")',
+    );
+    expect(() => fromArgs(['--backend', 'webgl'])).toThrow(
+      '--backend must be one of auto, wasm, cpu',
+    );
+    expect(fromArgs(['--backend', 'cpu']).params.backend).toBe('cpu');
+    expect(() => fromArgs(['--negatives', '8000', '--videos', '200'])).toThrow(
+      '--negatives must be fewer than the world\'s 200 videos with sampler popularity: an integer from 1 to 199 (got "8000")',
+    );
+    expect(() => fromArgs(['--negatives', '200', '--videos', '200'])).toThrow('from 1 to 199');
+    expect(fromArgs(['--negatives', '199', '--videos', '200']).params.negatives).toBe(199);
+    // In-batch and full softmax draw no negatives: K does not matter.
+    expect(
+      fromArgs(['--negatives', '8000', '--videos', '200', '--sampler', 'in-batch']).params
+        .negatives,
+    ).toBe(8000);
+    expect(() => fromArgs(['--sampler', 'in-batch', '--batch', '1'])).toThrow(
+      '--batch: batch must be an integer from 8 to 4096 (got "1")',
+    );
+    expect(() => fromArgs(['--sampler', 'full', '--videos', '1000000', '--batch', '512'])).toThrow(
+      '--batch × --videos must be at most 134217728 logits (512 MB) with sampler full: a batch from 8 to 134 for 1000000 videos (got "512")',
+    );
+    expect(() => fromArgs(['--days', '7', '--split-day', '9'])).toThrow(
+      '--split-day: splitDay must be an integer from 1 to days − 1 = 6',
+    );
+    const size = thrown(() =>
+      fromArgs(['--users', '100000', '--days', '120', '--sessions-per-day', '20']),
+    );
+    expect(size).toBeInstanceOf(ConfigError);
+    expect(size.message).toMatch(/^this world is too large for this machine/);
+  });
+
+  it('readSwitch reads a flag without a value and refuses one with a value', () => {
+    expect(readSwitch({ json: true }, 'json')).toBe(true);
+    expect(readSwitch({ json: false }, 'json')).toBe(false);
+    expect(readSwitch({}, 'json')).toBe(false);
+    expect(() => readSwitch({ bench: '0' }, 'bench')).toThrow(
+      '--bench takes no value (got "0"): give --bench alone to turn it on, or leave it out',
     );
   });
 

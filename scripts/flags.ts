@@ -4,7 +4,13 @@
  * row itself, so a bad value is refused in the same words as in the page ("negatives must be an
  * integer from 1 to 8192 (got "0")"). `--help` text comes from the rows' ranges and help lines.
  */
-import { ConfigError, flagOf, type Param } from '../src/protocol/params';
+import { constants } from 'node:buffer';
+import { totalmem } from 'node:os';
+import { ConfigError, flagOf, got, type Param } from '../src/protocol/params';
+import { formatBytes, type SizeLimits } from '../src/sim/size-estimate';
+
+/** Exit code of a command-line mistake (a bad flag or value): nothing was run. */
+export const USAGE_EXIT = 2;
 
 /** A named list of rows (one section of `--help`). */
 export interface FlagSection {
@@ -31,8 +37,7 @@ export function readFlags(
     if (name === null || !Object.hasOwn(flags, name)) continue;
     const v = flags[name];
     if (typeof v === 'boolean') {
-      if (row.kind !== 'bool')
-        throw new ConfigError(name, `--${name} needs a value: ${row.range}`);
+      if (row.kind !== 'bool') throw new ConfigError(name, `--${name} needs a value: ${row.range}`);
       out[row.key] = v;
       continue;
     }
@@ -55,6 +60,55 @@ export function checkKnown(
   const known = new Set([...flagNames(sections), ...extra]);
   for (const k of Object.keys(flags))
     if (!known.has(k)) throw new ConfigError(k, `unknown flag --${k}; see --help`);
+}
+
+/**
+ * Reads a flag that takes no value (`--json`, `--bench`): true when given bare, false when
+ * absent or `--no-<name>`. A value (`--bench 0`, `--json=yes`) is a ConfigError naming it:
+ * the flag would otherwise be on whatever the value says.
+ */
+export function readSwitch(flags: Record<string, string | boolean>, name: string): boolean {
+  if (!Object.hasOwn(flags, name)) return false;
+  const v = flags[name];
+  if (typeof v === 'boolean') return v;
+  throw new ConfigError(
+    name,
+    `--${name} takes no value${got(v)}: give --${name} alone to turn it on, or leave it out`,
+  );
+}
+
+/**
+ * Runs a script's `main` and answers its mistakes: a {@link ConfigError} (a bad flag or value,
+ * a world too large) prints one line, `error: <message>`, and exits {@link USAGE_EXIT};
+ * anything else is a bug and is rethrown with its stack.
+ */
+export function runCli(main: () => void | Promise<void>): void {
+  const fail = (e: unknown): void => {
+    if (e instanceof ConfigError) {
+      console.error(`error: ${e.message}`);
+      process.exit(USAGE_EXIT);
+    }
+    throw e;
+  };
+  try {
+    const done = main();
+    if (done) done.catch(fail);
+  } catch (e) {
+    fail(e);
+  }
+}
+
+/**
+ * What this machine can hold, for `checkWorldSize`: its memory (`os.totalmem()`) at the
+ * build's peak and Node's largest ArrayBuffer (`buffer.constants.MAX_LENGTH`).
+ */
+export function machineLimits(): SizeLimits {
+  const mem = totalmem();
+  return {
+    maxBytes: mem,
+    maxArrayBytes: constants.MAX_LENGTH,
+    host: `this machine (${formatBytes(mem)} of memory)`,
+  };
 }
 
 /** The `--help` text: one line per flag with its range, default and help. */
