@@ -83,7 +83,8 @@ export const MAX_QUOTED = 40;
 
 /** ` (got "…")`, the raw value cut to {@link MAX_QUOTED} characters. */
 export function got(raw: string): string {
-  const cut = raw.length > MAX_QUOTED ? `${raw.slice(0, MAX_QUOTED)}… (${raw.length} characters)` : raw;
+  const cut =
+    raw.length > MAX_QUOTED ? `${raw.slice(0, MAX_QUOTED)}… (${raw.length} characters)` : raw;
   return ` (got ${JSON.stringify(cut)})`;
 }
 
@@ -134,7 +135,11 @@ export function choice<V extends string>(
 }
 
 /** A menu of integers (e.g. the funnel's N): written and read as numbers. */
-export function intChoice(key: string, options: readonly number[], o: Common<number>): Param<number> {
+export function intChoice(
+  key: string,
+  options: readonly number[],
+  o: Common<number>,
+): Param<number> {
   const range = `one of ${options.join(', ')}`;
   return {
     key,
@@ -259,14 +264,62 @@ export function clonePlain<T>(value: T): T {
   return value;
 }
 
+/** A value that arrived as data, for a message: `"64"` for text, else its JSON (cut). */
+export function shownValue(value: unknown): string {
+  if (typeof value === 'string') return `the text ${got(value).slice(6, -1)}`;
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > MAX_QUOTED ? `${text.slice(0, MAX_QUOTED)}…` : text;
+}
+
 /**
- * Checks a value that arrived as data (a worker message) against its row: null when allowed,
- * else the message naming the key and the range. The value is re-read from its own text, so a
- * value of the wrong type is refused too.
+ * True when `value` has the type of the row's values: a number for numeric rows and menus of
+ * numbers, a string for menus of strings, a boolean for switches, a record of booleans over
+ * exactly the row's options for sets, an array of numbers for lists.
+ */
+function hasRowType(row: Param<unknown>, value: unknown): boolean {
+  switch (row.kind) {
+    case 'int':
+    case 'number':
+      return typeof value === 'number';
+    case 'enum':
+      return typeof value === typeof row.default;
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'set': {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+      const keys = Object.keys(value);
+      const options = row.options ?? [];
+      return (
+        keys.length === options.length &&
+        options.every(
+          (o) =>
+            Object.hasOwn(value, o) && typeof (value as Record<string, unknown>)[o] === 'boolean',
+        )
+      );
+    }
+    case 'ints':
+      return Array.isArray(value) && value.every((n) => typeof n === 'number');
+  }
+}
+
+/**
+ * Checks a value that arrived as data (a worker message, a run file, a lesson) against its
+ * row: null when allowed, else the message naming the key and the range. A value of the wrong
+ * type is refused as such (`negatives: '64'`, `logQ: 'no'`, `features: null`: "negatives must
+ * be an integer from 1 to 8192 (got the text "64")"); a value of the right type is re-read
+ * from its own text, so the row's range applies.
  */
 export function checkValue<V>(row: Param<V>, value: unknown): string | null {
+  if (value === undefined) return `${row.key} is missing`;
+  if (!hasRowType(row as Param<unknown>, value))
+    return `${row.key} must be ${row.range} (got ${shownValue(value)})`;
   try {
-    if (value === undefined) throw new ConfigError(row.key, `${row.key} is missing`);
     row.parse(row.format(value as V));
     return null;
   } catch (e) {

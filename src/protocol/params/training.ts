@@ -23,11 +23,13 @@ import {
   type Weighting,
 } from './enums';
 import {
+  checkValue,
   choice,
   clonePlain,
   flag,
   intList,
   numeric,
+  shownValue,
   switches,
   type Param,
   type ValuesOf,
@@ -275,18 +277,16 @@ export function changedKeys(a: TrainingParams, b: TrainingParams): TrainingKey[]
 }
 
 /**
- * Validates a whole parameter object (what the worker receives): every key re-parsed from its
- * formatted text. Returns the first problem's message, or null when all are valid.
+ * Validates a whole parameter object (what the worker receives, what a run file holds): every
+ * key checked by {@link checkValue}, its type first, then its range. Returns the first
+ * problem's message, naming the key, or null when all are valid.
  */
 export function checkTrainingParams(p: TrainingParams): string | null {
+  if (p === null || typeof p !== 'object' || Array.isArray(p))
+    return `the training settings must be a record of ${TRAINING_KEYS.length} knobs (got ${shownValue(p)})`;
   for (const k of TRAINING_KEYS) {
-    const row = trainingRow(k);
-    try {
-      if (p[k] === undefined) throw new Error(`${k} is missing`);
-      row.parse(row.format(p[k]));
-    } catch (e) {
-      return e instanceof Error ? e.message : String(e);
-    }
+    const problem = checkValue(trainingRow(k), Object.hasOwn(p, k) ? p[k] : undefined);
+    if (problem) return problem;
   }
   return null;
 }
