@@ -23,7 +23,12 @@ export interface AdamSettings {
  * Defaults: Adam's usual betas, ε = 1e-7 (see docs/tfjs-notes.md#adam-epsilon: never the WebGL
  * 1e-4).
  */
-export const defaultAdam: AdamSettings = { learningRate: 0.01, beta1: 0.9, beta2: 0.999, epsilon: 1e-7 };
+export const defaultAdam: AdamSettings = {
+  learningRate: 0.01,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-7,
+};
 
 /** A [rows × dim] table with lazy-Adam sparse updates. */
 export class SparseEmbedding {
@@ -52,10 +57,36 @@ export class SparseEmbedding {
     this.v = new Float32Array(rows * dim);
   }
 
+  /**
+   * Lazy Adam's state: copies of the first and second moments [rows × dim] and the step t
+   * (what an exact resume needs besides the weights; docs/run-files.md#exact-resume).
+   */
+  exportState(): { m: Float32Array; v: Float32Array; step: number } {
+    return { m: this.m.slice(), v: this.v.slice(), step: this.step };
+  }
+
+  /**
+   * Takes back a state of {@link exportState} (copied). Throws a RangeError naming the
+   * moment of the wrong size, or a bad step, before changing anything.
+   */
+  importState(state: { m: Float32Array; v: Float32Array; step: number }): void {
+    for (const key of ['m', 'v'] as const)
+      if (state[key].length !== this.m.length)
+        throw new RangeError(
+          `Adam moment ${key} has ${state[key].length} values, the table ${this.m.length}`,
+        );
+    if (!(Number.isInteger(state.step) && state.step >= 0))
+      throw new RangeError(`Adam step must be a whole number ≥ 0, got ${state.step}`);
+    this.m.set(state.m);
+    this.v.set(state.v);
+    this.step = state.step;
+  }
+
   /** Copies rows `ids` into `out` [ids.length × dim] (allocated if absent) and returns it. */
   gather(ids: ArrayLike<number>, out = new Float32Array(ids.length * this.dim)): Float32Array {
     const d = this.dim;
-    for (let i = 0; i < ids.length; i++) out.set(this.weights.subarray(ids[i] * d, ids[i] * d + d), i * d);
+    for (let i = 0; i < ids.length; i++)
+      out.set(this.weights.subarray(ids[i] * d, ids[i] * d + d), i * d);
     return out;
   }
 

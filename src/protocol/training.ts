@@ -81,13 +81,25 @@ export interface SetParamsRequest {
 }
 
 /**
- * Builds the models of `snapshot.params` on the current world and loads the snapshot's weights,
- * paused at `snapshot.step`: how a run resumes after a worker crash or a lost GPU device.
+ * Builds the models of `snapshot.params` on the current world and loads the snapshot's state,
+ * paused at `snapshot.step`: how a run resumes after a worker crash or a lost GPU device, and
+ * how a run file or an autosave is loaded. The new run replaces the current one only once it is
+ * built and loaded; the worker answers with a {@link RestoreResultMessage}.
  */
 export interface RestoreRequest {
   type: 'restore';
   runId: number;
   snapshot: WeightSnapshot;
+}
+
+/**
+ * Asks for a snapshot of the run now (between two steps, without pausing it); answered by a
+ * {@link SnapshotMessage} with the same `purpose`.
+ */
+export interface TakeSnapshotRequest {
+  type: 'takeSnapshot';
+  runId: number;
+  purpose: Exclude<SnapshotPurpose, 'periodic'>;
 }
 
 /**
@@ -109,6 +121,7 @@ export type TrainingRequest =
   | ResetRequest
   | SetParamsRequest
   | RestoreRequest
+  | TakeSnapshotRequest
   | NeighboursRequest;
 
 // ---- Worker → page ------------------------------------------------------------------------
@@ -232,20 +245,64 @@ export interface ModelWeights {
   data: Float32Array;
 }
 
-/** A copy of every model's weights at a step, from which a run can resume. */
+/**
+ * Everything a run needs to continue bit for bit on the same backend (docs/run-files.md): a
+ * copy of every model's weights, optimiser moments and counters at a step. Names are
+ * '{model}.{name}' with model `candidate`, `mf` (factorisation baseline), `ranker` or `twin`
+ * (the contrast ranker), and the names of `src/model/weights.ts` (`ModelState`).
+ */
 export interface WeightSnapshot {
   runId: number;
   step: number;
+  /** The parameters in effect (structural ones as built, live ones as last applied). */
   params: TrainingParams;
-  /** Candidate model, factorisation baseline, ranker (optimizer state is not kept). */
+  /** Embedding tables and tower layers, row-major float32. */
   weights: ModelWeights[];
+  /** Optimiser moments ('{model}.{table}.m', '{model}.layer0.w.v', …), float32. */
+  slots: ModelWeights[];
+  /**
+   * Counters, finite numbers: lazy-Adam steps ('{model}.{table}.t'), the towers' Adam step and
+   * running β powers ('{model}.adam.iterations', '.adam.beta1Power', '.adam.beta2Power'), the
+   * batch streams' positions ('{model}.rng', in [0, 1)) and steps ('{model}.steps').
+   */
+  counters: Record<string, number>;
+  /** The backend the state was computed on (resume is bit-identical on the same one); null: unknown. */
+  backend: BackendName | null;
+  /** Fingerprint of the world trained on (`worldFingerprint`); a restore on another world is refused. */
+  world: string;
 }
 
-/** A fresh weight snapshot (every {@link SNAPSHOT_EVERY} steps); the page keeps the latest. */
+/** Why a snapshot was sent: every {@link SNAPSHOT_EVERY} steps, or asked for (a save, an autosave). */
+export type SnapshotPurpose = 'periodic' | 'save' | 'autosave';
+
+/**
+ * A fresh snapshot: every {@link SNAPSHOT_EVERY} steps, or the answer to a
+ * {@link TakeSnapshotRequest}; the page keeps the latest.
+ */
 export interface SnapshotMessage {
   type: 'snapshot';
   runId: number;
   snapshot: WeightSnapshot;
+  purpose: SnapshotPurpose;
+}
+
+/**
+ * Why a run could not be loaded (a restore request): the snapshot is of another world, its
+ * parameters are refused, or its arrays do not fit the models they name. The run on screen
+ * is untouched.
+ */
+export type LoadErrorCode = 'world-mismatch' | 'bad-params' | 'bad-state';
+
+/**
+ * The answer to a {@link RestoreRequest}: `ok` once the new run is in place (its status and
+ * metrics follow under `runId`), or the reason it was refused, in which case the previous run
+ * goes on as it was.
+ */
+export interface RestoreResultMessage {
+  type: 'restoreResult';
+  runId: number;
+  ok: boolean;
+  error?: { code: LoadErrorCode; message: string };
 }
 
 /**
@@ -314,6 +371,7 @@ export type TrainingRunToPage =
   | BackendMessage
   | MetricsMessage
   | SnapshotMessage
+  | RestoreResultMessage
   | TrainingErrorMessage;
 
 /** The Embedding view's messages (its slice receives them). */

@@ -25,9 +25,13 @@ export function transferablesOf(message: { type: string }): ArrayBuffer[] {
       for (const a of [m.steps, m.loss, m.mfLoss, m.rankingLoss]) add(a);
       break;
     }
-    case 'snapshot':
-      for (const w of (message as SnapshotMessage).snapshot.weights) add(w.data);
+    case 'snapshot': {
+      // Every array of a snapshot is a copy made for the message (session.ts `snapshot`): on
+      // the CPU backend the tensors' own buffers would otherwise be detached, emptying the weights.
+      const { weights, slots } = (message as SnapshotMessage).snapshot;
+      for (const w of [...weights, ...slots]) add(w.data);
       break;
+    }
     case 'projection':
       add((message as ProjectionMessage).coords);
       break;
@@ -44,7 +48,16 @@ export function transferablesOf(message: { type: string }): ArrayBuffer[] {
     }
     case 'softmax': {
       const m = message as SoftmaxMessage;
-      for (const a of [m.items, m.full, m.estimate, m.learned, m.decile, m.qRank, m.q, m.labelShare])
+      for (const a of [
+        m.items,
+        m.full,
+        m.estimate,
+        m.learned,
+        m.decile,
+        m.qRank,
+        m.q,
+        m.labelShare,
+      ])
         add(a);
       break;
     }

@@ -36,6 +36,7 @@ import type { FunnelSettings, ServingKey } from './funnel-settings';
 import type { MetricHistory } from './metric-history';
 import type { TrainingSettings, View } from './training-settings';
 import type { HashProblem } from './url-hash';
+import type { RunStore, SavedRunInfo } from './autosave';
 import type { ConnectWorker } from './worker-client';
 import type { WorldDraft, WorldSettings } from './world-settings';
 
@@ -47,6 +48,8 @@ export interface StoreEnv {
   connect: ConnectWorker;
   /** Writes the settings' hash (without '#') into the URL without adding a history entry. */
   writeHash(hash: string): void;
+  /** Where runs are autosaved (IndexedDB in the browser); none: no autosave. */
+  runStore?: RunStore;
 }
 
 /** Progress of the world being built. */
@@ -139,6 +142,14 @@ export interface TrainingSlice {
   /** The run's metrics; mutated in place, announced by `historyVersion`. */
   history: MetricHistory;
   historyVersion: number;
+  /** A run file or autosave being loaded (validated here, waiting for the worker): its name. */
+  runLoading: string | null;
+  /** Why the last run file or autosave could not be loaded or saved (a named error), or null. */
+  runFileError: RunFileProblem | null;
+  /** The autosaved run offered after a reload ("continue where you left off"), or null. */
+  autosaveOffer: SavedRunInfo | null;
+  /** Why the last autosave failed (e.g. a full quota), until the next one succeeds. */
+  autosaveError: string | null;
 
   setView(view: View): void;
   /** Sets one hyperparameter (an already-valid value); live ones reach the running models. */
@@ -164,6 +175,27 @@ export interface TrainingSlice {
   worldBuilt(): void;
   /** The worker died: replace it and resume from the snapshot, or say what was lost. */
   trainingWorkerFailed(why: string): void;
+  /**
+   * A `.recsys-run` file of the run as it is now (a snapshot taken between two steps): its
+   * name (seed and step in it) and bytes. Rejects when there is no run to save.
+   */
+  saveRunFile(): Promise<{ name: string; bytes: Uint8Array }>;
+  /**
+   * Validates `bytes` as a run file and, if valid, loads it (building its world first when
+   * another is on screen). The run on screen stays until the worker has loaded the new one;
+   * any problem is set in `runFileError`. Resolves false when the file was refused here.
+   */
+  loadRunFile(bytes: Uint8Array, name: string): Promise<boolean>;
+  /** Loads the autosaved run offered in `autosaveOffer`. */
+  restoreAutosave(): Promise<boolean>;
+  /** Hides the autosave offer (the saved run stays until the next autosave). */
+  dismissAutosave(): void;
+}
+
+/** A named run-file problem: `code` as `RunFileErrorCode`, or 'save-failed'. */
+export interface RunFileProblem {
+  code: string;
+  message: string;
 }
 
 // ---- Views (views-slice.ts) ----------------------------------------------------------------

@@ -15,6 +15,7 @@ import {
   type WorldToPage,
 } from '../protocol';
 import { createAnalysisSlice } from './analysis-slice';
+import { idbRunStore } from './autosave';
 import type { AppState, StartUmap, StoreEnv } from './app-state';
 import { createTrainingSlice } from './training-slice';
 import { startUmap } from './umap-client';
@@ -48,7 +49,7 @@ export function createAppStore(
     );
     return {
       ...createWorldSlice(env, channel)(set, get, api),
-      ...createTrainingSlice(channel)(set, get, api),
+      ...createTrainingSlice(channel, env.runStore)(set, get, api),
       ...createViewsSlice(channel)(set, get, api),
       ...createAnalysisSlice(channel)(set, get, api),
       ...createUmapSlice(channel, umap)(set, get, api),
@@ -72,9 +73,13 @@ export function createAppStore(
   });
 }
 
-/** The browser's surroundings: the module worker and `history.replaceState` on the hash. */
+/**
+ * The browser's surroundings: the module worker, `history.replaceState` on the hash, and
+ * IndexedDB for autosaved runs.
+ */
 export const browserEnv: StoreEnv = {
   connect: connectModuleWorker,
+  runStore: typeof indexedDB === 'undefined' ? undefined : idbRunStore(),
   writeHash(hash) {
     if (window.location.hash.slice(1) === hash) return;
     window.history.replaceState(window.history.state, '', `#${hash}`);

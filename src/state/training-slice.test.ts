@@ -78,7 +78,16 @@ const snapshot = (runId: number, step: number): WeightSnapshot => ({
   runId,
   step,
   params: DEFAULT_TRAINING_PARAMS,
-  weights: [{ name: 'candidate.videoOut', data: new Float32Array([1, 2, 3]) }],
+  weights: [
+    { name: 'candidate.videoOut', data: new Float32Array([1, 2, 3]) },
+    // One bias per video of the world the fake worker reports (defaultWorldConfig).
+    { name: 'candidate.videoBias', data: new Float32Array(defaultWorldConfig.videos).fill(0.5) },
+    { name: 'mf.videoBias', data: new Float32Array(defaultWorldConfig.videos) },
+  ],
+  slots: [{ name: 'candidate.videoOut.m', data: new Float32Array([0.1, 0.2, 0.3]) }],
+  counters: { 'candidate.rng': 0.25, 'candidate.steps': step },
+  backend: 'wasm',
+  world: '00000000000000aa',
 });
 
 describe('training settings in the URL', () => {
@@ -230,7 +239,7 @@ describe('the training slice', () => {
     worldReady();
     const runId = store.getState().run.runId;
     deliver(metrics(runId, [1, 2]));
-    deliver({ type: 'snapshot', runId, snapshot: snapshot(runId, 2) });
+    deliver({ type: 'snapshot', runId, snapshot: snapshot(runId, 2), purpose: 'periodic' });
     store.getState().generate({ seed: 9, videos: 500, users: 100 });
     const s = store.getState();
     expect(s.run.runId).toBeGreaterThan(runId);
@@ -245,7 +254,7 @@ describe('the training slice', () => {
     worldReady();
     const runId = store.getState().run.runId;
     deliver(metrics(runId, [1, 2, 3, 4], [evalPoint(0, 0.05)]));
-    deliver({ type: 'snapshot', runId, snapshot: snapshot(runId, 2) });
+    deliver({ type: 'snapshot', runId, snapshot: snapshot(runId, 2), purpose: 'periodic' });
     deliver({
       type: 'trainingError',
       runId,
@@ -280,7 +289,7 @@ describe('the training slice', () => {
       params: DEFAULT_TRAINING_PARAMS,
     });
     h.deliver(metrics(runId, [98, 99, 100, 101]));
-    h.deliver({ type: 'snapshot', runId, snapshot: snapshot(runId, 100) });
+    h.deliver({ type: 'snapshot', runId, snapshot: snapshot(runId, 100), purpose: 'periodic' });
     h.fail('the worker stopped: out of memory');
     expect(h.connects()).toBe(2);
     expect(h.of('generateWorld').at(-1)!.settings).toEqual({ seed: 4, videos: 500, users: 100 });

@@ -13,9 +13,24 @@
  * backend, errors, parameters).
  */
 import type { StateCreator } from 'zustand';
-import type { BackendReport, TrainingParams, TrainingState, WeightSnapshot } from '../protocol';
+import type {
+  BackendReport,
+  LoadErrorCode,
+  TrainingParams,
+  TrainingState,
+  WeightSnapshot,
+} from '../protocol';
 import { clonePlain } from '../protocol/params';
-import type { AppState, RunState, TrainingSlice } from './app-state';
+import {
+  RunFileError,
+  decodeRunFile,
+  encodeRunFile,
+  runFileName,
+  type RunFileContents,
+  type RunHistory,
+} from '../protocol/run-file';
+import type { AppState, RunFileProblem, RunState, TrainingSlice } from './app-state';
+import { AUTOSAVE_EVERY, LAST_RUN, storageErrorText, type RunStore } from './autosave';
 import { MetricHistory } from './metric-history';
 import {
   DEFAULT_TRAINING_PARAMS,
@@ -24,6 +39,7 @@ import {
   changedKeys,
   effectiveParams,
   parseTrainingField,
+  type TrainingSettings,
 } from './training-settings';
 import type { WorkerChannel } from './worker-channel';
 
@@ -51,12 +67,147 @@ function copySnapshot(s: WeightSnapshot): WeightSnapshot {
   };
 }
 
-/** Creates the training slice; `channel` is the worker shared with the world slice. */
+/** The page's name of a worker's refusal to load a run (RunFileErrorCode). */
+const LOAD_ERROR_CODES: Record<LoadErrorCode, string> = {
+  'world-mismatch': 'world-mismatch',
+  'bad-params': 'bad-params',
+  'bad-state': 'tampered-sizes',
+};
+
+/** The history's points up to `step` as a run file holds them (copies). */
+export function historyUpTo(h: MetricHistory, step: number): RunHistory {
+  const steps = h.steps.values;
+  let n = steps.length;
+  while (n > 0 && steps[n - 1] > step) n--;
+  return {
+    steps: steps.slice(0, n),
+    loss: h.loss.values.slice(0, n),
+    mfLoss: h.mfLoss.values.slice(0, n),
+    rankingLoss: h.rankingLoss.values.slice(0, n),
+    evals: h.evals.filter((e) => e.step <= step).map((e) => clonePlain(e)),
+  };
+}
+
+/** A metric history holding a run file's points. */
+function historyOf(r: RunHistory): MetricHistory {
+  const h = new MetricHistory();
+  h.append({ ...r, examplesPerSec: NaN, stepsPerSec: NaN });
+  return h;
+}
+
+/** The knobs of `params` that differ from the defaults (what the URL states). */
+function settingsOf(params: TrainingParams): TrainingSettings {
+  const out: Record<string, unknown> = {};
+  for (const k of changedKeys(DEFAULT_TRAINING_PARAMS, params)) out[k] = clonePlain(params[k]);
+  return out as TrainingSettings;
+}
+
+/**
+ * Creates the training slice; `channel` is the worker shared with the world slice, `runStore`
+ * where runs are autosaved (none: no autosave).
+ */
 export function createTrainingSlice(
   channel: WorkerChannel,
+  runStore?: RunStore,
 ): StateCreator<AppState, [], [], TrainingSlice> {
   return (set, get) => {
     let nextRun = 1;
+    /** A run file waiting for the worker's answer (its run id) or for its world to be built. */
+    let pendingLoad: { runId: number; contents: RunFileContents; name: string } | null = null;
+    let pendingWorldLoad: { contents: RunFileContents; name: string } | null = null;
+    /** Saves waiting for their snapshot. */
+    let saveWaiters: {
+      resolve: (f: { name: string; bytes: Uint8Array }) => void;
+      reject: (e: Error) => void;
+    }[] = [];
+    /** The step of the last autosave of the run on screen (no second write of the same step). */
+    let autosavedStep: number | null = null;
+
+    /** The run file of `snapshot` (the world on screen, the history up to its step). */
+    const runFileOf = (snapshot: WeightSnapshot): { name: string; bytes: Uint8Array } => {
+      const { settings, config } = get();
+      const bytes = encodeRunFile({
+        world: {
+          settings: { ...settings } as Record<string, number>,
+          config: { ...(config ?? settings) } as Record<string, number>,
+        },
+        snapshot,
+        history: historyUpTo(get().history, snapshot.step),
+      });
+      return { name: runFileName(settings.seed, snapshot.step), bytes };
+    };
+
+    const autosave = (snapshot: WeightSnapshot) => {
+      if (!runStore || snapshot.step === autosavedStep) return;
+      autosavedStep = snapshot.step;
+      const { name, bytes } = runFileOf(snapshot);
+      const run = {
+        key: LAST_RUN,
+        name,
+        seed: get().settings.seed,
+        step: snapshot.step,
+        savedAt: new Date().toISOString(),
+        size: bytes.length,
+        bytes,
+      };
+      runStore.put(run).then(
+        () => set({ autosaveError: null }),
+        (e: unknown) => {
+          autosavedStep = null;
+          set({ autosaveError: storageErrorText(e) });
+        },
+      );
+    };
+
+    /** Asks the worker to load `contents` as run `runId`; the run on screen stays until it answers. */
+    const sendLoad = (contents: RunFileContents, name: string) => {
+      const runId = nextRun++;
+      pendingLoad = { runId, contents, name };
+      set({ runLoading: name, runFileError: null });
+      channel.send({
+        type: 'restore',
+        runId,
+        snapshot: { ...copySnapshot(contents.snapshot), runId },
+      });
+    };
+
+    /** The worker loaded run `runId` of `pendingLoad`: it becomes the run on screen. */
+    const adoptLoad = (p: { runId: number; contents: RunFileContents; name: string }) => {
+      const { snapshot, history } = p.contents;
+      const trainingSet = settingsOf(snapshot.params);
+      autosavedStep = snapshot.step;
+      set({
+        run: {
+          ...newRun(p.runId, get().run.backend),
+          state: 'preparing',
+          step: snapshot.step,
+          detail: `loaded ${p.name}`,
+        },
+        history: historyOf(history),
+        historyVersion: get().historyVersion + 1,
+        snapshot: copySnapshot({ ...snapshot, runId: p.runId }),
+        trainingSet,
+        trainingParams: effectiveParams(trainingSet),
+        trainingProblems: [],
+        runLoading: null,
+        runFileError: null,
+        autosaveOffer: null,
+        notice: null,
+      });
+      get().writeUrl();
+      get().analysisRunStarted();
+      const user = get().focusUser;
+      if (user !== -1) channel.send({ type: 'focus', runId: p.runId, user });
+    };
+
+    const sameWorld = (c: RunFileContents): boolean => {
+      const { config, summary, pendingRequest } = get();
+      if (!config || !summary || pendingRequest !== null) return false;
+      const mine = config as unknown as Record<string, number>;
+      return Object.entries(c.world.config).every(([k, v]) => mine[k] === v);
+    };
+
+    const problem = (p: RunFileProblem) => set({ runFileError: p, runLoading: null });
     /** A snapshot waiting for the new worker's world, after a crash. */
     let pendingRestore: WeightSnapshot | null = null;
     /** The snapshot step last resumed automatically (no second automatic try from it). */
@@ -95,6 +246,16 @@ export function createTrainingSlice(
       if (user !== -1) channel.send({ type: 'focus', runId, user });
     };
 
+    // The offer after a reload: the last autosaved run, if any.
+    if (runStore)
+      runStore.info(LAST_RUN).then(
+        (info) => {
+          if (info && get().history.size === 0) set({ autosaveOffer: info });
+        },
+        (e: unknown) =>
+          set({ autosaveError: storageErrorText(e).replace('not autosaved', 'not read back') }),
+      );
+
     return {
       view: 'world',
       trainingSet: {},
@@ -105,6 +266,65 @@ export function createTrainingSlice(
       notice: null,
       history: new MetricHistory(),
       historyVersion: 0,
+      runLoading: null,
+      runFileError: null,
+      autosaveOffer: null,
+      autosaveError: null,
+
+      saveRunFile() {
+        const { run } = get();
+        if (run.runId === 0 || !run.built || run.state === 'failed' || run.state === 'preparing')
+          return Promise.reject(new Error('there is no trained run to save yet'));
+        return new Promise((resolve, reject) => {
+          saveWaiters.push({ resolve, reject });
+          channel.send({ type: 'takeSnapshot', runId: run.runId, purpose: 'save' });
+        });
+      },
+
+      async loadRunFile(bytes, name) {
+        let contents: RunFileContents;
+        try {
+          contents = decodeRunFile(bytes);
+        } catch (e) {
+          if (!(e instanceof RunFileError)) throw e;
+          problem({ code: e.code, message: `${name}: ${e.message}` });
+          return false;
+        }
+        pendingLoad = null;
+        if (sameWorld(contents)) {
+          pendingWorldLoad = null;
+          sendLoad(contents, name);
+        } else {
+          // Another world: build it (the run on screen belongs to the old one), then load.
+          pendingWorldLoad = { contents, name };
+          set({ runLoading: name, runFileError: null });
+          get().generate(contents.world.settings as unknown as AppState['settings']);
+        }
+        return true;
+      },
+
+      async restoreAutosave() {
+        if (!runStore) return false;
+        let saved;
+        try {
+          saved = await runStore.get(LAST_RUN);
+        } catch (e) {
+          problem({
+            code: 'storage',
+            message: storageErrorText(e).replace('not autosaved', 'not read back'),
+          });
+          return false;
+        }
+        if (!saved) {
+          set({ autosaveOffer: null });
+          return false;
+        }
+        return get().loadRunFile(saved.bytes, saved.name);
+      },
+
+      dismissAutosave() {
+        set({ autosaveOffer: null });
+      },
 
       setView(view) {
         if (view === get().view) return;
@@ -175,6 +395,7 @@ export function createTrainingSlice(
         if (!worldReady()) return;
         set({ snapshot: null, notice: null });
         autoRestoredStep = null;
+        autosavedStep = null;
         const runId = startRun('preparing', 'building the models');
         channel.send({ type: 'reset', runId, params: get().trainingParams });
       },
@@ -209,10 +430,35 @@ export function createTrainingSlice(
       },
 
       receiveTraining(m) {
+        if (m.type === 'restoreResult' && pendingLoad && m.runId === pendingLoad.runId) {
+          const p = pendingLoad;
+          pendingLoad = null;
+          if (m.ok) adoptLoad(p);
+          else
+            problem({
+              code: m.error ? LOAD_ERROR_CODES[m.error.code] : 'tampered-sizes',
+              message: `${p.name}: ${m.error?.message ?? 'the worker refused the run'}`,
+            });
+          return;
+        }
         const { run } = get();
         if (m.runId !== run.runId) return;
         switch (m.type) {
+          case 'restoreResult':
+            // A resume after a crash or a failed step (the run on screen is already the new one).
+            if (!m.ok)
+              set({
+                run: {
+                  ...run,
+                  state: 'failed',
+                  error: { message: m.error?.message ?? 'could not resume', resumable: false },
+                },
+              });
+            return;
           case 'trainingStatus':
+            // Paused after playing: autosave the run as it is now.
+            if (runStore && run.state === 'running' && m.state === 'paused')
+              channel.send({ type: 'takeSnapshot', runId: run.runId, purpose: 'autosave' });
             set({
               run: {
                 ...run,
@@ -231,9 +477,24 @@ export function createTrainingSlice(
             get().history.append(m);
             set({ historyVersion: get().historyVersion + 1 });
             return;
-          case 'snapshot':
+          case 'snapshot': {
             set({ snapshot: m.snapshot });
+            if (m.purpose === 'save') {
+              const waiters = saveWaiters;
+              saveWaiters = [];
+              try {
+                const file = runFileOf(m.snapshot);
+                for (const w of waiters) w.resolve(file);
+              } catch (e) {
+                const error = e instanceof Error ? e : new Error(String(e));
+                set({ runFileError: { code: 'save-failed', message: error.message } });
+                for (const w of waiters) w.reject(error);
+              }
+            } else if (m.purpose === 'autosave' || m.snapshot.step % AUTOSAVE_EVERY === 0) {
+              autosave(m.snapshot);
+            }
             return;
+          }
           case 'trainingError':
             set({
               run: {
@@ -260,11 +521,20 @@ export function createTrainingSlice(
         if (pendingRestore) return; // the same world, rebuilt in a new worker to resume
         set({ snapshot: null, notice: null });
         autoRestoredStep = null;
+        autosavedStep = null;
+        for (const w of saveWaiters) w.reject(new Error('a new world ended the run'));
+        saveWaiters = [];
         get().analysisWorldChanged();
         startRun('idle');
       },
 
       worldBuilt() {
+        if (pendingWorldLoad) {
+          const { contents, name } = pendingWorldLoad;
+          pendingWorldLoad = null;
+          sendLoad(contents, name);
+          return;
+        }
         if (pendingRestore) {
           const snapshot = pendingRestore;
           pendingRestore = null;

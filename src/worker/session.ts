@@ -23,11 +23,13 @@ import { CandidateModel, labelCounts } from '../model/candidate/model';
 import { pageRows, rankingMetrics, type RankingMetrics } from '../model/ranking/evaluate';
 import { RankingModel } from '../model/ranking/model';
 import { LIVE_KEYS, candidateConfig, clonePlain, rankingConfig } from '../protocol/params';
+import { fnv1a } from '../protocol/run-file/hash';
 import {
   EVAL_EXAMPLES,
   RECALL_KS,
   type EvalPoint,
   RANKING_EVAL_PAGES,
+  type BackendName,
   type ModelWeights,
   type RankerSide,
   type TrainingParams,
@@ -53,6 +55,8 @@ export interface TrainingData {
   rankRows: Int32Array;
   /** recall@k of most-popular on `evalRows`, aligned with RECALL_KS. */
   popularRecall: number[];
+  /** The world's fingerprint (`worldFingerprint`): a snapshot names the world it was trained on. */
+  fingerprint: string;
 }
 
 /** Builds the examples of `world` (a second or two on the default world). */
@@ -72,7 +76,32 @@ export function buildTrainingData(world: World): TrainingData {
     evalRows,
     rankRows: pageRows(rankTest, RANKING_EVAL_PAGES),
     popularRecall: recallList(retrievalMetrics(popularRanks(world, test, evalRows))),
+    fingerprint: worldFingerprint(world, train.count, rankTrain.count),
   };
+}
+
+/**
+ * A short hash of what the models' shapes and batches depend on: the world's settings and
+ * sizes, its videos' popularity and topics, and the numbers of training examples. Two builds of
+ * the same settings by the same generator give the same string; a changed generator does not.
+ */
+export function worldFingerprint(
+  world: World,
+  candidateExamples: number,
+  rankingExamples: number,
+): string {
+  const { videos, users, logs, config } = world;
+  return fnv1a([
+    JSON.stringify(config),
+    [videos.count, users.count, logs.watches, candidateExamples, rankingExamples],
+    videos.popularity,
+    videos.topic,
+  ]);
+}
+
+/** A session's snapshot does not fit it (another world). */
+export class SnapshotMismatch extends Error {
+  override name = 'SnapshotMismatch';
 }
 
 /** recall@k of `m` aligned with RECALL_KS. */
@@ -206,27 +235,62 @@ export class TrainingSession {
     ];
   }
 
-  /** A copy of every model's weights (fresh arrays: the caller may transfer them). */
-  async snapshot(): Promise<WeightSnapshot> {
+  /**
+   * A copy of every model's whole training state (weights, optimiser moments and counters,
+   * batch streams): fresh arrays, which the caller may transfer. Never the models' own
+   * arrays nor a backend's buffers (on the CPU backend `await tensor.data()` returns the
+   * tensor's own storage, and transferring it would empty the weights).
+   */
+  async snapshot(backend: BackendName | null = null): Promise<WeightSnapshot> {
     const weights: ModelWeights[] = [];
-    for (const [prefix, model] of this.models())
-      for (const w of await model.exportWeights())
-        weights.push({ name: `${prefix}.${w.name}`, data: w.data });
-    return { runId: this.runId, step: this.step, params: clonePlain(this.params), weights };
+    const slots: ModelWeights[] = [];
+    const counters: Record<string, number> = {};
+    for (const [prefix, model] of this.models()) {
+      const state = await model.exportState();
+      for (const w of state.weights) weights.push({ name: `${prefix}.${w.name}`, data: w.data });
+      for (const w of state.slots) slots.push({ name: `${prefix}.${w.name}`, data: w.data });
+      for (const [k, v] of Object.entries(state.counters)) counters[`${prefix}.${k}`] = v;
+    }
+    return {
+      runId: this.runId,
+      step: this.step,
+      params: clonePlain(this.params),
+      weights,
+      slots,
+      counters,
+      backend,
+      world: this.data.fingerprint,
+    };
   }
 
   /**
-   * Loads `snapshot`'s weights (taken from a session of the same parameters on the same
-   * world) and continues its step count. Adam's moments start afresh. Throws when a weight is
-   * missing or has the wrong size.
+   * Loads `snapshot`'s state (taken from a session of the same parameters on the same world)
+   * and continues its step count: the next steps are those the snapshot's run would have
+   * taken. Throws a {@link SnapshotMismatch} when the snapshot is of another world, or an
+   * Error naming a missing or mis-sized part (the session may then be half loaded: discard it).
    */
   load(snapshot: WeightSnapshot): void {
-    for (const [prefix, model] of this.models()) {
-      const mine = snapshot.weights
+    if (snapshot.world !== this.data.fingerprint)
+      throw new SnapshotMismatch(
+        `the run was trained on another world (fingerprint ${snapshot.world}, this world ${this.data.fingerprint})`,
+      );
+    const strip = (list: readonly ModelWeights[], prefix: string) =>
+      list
         .filter((w) => w.name.startsWith(`${prefix}.`))
         .map((w) => ({ name: w.name.slice(prefix.length + 1), data: w.data }));
-      model.importWeights(mine);
-      model.steps = snapshot.step;
+    for (const [prefix, model] of this.models()) {
+      const counters: Record<string, number> = {};
+      for (const [k, v] of Object.entries(snapshot.counters))
+        if (k.startsWith(`${prefix}.`)) counters[k.slice(prefix.length + 1)] = v;
+      try {
+        model.importState({
+          weights: strip(snapshot.weights, prefix),
+          slots: strip(snapshot.slots, prefix),
+          counters,
+        });
+      } catch (e) {
+        throw new Error(`${prefix}: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      }
     }
     this.step = snapshot.step;
   }

@@ -32,14 +32,18 @@ beforeAll(async () => {
   world = generateWorld({ seed: 3, videos: 400, users: 150, days: 20 });
 }, 60_000);
 
-/** A host on `world` and everything it posted (transfer lists recorded too). */
+/**
+ * A host on `world` and everything it posted. Like postMessage, the stub really transfers:
+ * `posted` holds structured clones and the buffers in each transfer list (kept in
+ * `transfers`) are detached, so a worker that transferred an array it still uses breaks here.
+ */
 function makeHost(w: World | null = world) {
   const posted: WorkerToPage[] = [];
-  const transfers: Transferable[][] = [];
+  const transfers: ArrayBuffer[][] = [];
   const host = new TrainingHost({
     post: (m, t = []) => {
-      posted.push(m);
-      transfers.push(t);
+      posted.push(structuredClone(m, { transfer: t }));
+      transfers.push(t as ArrayBuffer[]);
     },
     chooseBackend: wasm,
     yieldToEvents,
@@ -94,9 +98,9 @@ describe('TrainingHost', () => {
     expect(p.coords.every(Number.isFinite)).toBe(true);
     expect(p.explained[0]).toBeGreaterThanOrEqual(p.explained[1]);
     expect(p.explained[0] + p.explained[1]).toBeLessThanOrEqual(1 + 1e-9);
-    // Transferable: the coordinates' buffer is in the transfer list.
+    // Transferable: the coordinates' buffer was moved (detached on the worker's side).
     const at = h.posted.indexOf(p);
-    expect(h.transfers[at]).toContain(p.coords.buffer);
+    expect(h.transfers[at].map((b) => b.byteLength)).toEqual([0]);
     // Both rankers are scored on the same pages at every evaluation.
     const e = h
       .of('metrics')
@@ -143,7 +147,8 @@ describe('TrainingHost', () => {
     const i = h.posted.findIndex((m) => m.type === 'metrics' && m.steps.length > 0);
     const m = h.posted[i] as MetricsMessage;
     expect(m.loss).toBeInstanceOf(Float32Array);
-    expect(h.transfers[i]).toContain(m.loss.buffer);
+    expect(h.transfers[i]).toHaveLength(4); // steps, loss, mfLoss, rankingLoss: moved
+    expect(h.transfers[i].every((b) => b.byteLength === 0)).toBe(true);
     expect(m.examplesPerSec).toBeGreaterThan(0);
   }, 60_000);
 
@@ -257,10 +262,67 @@ describe('TrainingHost', () => {
     expect(snaps).toHaveLength(1);
     expect(snaps[0].snapshot.step).toBe(100);
     const i = h.posted.indexOf(snaps[0]);
-    expect(h.transfers[i].length).toBe(snaps[0].snapshot.weights.length);
+    const { weights, slots } = snaps[0].snapshot;
+    expect(snaps[0].purpose).toBe('periodic');
+    expect(h.transfers[i].length).toBe(weights.length + slots.length);
+    // The snapshot's arrays were copies: moving them left the models whole, and training goes on.
+    h.host.handle({
+      type: 'step',
+      runId: 1,
+      params: { ...PARAMS, batch: 16, negatives: 16 },
+      count: 1,
+    });
+    await h.host.idle();
+    expect(h.losses().at(-1)).toBeLessThan(10);
     // An evaluation every EVAL_EVERY steps: 0, 50, 100.
     expect(h.of('metrics').flatMap((m) => m.evals.map((e) => e.step))).toEqual([0, 50, 100]);
   }, 120_000);
+
+  it('loads a snapshot by message and continues with the losses of the run that never stopped', async () => {
+    const straight = makeHost();
+    straight.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 7 });
+    await straight.host.idle();
+    const a = makeHost();
+    a.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 4 });
+    a.host.handle({ type: 'takeSnapshot', runId: 1, purpose: 'save' });
+    await a.host.idle();
+    const snap = a.of('snapshot').at(-1)!;
+    expect(snap).toMatchObject({ purpose: 'save', snapshot: { step: 4, backend: 'wasm' } });
+    const b = makeHost();
+    b.host.handle({ type: 'restore', runId: 5, snapshot: snap.snapshot });
+    b.host.handle({ type: 'step', runId: 5, params: PARAMS, count: 3 });
+    await b.host.idle();
+    expect(b.of('restoreResult')).toEqual([{ type: 'restoreResult', runId: 5, ok: true }]);
+    expect(b.trainPoints()).toEqual([5, 6, 7]);
+    expect(b.losses()).toEqual(straight.losses().slice(4));
+  }, 60_000);
+
+  it('refuses a snapshot of another world and leaves the current run as it was', async () => {
+    const h = makeHost();
+    h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 2 });
+    h.host.handle({ type: 'takeSnapshot', runId: 1, purpose: 'autosave' });
+    await h.host.idle();
+    const snap = h.of('snapshot').at(-1)!.snapshot;
+    h.host.handle({ type: 'restore', runId: 2, snapshot: { ...snap, world: 'ffffffffffffffff' } });
+    const noVideo = snap.weights.filter((w) => w.name !== 'ranker.video');
+    h.host.handle({ type: 'restore', runId: 3, snapshot: { ...snap, weights: noVideo } });
+    h.host.handle({
+      type: 'restore',
+      runId: 4,
+      snapshot: { ...snap, params: { ...snap.params, depth: 9 } },
+    });
+    await h.host.idle();
+    expect(h.of('restoreResult').map((r) => [r.runId, r.ok, r.error?.code])).toEqual([
+      [2, false, 'world-mismatch'],
+      [3, false, 'bad-state'],
+      [4, false, 'bad-params'],
+    ]);
+    expect(h.of('restoreResult')[1].error?.message).toContain('ranker: no weights "video"');
+    expect(h.host.current?.runId).toBe(1);
+    h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 1 });
+    await h.host.idle();
+    expect(h.trainPoints()).toEqual([1, 2, 3]);
+  }, 60_000);
 
   it('reports bad settings and a missing world instead of training', async () => {
     const h = makeHost(null);

@@ -10,7 +10,13 @@
  */
 import type { World } from '../sim/types';
 import { neighbours, videoMeta } from './embedding-views';
-import { buildTrainingData, TrainingSession, type StepLosses, type TrainingData } from './session';
+import {
+  buildTrainingData,
+  SnapshotMismatch,
+  TrainingSession,
+  type StepLosses,
+  type TrainingData,
+} from './session';
 import { checkTrainingParams, clonePlain } from '../protocol/params';
 import {
   EVAL_EVERY,
@@ -19,6 +25,8 @@ import {
   SNAPSHOT_EVERY,
   type BackendReport,
   type BackendRequest,
+  type LoadErrorCode,
+  type SnapshotPurpose,
   type TrainingParams,
   type TrainingRequest,
   type TrainingState,
@@ -170,9 +178,18 @@ export class TrainingHost {
         if (this.session?.runId === r.runId && !this.failed) this.session.applyLive(r.params);
         return;
       case 'restore':
-        this.running = false;
         await this.restore(r.runId, r.snapshot);
         return;
+      case 'takeSnapshot': {
+        const s = this.session;
+        if (s?.runId !== r.runId || this.failed) return;
+        try {
+          await this.postSnapshot(s, r.purpose);
+        } catch (e) {
+          this.env.post({ type: 'error', message: `snapshot: ${errorText(e)}` });
+        }
+        return;
+      }
       case 'neighbours': {
         const s = this.session;
         if (s?.runId !== r.runId) return;
@@ -218,13 +235,9 @@ export class TrainingHost {
       return null;
     }
     try {
-      if (!this.backend || this.backend.request !== params.backend) {
-        this.status('preparing', runId, 0, 'starting the tfjs backend');
-        await this.env.yieldToEvents();
-        const report = await this.env.chooseBackend(params.backend, (why) => this.deviceLost(why));
-        this.backend = { request: params.backend, report };
-      }
-      this.env.post({ type: 'backend', runId, backend: this.backend.report });
+      if (!this.backend || this.backend.request !== params.backend)
+        await this.startBackend(runId, params.backend);
+      if (this.backend) this.env.post({ type: 'backend', runId, backend: this.backend.report });
       if (!this.data) {
         this.status('preparing', runId, 0, 'building training examples');
         await this.env.yieldToEvents();
@@ -249,23 +262,85 @@ export class TrainingHost {
     }
   }
 
-  /** Builds a session of the snapshot's parameters and loads its weights, paused. */
+  /**
+   * Builds a session of the snapshot's parameters aside, loads its state, and only then puts
+   * it in place of the current one, paused at the snapshot's step. Answers with a
+   * `restoreResult`: refused (another world, bad parameters, arrays that do not fit), the
+   * current run goes on untouched — unless the snapshot asks for another backend, which
+   * cannot start beside the current run's tensors, so the current run is retired first.
+   */
   private async restore(runId: number, snapshot: WeightSnapshot): Promise<void> {
-    this.backend = this.backend?.report.name === 'webgpu' && this.lostGpu ? null : this.backend;
+    const refuse = (code: LoadErrorCode, message: string) =>
+      this.env.post({ type: 'restoreResult', runId, ok: false, error: { code, message } });
+    if (this.backend?.report.name === 'webgpu' && this.lostGpu) this.backend = null;
     this.lostGpu = false;
-    const s = await this.ensureSession(runId, snapshot.params);
-    if (!s) return;
+    const bad = checkTrainingParams(snapshot.params);
+    if (bad) return refuse('bad-params', `bad training settings: ${bad}`);
+    if (!this.world) return refuse('world-mismatch', 'there is no world to load the run into');
+    let fresh: TrainingSession | null = null;
     try {
-      s.load(snapshot);
-      this.metrics.clear();
-      this.lastSnapshotStep = snapshot.step;
+      this.data ??= buildTrainingData(this.world);
+      if (snapshot.world !== this.data.fingerprint)
+        return refuse(
+          'world-mismatch',
+          `the run was trained on another world (fingerprint ${snapshot.world}, this world's ${this.data.fingerprint})`,
+        );
+      if (!this.backend || this.backend.request !== snapshot.params.backend) {
+        this.running = false;
+        this.retire();
+        this.disposeRetired();
+        await this.startBackend(runId, snapshot.params.backend);
+      }
+      fresh = new TrainingSession(this.data, snapshot.params, runId);
+      fresh.load(snapshot);
+    } catch (e) {
+      fresh?.dispose();
+      return refuse(
+        e instanceof SnapshotMismatch ? 'world-mismatch' : 'bad-state',
+        `could not load the run: ${errorText(e)}`,
+      );
+    }
+    this.running = false;
+    this.views.endSweep(true);
+    this.retire();
+    this.disposeRetired();
+    this.metrics.clear();
+    this.session = fresh;
+    this.failed = false;
+    this.lastSnapshotStep = snapshot.step;
+    this.env.post({ type: 'restoreResult', runId, ok: true });
+    const s = fresh;
+    try {
+      if (this.backend) this.env.post({ type: 'backend', runId, backend: this.backend.report });
+      const meta: WorkerToPage = { type: 'videoMeta', runId, ...videoMeta(this.data.world) };
+      this.env.post(meta, transferablesOf(meta));
       this.metrics.addEval(await s.evaluate(this.env.now));
       this.flush();
       await this.views.postProjection(s);
       this.status('paused', runId, s.step, `resumed from the snapshot of step ${snapshot.step}`);
     } catch (e) {
-      this.fail(runId, s.step, `could not restore the snapshot: ${errorText(e)}`, false);
+      this.fail(runId, s.step, `could not evaluate the loaded run: ${errorText(e)}`, false);
     }
+  }
+
+  /** Starts the backend `request` names (preparing status under `runId`). */
+  private async startBackend(runId: number, request: BackendRequest): Promise<void> {
+    this.status('preparing', runId, 0, 'starting the tfjs backend');
+    await this.env.yieldToEvents();
+    const report = await this.env.chooseBackend(request, (why) => this.deviceLost(why));
+    this.backend = { request, report };
+  }
+
+  /**
+   * Posts a snapshot of `s` (transferred: its arrays are copies made for the message), after
+   * the buffered metrics, so that the page's history reaches the snapshot's step first.
+   */
+  private async postSnapshot(s: TrainingSession, purpose: SnapshotPurpose): Promise<void> {
+    this.flush();
+    const snapshot = await s.snapshot(this.backend?.report.name ?? null);
+    this.lastSnapshotStep = s.step;
+    const message: WorkerToPage = { type: 'snapshot', runId: s.runId, snapshot, purpose };
+    this.env.post(message, transferablesOf(message));
   }
 
   private lostGpu = false;
@@ -322,12 +397,7 @@ export class TrainingHost {
     try {
       if (s.step % EVAL_EVERY === 0) this.metrics.addEval(await s.evaluate(this.env.now));
       if (s.step % PROJECTION_EVERY === 0) await this.views.postProjection(s);
-      if (s.step % SNAPSHOT_EVERY === 0) {
-        const snapshot = await s.snapshot();
-        this.lastSnapshotStep = s.step;
-        const message: WorkerToPage = { type: 'snapshot', runId: s.runId, snapshot };
-        this.env.post(message, transferablesOf(message));
-      }
+      if (s.step % SNAPSHOT_EVERY === 0) await this.postSnapshot(s, 'periodic');
     } catch (e) {
       this.running = false;
       this.fail(

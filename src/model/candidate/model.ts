@@ -11,14 +11,22 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CandidateExamples } from '../../sim/examples';
-import { createRng, type Rng } from '../../sim/rng';
+import { createRng } from '../../sim/rng';
 import type { World } from '../../sim/types';
 import { COUNTRIES, DEVICES } from '../../sim/vocab-names';
 import { searchTokenSpace } from '../../sim/examples';
 import { leafVariable } from '../leaf';
 import { DenseTower } from '../tower';
 import { SparseEmbedding, type AdamSettings, defaultAdam } from '../embedding';
-import { exportModelWeights, importModelWeights, type NamedWeights } from '../weights';
+import { UniformStream } from '../stream';
+import {
+  exportModelState,
+  exportModelWeights,
+  importModelState,
+  importModelWeights,
+  type ModelState,
+  type NamedWeights,
+} from '../weights';
 import { embeddingDim, towerWidths, type CandidateConfig } from './config';
 import {
   drawSoftmaxBatch,
@@ -70,7 +78,8 @@ export class CandidateModel {
   private proposal: NegativeSampler | null;
   private readonly net: DenseTower | null = null;
   private readonly optimizer: tf.Optimizer;
-  private readonly rng: Rng;
+  /** Draws the batches (and the candidate model's negatives); its position is saved with the state. */
+  private readonly rng: UniformStream;
   private readonly labelCounts: Float32Array;
   private adam: AdamSettings;
   /** Steps taken. */
@@ -90,7 +99,7 @@ export class CandidateModel {
     this.labelCounts = labelCounts;
     const N = world.videos.count;
     const d = (this.d = embeddingDim(config));
-    this.rng = createRng(config.seed, 0xca9d);
+    this.rng = new UniformStream(config.seed, 0xca9d);
     const u = this.rng.uniform;
     this.tables = {
       videoIn: new SparseEmbedding(N, d, u),
@@ -182,6 +191,34 @@ export class CandidateModel {
    */
   importWeights(list: readonly NamedWeights[]): void {
     importModelWeights(list, this.namedTables(), this.net);
+  }
+
+  /**
+   * The whole training state, fresh copies: weights, the optimisers' moments and counters
+   * (lazy Adam of the tables, the tower's Adam), the batch stream's position ('rng') and the
+   * step count ('steps'). {@link importState} on a model of the same config and world
+   * continues bit for bit (docs/run-files.md#exact-resume).
+   */
+  exportState(): Promise<ModelState> {
+    return exportModelState(this.namedTables(), this.net, this.optimizer, {
+      rng: this.rng.state,
+      steps: this.steps,
+    });
+  }
+
+  /**
+   * Loads a state of {@link exportState}. Throws an Error naming the first missing or
+   * mis-sized part before changing anything.
+   */
+  importState(state: ModelState): void {
+    const { rng, steps } = state.counters;
+    if (!(typeof rng === 'number' && rng >= 0 && rng < 1))
+      throw new Error('no counter "rng" in [0, 1)');
+    if (!(Number.isInteger(steps) && steps >= 0))
+      throw new Error('no counter "steps" (a whole number ≥ 0)');
+    importModelState(state, this.namedTables(), this.net, this.optimizer);
+    this.rng.restore(rng);
+    this.steps = steps;
   }
 
   /** The embedding tables by weight name, output tables last. */

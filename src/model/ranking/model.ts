@@ -20,13 +20,25 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RankingExamples } from '../../sim/ranking-examples';
-import { createRng, type Rng } from '../../sim/rng';
 import type { World } from '../../sim/types';
 import { defaultAdam, SparseEmbedding, type AdamSettings } from '../embedding';
 import { leafVariable } from '../leaf';
 import { DenseTower } from '../tower';
-import { exportModelWeights, importModelWeights, type NamedWeights } from '../weights';
-import { lossWeights, validateRankingConfig, type RankingConfig, type LossWeighting } from './config';
+import { UniformStream } from '../stream';
+import {
+  exportModelState,
+  exportModelWeights,
+  importModelState,
+  importModelWeights,
+  type ModelState,
+  type NamedWeights,
+} from '../weights';
+import {
+  lossWeights,
+  validateRankingConfig,
+  type RankingConfig,
+  type LossWeighting,
+} from './config';
 import {
   denseWidth,
   fitFeatureQuantiles,
@@ -100,7 +112,8 @@ export class RankingModel {
   readonly inputWidth: number;
   private readonly tower: DenseTower;
   private readonly optimizer: tf.Optimizer;
-  private readonly rng: Rng;
+  /** Draws the batches (and the candidate model's negatives); its position is saved with the state. */
+  private readonly rng: UniformStream;
   private adam: AdamSettings;
   /** Steps taken. */
   steps = 0;
@@ -122,7 +135,7 @@ export class RankingModel {
     validateRankingConfig(config);
     this.cfg = { ...config, hidden: [...config.hidden] };
     this.quantiles = quantiles ?? fitFeatureQuantiles(train);
-    this.rng = createRng(config.seed, 0x4a4b);
+    this.rng = new UniformStream(config.seed, 0x4a4b);
     const u = this.rng.uniform;
     const d = config.embeddingDim;
     this.table = new SparseEmbedding(world.videos.count, d, u);
@@ -185,6 +198,34 @@ export class RankingModel {
    */
   importWeights(list: readonly NamedWeights[]): void {
     importModelWeights(list, [['video', this.table]], this.tower);
+  }
+
+  /**
+   * The whole training state, fresh copies: weights, the optimisers' moments and counters
+   * (lazy Adam of the tables, the tower's Adam), the batch stream's position ('rng') and the
+   * step count ('steps'). {@link importState} on a model of the same config and world
+   * continues bit for bit (docs/run-files.md#exact-resume).
+   */
+  exportState(): Promise<ModelState> {
+    return exportModelState([['video', this.table]], this.tower, this.optimizer, {
+      rng: this.rng.state,
+      steps: this.steps,
+    });
+  }
+
+  /**
+   * Loads a state of {@link exportState}. Throws an Error naming the first missing or
+   * mis-sized part before changing anything.
+   */
+  importState(state: ModelState): void {
+    const { rng, steps } = state.counters;
+    if (!(typeof rng === 'number' && rng >= 0 && rng < 1))
+      throw new Error('no counter "rng" in [0, 1)');
+    if (!(Number.isInteger(steps) && steps >= 0))
+      throw new Error('no counter "steps" (a whole number ≥ 0)');
+    importModelState(state, [['video', this.table]], this.tower, this.optimizer);
+    this.rng.restore(rng);
+    this.steps = steps;
   }
 
   /** Inputs of examples `rows` (features only; no labels). */
