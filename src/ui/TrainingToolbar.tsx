@@ -1,11 +1,12 @@
 /**
- * Play / pause / step / reset, the run's state, and the backend in use with the reason any
- * faster one was passed over.
+ * Play / pause / step / reset, the run's state, the backend in use with the reason any faster
+ * one was passed over, and the run files (save, load, the autosave offer: RunFiles.tsx).
  */
 import { useAppStore } from '../state/store';
 import { LiveNumber } from './LiveNumber';
 import type { AppState } from '../state/store';
 import { int } from './format';
+import { RunFiles } from './RunFiles';
 
 const readStep = (s: AppState) => int(Math.max(s.history.lastStep, s.run.step));
 
@@ -110,6 +111,7 @@ export function TrainingToolbar() {
         {run.detail && run.state !== 'failed' && <span className="muted"> — {run.detail}</span>}
       </div>
       <BackendInfo />
+      <RunFiles />
     </div>
   );
 }
