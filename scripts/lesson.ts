@@ -7,7 +7,8 @@
  * Variants run one after another in this process (docs/lessons.md#the-runner says why).
  *
  * For sizing a lesson (docs/lessons.md#sizing): --repeats N, --steps N, --videos N,
- * --users N override the spec.
+ * --users N override the spec; --variants a,b runs only those variants (comparisons between
+ * variants not run are dropped).
  */
 import { useBackend } from '../src/model/backend';
 import { LESSONS, lessonById } from '../src/protocol/lessons/lessons';
@@ -18,11 +19,22 @@ import { runExperiment } from '../src/worker/experiment/runner';
 import { parseArgs } from './args';
 import { writeFileSync } from 'node:fs';
 
-const FLAGS = ['list', 'seed', 'json', 'csv', 'repeats', 'steps', 'videos', 'users', 'help'];
+const FLAGS = [
+  'list',
+  'seed',
+  'json',
+  'csv',
+  'repeats',
+  'steps',
+  'videos',
+  'users',
+  'variants',
+  'help',
+];
 
 const USAGE = `npm run lesson -- --list
 npm run lesson -- <id> [--seed N] [--json] [--csv FILE]
-  sizing: [--repeats N] [--steps N] [--videos N] [--users N]
+  sizing: [--repeats N] [--steps N] [--videos N] [--users N] [--variants id,id]
 lessons: ${LESSONS.map((l) => l.id).join(', ')}`;
 
 function int(flags: Record<string, string | boolean>, key: string): number | undefined {
@@ -90,8 +102,12 @@ async function main(): Promise<void> {
   if (!base) throw new Error(`no lesson "${id}"; lessons: ${LESSONS.map((l) => l.id).join(', ')}`);
   const videos = int(flags, 'videos');
   const users = int(flags, 'users');
+  const only = typeof flags.variants === 'string' ? flags.variants.split(',') : null;
+  const keep = (id: string) => !only || only.includes(id);
   const spec: LessonSpec = {
     ...base,
+    variants: base.variants.filter((v) => keep(v.id)),
+    comparisons: base.comparisons.filter((c) => keep(c.variant) && keep(c.base)),
     base: {
       ...base.base,
       world: { ...base.base.world, ...(videos && { videos }), ...(users && { users }) },

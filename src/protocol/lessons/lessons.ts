@@ -45,7 +45,7 @@ const logq: LessonSpec = {
     { id: 'off', label: 'logQ off', params: { logQ: false } },
     { id: 'on', label: 'logQ on', params: { logQ: true } },
   ],
-  repeats: 3,
+  repeats: 5,
   metrics: ['recall@10', 'recall@50', 'recall@100', 'msPerStep'],
   comparisons: [
     {
@@ -63,7 +63,8 @@ const logq: LessonSpec = {
       claim: 'logQ correction raises recall@10',
     },
   ],
-  sizing: 'to be measured',
+  sizing:
+    'Measured on seed 7 (5000 videos × 2500 users × 30 days, popularity sampler, K = 64, batch 128, 2,000 held-out next watches): the effect is small, about +0.01 to +0.02 recall@100. Paired differences per repeat at steps 100 / 200 / 300: mean +0.014 / +0.011 / +0.019, sd about 0.009. With 3 repeats the 300-step interval held 0 (−0.008 to +0.032); with 5 it excludes 0 (+0.005 to +0.033; bootstrap +0.011 to +0.027). At 200 steps even 5 repeats held 0, so 300 steps and 5 repeats it is. recall@10 stays inconclusive at this size.',
 };
 
 const negatives: LessonSpec = {
@@ -139,7 +140,7 @@ const labels: LessonSpec = {
     evalExamples: 2000,
     rankPages: 0,
     models: ['candidate'],
-    params: {},
+    params: { sampler: 'popularity', negatives: 64, batch: 128 },
   },
   variants: [
     { id: 'heldout', label: 'random held-out label', params: {}, data: { label: 'heldout' } },
@@ -240,7 +241,8 @@ const rankingTowers: LessonSpec = {
       claim: 'dropping x̃², √x̃ costs a little (+0.2%)',
     },
   ],
-  sizing: 'to be measured',
+  sizing:
+    'Measured on seed 7 (3000 videos × 1000 users × 30 days, 2,000 held-out pages, 3 repeats, 150 steps; 284 s under load 12): one layer (128) vs none −0.041 [−0.067, −0.015]; deepest vs none −0.039 [−0.080, +0.001], because the no-hidden-layer ranker varies most between seeds (0.19–0.25); deepest vs one layer +0.002 [−0.014, +0.017]; unweighted +0.029 [+0.022, +0.036]; without x̃², √x̃ +0.002 [−0.002, +0.005]. Nine variants × 3 repeats cannot fit a minute; 150 steps is where the hidden-layer rows have separated from none.',
 };
 
 const watchTime: LessonSpec = {
