@@ -30,6 +30,7 @@ import type {
   WorldToPage,
 } from '../protocol';
 import type { ColorBy, Layout, StudySettings } from '../protocol/params';
+import type { WorldSizeEstimate } from '../sim/size-estimate';
 import type { WorldSummary } from '../sim/summary-types';
 import type { WorldConfig } from '../sim/types';
 import type { FunnelSettings, ServingKey } from './funnel-settings';
@@ -67,6 +68,17 @@ export interface Problem {
   fromUrl?: boolean;
 }
 
+/**
+ * A world asked for that is large enough to ask first ({@link WorldSlice.sizeCheck}): its
+ * settings and the estimate of its size and build time shown with the question.
+ */
+export interface WorldSizeCheck {
+  settings: WorldSettings;
+  estimate: WorldSizeEstimate;
+  /** The estimate in words ("about 90 million impressions, 3.4 GB of memory while building…"). */
+  text: string;
+}
+
 /** State and actions of the world. */
 export interface WorldSlice {
   /** Settings of the world on screen, or of the one being built once asked for. */
@@ -83,9 +95,25 @@ export interface WorldSlice {
   urlNote: string;
   /** Request id of the build in flight; replies to any other request are ignored. */
   pendingRequest: RequestId | null;
+  /**
+   * A large world waiting for the user's yes (`confirmWorld`) or no (`cancelWorld`); nothing
+   * is built, and the world on screen stays, until then. Null when none waits.
+   */
+  sizeCheck: WorldSizeCheck | null;
+  /** What happened to a press of Generate that did not simply start a build; '' when none. */
+  worldNotice: string;
 
-  /** Builds a world with already-valid settings, and writes them into the URL. */
-  generate(settings: WorldSettings): void;
+  /**
+   * Builds a world with already-valid settings, and writes them into the URL — unless it is too
+   * large for a tab (refused: a problem naming the limit) or large enough to ask first
+   * (`sizeCheck`), or the same world is already being built (said in `worldNotice`). The world
+   * on screen stays in all three cases. `confirmed`: the user already said yes to its size.
+   */
+  generate(settings: WorldSettings, confirmed?: boolean): void;
+  /** Builds the world waiting in `sizeCheck`. */
+  confirmWorld(): void;
+  /** Drops the world waiting in `sizeCheck`; the URL goes back to the world on screen. */
+  cancelWorld(): void;
   /**
    * Validates the form; on success builds the world, on failure shows the problems and keeps
    * the current world. Returns whether the form was valid.

@@ -7,12 +7,56 @@
  * failed build never takes the current world off the screen (docs/design-notes.md#bad-input).
  */
 import type { StateCreator } from 'zustand';
-import type { AppState, StoreEnv, WorldSlice } from './app-state';
+import { ConfigError } from '../sim/config';
+import {
+  CONFIRM_ABOVE,
+  TAB_LIMITS,
+  describeEstimate,
+  estimateWorldSize,
+  sizeProblem,
+  type WorldSizeEstimate,
+} from '../sim/size-estimate';
+import type { AppState, Problem, StoreEnv, WorldSlice } from './app-state';
 import { readUrl, unknownNote, writeUrl, type UrlState } from './url';
+import { lessonsStore } from './lessons-store';
+import { teacherStore, teacherUrl } from './teacher-store';
 import type { WorkerChannel } from './worker-channel';
-import { validateWorldDraft, type WorldSettings, DEFAULT_WORLD_SETTINGS } from './world-settings';
+import {
+  WORLD_KEYS,
+  validateWorldDraft,
+  type WorldDraft,
+  type WorldSettings,
+  DEFAULT_WORLD_SETTINGS,
+} from './world-settings';
 
-export type { StoreEnv, WorldProgress, Problem, WorldSlice } from './app-state';
+export type { StoreEnv, WorldProgress, Problem, WorldSlice, WorldSizeCheck } from './app-state';
+
+/** The problem field of a world refused for its size. */
+export const SIZE_FIELD = 'size';
+
+/** True when two settings ask for the same world (unset and set-to-default differ). */
+export function sameWorldSettings(a: WorldSettings, b: WorldSettings): boolean {
+  return WORLD_KEYS.every((k) => a[k] === b[k]);
+}
+
+/** True when the page asks before building a world of this estimate. */
+export function asksFirst(e: WorldSizeEstimate): boolean {
+  return e.peakBytes > CONFIRM_ABOVE.peakBytes || e.ms > CONFIRM_ABOVE.ms;
+}
+
+/**
+ * What the form says of the world its draft asks for, before any build: the estimate in words
+ * and whether Generate will ask first or refuse (the tab's limit named); null while the draft
+ * is not valid (its problems are shown on submit).
+ */
+export function draftEstimate(
+  draft: Partial<WorldDraft>,
+): { text: string; asks: boolean; refused: string | null } | null {
+  const r = validateWorldDraft(draft);
+  if (!r.ok) return null;
+  const e = estimateWorldSize(r.settings);
+  return { text: describeEstimate(e), asks: asksFirst(e), refused: sizeProblem(e, TAB_LIMITS) };
+}
 
 /**
  * Creates the world slice; `env` supplies the URL, `channel` the worker (shared with the
@@ -38,13 +82,68 @@ export function createWorldSlice(
       problems: [],
       urlNote: '',
       pendingRequest: null,
+      sizeCheck: null,
+      worldNotice: '',
 
-      generate(settings) {
-        set({ settings });
+      generate(settings, confirmed = false) {
+        const s = get();
+        const others = (ps: Problem[]) => ps.filter((p) => p.field !== SIZE_FIELD);
+        // A second press of Generate while this very world is being built: say so, go on.
+        if (s.pendingRequest !== null && sameWorldSettings(settings, s.settings)) {
+          const pct = Math.round(100 * (s.progress?.fraction ?? 0));
+          set({
+            sizeCheck: null,
+            worldNotice: `This world is already being built (${pct}% done); it goes on, not restarted.`,
+          });
+          return;
+        }
+        let estimate: WorldSizeEstimate;
+        try {
+          estimate = estimateWorldSize(settings);
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
+          set({ problems: [...s.problems, { field: e.field, message: e.message }] });
+          return;
+        }
+        const tooLarge = sizeProblem(estimate, TAB_LIMITS);
+        if (tooLarge) {
+          set({
+            sizeCheck: null,
+            problems: [...others(s.problems), { field: SIZE_FIELD, message: tooLarge }],
+          });
+          return;
+        }
+        // The world on screen was built (and asked about) already: a rebuild does not ask.
+        const onScreen = s.summary !== null && sameWorldSettings(settings, s.settings);
+        if (!confirmed && !onScreen && asksFirst(estimate)) {
+          set({ sizeCheck: { settings, estimate, text: describeEstimate(estimate) } });
+          return;
+        }
+        const replaced = s.pendingRequest !== null;
+        set({
+          settings,
+          sizeCheck: null,
+          problems: others(get().problems),
+          worldNotice: replaced
+            ? 'Generate pressed during a build: the worker builds one world at a time, so these settings are built as soon as the current build ends, and the world it was building is dropped.'
+            : '',
+        });
         get().writeUrl();
         // The run on screen belongs to the old world: the training slice starts a new one.
         get().worldRequested();
         send(settings);
+      },
+
+      confirmWorld() {
+        const check = get().sizeCheck;
+        if (!check) return;
+        get().generate(check.settings, true);
+      },
+
+      cancelWorld() {
+        if (!get().sizeCheck) return;
+        set({ sizeCheck: null });
+        get().writeUrl();
       },
 
       writeUrl() {
@@ -98,6 +197,11 @@ export function createWorldSlice(
           serving: of('serving'),
           study: of('study'),
         });
+        teacherStore.getState().apply(state.page);
+        if (state.page.lesson || state.page.chapter)
+          lessonsStore
+            .getState()
+            .open(state.page.lesson ?? lessonsStore.getState().lesson, state.page.chapter ?? 1);
         if (state.page.colorBy) get().setColorBy(state.page.colorBy);
         if (state.page.layout) get().setLayout(state.page.layout);
         const s = get();
@@ -125,6 +229,7 @@ export function createWorldSlice(
               config: message.config,
               progress: null,
               pendingRequest: null,
+              worldNotice: '',
             });
             get().worldBuilt();
             return;
@@ -165,6 +270,10 @@ export function urlStateOf(s: AppState): UrlState {
       ...(s.focusUser >= 0 ? { focusUser: s.focusUser } : {}),
       ...(s.colorBy !== 'topic' ? { colorBy: s.colorBy } : {}),
       ...(s.layout !== 'pca' ? { layout: s.layout } : {}),
+      ...(s.view === 'lessons'
+        ? { lesson: lessonsStore.getState().lesson, chapter: lessonsStore.getState().chapter }
+        : {}),
+      ...teacherUrl(),
     },
   };
 }

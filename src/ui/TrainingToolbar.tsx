@@ -2,6 +2,7 @@
  * Play / pause / step / reset, the run's state, the backend in use with the reason any faster
  * one was passed over, and the run files (save, load, the autosave offer: RunFiles.tsx).
  */
+import { useState } from 'react';
 import { useAppStore } from '../state/store';
 import { LiveNumber } from './LiveNumber';
 import type { AppState } from '../state/store';
@@ -64,13 +65,41 @@ function BackendInfo() {
   );
 }
 
+/**
+ * The badge's text: the run's state, except that an idle run is `ready` only with a world on
+ * screen and none being built (else it waits for the world, or there is none), and a run
+ * preparing after a press of Play says that training is queued.
+ */
+export function stateText(
+  state: string,
+  world: 'ready' | 'building' | 'none',
+  playQueued: boolean,
+): string {
+  if (state === 'idle' && world === 'building') return 'waiting for the world';
+  if (state === 'idle' && world === 'none') return 'no world yet';
+  if (state === 'preparing' && playQueued) return 'preparing — play queued';
+  return STATE_TEXT[state] ?? state;
+}
+
 /** The toolbar of the Training view. */
 export function TrainingToolbar() {
   const run = useAppStore((s) => s.run);
-  const worldReady = useAppStore((s) => s.summary !== null && s.pendingRequest === null);
+  const world = useAppStore((s) =>
+    s.pendingRequest !== null ? 'building' : s.summary !== null ? 'ready' : 'none',
+  );
+  const worldReady = world === 'ready';
   const { play, pause, step, reset } = useActions();
   const running = run.state === 'running';
   const busy = run.state === 'preparing';
+  // Play pressed while the models are being prepared: the worker starts training once they
+  // are; the badge says so until the run leaves `preparing` (training, paused or failed).
+  const [playQueued, setPlayQueued] = useState(false);
+  if (playQueued && !busy) setPlayQueued(false);
+  const queued = busy && playQueued;
+  const onPlay = () => {
+    play();
+    setPlayQueued(true);
+  };
   return (
     <div className="toolbar train-toolbar">
       <div className="train-buttons">
@@ -79,9 +108,9 @@ export function TrainingToolbar() {
           className="primary"
           data-testid="train.play"
           disabled={!worldReady || running}
-          onClick={play}
+          onClick={onPlay}
         >
-          ▶ Play
+          {queued ? '▶ Queued' : '▶ Play'}
         </button>
         <button
           type="button"
@@ -105,7 +134,7 @@ export function TrainingToolbar() {
       </div>
       <div className="run-state">
         <span className={`state state-${run.state}`} data-testid="train.state">
-          {STATE_TEXT[run.state]}
+          {stateText(run.state, world, queued)}
         </span>{' '}
         step <LiveNumber testId="metric.stepInline" read={readStep} className="inline-number" />
         {run.detail && run.state !== 'failed' && <span className="muted"> — {run.detail}</span>}

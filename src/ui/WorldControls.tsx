@@ -2,9 +2,12 @@
  * The world's settings form: seed, videos and users, the other settings under "More
  * settings", and the Generate button. Validation happens in the store on submit: a bad value
  * shows a message naming the field and its range, and the current world stays on screen.
+ * Under the form, the estimate of the draft's world (impressions, memory, build time) says
+ * before any build whether Generate will build, ask first (`world.confirm`) or refuse.
  */
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useAppStore } from '../state/store';
+import { draftEstimate } from '../state/world-slice';
 import {
   ALWAYS_SET,
   WORLD_KEYS,
@@ -41,6 +44,9 @@ export function WorldControls() {
   const problems = useAppStore((s) => s.problems);
   const pending = useAppStore((s) => s.pendingRequest !== null);
   const submit = useAppStore((s) => s.submitWorldForm);
+  const sizeCheck = useAppStore((s) => s.sizeCheck);
+  const confirmWorld = useAppStore((s) => s.confirmWorld);
+  const cancelWorld = useAppStore((s) => s.cancelWorld);
 
   // The draft follows the store's settings whenever they change (a submit, a URL edit).
   const [draft, setDraft] = useState<WorldDraft>(() => draftFrom(settings));
@@ -59,6 +65,9 @@ export function WorldControls() {
       setMoreOpen(true);
   }
   const setMore = MORE.filter((k) => settings[k] !== undefined).length;
+
+  // What the draft would cost, said before any build (nothing while the draft is not valid).
+  const estimate = useMemo(() => draftEstimate(draft), [draft]);
 
   const bad = new Set(problems.map((p) => p.field));
   const onSubmit = (e: FormEvent) => {
@@ -94,6 +103,41 @@ export function WorldControls() {
           {pending ? 'Generating…' : 'Generate'}
         </button>
       </div>
+      {estimate && (
+        <p className="built" data-testid="world.estimate">
+          This world: {estimate.text}
+          {estimate.refused
+            ? ' — too large for a browser tab; Generate will refuse it.'
+            : estimate.asks
+              ? ' — Generate will ask before building it.'
+              : '.'}
+        </p>
+      )}
+      {sizeCheck && (
+        <div
+          className="notice"
+          data-testid="world.confirm"
+          role="alertdialog"
+          aria-label="Build a large world?"
+        >
+          <p>
+            Build this large world ({sizeCheck.settings.videos} videos, {sizeCheck.settings.users}{' '}
+            users)? Estimate: {sizeCheck.text}. It builds in a background worker; the world on
+            screen stays until the new one is ready.
+          </p>
+          <button
+            type="button"
+            className="primary"
+            data-testid="world.confirm.build"
+            onClick={confirmWorld}
+          >
+            Build it
+          </button>{' '}
+          <button type="button" data-testid="world.confirm.cancel" onClick={cancelWorld}>
+            Cancel
+          </button>
+        </div>
+      )}
       <details
         className="controls-more"
         open={moreOpen}

@@ -1,4 +1,7 @@
-/** The progress bar of a world being built, and the messages (bad settings, failures). */
+/**
+ * The progress bar of a world being built, what happened to a second press of Generate, and the
+ * messages (bad settings, a world too large, failures).
+ */
 import { useAppStore } from '../state/store';
 
 const STAGE_TEXT: Record<string, string> = {
@@ -14,6 +17,7 @@ export function WorldStatus() {
   const progress = useAppStore((s) => s.progress);
   const problems = useAppStore((s) => s.problems);
   const summary = useAppStore((s) => s.summary);
+  const notice = useAppStore((s) => s.worldNotice);
   return (
     <div className="status">
       {progress && (
@@ -42,6 +46,11 @@ export function WorldStatus() {
           World of seed {summary.seed} built in {(summary.genMs / 1000).toFixed(1)} s in a
           background worker: {summary.sessions} sessions over {summary.days} days,{' '}
           {summary.searches} searches.
+        </p>
+      )}
+      {notice && (
+        <p className="notice" data-testid="world.notice" role="status">
+          {notice}
         </p>
       )}
       {problems.length > 0 && (

@@ -9,6 +9,7 @@
  * posted as deltas at most once per METRICS_INTERVAL_MS (and whenever the loop stops).
  */
 import type { World } from '../sim/types';
+import { divergedModel, divergenceMessage } from './divergence';
 import { neighbours, videoMeta } from './embedding-views';
 import {
   buildTrainingData,
@@ -41,8 +42,7 @@ import { checkSweepRequest } from './negatives-sweep';
 
 export type { ChooseBackend, Post, TrainingHostEnv } from './host-env';
 
-/** A loss at or above this (or not finite) means the run diverged. */
-export const DIVERGED_LOSS = 1e4;
+export { DIVERGED_LOSS } from './divergence';
 
 /** The training side of the worker. */
 export class TrainingHost {
@@ -379,17 +379,14 @@ export class TrainingHost {
     }
     if (this.session !== s) return; // a new world or run came in meanwhile
     this.metrics.addStep(s.step, losses, this.env.now() - t0);
-    const worst = Math.max(losses.loss, losses.mfLoss, losses.rankingLoss);
-    if (!Number.isFinite(worst) || worst >= DIVERGED_LOSS) {
+    const diverged = divergedModel({ ...losses });
+    if (diverged) {
       this.running = false;
       this.flush();
       this.fail(
         s.runId,
         s.step,
-        `the loss diverged at step ${s.step} (${worst}): paused; lower the learning rate, then reset` +
-          (this.lastSnapshotStep !== null
-            ? ` or resume from the snapshot of step ${this.lastSnapshotStep}`
-            : ''),
+        divergenceMessage(diverged, s.step, this.lastSnapshotStep),
         this.lastSnapshotStep !== null,
       );
       return;
