@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../../model/backend';
 import { CandidateModel } from '../../model/candidate/model';
+import { RankingModel } from '../../model/ranking/model';
 import { repeatSeed, type LessonSpec } from '../../protocol/lessons/spec';
 import { summarise } from '../../protocol/lessons/summary';
 import * as worldModule from '../../sim/world';
@@ -151,9 +152,28 @@ describe('runExperiment', () => {
       ],
     };
     const trained = vi.spyOn(CandidateModel.prototype, 'trainBatch');
-    const result = await runExperiment(ranker, { seed: 5, steps: 2 });
+    const inputs = vi.spyOn(RankingModel.prototype, 'inputs');
+    const shapes: LessonSpec = {
+      ...ranker,
+      variants: [
+        ...ranker.variants,
+        { id: 'deep', label: 'deep', params: { rankingHidden: [16, 8] } },
+        { id: 'none', label: 'none', params: { rankingHidden: [] } },
+      ],
+    };
+    const result = await runExperiment(shapes, { seed: 5, steps: 2 });
     expect(trained).not.toHaveBeenCalled();
     trained.mockRestore();
+    // Training batches (512 rows; evaluation reads the ~100 rows of 20 pages): every variant
+    // of the repeat, whatever its tower, draws the same rows step by step.
+    const batches = inputs.mock.calls.map((c) => Array.from(c[1])).filter((r) => r.length === 512);
+    inputs.mockRestore();
+    expect(batches).toHaveLength(4 * 2);
+    for (let v = 1; v < 4; v++) {
+      expect(batches[2 * v]).toEqual(batches[0]);
+      expect(batches[2 * v + 1]).toEqual(batches[1]);
+    }
+    expect(batches[1]).not.toEqual(batches[0]);
     expect(result.rankPages).toBe(20);
     for (const r of result.runs) {
       expect(r.ranks).toBeUndefined();

@@ -7,9 +7,10 @@
  * (so the same initial weights where shapes allow) and the candidate model's batches come
  * from one stream of that seed, drawn here and handed to `CandidateModel.trainBatch`, so every
  * variant of a repeat sees the same batch rows in the same order whatever its shapes, sampler
- * or K. Evaluation uses the same held-out examples and pages for every run. The ranker has no
- * `trainBatch`: its batches come from its own stream after its initial weights, so they are
- * shared only by variants of the same tower shape (docs/lessons.md#limits).
+ * or K. The ranker draws its own batch rows, from the stream its initial weights came from; the
+ * runner moves that stream to a per-repeat start (`alignRankerBatches`), so every ranker of a
+ * repeat draws the same rows too. Evaluation uses the same held-out examples and pages for
+ * every run.
  *
  * It trains only the models the spec names, through the models' own classes (not
  * `TrainingSession`, which always trains all four of the Training tab).
@@ -46,6 +47,22 @@ import { meanAveragePrecision, recallFromRanks } from '../../model/metrics';
 
 /** Stream of the candidate model's batch rows: `UniformStream(trainSeed, BATCH_STREAM)`. */
 export const BATCH_STREAM = 0xba7c;
+
+/** Where the ranker's batch stream is set to start: `UniformStream(trainSeed, RANK_BATCH_STREAM)`. */
+export const RANK_BATCH_STREAM = 0xba7d;
+
+/**
+ * Moves the ranker's batch stream to the start of `UniformStream(trainSeed, RANK_BATCH_STREAM)`,
+ * through its public state (`exportState`/`importState`, which also restore the weights just
+ * exported): its initial weights were drawn from the same stream, so without this, towers of
+ * different shapes would draw different batches. After it, every ranker of a repeat draws the
+ * same batch rows whatever its shape.
+ */
+async function alignRankerBatches(ranker: RankingModel, trainSeed: number): Promise<void> {
+  const state = await ranker.exportState();
+  const rng = new UniformStream(trainSeed, RANK_BATCH_STREAM).state;
+  ranker.importState({ ...state, counters: { ...state.counters, rng } });
+}
 
 /** The shared world of an experiment and the examples every variant trains and is evaluated on. */
 export class ExperimentData {
@@ -207,6 +224,7 @@ export async function runVariant(
   const ranker = models.includes('ranker')
     ? new RankingModel(world, rankingConfig(params), data.rankTrain!, data.quantiles!)
     : null;
+  if (ranker) await alignRankerBatches(ranker, trainSeed);
   const batches = new UniformStream(trainSeed, BATCH_STREAM);
   const want = new Set<MetricId>(spec.metrics);
   const curve: CurvePoint[] = [];
