@@ -34,3 +34,43 @@ test('the logQ lesson runs in its workers and gives a verdict computed from its 
   for (const text of await rows.allTextContents()) expect(text).toMatch(/0\.\d{4} ± 0\.\d{4}/);
   expect(errors).toEqual([]);
 });
+
+test('a lesson link opens that lesson at its chapter; hide= hides what it names; present=on enlarges', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const errors = collectConsoleErrors(page);
+  await page.goto(
+    '/#seed=7&videos=1000&users=500&view=lessons&lesson=negatives&chapter=2&hide=tabs,header',
+  );
+  await expect(page.getByTestId('lesson.negatives')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('lesson.chapter2')).toHaveAttribute('aria-current', 'step');
+  await expect(page.getByTestId('lesson.run')).toBeVisible();
+  await expect(page.getByTestId('tab.world')).toBeHidden();
+  await expect(page.locator('.app-header')).toBeHidden();
+  // The URL keeps the lesson, the chapter and what is hidden.
+  await page.getByTestId('lesson.chapter3').click();
+  await expect.poll(() => page.evaluate(() => location.hash)).toContain('lesson=negatives');
+  expect(await page.evaluate(() => location.hash)).toContain('chapter=3');
+  expect(await page.evaluate(() => decodeURIComponent(location.hash))).toContain(
+    'hide=header,tabs',
+  );
+
+  await page.goto(
+    '/#seed=7&videos=1000&users=500&view=training&hide=negatives,tab.softmax,intro&present=on',
+  );
+  await expect(page.getByTestId('param.lr')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('param.negatives')).toBeHidden();
+  await expect(page.getByTestId('tab.softmax')).toBeHidden();
+  await expect(page.getByTestId('tab.funnel')).toBeVisible();
+  await expect(page.locator('.train-intro')).toBeHidden();
+  expect(await page.evaluate(() => document.documentElement.classList.contains('present'))).toBe(
+    true,
+  );
+  const size = await page.evaluate(() => getComputedStyle(document.documentElement).fontSize);
+  expect(parseFloat(size)).toBeGreaterThan(16);
+  // An unknown name is reported with the key and what is allowed (and the default, nothing hidden, used).
+  await page.goto('/#seed=7&videos=1000&users=500&hide=negatives,nonsense');
+  await expect(page.getByText(/hide must be a comma list of knob keys/)).toBeVisible();
+  expect(errors).toEqual([]);
+});

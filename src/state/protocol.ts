@@ -32,4 +32,10 @@ export {
   RECALL_KS,
   TRAINING_SWEEP_NEGATIVES,
 } from '../protocol';
-export { MAX_NEGATIVES, STUDY_SAMPLERS, drawsNegatives } from '../protocol/params';
+export {
+  HIDEABLE,
+  MAX_NEGATIVES,
+  PANELS,
+  STUDY_SAMPLERS,
+  drawsNegatives,
+} from '../protocol/params';

@@ -12,6 +12,7 @@ import { ProjectionView } from './ProjectionView';
 import { SoftmaxView } from './SoftmaxView';
 import { TrainingView } from './TrainingView';
 import { UrlMessages } from './UrlMessages';
+import { useTeacherMode } from './teacher';
 import { WatchTimeView } from './WatchTimeView';
 import { WorldView } from './WorldView';
 
@@ -50,6 +51,7 @@ export function App() {
   const setView = useAppStore((s) => s.setView);
   // The tabs follow the click at once; the view's content follows in a transition.
   const shown = useDeferredValue(view);
+  useTeacherMode();
   return (
     <>
       <header className="app-header">

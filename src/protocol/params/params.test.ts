@@ -95,7 +95,16 @@ describe('every row of every table', () => {
       'studyAlpha',
       'studyLogQ',
     ]);
-    expect(Object.keys(PAGE_PARAMS)).toEqual(['view', 'focusUser', 'colorBy', 'layout']);
+    expect(Object.keys(PAGE_PARAMS)).toEqual([
+      'view',
+      'focusUser',
+      'colorBy',
+      'layout',
+      'lesson',
+      'chapter',
+      'present',
+      'hide',
+    ]);
   });
 
   it.each(ALL_ROWS)('%s: key, default round trip, range, help, label', (_name, prop, row) => {

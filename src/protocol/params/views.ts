@@ -19,7 +19,41 @@ import {
   type View,
 } from './enums';
 import { WORLD_PARAMS } from '../../sim/config';
-import { choice, flag, intChoice, numeric, type ValuesOf } from './spec';
+import {
+  ConfigError,
+  choice,
+  flag,
+  got,
+  intChoice,
+  numeric,
+  switches,
+  type Param,
+  type ValuesOf,
+} from './spec';
+import { TRAINING_PARAMS } from './training';
+import { LESSONS } from '../lessons/lessons';
+
+/** Lesson ids, in the Lessons tab's order. */
+export const LESSON_IDS = LESSONS.map((l) => l.id);
+
+/** Chapters of a lesson page. */
+export const LESSON_CHAPTERS = 3;
+
+/**
+ * Panels teacher mode can hide (`hide=` in the URL, like TensorFlow Playground's): the page's
+ * header, the tab bar, the views' introductions, the backend line, the hyperparameter form, the
+ * figures row, the charts' captions, the save buttons.
+ */
+export const PANELS = [
+  'header',
+  'tabs',
+  'intro',
+  'backend',
+  'hyperparameters',
+  'figures',
+  'captions',
+  'exports',
+] as const;
 
 /** The Funnel view's serving knobs (each answer is computed with them). */
 export const SERVING_PARAMS = {
@@ -96,6 +130,49 @@ export const STUDY_PARAMS = {
 /** Values of {@link STUDY_PARAMS}. */
 export type StudySettings = ValuesOf<typeof STUDY_PARAMS>;
 
+/**
+ * Everything `hide=` may name: a panel ({@link PANELS}), a tab (`tab.funnel`), or a knob of
+ * the training, serving or study tables or of the world (`negatives`, `funnelN`, `videos`).
+ */
+export const HIDEABLE = [
+  ...PANELS,
+  ...VIEWS.map((v) => `tab.${v}` as const),
+  ...Object.keys(TRAINING_PARAMS),
+  ...Object.keys(SERVING_PARAMS),
+  ...Object.keys(STUDY_PARAMS),
+  ...Object.keys(WORLD_PARAMS).filter((k) => k !== 'seed'),
+  'seed',
+];
+
+/**
+ * A row like `switches` for a long list of names (`hide=`): its range names the kinds of name
+ * and the panels rather than every option, so a message stays short.
+ */
+function nameList(
+  key: string,
+  options: readonly string[],
+  o: Omit<Param<Record<string, boolean>>, 'key' | 'kind' | 'range' | 'parse' | 'format'>,
+): Param<Record<string, boolean>> {
+  const base = switches(key, options, o);
+  const range =
+    'a comma list of knob keys, tab.<view> or panels (header, intro, captions…), or none';
+  return {
+    ...base,
+    range,
+    parse(raw) {
+      try {
+        return base.parse(raw);
+      } catch {
+        const bad = raw
+          .split(',')
+          .map((p) => p.trim())
+          .find((p) => p && p !== 'none' && !options.includes(p));
+        throw new ConfigError(key, `${key} must be ${range}${got(bad ?? raw)}`);
+      }
+    },
+  };
+}
+
 /** The page's own choices. */
 export const PAGE_PARAMS = {
   view: choice<View>('view', VIEWS, {
@@ -127,6 +204,37 @@ export const PAGE_PARAMS = {
     live: true,
     label: 'Layout',
     help: 'the Embedding view’s layout: live PCA, or UMAP computed on demand',
+    flag: null,
+  }),
+  lesson: choice('lesson', LESSON_IDS, {
+    default: LESSON_IDS[0],
+    live: true,
+    label: 'Lesson',
+    help: 'the lesson open in the Lessons tab',
+    flag: null,
+  }),
+  chapter: numeric('chapter', {
+    min: 1,
+    max: LESSON_CHAPTERS,
+    integer: true,
+    default: 1,
+    live: true,
+    label: 'Chapter',
+    help: 'the chapter of the open lesson',
+    flag: null,
+  }),
+  present: flag('present', {
+    default: false,
+    live: true,
+    label: 'Presentation',
+    help: 'for a projector: larger type, no introductions or captions',
+    flag: null,
+  }),
+  hide: nameList('hide', HIDEABLE, {
+    default: Object.fromEntries(HIDEABLE.map((n) => [n, false])),
+    live: true,
+    label: 'Hidden',
+    help: 'controls and panels hidden in teacher mode: a panel, tab.<view> or a knob key',
     flag: null,
   }),
 };
