@@ -4,12 +4,14 @@
  * here (WASM), and prints one JSON object (with --json) or a readable report. Progress goes to
  * stderr. Every knob of the models is a flag; `--help` lists them. Every mistake (a bad flag
  * or value, a world too large, a backend Node lacks) answers one line and exit code 2 before
- * anything is built (`runCli`).
+ * anything is built (`runCli`). With `--load f` / `--save f` it trains the page's run instead
+ * and reads / writes `.recsys-run` files (`run-file-cli.ts`, docs/run-files.md#cli).
  */
 import { useBackend, type BackendName } from '../src/model/backend';
 import { parseArgs } from './args';
 import { OTHER_FLAGS, TRAIN_SECTIONS, experimentFromFlags, runExperiment } from './experiment';
 import { checkKnown, helpText, readSwitch, runCli } from './flags';
+import { runFileSession, wantsRunFile } from './run-file-cli';
 
 async function main(): Promise<void> {
   const flags = parseArgs(process.argv.slice(2));
@@ -24,6 +26,12 @@ async function main(): Promise<void> {
     return;
   }
   const json = readSwitch(flags, 'json');
+  if (wantsRunFile(flags)) {
+    // --load / --save: the page's training run, from and to .recsys-run files.
+    const result = await runFileSession(flags, (line) => process.stderr.write(line + '\n'));
+    console.log(JSON.stringify(result, null, json ? undefined : 2));
+    return;
+  }
   const settings = experimentFromFlags(flags);
   const asked = settings.params.backend;
   const backend = await useBackend(asked === 'auto' ? undefined : (asked as BackendName));

@@ -104,6 +104,13 @@ describe('run files', () => {
     bytes.fill(0, bytes.length - 40);
     expect(back.history.loss[0]).toBe(6.5);
     expect(runFileName(7, 200)).toBe('recsys-seed7-step200.recsys-run');
+    // Bytes inside a larger buffer at an odd offset (a Node Buffer from readFile) read the same.
+    const big = new Uint8Array(bytes.length + 3);
+    big.set(encodeRunFile(r), 3);
+    const inner = Buffer.from(big.buffer, 3, bytes.length);
+    expect(decodeRunFile(inner).snapshot.weights).toEqual(
+      decodeRunFile(encodeRunFile(r)).snapshot.weights,
+    );
   });
 
   it('names a truncated file, wherever it was cut', () => {

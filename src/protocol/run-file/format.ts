@@ -332,7 +332,9 @@ function fromLittleEndian(
   dtype: 'float32' | 'int32',
   length: number,
 ): Float32Array | Int32Array {
-  const copy = raw.slice();
+  // A copy into a buffer of its own (not `raw.slice()`: a Node Buffer's slice is a view).
+  const copy = new Uint8Array(raw.length);
+  copy.set(raw);
   if (!LITTLE_ENDIAN)
     for (let i = 0; i < copy.length; i += 4) {
       [copy[i], copy[i + 3]] = [copy[i + 3], copy[i]];
