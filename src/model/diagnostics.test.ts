@@ -75,6 +75,7 @@ describe('retrievalDiagnostics', () => {
     const r = retrievalDiagnostics(model, { recallAt: { 10: 0.3, 100: 0.6 } }, null);
     expect(r.oracleRegret.recallAt[10]).toBeCloseTo(0.2, 12);
     expect(r.oracleRegret.recallAt[100]).toBeCloseTo(0.4, 12);
+    expect(r.oracleRegret.modelRecallAt).toEqual(model.recallAt);
     expect(r.clickLogitOracle).toBeNull();
     expect(Number.isNaN(retrievalDiagnostics(model, null, null).oracleRegret.recallAt[10])).toBe(
       true,

@@ -144,13 +144,19 @@ export function rankingDiagnostics(
 
 /** Retrieval against its ceilings: recall@k as in candidate/evaluate.ts (RECALL_KS). */
 export interface RetrievalDiagnostics {
-  /** Regret of the model against the next-watch oracle: oracle − model recall@k (NaN: no oracle). */
-  oracleRegret: { recallAt: Record<number, number> };
+  /**
+   * Regret of the model against the next-watch oracle on the oracle's own examples: oracle −
+   * model recall@k, with the model's recall on those examples beside it (NaN: no oracle).
+   */
+  oracleRegret: { recallAt: Record<number, number>; modelRecallAt: Record<number, number> };
   /** The former, exposure-blind oracle (true click logit), on the oracle's rows; null if skipped. */
   clickLogitOracle: { recallAt: Record<number, number> } | null;
 }
 
-/** {@link RetrievalDiagnostics} from the model's, the oracle's and the click-logit oracle's recall. */
+/**
+ * {@link RetrievalDiagnostics} from the model's recall on the oracle's examples, the oracle's
+ * and the click-logit oracle's recall (all on the same examples).
+ */
 export function retrievalDiagnostics(
   model: { recallAt: Record<number, number> },
   oracle: { recallAt: Record<number, number> } | null,
@@ -160,7 +166,7 @@ export function retrievalDiagnostics(
   for (const k of Object.keys(model.recallAt).map(Number))
     regret[k] = oracle ? oracle.recallAt[k] - model.recallAt[k] : NaN;
   return {
-    oracleRegret: { recallAt: regret },
+    oracleRegret: { recallAt: regret, modelRecallAt: model.recallAt },
     clickLogitOracle: clickLogitOracle ? { recallAt: clickLogitOracle.recallAt } : null,
   };
 }

@@ -65,6 +65,15 @@ export async function trainCandidate(
   };
 }
 
+/** The model's retrieval on (up to `evalExamples` of) `test`, e.g. on the oracle's rows. */
+export async function modelRetrieval(
+  model: CandidateModel,
+  test: CandidateExamples,
+  evalExamples = 2000,
+): Promise<RetrievalMetrics> {
+  return retrievalMetrics(await modelRanks(model, test, evaluationRows(test, evalExamples)));
+}
+
 /** Most-popular baseline on the same evaluation rows. */
 export function popularBaseline(
   world: World,
