@@ -22,11 +22,17 @@ import {
   choice,
   defaultTrainingParams,
   numeric,
+  drawsNegatives,
+  flagOf,
+  got,
   rankingConfig,
+  type BackendRequest,
   type Param,
   type TrainingParams,
 } from '../src/protocol/params';
-import { checkKnown, readFlags, type FlagSection } from './flags';
+import { checkKnown, machineLimits, readFlags, type FlagSection } from './flags';
+import { ConfigError, validateWorldConfig } from '../src/sim/config';
+import { checkWorldSize } from '../src/sim/size-estimate';
 import { runRanking, type RankingSettings } from './ranking-run';
 
 /** Everything one run needs. */
@@ -48,14 +54,14 @@ const count = (key: string, o: { default: number; min: number; max: number; help
 
 /** The knobs of `npm run train` that the page does not have: lengths and evaluation sizes. */
 export const EXPERIMENT_ROWS = {
-  steps: count('steps', { default: 1500, min: 0, max: 1e6, help: 'candidate-generation steps' }),
+  steps: count('steps', { default: 1500, min: 1, max: 1e6, help: 'candidate-generation steps' }),
   mfSteps: count('mfSteps', {
     default: 1500,
-    min: 0,
+    min: 1,
     max: 1e6,
     help: 'matrix-factorisation baseline steps',
   }),
-  rankingSteps: count('rankingSteps', { default: 1500, min: 0, max: 1e6, help: 'ranker steps' }),
+  rankingSteps: count('rankingSteps', { default: 1500, min: 1, max: 1e6, help: 'ranker steps' }),
   label: choice('label', ['next', 'heldout'] as const, {
     default: 'next',
     live: false,
@@ -86,7 +92,47 @@ export const TRAIN_SECTIONS: FlagSection[] = [
 ];
 
 /** Flags that are not knobs. */
-export const OTHER_FLAGS = ['json', 'help'];
+export const OTHER_FLAGS = ['json', 'help', 'load', 'save'];
+
+/** The backends Node can start (`src/model/backend.ts`); WebGPU and WebGL are the browser's. */
+export const NODE_BACKENDS: readonly BackendRequest[] = ['auto', 'wasm', 'cpu'];
+
+/** Most logits of one full-softmax step (batch × videos, 512 MB of float32). */
+export const MAX_FULL_SOFTMAX_LOGITS = 2 ** 27;
+
+/**
+ * The checks across flags, before anything is built: a backend Node has, a world this machine
+ * can hold (`checkWorldSize`), fewer negatives than videos, a full softmax that fits. Throws a
+ * ConfigError naming the flag and the allowed values.
+ */
+function checkRunFits(world: Partial<WorldConfig>, params: TrainingParams): void {
+  if (!NODE_BACKENDS.includes(params.backend))
+    throw new ConfigError(
+      'backend',
+      `--backend must be one of ${NODE_BACKENDS.join(', ')} in Node (${params.backend} runs only in the browser)${got(params.backend)}`,
+    );
+  let config: WorldConfig;
+  try {
+    config = validateWorldConfig(world);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    throw new ConfigError(
+      e.field,
+      `--${flagOf(WORLD_ROWS[e.field as keyof WorldConfig] as Param<unknown>)}: ${e.message}`,
+    );
+  }
+  checkWorldSize(config, machineLimits());
+  if (drawsNegatives(params.sampler) && params.negatives >= config.videos)
+    throw new ConfigError(
+      'negatives',
+      `--negatives must be fewer than the world's ${config.videos} videos with sampler ${params.sampler}: an integer from 1 to ${config.videos - 1}${got(String(params.negatives))}`,
+    );
+  if (params.sampler === 'full' && params.batch * config.videos > MAX_FULL_SOFTMAX_LOGITS)
+    throw new ConfigError(
+      'batch',
+      `--batch × --videos must be at most ${MAX_FULL_SOFTMAX_LOGITS} logits (512 MB) with sampler full: a batch from 8 to ${Math.floor(MAX_FULL_SOFTMAX_LOGITS / config.videos)} for ${config.videos} videos${got(String(params.batch))}`,
+    );
+}
 
 /** Reads and validates the flags; unknown flags are an error naming them. */
 export function experimentFromFlags(flags: Record<string, string | boolean>): ExperimentSettings {
@@ -97,6 +143,7 @@ export function experimentFromFlags(flags: Record<string, string | boolean>): Ex
     ...Object.fromEntries(Object.entries(EXPERIMENT_ROWS).map(([k, r]) => [k, r.default])),
     ...readFlags(flags, rows(EXPERIMENT_ROWS)),
   } as { [K in keyof typeof EXPERIMENT_ROWS]: (typeof EXPERIMENT_ROWS)[K]['default'] };
+  checkRunFits(world, params);
   const ranking = rankingConfig(params);
   return {
     world,
@@ -121,21 +168,41 @@ const roundDeep = (o: object): object =>
   ) as object;
 
 /** Runs the whole experiment and returns the JSON-able result. */
-export async function runExperiment(s: ExperimentSettings, backend: BackendName, log: (line: string) => void): Promise<object> {
+export async function runExperiment(
+  s: ExperimentSettings,
+  backend: BackendName,
+  log: (line: string) => void,
+): Promise<object> {
   let t = performance.now();
   const world = generateWorld(s.world);
-  log(`world: ${world.videos.count} videos, ${world.users.count} users, ${world.logs.watches} watches (${(performance.now() - t).toFixed(0)} ms)`);
+  log(
+    `world: ${world.videos.count} videos, ${world.users.count} users, ${world.logs.watches} watches (${(performance.now() - t).toFixed(0)} ms)`,
+  );
   const train = buildCandidateExamples(world, { split: 'train', label: s.label });
   const test = buildCandidateExamples(world, { split: 'test', perUserCap: 1 });
   log(`candidate examples: ${train.count} train (${s.label}), ${test.count} test next watches`);
 
   t = performance.now();
-  const cand = await trainCandidate(world, train, test, s.candidate, s.steps, s.evalExamples, (step, loss) =>
-    log(`candidate step ${step}/${s.steps}: loss ${loss.toFixed(3)}`),
+  const cand = await trainCandidate(
+    world,
+    train,
+    test,
+    s.candidate,
+    s.steps,
+    s.evalExamples,
+    (step, loss) => log(`candidate step ${step}/${s.steps}: loss ${loss.toFixed(3)}`),
   );
-  log(`candidate: recall@100 ${cand.metrics.recallAt[100].toFixed(3)} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
-  const mf = await trainCandidate(world, train, test, { ...s.candidate, userInput: 'id' }, s.mfSteps, s.evalExamples, (step, loss) =>
-    log(`factorisation step ${step}/${s.mfSteps}: loss ${loss.toFixed(3)}`),
+  log(
+    `candidate: recall@100 ${cand.metrics.recallAt[100].toFixed(3)} (${((performance.now() - t) / 1000).toFixed(0)} s)`,
+  );
+  const mf = await trainCandidate(
+    world,
+    train,
+    test,
+    { ...s.candidate, userInput: 'id' },
+    s.mfSteps,
+    s.evalExamples,
+    (step, loss) => log(`factorisation step ${step}/${s.mfSteps}: loss ${loss.toFixed(3)}`),
   );
   const popular = popularBaseline(world, test, s.evalExamples);
   const oracle = s.oracleExamples > 0 ? oracleRetrieval(world, test, s.oracleExamples) : null;
@@ -144,7 +211,9 @@ export async function runExperiment(s: ExperimentSettings, backend: BackendName,
   const modelOnOracleRows = oracle
     ? await modelRetrieval(cand.model, test, s.oracleExamples)
     : null;
-  log(`baselines: popular ${popular.recallAt[100].toFixed(3)}, factorisation ${mf.metrics.recallAt[100].toFixed(3)}, oracle ${oracle?.recallAt[100].toFixed(3) ?? '—'}`);
+  log(
+    `baselines: popular ${popular.recallAt[100].toFixed(3)}, factorisation ${mf.metrics.recallAt[100].toFixed(3)}, oracle ${oracle?.recallAt[100].toFixed(3) ?? '—'}`,
+  );
 
   const ranking = await runRanking(world, s.ranking, log);
   cand.model.dispose();
@@ -152,7 +221,12 @@ export async function runExperiment(s: ExperimentSettings, backend: BackendName,
   return {
     seed: world.config.seed,
     backend,
-    world: { videos: world.videos.count, users: world.users.count, watches: world.logs.watches, watchesPerVideo: round(world.logs.watches / world.videos.count) },
+    world: {
+      videos: world.videos.count,
+      users: world.users.count,
+      watches: world.logs.watches,
+      watchesPerVideo: round(world.logs.watches / world.videos.count),
+    },
     config: { ...s.candidate, label: s.label, steps: s.steps },
     retrieval: {
       recallAt: roundAll(cand.metrics.recallAt),
@@ -164,7 +238,9 @@ export async function runExperiment(s: ExperimentSettings, backend: BackendName,
     baselines: {
       popular: { recallAt: roundAll(popular.recallAt), map: round(popular.map) },
       mf: { recallAt: roundAll(mf.metrics.recallAt), map: round(mf.metrics.map) },
-      oracle: oracle ? { recallAt: roundAll(oracle.recallAt), map: round(oracle.map), examples: oracle.examples } : null,
+      oracle: oracle
+        ? { recallAt: roundAll(oracle.recallAt), map: round(oracle.map), examples: oracle.examples }
+        : null,
     },
     ranking: ranking.ranking,
     endToEnd: ranking.endToEnd,
@@ -172,6 +248,9 @@ export async function runExperiment(s: ExperimentSettings, backend: BackendName,
       ...ranking.diagnostics,
       ...retrievalDiagnostics(modelOnOracleRows ?? cand.metrics, oracle, clickOracle),
     }),
-    throughput: { examplesPerSec: Math.round(cand.examplesPerSec), msPerStep: round(cand.msPerStep) },
+    throughput: {
+      examplesPerSec: Math.round(cand.examplesPerSec),
+      msPerStep: round(cand.msPerStep),
+    },
   };
 }
