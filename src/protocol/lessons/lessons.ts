@@ -119,7 +119,8 @@ const negatives: LessonSpec = {
       claim: 'a sampled step is cheaper than a full-softmax step',
     },
   ],
-  sizing: 'to be measured',
+  sizing:
+    'Measured on seed 7 (2000 videos × 2500 users × 30 days, batch 128, logQ on, 200 steps, 3 repeats, 2,000 held-out next watches): recall@100 0.166 (K 8), 0.212 (64), 0.235 (512), 0.249 (full); K 512 vs 8 +0.069 [+0.011, +0.127]. 423 s under load 12: over the minute, because a full-softmax step scores every video (about 4× a K = 512 step here) and K = 512 is about 4× K = 64. Milliseconds per step are wall-clock and swing with other processes on the cores, so the cost comparison is inconclusive on a shared machine.',
 };
 
 const labels: LessonSpec = {
@@ -157,7 +158,8 @@ const labels: LessonSpec = {
       claim: 'next-watch labels predict next watches better',
     },
   ],
-  sizing: 'to be measured',
+  sizing:
+    'Measured on seed 7 (5000 videos × 2500 users × 30 days, popularity sampler, K 64, batch 128, 300 steps, 3 repeats, 2,000 held-out next watches): held-out labels 0.215 recall@100, next-watch labels 0.193; next − held-out −0.021 [−0.042, −0.001], bootstrap [−0.031, −0.013]. Our world does not show the paper’s effect offline (see docs/lessons.md#the-lessons).',
 };
 
 const towers = TABLE1_TOWERS;
