@@ -7,6 +7,11 @@
 import { z } from 'zod';
 import { BACKEND_NAMES } from '../params';
 
+// zod's fast path compiles validators with `new Function`, after probing whether eval is allowed;
+// under a Content-Security-Policy without 'unsafe-eval' that probe is reported as a violation
+// (README, Hosting). The plain interpreter validates these small manifests just as well.
+z.config({ jitless: true });
+
 /** The format's name in every manifest. */
 export const RUN_FILE_FORMAT = 'recsys-run';
 
