@@ -11,7 +11,7 @@ import {
   type Param,
 } from '../src/protocol/params';
 import { parseArgs } from './args';
-import { EXPERIMENT_ROWS, OTHER_FLAGS, TRAIN_SECTIONS, experimentFromFlags } from './experiment';
+import { EXPERIMENT_ROWS, OTHER_FLAGS, TRAIN_SECTIONS, experimentFromFlags } from './train-flags';
 import { checkKnown, flagNames, helpText, readFlags, readSwitch } from './flags';
 
 /** The error `f` throws (fails the test when it throws nothing). */
@@ -224,6 +224,8 @@ describe('experimentFromFlags', () => {
     );
     expect(() => fromArgs(['--negatives', '200', '--videos', '200'])).toThrow('from 1 to 199');
     expect(fromArgs(['--negatives', '199', '--videos', '200']).params.negatives).toBe(199);
+    // The default K (256) is not refused on a world of fewer videos: only a K asked for is.
+    expect(fromArgs(['--videos', '200']).params.negatives).toBe(256);
     // In-batch and full softmax draw no negatives: K does not matter.
     expect(
       fromArgs(['--negatives', '8000', '--videos', '200', '--sampler', 'in-batch']).params

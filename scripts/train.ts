@@ -7,11 +7,13 @@
  * anything is built (`runCli`). With `--load f` / `--save f` it trains the page's run instead
  * and reads / writes `.recsys-run` files (`run-file-cli.ts`, docs/run-files.md#cli).
  */
-import { useBackend, type BackendName } from '../src/model/backend';
+import type { BackendName } from '../src/model/backend';
 import { parseArgs } from './args';
-import { OTHER_FLAGS, TRAIN_SECTIONS, experimentFromFlags, runExperiment } from './experiment';
 import { checkKnown, helpText, readSwitch, runCli } from './flags';
-import { runFileSession, wantsRunFile } from './run-file-cli';
+import { OTHER_FLAGS, TRAIN_SECTIONS, experimentFromFlags } from './train-flags';
+
+/** The flags of the run-file mode (`run-file-cli.ts`). */
+const RUN_FILE_FLAGS = ['load', 'save'];
 
 async function main(): Promise<void> {
   const flags = parseArgs(process.argv.slice(2));
@@ -26,13 +28,18 @@ async function main(): Promise<void> {
     return;
   }
   const json = readSwitch(flags, 'json');
-  if (wantsRunFile(flags)) {
+  // The models' modules (tfjs) load only here, after the flags were read: a mistake is
+  // answered before they load.
+  if (RUN_FILE_FLAGS.some((f) => Object.hasOwn(flags, f))) {
     // --load / --save: the page's training run, from and to .recsys-run files.
+    const { runFileSession } = await import('./run-file-cli');
     const result = await runFileSession(flags, (line) => process.stderr.write(line + '\n'));
     console.log(JSON.stringify(result, null, json ? undefined : 2));
     return;
   }
   const settings = experimentFromFlags(flags);
+  const { runExperiment } = await import('./experiment');
+  const { useBackend } = await import('../src/model/backend');
   const asked = settings.params.backend;
   const backend = await useBackend(asked === 'auto' ? undefined : (asked as BackendName));
   const result = await runExperiment(settings, backend, (line) =>
