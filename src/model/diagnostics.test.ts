@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RankingExamples } from '../sim/ranking-examples';
 import {
+  freshOdds,
   freshShareTopK,
   oddsCalibrationDiagnostic,
   rankingDiagnostics,
@@ -55,6 +56,17 @@ describe('ranking diagnostics', () => {
     );
     expect(doubled.slope).toBeCloseTo(0.5, 9);
     expect(doubled.ratioOfMeans).toBeCloseTo(2, 9);
+  });
+
+  it('freshOdds: mean e^z and mean E[T] of fresh impressions and of the others', () => {
+    const ex = examples();
+    const rows = Int32Array.from({ length: 8 }, (_, i) => i);
+    const z = Array.from(rows, () => Math.log(2));
+    const g = freshOdds(ex, rows, z);
+    // Fresh (age < 7): rows 0, 2, 4, 7 with E[T] 4, 2, 3, 2; others: rows 1, 3, 5, 6.
+    expect(g.fresh).toEqual({ impressions: 4, meanOdds: expect.closeTo(2, 9), meanTruth: 11 / 4 });
+    expect(g.other.impressions).toBe(4);
+    expect(g.other.meanTruth).toBeCloseTo((1 + 8 + 1 + 0.5) / 4, 9);
   });
 
   it('rankingDiagnostics puts them together; the oracle ranks by E[T]', () => {

@@ -94,6 +94,42 @@ export function oddsCalibrationDiagnostic(
   return { slope: fit.slope, intercept: fit.intercept, ratioOfMeans: so / st };
 }
 
+/** Mean served e^z and mean oracle E[T] (minutes per impression) of a group of impressions. */
+export interface GroupOdds {
+  impressions: number;
+  meanOdds: number;
+  meanTruth: number;
+}
+
+/**
+ * {@link GroupOdds} of the fresh impressions (videoAge < `freshDays`) and of the others among
+ * `rows`, for logits `z` [rows.length]: does the ranker over- or under-predict fresh videos?
+ */
+export function freshOdds(
+  examples: RankingExamples,
+  rows: ArrayLike<number>,
+  z: ArrayLike<number>,
+  freshDays = FRESH_AGE_DAYS,
+): { fresh: GroupOdds; other: GroupOdds } {
+  const acc = [
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const a = acc[examples.videoAge[r] < freshDays ? 0 : 1];
+    a[0]++;
+    a[1] += Math.exp(z[i]);
+    a[2] += examples.oracleWatch[r];
+  }
+  const group = ([n, o, t]: number[]): GroupOdds => ({
+    impressions: n,
+    meanOdds: n ? o / n : NaN,
+    meanTruth: n ? t / n : NaN,
+  });
+  return { fresh: group(acc[0]), other: group(acc[1]) };
+}
+
 /** Everything `npm run train` prints under `diagnostics` about the ranker. */
 export interface RankingDiagnostics {
   /**
@@ -109,6 +145,8 @@ export interface RankingDiagnostics {
     testShare: number;
   };
   freshShareTop3: { model: number; oracle: number };
+  /** Mean e^z against mean E[T] for fresh impressions and the others. */
+  freshOdds: { fresh: GroupOdds; other: GroupOdds };
   calibration: OddsCalibrationDiagnostic & { odds: 'exact' | 'paper' | 'ctr' };
 }
 
@@ -138,6 +176,7 @@ export function rankingDiagnostics(
       model: freshShareTopK(test, rows, z, 3),
       oracle: freshShareTopK(test, rows, oracle, 3),
     },
+    freshOdds: freshOdds(test, rows, z),
     calibration: { odds, ...oddsCalibrationDiagnostic(test, rows, z) },
   };
 }
