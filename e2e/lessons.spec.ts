@@ -74,3 +74,36 @@ test('a lesson link opens that lesson at its chapter; hide= hides what it names;
   await expect(page.getByText(/hide must be a comma list of knob keys/)).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('a pinned run’s curves stay on the charts, labelled by the knobs that differ, while a new run trains', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const errors = collectConsoleErrors(page);
+  await page.goto('/#seed=7&videos=1000&users=500&view=training');
+  const state = page.getByTestId('train.state');
+  await expect(state).toHaveText('paused', { timeout: 90_000 });
+  await expect(page.getByTestId('run.pin')).toBeDisabled();
+  const stepTo = async (n: number) => {
+    while (Number(await page.getByTestId('metric.step').textContent()) < n) {
+      await page.getByTestId('train.step').click();
+      await expect(state).toHaveText('paused', { timeout: 30_000 });
+    }
+  };
+  await stepTo(50);
+  await page.getByTestId('run.pin').click();
+  await expect(page.getByTestId('run.unpin1')).toBeVisible();
+  const recall = page.getByTestId('chart.recall');
+  await expect(recall).toContainText('pinned 1 (same knobs)');
+  // Another knob value and a reset: the new run trains, the pin stays, its label names the knob.
+  await page.getByTestId('param.negatives').fill('16');
+  await page.getByTestId('param.negatives').press('Enter');
+  await page.getByTestId('train.reset').click();
+  await expect(state).toHaveText('paused', { timeout: 90_000 });
+  await stepTo(10);
+  await expect(recall).toContainText('pinned 1: negatives');
+  await expect(page.getByTestId('chart.loss')).toContainText('pinned 1: negatives');
+  await page.getByTestId('run.unpin1').click();
+  await expect(recall).not.toContainText('pinned 1');
+  expect(errors).toEqual([]);
+});

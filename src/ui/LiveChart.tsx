@@ -7,6 +7,8 @@
  */
 import { useEffect, useRef, type ReactNode } from 'react';
 import { appStore } from '../state/store';
+import { pinLabel, pinsStore } from '../state/pins-store';
+import { withPinned } from './charts/pins-data';
 import type { MetricHistory } from '../state/metric-history';
 import { LineChart, sameLineChartData, type LineChartData } from './charts/line-chart';
 import { cancelDraw, scheduleDraw } from './charts/draw-queue';
@@ -38,7 +40,13 @@ export function LiveChart({ testId, title, caption, select }: LiveChartProps) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let drawn: LineChartData | null = null;
     const draw = () => {
-      const data = select(appStore.getState().history);
+      const s = appStore.getState();
+      const pins = pinsStore.getState().pins;
+      const world = JSON.stringify(s.settings);
+      const data = withPinned(
+        select(s.history),
+        pins.map((p) => ({ label: pinLabel(p, s.trainingParams, world), data: select(p.history) })),
+      );
       if (drawn && sameLineChartData(drawn, data)) return false;
       drawn = data;
       last = performance.now();
@@ -58,7 +66,9 @@ export function LiveChart({ testId, title, caption, select }: LiveChartProps) {
     const unsubscribe = appStore.subscribe((s, prev) => {
       if (s.historyVersion !== prev.historyVersion) request();
     });
+    const unsubscribePins = pinsStore.subscribe(request);
     return () => {
+      unsubscribePins();
       unsubscribe();
       clearTimeout(timer);
       cancelDraw(draw);

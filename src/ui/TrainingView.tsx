@@ -17,6 +17,7 @@ import {
 import { historyCsv } from './charts/history-csv';
 import { LiveChart } from './LiveChart';
 import { saveExport } from './save-file';
+import { pinsStore, usePins } from '../state/pins-store';
 import { TrainingControls } from './TrainingControls';
 import { TrainingFigures } from './TrainingFigures';
 import { TrainingToolbar } from './TrainingToolbar';
@@ -68,6 +69,40 @@ function TrainingMessages() {
           .
         </p>
       )}
+    </>
+  );
+}
+
+/** Pin the run on screen; the pinned runs, each with an unpin button. */
+function PinButtons() {
+  const pins = usePins((s) => s.pins);
+  const trained = useAppStore((s) => s.history.lastStep > 0);
+  return (
+    <>
+      <button
+        type="button"
+        data-testid="run.pin"
+        disabled={!trained}
+        title="Keep this run's curves on the charts while you change knobs and train again"
+        onClick={() => {
+          const s = appStore.getState();
+          pinsStore.getState().pin(s.history, s.trainingParams, JSON.stringify(s.settings));
+        }}
+      >
+        Pin this run
+      </button>
+      {pins.map((p) => (
+        <button
+          key={p.id}
+          type="button"
+          className="pin"
+          data-testid={`run.unpin${p.id}`}
+          title="Remove this pinned run from the charts"
+          onClick={() => pinsStore.getState().unpin(p.id)}
+        >
+          pinned {p.id} (step {p.step}) ×
+        </button>
+      ))}
     </>
   );
 }
@@ -124,6 +159,7 @@ export function TrainingView() {
               />
             </section>
             <div className="toolbar train-exports">
+              <PinButtons />
               <button
                 type="button"
                 data-testid="export.history"
