@@ -17,7 +17,7 @@
  */
 import { checkTrainingParams } from '../params';
 import type { EvalPoint, ModelWeights, TrainingParams, WeightSnapshot } from '../training';
-import { fnv1aBytes } from './hash';
+import { fnv1aWords } from './hash';
 import { RUN_FILE_FORMAT, RUN_FILE_VERSION, manifestSchema, type RunManifest } from './schema';
 
 export { RUN_FILE_VERSION } from './schema';
@@ -123,7 +123,7 @@ export function encodeRunFile(run: RunFileContents): Uint8Array {
       dtype: data instanceof Int32Array ? ('int32' as const) : ('float32' as const),
       length: data.length,
       offset,
-      checksum: fnv1aBytes(bytes),
+      checksum: fnv1aWords(bytes),
     };
     offset += bytes.length;
     return entry;
@@ -246,7 +246,7 @@ export function decodeRunFile(bytes: Uint8Array): RunFileContents & { manifest: 
   const arrays = new Map<string, Float32Array | Int32Array>();
   for (const b of m.blobs) {
     const raw = bytes.subarray(start + b.offset, start + b.offset + 4 * b.length);
-    if (fnv1aBytes(raw) !== b.checksum)
+    if (fnv1aWords(raw) !== b.checksum)
       throw new RunFileError(
         'tampered-sizes',
         `the bytes of "${b.name}" do not match their checksum`,

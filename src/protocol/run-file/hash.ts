@@ -8,6 +8,26 @@ export type HashPart = string | readonly number[] | ArrayBufferView;
 
 const PRIME = 0x01000193;
 
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * A checksum of `bytes` for run files: FNV-1a over 32-bit little-endian words (the arrays'
+ * floats), then over the 0–3 bytes left. Four times faster than {@link fnv1aBytes}: a file of
+ * 8 MB is summed in a few milliseconds, on the page's main thread when it autosaves.
+ */
+export function fnv1aWords(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  const n = bytes.length >> 2;
+  if (LITTLE_ENDIAN && bytes.byteOffset % 4 === 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n);
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ words[i], PRIME);
+  } else {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (let i = 0; i < n; i++) h = Math.imul(h ^ view.getUint32(4 * i, true), PRIME);
+  }
+  return fnv1aBytes(bytes.subarray(4 * n), h >>> 0);
+}
+
 /** 32-bit FNV-1a of `bytes`, continuing from `h`. */
 export function fnv1aBytes(bytes: Uint8Array, h = 0x811c9dc5): number {
   for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], PRIME);

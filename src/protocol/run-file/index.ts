@@ -16,4 +16,4 @@ export {
   type RunHistory,
 } from './format';
 export type { RunManifest } from './schema';
-export { fnv1a, fnv1aBytes } from './hash';
+export { fnv1a, fnv1aBytes, fnv1aWords } from './hash';

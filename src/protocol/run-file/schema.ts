@@ -53,7 +53,7 @@ export const blobSchema = z.object({
   length: z.number().int().min(0),
   /** Bytes from the start of the blob section. */
   offset: z.number().int().min(0),
-  /** 32-bit FNV-1a of the blob's bytes. */
+  /** FNV-1a of the blob's 32-bit little-endian words (`fnv1aWords`). */
   checksum: z.number().int().min(0).max(0xffffffff),
 });
 
