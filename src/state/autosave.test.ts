@@ -54,6 +54,9 @@ function makeStore(runStore: RunStore = memoryRunStore()) {
   return { store, sent, of, send, trained, runStore };
 }
 
+/** Lets the store's asynchronous autosave (sliced encoding, the store's promise) finish. */
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
 const metrics = (runId: number, steps: number[]): MetricsMessage => ({
   type: 'metrics',
   runId,
@@ -208,7 +211,7 @@ describe('autosave', () => {
       purpose: 'autosave',
     });
     h.send({ type: 'snapshot', runId, snapshot: snapshot(runId, 7), purpose: 'autosave' });
-    await Promise.resolve();
+    await settle();
     expect(store.runs.get(LAST_RUN)).toMatchObject({
       step: 7,
       seed: 3,
@@ -216,10 +219,10 @@ describe('autosave', () => {
     });
     expect(decodeRunFile(store.runs.get(LAST_RUN)!.bytes).snapshot.step).toBe(7);
     h.send({ type: 'snapshot', runId, snapshot: snapshot(runId, 100), purpose: 'periodic' });
-    await Promise.resolve();
+    await settle();
     expect(store.runs.get(LAST_RUN)!.step).toBe(7); // 100 is not a multiple of 300
     h.send({ type: 'snapshot', runId, snapshot: snapshot(runId, 300), purpose: 'periodic' });
-    await Promise.resolve();
+    await settle();
     expect(store.runs.get(LAST_RUN)!.step).toBe(300);
   });
 
@@ -229,7 +232,7 @@ describe('autosave', () => {
     h.send({ type: 'trainingStatus', runId, state: 'running', step: 5 });
     h.send({ type: 'trainingStatus', runId, state: 'paused', step: 6 });
     h.send({ type: 'snapshot', runId, snapshot: snapshot(runId, 6), purpose: 'autosave' });
-    await new Promise((r) => setTimeout(r, 0));
+    await settle();
     expect(h.store.getState().autosaveError).toMatch(/storage quota is full/);
     const e = new Error('The quota has been exceeded.');
     e.name = 'QuotaExceededError';
@@ -245,10 +248,10 @@ describe('autosave', () => {
     h.send({ type: 'trainingStatus', runId, state: 'running', step: 5 });
     h.send({ type: 'trainingStatus', runId, state: 'paused', step: 9 });
     h.send({ type: 'snapshot', runId, snapshot: snapshot(runId, 9), purpose: 'autosave' });
-    await Promise.resolve();
+    await settle();
 
     const g = makeStore(store);
-    await new Promise((r) => setTimeout(r, 0));
+    await settle();
     expect(g.store.getState().autosaveOffer).toMatchObject({ step: 9, seed: 3 });
     g.trained(0);
     expect(await g.store.getState().restoreAutosave()).toBe(true);

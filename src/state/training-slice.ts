@@ -25,6 +25,7 @@ import {
   RunFileError,
   decodeRunFile,
   encodeRunFile,
+  encodeRunFileInSlices,
   runFileName,
   type RunFileContents,
   type RunHistory,
@@ -66,6 +67,9 @@ function copySnapshot(s: WeightSnapshot): WeightSnapshot {
     weights: s.weights.map((w) => ({ name: w.name, data: w.data.slice() })),
   };
 }
+
+/** Resolves after the current macrotask (lets the page draw and handle input). */
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** The page's name of a worker's refusal to load a run (RunFileErrorCode). */
 const LOAD_ERROR_CODES: Record<LoadErrorCode, string> = {
@@ -123,40 +127,54 @@ export function createTrainingSlice(
     /** The step of the last autosave of the run on screen (no second write of the same step). */
     let autosavedStep: number | null = null;
 
-    /** The run file of `snapshot` (the world on screen, the history up to its step). */
-    const runFileOf = (snapshot: WeightSnapshot): { name: string; bytes: Uint8Array } => {
+    /** What a run file of `snapshot` holds: the world on screen, the history up to its step. */
+    const contentsOf = (snapshot: WeightSnapshot): RunFileContents => {
       const { settings, config } = get();
-      const bytes = encodeRunFile({
+      return {
         world: {
           settings: { ...settings } as Record<string, number>,
           config: { ...(config ?? settings) } as Record<string, number>,
         },
         snapshot,
         history: historyUpTo(get().history, snapshot.step),
-      });
-      return { name: runFileName(settings.seed, snapshot.step), bytes };
+      };
     };
 
+    /** The run file of `snapshot`: its name (seed and step) and bytes. */
+    const runFileOf = (snapshot: WeightSnapshot): { name: string; bytes: Uint8Array } => ({
+      name: runFileName(get().settings.seed, snapshot.step),
+      bytes: encodeRunFile(contentsOf(snapshot)),
+    });
+
+    /**
+     * Writes `snapshot` as the last run. Encoded in slices between macrotasks, so that a
+     * large run never holds the main thread (and the charts) for long.
+     */
     const autosave = (snapshot: WeightSnapshot) => {
       if (!runStore || snapshot.step === autosavedStep) return;
       autosavedStep = snapshot.step;
-      const { name, bytes } = runFileOf(snapshot);
-      const run = {
-        key: LAST_RUN,
-        name,
-        seed: get().settings.seed,
-        step: snapshot.step,
-        savedAt: new Date().toISOString(),
-        size: bytes.length,
-        bytes,
-      };
-      runStore.put(run).then(
-        () => set({ autosaveError: null }),
-        (e: unknown) => {
-          autosavedStep = null;
-          set({ autosaveError: storageErrorText(e) });
-        },
-      );
+      const contents = contentsOf(snapshot);
+      const name = runFileName(get().settings.seed, snapshot.step);
+      const seed = get().settings.seed;
+      encodeRunFileInSlices(contents, nextTask)
+        .then((bytes) =>
+          runStore.put({
+            key: LAST_RUN,
+            name,
+            seed,
+            step: snapshot.step,
+            savedAt: new Date().toISOString(),
+            size: bytes.length,
+            bytes,
+          }),
+        )
+        .then(
+          () => set({ autosaveError: null }),
+          (e: unknown) => {
+            autosavedStep = null;
+            set({ autosaveError: storageErrorText(e) });
+          },
+        );
     };
 
     /** Asks the worker to load `contents` as run `runId`; the run on screen stays until it answers. */

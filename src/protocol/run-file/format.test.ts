@@ -5,6 +5,7 @@ import {
   RunFileError,
   decodeRunFile,
   encodeRunFile,
+  encodeRunFileInSlices,
   runFileName,
   type RunFileContents,
 } from '.';
@@ -111,6 +112,17 @@ describe('run files', () => {
     expect(decodeRunFile(inner).snapshot.weights).toEqual(
       decodeRunFile(encodeRunFile(r)).snapshot.weights,
     );
+  });
+
+  it('writes the same bytes in slices', async () => {
+    const r = run();
+    r.snapshot.weights.push({ name: 'big', data: new Float32Array(600_000).fill(0.25) });
+    let pauses = 0;
+    const sliced = await encodeRunFileInSlices(r, async () => {
+      pauses++;
+    });
+    expect(pauses).toBeGreaterThanOrEqual(1);
+    expect(sliced).toEqual(encodeRunFile(r));
   });
 
   it('names a truncated file, wherever it was cut', () => {

@@ -103,6 +103,35 @@ type Blob32 = { name: string; data: Float32Array | Int32Array };
 
 /** Writes `run` as a `.recsys-run` file. Throws a RangeError if the history's series differ in length. */
 export function encodeRunFile(run: RunFileContents): Uint8Array {
+  const steps = encoder(run);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * {@link encodeRunFile} in slices: `pause` is awaited after each array is summed and after each
+ * megabyte or so is copied, so that a large file (the page's autosave) never holds the main
+ * thread for long. Same bytes.
+ */
+export async function encodeRunFileInSlices(
+  run: RunFileContents,
+  pause: () => Promise<void>,
+): Promise<Uint8Array> {
+  const steps = encoder(run);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    await pause();
+  }
+}
+
+/** Bytes summed or copied between two slices of {@link encodeRunFileInSlices}. */
+const SLICE_BYTES = 1 << 20;
+
+/** The encoder, yielding between slices of work. */
+function* encoder(run: RunFileContents): Generator<void, Uint8Array> {
   const { snapshot: s, history: h } = run;
   const n = h.steps.length;
   if ([h.loss, h.mfLoss, h.rankingLoss].some((a) => a.length !== n))
@@ -116,18 +145,23 @@ export function encodeRunFile(run: RunFileContents): Uint8Array {
     { name: 'history/rankingLoss', data: h.rankingLoss },
   ];
   let offset = 0;
-  const blobs = arrays.map(({ name, data }) => {
+  let work = 0;
+  const blobs: RunManifest['blobs'] = [];
+  for (const { name, data } of arrays) {
     const bytes = littleEndianBytes(data);
-    const entry = {
+    blobs.push({
       name,
-      dtype: data instanceof Int32Array ? ('int32' as const) : ('float32' as const),
+      dtype: data instanceof Int32Array ? 'int32' : 'float32',
       length: data.length,
       offset,
       checksum: fnv1aWords(bytes),
-    };
+    });
     offset += bytes.length;
-    return entry;
-  });
+    if ((work += bytes.length) >= SLICE_BYTES) {
+      work = 0;
+      yield;
+    }
+  }
   const manifest: RunManifest = {
     format: RUN_FILE_FORMAT,
     version: RUN_FILE_VERSION,
@@ -153,6 +187,10 @@ export function encodeRunFile(run: RunFileContents): Uint8Array {
     const bytes = littleEndianBytes(data);
     out.set(bytes, at);
     at += bytes.length;
+    if ((work += bytes.length) >= 4 * SLICE_BYTES) {
+      work = 0;
+      yield;
+    }
   }
   return out;
 }

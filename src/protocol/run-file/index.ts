@@ -10,6 +10,7 @@ export {
   RunFileError,
   decodeRunFile,
   encodeRunFile,
+  encodeRunFileInSlices,
   runFileName,
   type RunFileContents,
   type RunFileErrorCode,
