@@ -176,6 +176,19 @@ describe('run files in the store', () => {
     expect(h.store.getState().runLoading).toBeNull();
   });
 
+  it('drops a file still loading when the user resets: the reset run stays on screen', async () => {
+    const h = makeStore();
+    const runId = h.trained(5);
+    const { bytes } = await save(h, runId, 5);
+    await h.store.getState().loadRunFile(bytes, 'r.recsys-run');
+    const restore = h.of('restore').at(-1)!;
+    h.store.getState().reset();
+    const reset = h.store.getState().run.runId;
+    h.send({ type: 'restoreResult', runId: restore.runId, ok: true });
+    expect(h.store.getState().run.runId).toBe(reset);
+    expect(h.store.getState().runLoading).toBeNull();
+  });
+
   it('builds the file’s world first when another is on screen', async () => {
     const h = makeStore();
     const runId = h.trained(5);

@@ -65,6 +65,8 @@ function copySnapshot(s: WeightSnapshot): WeightSnapshot {
     ...s,
     params: clonePlain(s.params),
     weights: s.weights.map((w) => ({ name: w.name, data: w.data.slice() })),
+    slots: s.slots.map((w) => ({ name: w.name, data: w.data.slice() })),
+    counters: { ...s.counters },
   };
 }
 
@@ -234,6 +236,12 @@ export function createTrainingSlice(
     const worldReady = () => get().summary !== null && get().pendingRequest === null;
 
     const startRun = (state: TrainingState, detail: string | null = null): number => {
+      // A file being loaded is dropped: the worker handles the new run after it, so the run
+      // on screen must be the new one (a late answer about the file is ignored).
+      if (pendingLoad) {
+        pendingLoad = null;
+        set({ runLoading: null });
+      }
       const runId = nextRun++;
       set({
         run: { ...newRun(runId, get().run.backend), state, detail },
