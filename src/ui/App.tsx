@@ -3,7 +3,7 @@
  * tabs in its own task; the new view is rendered as a deferred (transition) update that React
  * splits into short tasks, and its charts draw after it painted (charts/draw-queue.ts).
  */
-import { memo, useDeferredValue } from 'react';
+import { memo, useDeferredValue, type KeyboardEvent } from 'react';
 import { useAppStore } from '../state/store';
 import type { View } from '../state/training-settings';
 import { FunnelView } from './FunnelView';
@@ -52,6 +52,24 @@ export function App() {
   // The tabs follow the click at once; the view's content follows in a transition.
   const shown = useDeferredValue(view);
   useTeacherMode();
+  // Arrow keys, Home and End move between tabs and open the one reached (the WAI-ARIA tabs pattern).
+  const onTabKey = (e: KeyboardEvent<HTMLElement>) => {
+    const i = TABS.findIndex((t) => t.view === view);
+    const next =
+      e.key === 'ArrowRight'
+        ? (i + 1) % TABS.length
+        : e.key === 'ArrowLeft'
+          ? (i - 1 + TABS.length) % TABS.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? TABS.length - 1
+              : -1;
+    if (next < 0) return;
+    e.preventDefault();
+    setView(TABS[next].view);
+    document.getElementById(`tab-${TABS[next].view}`)?.focus();
+  };
   return (
     <>
       <header className="app-header">
@@ -61,12 +79,14 @@ export function App() {
           (Covington et al., RecSys 2016) learn from it.
         </p>
       </header>
-      <nav className="tabs" role="tablist" aria-label="Views">
+      <nav className="tabs" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
         {TABS.map((t) => (
           <button
             key={t.view}
             type="button"
             role="tab"
+            id={`tab-${t.view}`}
+            tabIndex={view === t.view ? 0 : -1}
             aria-selected={view === t.view}
             className={view === t.view ? 'tab active' : 'tab'}
             data-testid={`tab.${t.view}`}

@@ -39,7 +39,17 @@ const words = (name: string) => name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase(
 const MENU_MAX = 8;
 
 /** A number box that commits on Enter or blur. */
-function NumberField({ name, value, bad }: { name: Key; value: string; bad: boolean }) {
+function NumberField({
+  name,
+  value,
+  bad,
+  labelId,
+}: {
+  name: Key;
+  value: string;
+  bad: boolean;
+  labelId: string;
+}) {
   const submit = useAppStore((s) => s.submitTrainingField);
   const [draft, setDraft] = useState(value);
   const [shown, setShown] = useState(value);
@@ -56,6 +66,7 @@ function NumberField({ name, value, bad }: { name: Key; value: string; bad: bool
       inputMode="decimal"
       data-testid={`param.${name}`}
       name={name}
+      aria-labelledby={labelId}
       value={draft}
       aria-invalid={bad || undefined}
       onChange={(e) => setDraft(e.target.value)}
@@ -77,6 +88,8 @@ function Control({ name }: { name: Key }) {
   const bad = problems.some((p) => p.field === name);
   const value = params[name];
   const title = `${spec.help}; ${spec.range}${spec.live ? '; applies at once' : '; needs a reset'}`;
+  const labelId = `param-label-${name}`;
+  const [help, setHelp] = useState(false);
 
   let input;
   if (spec.kind === 'bool') {
@@ -85,6 +98,7 @@ function Control({ name }: { name: Key }) {
         type="checkbox"
         data-testid={`param.${name}`}
         name={name}
+        aria-labelledby={labelId}
         checked={value as boolean}
         onChange={(e) => setParam(name, e.target.checked as never)}
       />
@@ -97,6 +111,7 @@ function Control({ name }: { name: Key }) {
       <select
         data-testid={`param.${name}`}
         name={name}
+        aria-labelledby={labelId}
         value={String(value)}
         aria-invalid={bad || undefined}
         onChange={(e) => setParam(name, spec.parse(e.target.value) as never)}
@@ -111,7 +126,12 @@ function Control({ name }: { name: Key }) {
   } else if (spec.kind === 'set') {
     const f = value as Record<string, boolean>;
     input = (
-      <span className="feature-boxes" data-testid={`param.${name}`}>
+      <span
+        className="feature-boxes"
+        role="group"
+        aria-labelledby={labelId}
+        data-testid={`param.${name}`}
+      >
         {spec.options!.map((k) => (
           <label key={k} className="check">
             <input
@@ -126,17 +146,45 @@ function Control({ name }: { name: Key }) {
       </span>
     );
   } else {
-    input = <NumberField name={name} value={formatTrainingValue(name, value as never)} bad={bad} />;
+    input = (
+      <NumberField
+        name={name}
+        value={formatTrainingValue(name, value as never)}
+        bad={bad}
+        labelId={labelId}
+      />
+    );
   }
 
   return (
-    <div className={`param${stale ? ' stale' : ''}`} title={title}>
-      <span className="param-label">
-        {spec.label}
-        {!spec.live && <span className="badge">reset</span>}
-      </span>
-      {input}
-    </div>
+    <>
+      <div className={`param${stale ? ' stale' : ''}`} title={title}>
+        <span className="param-label" id={labelId}>
+          {spec.label}
+          {!spec.live && <span className="badge">reset</span>}
+        </span>
+        <button
+          type="button"
+          className="help-toggle"
+          aria-expanded={help}
+          aria-controls={`${labelId}-help`}
+          aria-label={`What is ${spec.label}?`}
+          data-testid={`help.${name}`}
+          onClick={() => setHelp(!help)}
+        >
+          ?
+        </button>
+        {input}
+      </div>
+      {help && (
+        <p className="param-help" id={`${labelId}-help`} data-testid={`help.${name}.text`}>
+          {spec.help[0].toUpperCase() + spec.help.slice(1)}. Allowed: {spec.range}.{' '}
+          {spec.live
+            ? 'Applies from the next step.'
+            : 'Needs a reset: it changes the models’ shape.'}
+        </p>
+      )}
+    </>
   );
 }
 
