@@ -18,7 +18,8 @@ function cli(script: 'train' | 'world', args: string[]): Promise<Outcome> {
     execFile(
       process.execPath,
       ['--import', 'tsx', `scripts/${script}.ts`, ...args],
-      { timeout: 30_000 },
+      // Generous: on a loaded machine tsx's start alone has taken 30 s; an answer takes ~2 s.
+      { timeout: 110_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, stdout, stderr });
