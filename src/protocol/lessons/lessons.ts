@@ -244,7 +244,7 @@ const rankingTowers: LessonSpec = {
     },
   ],
   sizing:
-    'Measured on seed 7 (3000 videos × 1000 users × 30 days, 2,000 held-out pages, 3 repeats, 150 steps; 284 s under load 12): one layer (128) vs none −0.041 [−0.067, −0.015]; deepest vs none −0.039 [−0.080, +0.001], because the no-hidden-layer ranker varies most between seeds (0.19–0.25); deepest vs one layer +0.002 [−0.014, +0.017]; unweighted +0.029 [+0.022, +0.036]; without x̃², √x̃ +0.002 [−0.002, +0.005]. Nine variants × 3 repeats cannot fit a minute; 150 steps is where the hidden-layer rows have separated from none.',
+    'Measured on seed 7 (3000 videos × 1000 users × 30 days, 2,000 held-out pages, 3 repeats, 150 steps, batches paired across towers; 195 s under load 9–11): deepest vs none −0.036 [−0.068, −0.003] (−16% relative; paper −17%); one layer (128) vs none −0.034 [−0.066, −0.002]; deepest vs one layer −0.001 [−0.010, +0.007]; unweighted +0.025 [+0.016, +0.033]; without x̃², √x̃ +0.004 [−0.014, +0.021]. The no-hidden-layer ranker varies most between seeds, which sets the width of the headline interval. At 300 steps (none, 128 and deepest only) deepest vs none is −0.035 [−0.052, −0.018] and deepest vs one layer +0.001 [−0.003, +0.004]: more steps narrow the interval but show no gain from depth. Before the ranker batches were paired, 150 steps left the headline inconclusive (−0.039 [−0.080, +0.001]). Nine variants × 3 repeats cannot fit a minute.',
 };
 
 const watchTime: LessonSpec = {
