@@ -36,10 +36,17 @@ export class AliasTable {
     }
     if (!(sum > 0)) throw new RangeError('alias table needs a positive total weight');
     this.size = n;
-    this.p = Float64Array.from(weights, (w) => w / sum);
+    // Plain loops: `Float64Array.from(weights, fn)` goes through the iterator protocol and a
+    // callback per element, several times slower on a million weights (issue 14).
+    const p = new Float64Array(n);
+    const scaled = new Float64Array(n); // mean 1
+    for (let i = 0; i < n; i++) {
+      p[i] = weights[i] / sum;
+      scaled[i] = p[i] * n;
+    }
+    this.p = p;
     this.keep = new Float64Array(n);
     this.alias = new Int32Array(n);
-    const scaled = Float64Array.from(this.p, (x) => x * n); // mean 1
     const small = new Int32Array(n); // stacks of columns below / at-or-above 1
     const large = new Int32Array(n);
     let ns = 0;

@@ -14,7 +14,6 @@
  */
 import { AliasTable } from './alias';
 import { STREAM } from './catalogue';
-import { Growable } from './growable';
 import { affinity, clickLogitFromAffinity, sigmoid, watchFractionFromAffinity } from './oracle';
 import { createRng, type Rng } from './rng';
 import { ImpressionSource, type Logs, type World } from './types';
@@ -137,22 +136,213 @@ function drawTopic(cdf: Float64Array, rng: Rng): number {
   return lo;
 }
 
-/** Per topic, an alias table over its videos' weights: draw(topic) → a video of that topic. */
-function buildTopicSamplers(topic: Uint16Array, T: number, weight: Float64Array) {
-  const members: number[][] = Array.from({ length: T }, () => []);
-  for (let v = 0; v < topic.length; v++) members[topic[v]].push(v);
-  const tables = members.map((m) => (m.length ? new AliasTable(m.map((v) => weight[v])) : null));
-  return {
-    draw(t: number, rng: Rng): number {
-      const table = tables[t];
-      return table ? members[t][table.draw(rng.uniform)] : -1;
-    },
-  };
+/**
+ * Per topic, an alias table over its videos' weights, the videos held in CSR order (topic by
+ * topic, ascending id): `drawTopical(samplers, t, rng)` → a video of topic t, or −1.
+ */
+interface TopicSamplers {
+  offsets: Int32Array;
+  videos: Int32Array;
+  tables: (AliasTable | null)[];
+}
+
+function buildTopicSamplers(topic: Uint16Array, T: number, weight: Float64Array): TopicSamplers {
+  const offsets = new Int32Array(T + 1);
+  for (let v = 0; v < topic.length; v++) offsets[topic[v] + 1]++;
+  for (let t = 0; t < T; t++) offsets[t + 1] += offsets[t];
+  const fill = offsets.slice(0, T);
+  const videos = new Int32Array(topic.length);
+  for (let v = 0; v < topic.length; v++) videos[fill[topic[v]]++] = v;
+  const w = new Float64Array(topic.length);
+  for (let i = 0; i < videos.length; i++) w[i] = weight[videos[i]];
+  const tables: (AliasTable | null)[] = [];
+  for (let t = 0; t < T; t++)
+    tables.push(
+      offsets[t + 1] > offsets[t] ? new AliasTable(w.subarray(offsets[t], offsets[t + 1])) : null,
+    );
+  return { offsets, videos, tables };
+}
+
+function drawTopical(s: TopicSamplers, t: number, rng: Rng): number {
+  const table = s.tables[t];
+  return table ? s.videos[s.offsets[t] + table.draw(rng.uniform)] : -1;
+}
+
+/**
+ * The log columns being written, each a typed array grown by doubling. The generator reserves
+ * room for a whole session once (`reserve`) and then writes with plain indexed stores, so the
+ * hot loop has no capacity check and no polymorphic `push` (one class over three element types).
+ */
+class LogColumns {
+  sessions = 0;
+  sessionUser: Int32Array;
+  sessionTime: Float32Array;
+  sessionSearch: Int32Array;
+  /** CSR offsets, written one ahead: sessionImpOffsets[sessions] = impressions. */
+  sessionImpOffsets: Int32Array;
+  impressions = 0;
+  impVideo: Int32Array;
+  impSource: Uint8Array;
+  impClicked: Uint8Array;
+  impWatchMinutes: Float32Array;
+  watches = 0;
+  watchVideo: Int32Array;
+  watchTime: Float32Array;
+  watchMinutes: Float32Array;
+  watchImpression: Int32Array;
+  searches = 0;
+  searchTime: Float32Array;
+  /** CSR offsets, written one ahead: searchTokenOffsets[searches] = tokens. */
+  searchTokenOffsets: Int32Array;
+  tokens = 0;
+  searchTokens: Int32Array;
+
+  constructor(sessionCap: number, ips: number, searchRate: number) {
+    const searchCap = Math.ceil(sessionCap * searchRate) + 16;
+    this.sessionUser = new Int32Array(sessionCap);
+    this.sessionTime = new Float32Array(sessionCap);
+    this.sessionSearch = new Int32Array(sessionCap);
+    this.sessionImpOffsets = new Int32Array(sessionCap + 1);
+    this.impVideo = new Int32Array(sessionCap * ips);
+    this.impSource = new Uint8Array(sessionCap * ips);
+    this.impClicked = new Uint8Array(sessionCap * ips);
+    this.impWatchMinutes = new Float32Array(sessionCap * ips);
+    this.watchVideo = new Int32Array(sessionCap * 3);
+    this.watchTime = new Float32Array(sessionCap * 3);
+    this.watchMinutes = new Float32Array(sessionCap * 3);
+    this.watchImpression = new Int32Array(sessionCap * 3);
+    this.searchTime = new Float32Array(searchCap);
+    this.searchTokenOffsets = new Int32Array(searchCap + 1);
+    this.searchTokens = new Int32Array(searchCap * 2);
+  }
+
+  /** Makes room for one more session of at most `ips` impressions (and as many watches). */
+  reserve(ips: number): void {
+    if (this.sessions + 1 >= this.sessionUser.length) {
+      this.sessionUser = grow(this.sessionUser, this.sessions + 1);
+      this.sessionTime = grow(this.sessionTime, this.sessions + 1);
+      this.sessionSearch = grow(this.sessionSearch, this.sessions + 1);
+      this.sessionImpOffsets = grow(this.sessionImpOffsets, this.sessions + 2);
+    }
+    if (this.impressions + ips > this.impVideo.length) {
+      const need = this.impressions + ips;
+      this.impVideo = grow(this.impVideo, need);
+      this.impSource = grow(this.impSource, need);
+      this.impClicked = grow(this.impClicked, need);
+      this.impWatchMinutes = grow(this.impWatchMinutes, need);
+    }
+    if (this.watches + ips > this.watchVideo.length) {
+      const need = this.watches + ips;
+      this.watchVideo = grow(this.watchVideo, need);
+      this.watchTime = grow(this.watchTime, need);
+      this.watchMinutes = grow(this.watchMinutes, need);
+      this.watchImpression = grow(this.watchImpression, need);
+    }
+    if (this.searches + 1 >= this.searchTime.length) {
+      this.searchTime = grow(this.searchTime, this.searches + 1);
+      this.searchTokenOffsets = grow(this.searchTokenOffsets, this.searches + 2);
+    }
+    if (this.tokens + 3 > this.searchTokens.length)
+      this.searchTokens = grow(this.searchTokens, this.tokens + 3);
+  }
+}
+
+type Column = Int32Array | Float32Array | Uint8Array;
+
+/** A copy of `a` with at least `need` elements (doubling), the first elements kept. */
+function grow<T extends Column>(a: T, need: number): T {
+  const next = new (a.constructor as new (n: number) => T)(Math.max(need, 2 * a.length, 16));
+  next.set(a);
+  return next;
+}
+
+/** The first `n` elements of `a` as a tight array (`a` itself when it is exactly full). */
+function tight<T extends Column>(a: T, n: number): T {
+  return (n === a.length ? a : a.slice(0, n)) as T;
+}
+
+/**
+ * One page being assembled: its videos and their sources, at most `ips`, distinct within the
+ * session (stamped in `inSession` with the session id) and uploaded by the session's time.
+ */
+class Page {
+  n = 0;
+  sid = 0;
+  t = 0;
+  readonly slots: Int32Array;
+  readonly source: Uint8Array;
+  constructor(
+    readonly ips: number,
+    readonly inSession: Int32Array,
+    readonly uploadTime: Float32Array,
+  ) {
+    this.slots = new Int32Array(ips);
+    this.source = new Uint8Array(ips);
+  }
+
+  /** Starts session `sid` at time t (days) with an empty page. */
+  start(sid: number, t: number): void {
+    this.n = 0;
+    this.sid = sid;
+    this.t = t;
+  }
+
+  /** Adds v unless the page is full, v < 0, v is already on it or not yet uploaded. */
+  add(v: number, src: ImpressionSource): boolean {
+    if (this.n >= this.ips || v < 0 || this.inSession[v] === this.sid) return false;
+    if (!(this.uploadTime[v] <= this.t)) return false;
+    this.inSession[v] = this.sid;
+    this.slots[this.n] = v;
+    this.source[this.n++] = src;
+    return true;
+  }
+}
+
+/**
+ * The legacy recommender's pool of one user: the POOL_SIZE best by true affinity of
+ * POOL_CANDIDATES distinct uploaded candidates, kept as a min-heap on score while it fills.
+ */
+class LegacyPool {
+  size = 0;
+  readonly ids = new Int32Array(POOL_SIZE);
+  readonly scores = new Float64Array(POOL_SIZE);
+  /** Candidates seen in the current refresh are stamped with `epoch`. */
+  private readonly mark: Int32Array;
+  private epoch = 0;
+  constructor(
+    private readonly world: World,
+    private readonly topical: TopicSamplers,
+    private readonly legacyAlias: AliasTable,
+  ) {
+    this.mark = new Int32Array(world.videos.count).fill(-1);
+  }
+
+  /** Refills the pool of user u at time t (days) from `rng`, topics drawn from `cdf`. */
+  refresh(u: number, t: number, rng: Rng, cdf: Float64Array): void {
+    const uploadTime = this.world.videos.uploadTime;
+    const { mark, epoch, ids, scores } = this;
+    let size = 0;
+    for (let c = 0; c < POOL_CANDIDATES; c++) {
+      const v =
+        rng.uniform() < POOL_TOPICAL
+          ? drawTopical(this.topical, drawTopic(cdf, rng), rng)
+          : this.legacyAlias.draw(rng.uniform);
+      if (v < 0 || !(uploadTime[v] <= t) || mark[v] === epoch) continue;
+      mark[v] = epoch;
+      const s = affinity(this.world, u, v);
+      // Keep the POOL_SIZE best in a min-heap on score: the root is the worst kept.
+      if (size < POOL_SIZE) heapPush(ids, scores, size++, v, s);
+      else if (s > scores[0]) heapReplaceRoot(ids, scores, POOL_SIZE, v, s);
+    }
+    this.size = size;
+    this.epoch++;
+  }
 }
 
 /**
  * Simulates every user's sessions over the window and returns the logs. `world.logs` is not
  * read. Cost: O(sessions × impressionsPerSession × latentDim + users × days/3 × 120 × latentDim).
+ * No closure is created per user or per session (issue 14: they cost a fifth of the time).
  */
 export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progress): Logs {
   const cfg = world.config;
@@ -161,36 +351,24 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
   const N = vid.count;
   const T = cfg.topics;
   const ips = cfg.impressionsPerSession;
+  const uploadTime = vid.uploadTime;
+  const popularity = vid.popularity;
+  const nextEpisode = vid.nextEpisode;
+  const duration = vid.duration;
 
-  const popAlias = new AliasTable(vid.popularity);
-  const legacyWeight = Float64Array.from(vid.popularity, (p) => Math.pow(p, 0.4));
+  const popAlias = new AliasTable(popularity);
+  const legacyWeight = new Float64Array(N);
+  for (let v = 0; v < N; v++) legacyWeight[v] = Math.pow(popularity[v], 0.4);
   const legacyAlias = new AliasTable(legacyWeight);
   const topical = buildTopicSamplers(vid.topic, T, legacyWeight);
-  const uploads = buildUploadIndex(vid.uploadTime);
+  const uploads = buildUploadIndex(uploadTime);
   const postings = buildPostings(world, vocab.words.length);
   const prevEpisode = new Int32Array(N).fill(-1);
-  for (let v = 0; v < N; v++) if (vid.nextEpisode[v] >= 0) prevEpisode[vid.nextEpisode[v]] = v;
+  for (let v = 0; v < N; v++) if (nextEpisode[v] >= 0) prevEpisode[nextEpisode[v]] = v;
 
   let expectedSessions = 0;
   for (let u = 0; u < usr.count; u++) expectedSessions += usr.activity[u] * cfg.days;
-  const cap = Math.ceil(expectedSessions * 1.1) + 16;
-  const sessionUser = new Growable(Int32Array, cap);
-  const sessionTime = new Growable(Float32Array, cap);
-  const sessionSearch = new Growable(Int32Array, cap);
-  const sessionImpOffsets = new Growable(Int32Array, cap + 1);
-  sessionImpOffsets.push(0);
-  const impVideo = new Growable(Int32Array, cap * ips);
-  const impSource = new Growable(Uint8Array, cap * ips);
-  const impClicked = new Growable(Uint8Array, cap * ips);
-  const impWatchMinutes = new Growable(Float32Array, cap * ips);
-  const watchVideo = new Growable(Int32Array, cap * 3);
-  const watchTime = new Growable(Float32Array, cap * 3);
-  const watchMinutes = new Growable(Float32Array, cap * 3);
-  const watchImpression = new Growable(Int32Array, cap * 3);
-  const searchTime = new Growable(Float32Array, cap * cfg.searchRate + 16);
-  const searchTokenOffsets = new Growable(Int32Array, cap * cfg.searchRate + 16);
-  searchTokenOffsets.push(0);
-  const searchTokens = new Growable(Int32Array, cap * cfg.searchRate * 2 + 16);
+  const out = new LogColumns(Math.ceil(expectedSessions * 1.1) + 16, ips, cfg.searchRate);
   const userWatchOffsets = new Int32Array(usr.count + 1);
   const userSearchOffsets = new Int32Array(usr.count + 1);
 
@@ -198,48 +376,28 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
   const watchedBy = new Int32Array(N).fill(-1);
   const inSession = new Int32Array(N).fill(-1);
   let sessionId = 0;
-  const poolMark = new Int32Array(N).fill(-1);
-  let poolEpoch = 0;
-  const pool = new Int32Array(POOL_SIZE);
-  const poolScore = new Float64Array(POOL_SIZE);
-  const slots = new Int32Array(ips);
-  const slotSource = new Uint8Array(ips);
+  const pool = new LegacyPool(world, topical, legacyAlias);
+  const page = new Page(ips, inSession, uploadTime);
+  const slots = page.slots;
+  const slotSource = page.source;
   const dayTimes = new Float64Array(64);
   const cdf = new Float64Array(T);
-
-  const uploaded = (v: number, t: number): boolean => vid.uploadTime[v] <= t;
 
   for (let u = 0; u < usr.count; u++) {
     const rng: Rng = createRng(cfg.seed, STREAM.logs, u);
     interestCdf(usr.interests, u, T, cdf);
-    let poolSize = 0;
+    pool.size = 0;
     let lastWatched = -1;
     // A session starts after the user's previous one ends, so watches stay in time order.
     let free = -Infinity;
     let sessionsSinceRefresh = Infinity;
-    const refreshPool = (t: number): void => {
-      poolSize = 0;
-      for (let c = 0; c < POOL_CANDIDATES; c++) {
-        const v =
-          rng.uniform() < POOL_TOPICAL
-            ? topical.draw(drawTopic(cdf, rng), rng)
-            : legacyAlias.draw(rng.uniform);
-        if (v < 0 || !uploaded(v, t) || poolMark[v] === poolEpoch) continue;
-        poolMark[v] = poolEpoch;
-        const s = affinity(world, u, v);
-        // Keep the POOL_SIZE best in a min-heap on score: the root is the worst kept.
-        if (poolSize < POOL_SIZE) heapPush(pool, poolScore, poolSize++, v, s);
-        else if (s > poolScore[0]) heapReplaceRoot(pool, poolScore, POOL_SIZE, v, s);
-      }
-      poolEpoch++;
-    };
 
     for (let day = 0; day < cfg.days; day++) {
       const k = Math.min(dayTimes.length, rng.poisson(usr.activity[u]));
       // Refresh every POOL_REFRESH_SESSIONS sessions (about every 4 days for an average user):
       // the cost follows activity, so light users cost little however large the catalogue.
       if (k > 0 && sessionsSinceRefresh >= POOL_REFRESH_SESSIONS) {
-        refreshPool(day);
+        pool.refresh(u, day, rng, cdf);
         sessionsSinceRefresh = 0;
       }
       sessionsSinceRefresh += k;
@@ -248,14 +406,8 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
       for (let s = 0; s < k; s++) {
         const t = Math.max(dayTimes[s], free);
         const sid = sessionId++;
-        let n = 0;
-        const add = (v: number, src: ImpressionSource): boolean => {
-          if (n >= ips || v < 0 || inSession[v] === sid || !uploaded(v, t)) return false;
-          inSession[v] = sid;
-          slots[n] = v;
-          slotSource[n++] = src;
-          return true;
-        };
+        page.start(sid, t);
+        out.reserve(ips);
 
         // Search: a topic the user likes, one to three of its words.
         let search = -1;
@@ -264,18 +416,18 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
           const a = vocab.topicOffsets[topic];
           const b = vocab.topicOffsets[topic + 1];
           const q = 1 + rng.int(3);
-          search = searchTime.length;
-          searchTime.push(t);
+          search = out.searches++;
+          out.searchTime[search] = t;
+          let tok = -1;
           for (let i = 0; i < q; i++) {
-            const tok =
+            tok =
               i === 0 && rng.uniform() < 0.6
                 ? vocab.topicTokens[a]
                 : vocab.topicTokens[a + rng.int(b - a)];
-            searchTokens.push(tok);
+            out.searchTokens[out.tokens++] = tok;
           }
-          searchTokenOffsets.push(searchTokens.length);
+          out.searchTokenOffsets[out.searches] = out.tokens;
           // Results: of a dozen videos with the last query word, the best by affinity and popularity.
-          const tok = searchTokens.get(searchTokens.length - 1);
           const p0 = postings.offsets[tok];
           const p1 = postings.offsets[tok + 1];
           for (let r = 0; r < SEARCH_RESULTS && p1 > p0; r++) {
@@ -283,19 +435,19 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
             let bestScore = -Infinity;
             for (let c = 0; c < 4; c++) {
               const v = postings.videos[p0 + rng.int(p1 - p0)];
-              if (!uploaded(v, t) || inSession[v] === sid) continue;
-              const sc = affinity(world, u, v) + 0.5 * Math.log(vid.popularity[v] * N);
+              if (!(uploadTime[v] <= t) || inSession[v] === sid) continue;
+              const sc = affinity(world, u, v) + 0.5 * Math.log(popularity[v] * N);
               if (sc > bestScore) {
                 bestScore = sc;
                 best = v;
               }
             }
-            add(best, ImpressionSource.Search);
+            page.add(best, ImpressionSource.Search);
           }
         }
-        if (lastWatched >= 0) add(vid.nextEpisode[lastWatched], ImpressionSource.NextEpisode);
+        if (lastWatched >= 0) page.add(nextEpisode[lastWatched], ImpressionSource.NextEpisode);
         for (let i = 0, got = 0; got < 2 && i < 20; i++)
-          if (add(popAlias.draw(rng.uniform), ImpressionSource.Popular)) got++;
+          if (page.add(popAlias.draw(rng.uniform), ImpressionSource.Popular)) got++;
         // Fresh: the most popular of three uploads from the last few days.
         const hi = upperBound(uploads.times, t);
         const lo = upperBound(uploads.times, t - FRESH_WINDOW_DAYS);
@@ -303,30 +455,32 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
           let best = -1;
           for (let c = 0; c < 3; c++) {
             const v = uploads.order[lo + rng.int(hi - lo)];
-            if (inSession[v] !== sid && (best < 0 || vid.popularity[v] > vid.popularity[best]))
-              best = v;
+            if (inSession[v] !== sid && (best < 0 || popularity[v] > popularity[best])) best = v;
           }
-          add(best, ImpressionSource.Fresh);
+          page.add(best, ImpressionSource.Fresh);
         }
-        for (let i = 0; i < 10; i++) if (add(rng.int(N), ImpressionSource.Random)) break;
+        for (let i = 0; i < 10; i++) if (page.add(rng.int(N), ImpressionSource.Random)) break;
         // Legacy recommender: pool entries in random order, skipping what was watched.
-        for (let i = 0; i < poolSize && n < ips; i++) {
-          const j = i + rng.int(poolSize - i);
-          const v = pool[j];
-          pool[j] = pool[i];
-          pool[i] = v;
+        const poolIds = pool.ids;
+        const poolScore = pool.scores;
+        for (let i = 0; i < pool.size && page.n < ips; i++) {
+          const j = i + rng.int(pool.size - i);
+          const v = poolIds[j];
+          poolIds[j] = poolIds[i];
+          poolIds[i] = v;
           const sc = poolScore[j];
           poolScore[j] = poolScore[i];
           poolScore[i] = sc;
-          if (watchedBy[v] !== u) add(v, ImpressionSource.Legacy);
+          if (watchedBy[v] !== u) page.add(v, ImpressionSource.Legacy);
         }
         // Pool exhausted: the legacy recommender falls back to popular videos of liked topics.
-        for (let i = 0; n < ips && i < 50; i++) {
-          const v = topical.draw(drawTopic(cdf, rng), rng);
-          if (v >= 0 && watchedBy[v] !== u) add(v, ImpressionSource.Legacy);
+        for (let i = 0; page.n < ips && i < 50; i++) {
+          const v = drawTopical(topical, drawTopic(cdf, rng), rng);
+          if (v >= 0 && watchedBy[v] !== u) page.add(v, ImpressionSource.Legacy);
         }
 
         // Shuffle the page, then let the user click and watch in page order.
+        const n = page.n;
         for (let i = n - 1; i > 0; i--) {
           const j = rng.int(i + 1);
           const v = slots[i];
@@ -345,61 +499,63 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
             watched: watchedBy[v] === u,
             previousEpisodeWatched: prev >= 0 && watchedBy[prev] === u,
           });
-          const imp = impVideo.length;
-          impVideo.push(v);
-          impSource.push(slotSource[i]);
+          const imp = out.impressions++;
+          out.impVideo[imp] = v;
+          out.impSource[imp] = slotSource[i];
           if (rng.uniform() < sigmoid(logit)) {
             const f = watchFractionFromAffinity(world, v, a);
             const frac = rng.beta(f * WATCH_CONCENTRATION, (1 - f) * WATCH_CONCENTRATION);
-            const minutes = vid.duration[v] * frac;
-            impClicked.push(1);
-            impWatchMinutes.push(minutes);
-            watchVideo.push(v);
-            watchTime.push(clock);
-            watchMinutes.push(minutes);
-            watchImpression.push(imp);
+            const minutes = duration[v] * frac;
+            out.impClicked[imp] = 1;
+            out.impWatchMinutes[imp] = minutes;
+            const w = out.watches++;
+            out.watchVideo[w] = v;
+            out.watchTime[w] = clock;
+            out.watchMinutes[w] = minutes;
+            out.watchImpression[w] = imp;
             clock += Math.max(minutes, MIN_WATCH_STEP_MINUTES) / 1440;
             watchedBy[v] = u;
             lastWatched = v;
           } else {
-            impClicked.push(0);
-            impWatchMinutes.push(0);
+            out.impClicked[imp] = 0;
+            out.impWatchMinutes[imp] = 0;
           }
         }
         free = clock + MIN_WATCH_STEP_MINUTES / 1440;
-        sessionUser.push(u);
-        sessionTime.push(t);
-        sessionSearch.push(search);
-        sessionImpOffsets.push(impVideo.length);
+        const ses = out.sessions++;
+        out.sessionUser[ses] = u;
+        out.sessionTime[ses] = t;
+        out.sessionSearch[ses] = search;
+        out.sessionImpOffsets[ses + 1] = out.impressions;
       }
     }
-    userWatchOffsets[u + 1] = watchVideo.length;
-    userSearchOffsets[u + 1] = searchTime.length;
+    userWatchOffsets[u + 1] = out.watches;
+    userSearchOffsets[u + 1] = out.searches;
     if (onProgress && (u & 255) === 255) onProgress((u + 1) / usr.count);
   }
   onProgress?.(1);
 
   return {
-    sessions: sessionUser.length,
-    sessionUser: sessionUser.finish(),
-    sessionTime: sessionTime.finish(),
-    sessionSearch: sessionSearch.finish(),
-    sessionImpOffsets: sessionImpOffsets.finish(),
-    impressions: impVideo.length,
-    impVideo: impVideo.finish(),
-    impSource: impSource.finish(),
-    impClicked: impClicked.finish(),
-    impWatchMinutes: impWatchMinutes.finish(),
-    watches: watchVideo.length,
+    sessions: out.sessions,
+    sessionUser: tight(out.sessionUser, out.sessions),
+    sessionTime: tight(out.sessionTime, out.sessions),
+    sessionSearch: tight(out.sessionSearch, out.sessions),
+    sessionImpOffsets: tight(out.sessionImpOffsets, out.sessions + 1),
+    impressions: out.impressions,
+    impVideo: tight(out.impVideo, out.impressions),
+    impSource: tight(out.impSource, out.impressions),
+    impClicked: tight(out.impClicked, out.impressions),
+    impWatchMinutes: tight(out.impWatchMinutes, out.impressions),
+    watches: out.watches,
     userWatchOffsets,
-    watchVideo: watchVideo.finish(),
-    watchTime: watchTime.finish(),
-    watchMinutes: watchMinutes.finish(),
-    watchImpression: watchImpression.finish(),
-    searches: searchTime.length,
+    watchVideo: tight(out.watchVideo, out.watches),
+    watchTime: tight(out.watchTime, out.watches),
+    watchMinutes: tight(out.watchMinutes, out.watches),
+    watchImpression: tight(out.watchImpression, out.watches),
+    searches: out.searches,
     userSearchOffsets,
-    searchTime: searchTime.finish(),
-    searchTokenOffsets: searchTokenOffsets.finish(),
-    searchTokens: searchTokens.finish(),
+    searchTime: tight(out.searchTime, out.searches),
+    searchTokenOffsets: tight(out.searchTokenOffsets, out.searches + 1),
+    searchTokens: tight(out.searchTokens, out.tokens),
   };
 }
