@@ -2,8 +2,9 @@
  * `npm run world -- --seed 7 --videos 20000 --users 5000 [--json]`: generates a world in
  * Node and prints its statistics (one JSON object with --json, else a readable summary).
  * Every world setting of `WORLD_PARAMS` is a flag. `--bench` times the default world and the
- * 1 000 000-video / 100 000-user world (light activity; `--full` for the default activity) and
- * prints their time and memory. A world too large for this machine is refused before it is
+ * 1 000 000-video / 100 000-user world (light activity; `--full` for the default activity), each
+ * in a child process of its own, and prints their time and peak memory (`--json`: rows with
+ * `videos`, `users`, `seconds`, `peakMb`). A world too large for this machine is refused before it is
  * built (`checkWorldSize`); every mistake answers one line and exit code 2 (`runCli`).
  */
 import { ConfigError } from '../src/sim/config';
@@ -23,12 +24,14 @@ import { summarizeWorld } from '../src/sim/summary';
 import type { WorldSummary } from '../src/sim/summary-types';
 import { generateWorld } from '../src/sim/world';
 import { parseArgs } from './args';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 /** The flags of `npm run world`: one per world setting, from the parameter table. */
 const SECTIONS: FlagSection[] = [{ title: 'World', rows: Object.values(WORLD_ROWS) }];
 
 /** Flags that are not world settings. */
-const OTHER = ['json', 'bench', 'full', 'help'];
+const OTHER = ['json', 'bench', 'full', 'help', 'bench-one'];
 
 function settingsFrom(flags: Record<string, string | boolean>): Partial<WorldConfig> {
   return readFlags(flags, SECTIONS[0].rows) as Partial<WorldConfig>;
@@ -59,29 +62,69 @@ function readable(s: WorldSummary, estimate: WorldSizeEstimate): string {
 }
 
 /**
- * Times the default world and the 1M-video / 100k-user world with light activity (0.1
- * sessions per user per day, ~10M impressions); `--full` adds the 1M / 100k world at the
- * default activity (~110M impressions: minutes, and gigabytes of typed arrays).
+ * The benchmark's worlds: the default world and the 1M-video / 100k-user world with light
+ * activity (0.1 sessions per user per day, ~10M impressions); `--full` adds the 1M / 100k
+ * world at the default activity (~110M impressions: minutes, and gigabytes of typed arrays).
  */
-function runBench(full: boolean): void {
-  const sizes: Record<string, number>[] = [
-    {},
-    { videos: 1_000_000, users: 100_000, sessionsPerDay: 0.1 },
-  ];
-  if (full) sizes.push({ videos: 1_000_000, users: 100_000 });
-  for (const size of sizes) {
-    global.gc?.();
-    const t0 = performance.now();
-    const w = generateWorld({ seed: 7, ...size });
-    const ms = performance.now() - t0;
-    const mem = process.memoryUsage();
-    const mb = (x: number) => Math.round(x / 2 ** 20);
-    console.log(
-      `world ${w.videos.count} videos × ${w.users.count} users × ${w.config.sessionsPerDay} sessions/day: ${ms.toFixed(0)} ms, ` +
-        `${w.logs.impressions} impressions, ${w.logs.watches} watches, ` +
-        `heap ${mb(mem.heapUsed)} MB, array buffers ${mb(mem.arrayBuffers)} MB, rss ${mb(mem.rss)} MB`,
-    );
+const BENCH_SIZES: Partial<WorldConfig>[] = [
+  {},
+  { videos: 1_000_000, users: 100_000, sessionsPerDay: 0.1 },
+  { videos: 1_000_000, users: 100_000 },
+];
+
+/** One benchmark row: a world's size, its generation time and the process's peak memory. */
+interface BenchRow {
+  videos: number;
+  users: number;
+  sessionsPerDay: number;
+  /** Generation time, seconds (catalogue, users and sessions; not the summary). */
+  seconds: number;
+  /** Peak resident memory of the process that generated only this world, MiB (maxRSS). */
+  peakMb: number;
+  impressions: number;
+  watches: number;
+}
+
+/** Generates world `BENCH_SIZES[index]` in this process and returns its row (`--bench-one`). */
+function benchOne(index: number): BenchRow {
+  const t0 = performance.now();
+  const w = generateWorld({ seed: 7, ...BENCH_SIZES[index] });
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    videos: w.videos.count,
+    users: w.users.count,
+    sessionsPerDay: w.config.sessionsPerDay,
+    seconds: Math.round(seconds * 1000) / 1000,
+    // resourceUsage().maxRSS is in KiB.
+    peakMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    impressions: w.logs.impressions,
+    watches: w.logs.watches,
+  };
+}
+
+/**
+ * Times each benchmark world in a child process of its own (`--bench-one <i>`), so each row's
+ * peak memory is that world's alone. Prints one line per world, or with `--json` one object
+ * `{ runtime, rows }` with `videos`, `users`, `seconds`, `peakMb` per row.
+ */
+function runBench(full: boolean, json: boolean): void {
+  const rows: BenchRow[] = [];
+  const count = full ? BENCH_SIZES.length : BENCH_SIZES.length - 1;
+  for (let i = 0; i < count; i++) {
+    const args = [...process.execArgv, fileURLToPath(import.meta.url), '--bench-one', String(i)];
+    const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+    if (r.status !== 0)
+      throw new Error(`world ${JSON.stringify(BENCH_SIZES[i])} failed: ${r.stderr || r.error}`);
+    const row = JSON.parse(r.stdout) as BenchRow;
+    rows.push(row);
+    if (!json)
+      console.log(
+        `world ${row.videos} videos × ${row.users} users × ${row.sessionsPerDay} sessions/day: ` +
+          `${row.seconds.toFixed(2)} s, peak ${row.peakMb} MB, ` +
+          `${row.impressions} impressions, ${row.watches} watches`,
+      );
   }
+  if (json) console.log(JSON.stringify({ runtime: `node ${process.version}`, seed: 7, rows }));
 }
 
 function main(): void {
@@ -89,6 +132,17 @@ function main(): void {
   checkKnown(flags, SECTIONS, OTHER);
   if (readSwitch(flags, 'help')) {
     console.log(helpText('npm run world -- [--json] [--bench [--full]] [flags]', SECTIONS));
+    return;
+  }
+  if (Object.hasOwn(flags, 'bench-one')) {
+    // Internal: one world of the benchmark, in the child process `runBench` starts.
+    const i = Number(flags['bench-one']);
+    if (!Number.isInteger(i) || i < 0 || i >= BENCH_SIZES.length)
+      throw new ConfigError(
+        'bench-one',
+        `--bench-one is internal to --bench (got ${flags['bench-one']})`,
+      );
+    console.log(JSON.stringify(benchOne(i)));
     return;
   }
   const json = readSwitch(flags, 'json');
@@ -105,7 +159,7 @@ function main(): void {
         'bench',
         '--bench times fixed worlds and takes no world settings (only --full)',
       );
-    return runBench(full);
+    return runBench(full, json);
   }
   const settings = settingsFrom(flags);
   const estimate = checkWorldSize(settings, machineLimits());
