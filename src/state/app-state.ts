@@ -178,6 +178,8 @@ export interface TrainingSlice {
   autosaveOffer: SavedRunInfo | null;
   /** Why the last autosave failed (e.g. a full quota), until the next one succeeds. */
   autosaveError: string | null;
+  /** The runs pinned in the browser's storage, oldest first. */
+  pinnedRuns: SavedRunInfo[];
 
   setView(view: View): void;
   /** Sets one hyperparameter (an already-valid value); live ones reach the running models. */
@@ -218,6 +220,12 @@ export interface TrainingSlice {
   restoreAutosave(): Promise<boolean>;
   /** Hides the autosave offer (the saved run stays until the next autosave). */
   dismissAutosave(): void;
+  /** Keeps the run as it is now in the browser's storage (at most MAX_PINNED runs). */
+  pinRun(): Promise<boolean>;
+  /** Loads a pinned run (as a file). */
+  loadPinned(key: string): Promise<boolean>;
+  /** Forgets a pinned run. */
+  unpinRun(key: string): Promise<void>;
 }
 
 /** A named run-file problem: `code` as `RunFileErrorCode`, or 'save-failed'. */

@@ -9,7 +9,7 @@ import { defaultWorldConfig } from '../sim/config';
 import type { WorldSummary } from '../sim/summary-types';
 import type { MetricsMessage, PageToWorker, WeightSnapshot, WorkerToPage } from '../protocol';
 import { decodeRunFile } from '../protocol/run-file';
-import { LAST_RUN, memoryRunStore, storageErrorText, type RunStore } from './autosave';
+import { LAST_RUN, MAX_PINNED, memoryRunStore, storageErrorText, type RunStore } from './autosave';
 import { createAppStore } from './store';
 import { DEFAULT_TRAINING_PARAMS } from './training-settings';
 
@@ -252,6 +252,34 @@ describe('autosave', () => {
     expect(storageErrorText(e)).toBe(
       "the run was not autosaved: the browser's storage quota is full (The quota has been exceeded.); save it to a file instead",
     );
+  });
+
+  it('pins up to MAX_PINNED runs, lists them on a new page, loads and unpins them', async () => {
+    const store = memoryRunStore();
+    const h = makeStore(store);
+    const runId = h.trained(5);
+    const pinned = h.store.getState().pinRun();
+    h.send({ type: 'snapshot', runId, snapshot: snapshot(runId, 5), purpose: 'save' });
+    expect(await pinned).toBe(true);
+    expect(h.store.getState().pinnedRuns.map((r) => [r.key, r.step])).toEqual([
+      ['pin:recsys-seed3-step5.recsys-run', 5],
+    ]);
+    for (let i = 6; i < 6 + MAX_PINNED; i++) {
+      const p = h.store.getState().pinRun();
+      h.send({ type: 'snapshot', runId, snapshot: snapshot(runId, i), purpose: 'save' });
+      expect(await p).toBe(i < 5 + MAX_PINNED);
+    }
+    expect(h.store.getState().pinnedRuns).toHaveLength(MAX_PINNED);
+    expect(h.store.getState().runFileError?.code).toBe('pin-limit');
+
+    const g = makeStore(store);
+    await settle();
+    expect(g.store.getState().pinnedRuns).toHaveLength(MAX_PINNED);
+    g.trained(0);
+    expect(await g.store.getState().loadPinned('pin:recsys-seed3-step5.recsys-run')).toBe(true);
+    expect(g.of('restore').at(-1)!.snapshot.step).toBe(5);
+    await g.store.getState().unpinRun('pin:recsys-seed3-step5.recsys-run');
+    expect(g.store.getState().pinnedRuns.map((r) => r.step)).toEqual([6, 7, 8, 9]);
   });
 
   it('offers the last run on a new page and continues it', async () => {

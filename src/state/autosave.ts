@@ -1,7 +1,8 @@
 /**
  * Where the page keeps runs between visits (docs/run-files.md#autosave): the last run, saved
  * as a whole `.recsys-run` file every {@link AUTOSAVE_EVERY} steps and whenever training is
- * paused, so that reopening the page can offer to continue where it left off.
+ * paused, so that reopening the page can offer to continue where it left off; and up to
+ * {@link MAX_PINNED} runs the user pinned.
  *
  * The browser's store is IndexedDB through `idb` (a ~1 kB promise wrapper over the raw
  * request/event API). The slice sees only the {@link RunStore} interface, so tests use
@@ -15,6 +16,12 @@ export const AUTOSAVE_EVERY = 300;
 
 /** The key of the last run. */
 export const LAST_RUN = 'last';
+
+/** Keys of pinned runs start with this (then the file name). */
+export const PIN_PREFIX = 'pin:';
+
+/** Most runs kept pinned at once. */
+export const MAX_PINNED = 5;
 
 /** What the page says about a saved run before loading it. */
 export interface SavedRunInfo {
@@ -41,6 +48,8 @@ export interface RunStore {
   /** The description of a saved run, without reading its bytes into the page's data. */
   info(key: string): Promise<SavedRunInfo | undefined>;
   delete(key: string): Promise<void>;
+  /** The descriptions of every saved run. */
+  list(): Promise<SavedRunInfo[]>;
 }
 
 const DB_NAME = 'recsys-playground';
@@ -65,21 +74,28 @@ export function idbRunStore(): RunStore {
       const d = await open();
       const tx = d.transaction([RUNS, INFO], 'readwrite');
       const { bytes, ...info } = run;
+      // Stored as a Blob: IndexedDB keeps a reference to the browser's blob storage instead of
+      // serialising (and compressing) megabytes on the main thread inside put().
+      const file = new Blob([bytes as BlobPart], { type: 'application/octet-stream' });
       await Promise.all([
-        tx.objectStore(RUNS).put({ key: run.key, bytes }),
+        tx.objectStore(RUNS).put({ key: run.key, file }),
         tx.objectStore(INFO).put(info),
         tx.done,
       ]);
     },
     async get(key) {
       const d = await open();
-      const [file, info] = await Promise.all([d.get(RUNS, key), d.get(INFO, key)]);
-      return file && info
-        ? { ...(info as SavedRunInfo), bytes: (file as { bytes: Uint8Array }).bytes }
-        : undefined;
+      const [stored, info] = await Promise.all([d.get(RUNS, key), d.get(INFO, key)]);
+      if (!stored || !info) return undefined;
+      const { file, bytes } = stored as { file?: Blob; bytes?: Uint8Array };
+      const data = file ? new Uint8Array(await file.arrayBuffer()) : bytes;
+      return data ? { ...(info as SavedRunInfo), bytes: data } : undefined;
     },
     async info(key) {
       return (await (await open()).get(INFO, key)) as SavedRunInfo | undefined;
+    },
+    async list() {
+      return (await (await open()).getAll(INFO)) as SavedRunInfo[];
     },
     async delete(key) {
       const d = await open();
@@ -122,6 +138,9 @@ export function memoryRunStore(quotaBytes = Infinity): RunStore & { runs: Map<st
     },
     async delete(key) {
       runs.delete(key);
+    },
+    async list() {
+      return [...runs.values()].map(({ bytes: _bytes, ...info }) => info);
     },
   };
 }

@@ -31,7 +31,14 @@ import {
   type RunHistory,
 } from '../protocol/run-file';
 import type { AppState, RunFileProblem, RunState, TrainingSlice } from './app-state';
-import { AUTOSAVE_EVERY, LAST_RUN, storageErrorText, type RunStore } from './autosave';
+import {
+  AUTOSAVE_EVERY,
+  LAST_RUN,
+  MAX_PINNED,
+  PIN_PREFIX,
+  storageErrorText,
+  type RunStore,
+} from './autosave';
 import { MetricHistory } from './metric-history';
 import {
   DEFAULT_TRAINING_PARAMS,
@@ -68,6 +75,12 @@ function copySnapshot(s: WeightSnapshot): WeightSnapshot {
     slots: s.slots.map((w) => ({ name: w.name, data: w.data.slice() })),
     counters: { ...s.counters },
   };
+}
+
+/** The step in a run file's name (`runFileName`). */
+function decodeStep(name: string): number {
+  const m = /-step(\d+)\./.exec(name);
+  return m ? Number(m[1]) : 0;
 }
 
 /** Resolves after the current macrotask (lets the page draw and handle input). */
@@ -272,6 +285,36 @@ export function createTrainingSlice(
       if (user !== -1) channel.send({ type: 'focus', runId, user });
     };
 
+    /** Reads the pinned runs' descriptions into the state. */
+    const refreshPinned = async () => {
+      if (!runStore) return;
+      const all = await runStore.list();
+      set({
+        pinnedRuns: all
+          .filter((r) => r.key.startsWith(PIN_PREFIX))
+          .sort((a, b) => a.savedAt.localeCompare(b.savedAt)),
+      });
+    };
+
+    /** Loads the saved run `key` as a file. */
+    const loadSaved = async (key: string): Promise<boolean> => {
+      if (!runStore) return false;
+      let saved;
+      try {
+        saved = await runStore.get(key);
+      } catch (e) {
+        problem({
+          code: 'storage',
+          message: storageErrorText(e).replace('not autosaved', 'not read back'),
+        });
+        return false;
+      }
+      if (!saved) return false;
+      return get().loadRunFile(saved.bytes, saved.name);
+    };
+
+    if (runStore) refreshPinned().catch(() => {});
+
     // The offer after a reload: the last autosaved run, if any.
     if (runStore)
       runStore.info(LAST_RUN).then(
@@ -296,6 +339,7 @@ export function createTrainingSlice(
       runFileError: null,
       autosaveOffer: null,
       autosaveError: null,
+      pinnedRuns: [],
 
       saveRunFile() {
         const { run } = get();
@@ -330,22 +374,55 @@ export function createTrainingSlice(
       },
 
       async restoreAutosave() {
+        const ok = await loadSaved(LAST_RUN);
+        if (!ok && !get().runFileError) set({ autosaveOffer: null });
+        return ok;
+      },
+
+      async pinRun() {
         if (!runStore) return false;
-        let saved;
+        let file;
         try {
-          saved = await runStore.get(LAST_RUN);
+          file = await get().saveRunFile();
         } catch (e) {
+          problem({ code: 'save-failed', message: e instanceof Error ? e.message : String(e) });
+          return false;
+        }
+        const key = PIN_PREFIX + file.name;
+        const pinned = get().pinnedRuns;
+        if (pinned.length >= MAX_PINNED && !pinned.some((r) => r.key === key)) {
           problem({
-            code: 'storage',
-            message: storageErrorText(e).replace('not autosaved', 'not read back'),
+            code: 'pin-limit',
+            message: `at most ${MAX_PINNED} runs can be pinned: unpin one first (or save it to a file)`,
           });
           return false;
         }
-        if (!saved) {
-          set({ autosaveOffer: null });
+        try {
+          await runStore.put({
+            key,
+            name: file.name,
+            seed: get().settings.seed,
+            step: decodeStep(file.name),
+            savedAt: new Date().toISOString(),
+            size: file.bytes.length,
+            bytes: file.bytes,
+          });
+        } catch (e) {
+          set({ autosaveError: storageErrorText(e).replace('not autosaved', 'not pinned') });
           return false;
         }
-        return get().loadRunFile(saved.bytes, saved.name);
+        await refreshPinned();
+        return true;
+      },
+
+      loadPinned(key) {
+        return loadSaved(key);
+      },
+
+      async unpinRun(key) {
+        if (!runStore) return;
+        await runStore.delete(key);
+        await refreshPinned();
       },
 
       dismissAutosave() {

@@ -2,7 +2,8 @@
  * Run files and autosave in the Training toolbar (docs/run-files.md): Save run downloads a
  * `.recsys-run` file of the run as it is now (seed and step in its name); Load run takes one
  * from a file picker or dropped on the bar; a refused file is named (`run.error`) and the run
- * on screen goes on; after a reload the last autosaved run is offered (`run.restore`); a failed
+ * on screen goes on; after a reload the last autosaved run is offered (`run.restore`); a few
+ * runs can be pinned in the browser (`run.pin`, loaded again from `run.pinned`); a failed
  * autosave (a full quota) is shown.
  */
 import { useState, type CSSProperties, type DragEvent } from 'react';
@@ -54,6 +55,10 @@ export function RunFiles() {
   const loadRunFile = useAppStore((s) => s.loadRunFile);
   const restoreAutosave = useAppStore((s) => s.restoreAutosave);
   const dismissAutosave = useAppStore((s) => s.dismissAutosave);
+  const pinned = useAppStore((s) => s.pinnedRuns);
+  const pinRun = useAppStore((s) => s.pinRun);
+  const loadPinned = useAppStore((s) => s.loadPinned);
+  const unpinRun = useAppStore((s) => s.unpinRun);
   const [saving, setSaving] = useState(false);
   const [over, setOver] = useState(false);
   const canSave = run.built !== null && (run.state === 'paused' || run.state === 'running');
@@ -113,6 +118,35 @@ export function RunFiles() {
           }}
         />
       </label>
+      <button
+        type="button"
+        data-testid="run.pin"
+        disabled={!canSave || saving}
+        onClick={() => void pinRun()}
+        title="Keep this run in the browser (a few can be pinned)"
+      >
+        📌 Pin
+      </button>
+      {pinned.map((r) => (
+        <span key={r.key} className="run-pinned">
+          <button
+            type="button"
+            data-testid="run.pinned"
+            onClick={() => void loadPinned(r.key)}
+            title={`Load the pinned run of seed ${r.seed}, step ${r.step}`}
+          >
+            seed {r.seed} · step {r.step}
+          </button>
+          <button
+            type="button"
+            className="link"
+            aria-label={`unpin seed ${r.seed} step ${r.step}`}
+            onClick={() => void unpinRun(r.key)}
+          >
+            ✕
+          </button>
+        </span>
+      ))}
       {loading && (
         <span className="muted" data-testid="run.loading">
           loading {loading}…

@@ -111,8 +111,8 @@ export function encodeRunFile(run: RunFileContents): Uint8Array {
 }
 
 /**
- * {@link encodeRunFile} in slices: `pause` is awaited after each array is summed and after each
- * megabyte or so is copied, so that a large file (the page's autosave) never holds the main
+ * {@link encodeRunFile} in slices: `pause` is awaited after each megabyte or so is summed or
+ * copied, so that a large file (the page's autosave) never holds the main
  * thread for long. Same bytes.
  */
 export async function encodeRunFileInSlices(
@@ -187,7 +187,7 @@ function* encoder(run: RunFileContents): Generator<void, Uint8Array> {
     const bytes = littleEndianBytes(data);
     out.set(bytes, at);
     at += bytes.length;
-    if ((work += bytes.length) >= 4 * SLICE_BYTES) {
+    if ((work += bytes.length) >= SLICE_BYTES) {
       work = 0;
       yield;
     }
