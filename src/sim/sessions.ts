@@ -37,10 +37,17 @@ const WATCH_CONCENTRATION = 3;
 /** Progress callback: fraction done in [0, 1]. */
 export type Progress = (fraction: number) => void;
 
-/** Videos sorted by upload time, for "uploaded in the last few days" queries. */
+/**
+ * Videos sorted by upload time, for "uploaded in the last few days" queries, with a coarse
+ * index by whole day so a query searches one day's uploads rather than the whole catalogue.
+ */
 interface UploadIndex {
   order: Int32Array;
   times: Float32Array;
+  /** First whole day the coarse index covers (the earliest upload's, floored). */
+  firstDay: number;
+  /** dayStart[d] = upperBound(times, firstDay + d), for d = 0 … days covered. */
+  dayStart: Int32Array;
 }
 
 function buildUploadIndex(upload: Float32Array): UploadIndex {
@@ -49,19 +56,34 @@ function buildUploadIndex(upload: Float32Array): UploadIndex {
   );
   const times = new Float32Array(order.length);
   for (let i = 0; i < order.length; i++) times[i] = upload[order[i]];
-  return { order, times };
+  const n = times.length;
+  const firstDay = n ? Math.floor(times[0]) : 0;
+  const lastDay = n ? Math.floor(times[n - 1]) + 1 : 0;
+  const dayStart = new Int32Array(lastDay - firstDay + 1);
+  for (let d = 0; d < dayStart.length; d++) dayStart[d] = upperBoundIn(times, firstDay + d, 0, n);
+  return { order, times, firstDay, dayStart };
 }
 
-/** First index i with times[i] > t. */
-function upperBound(times: Float32Array, t: number): number {
-  let lo = 0;
-  let hi = times.length;
+/** First index i in [lo, hi) with times[i] > t, or hi; times sorted, and times[lo − 1] ≤ t. */
+function upperBoundIn(times: Float32Array, t: number, lo: number, hi: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (times[mid] <= t) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * First index i with times[i] > t: the answer lies between the day index's bounds for
+ * ⌊t⌋ and ⌊t⌋ + 1, so only that day's uploads are searched (the same index as a full search).
+ */
+function upperBound(index: UploadIndex, t: number): number {
+  const { times, dayStart } = index;
+  const d = Math.floor(t) - index.firstDay;
+  if (d < 0) return 0; // t < firstDay ≤ every upload time
+  if (d + 1 >= dayStart.length) return times.length; // t ≥ lastDay > every upload time
+  return upperBoundIn(times, t, dayStart[d], dayStart[d + 1]);
 }
 
 /** Inverted index token → videos whose title has it (CSR). */
@@ -401,8 +423,14 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
         sessionsSinceRefresh = 0;
       }
       sessionsSinceRefresh += k;
-      for (let i = 0; i < k; i++) dayTimes[i] = day + rng.uniform();
-      dayTimes.subarray(0, k).sort();
+      // The day's start times in ascending order: an insertion sort of the k (≤ 64, mostly 1–3)
+      // draws as they come, the same order as a numeric sort without a subarray per day.
+      for (let i = 0; i < k; i++) {
+        const x = day + rng.uniform();
+        let j = i;
+        for (; j > 0 && dayTimes[j - 1] > x; j--) dayTimes[j] = dayTimes[j - 1];
+        dayTimes[j] = x;
+      }
       for (let s = 0; s < k; s++) {
         const t = Math.max(dayTimes[s], free);
         const sid = sessionId++;
@@ -449,8 +477,8 @@ export function simulateLogs(world: World, vocab: Vocabulary, onProgress?: Progr
         for (let i = 0, got = 0; got < 2 && i < 20; i++)
           if (page.add(popAlias.draw(rng.uniform), ImpressionSource.Popular)) got++;
         // Fresh: the most popular of three uploads from the last few days.
-        const hi = upperBound(uploads.times, t);
-        const lo = upperBound(uploads.times, t - FRESH_WINDOW_DAYS);
+        const hi = upperBound(uploads, t);
+        const lo = upperBound(uploads, t - FRESH_WINDOW_DAYS);
         if (hi > lo) {
           let best = -1;
           for (let c = 0; c < 3; c++) {
