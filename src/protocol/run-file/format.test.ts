@@ -122,7 +122,8 @@ describe('run files', () => {
       pauses++;
     });
     expect(pauses).toBeGreaterThanOrEqual(1);
-    expect(sliced).toEqual(encodeRunFile(r));
+    expect(sliced.length).toBe(encodeRunFile(r).length);
+    expect(Buffer.from(sliced).equals(Buffer.from(encodeRunFile(r)))).toBe(true); // byte for byte, fast
   });
 
   it('names a truncated file, wherever it was cut', () => {
