@@ -5,6 +5,8 @@
  * term, a new random stream) updates these hashes in the same commit and says so.
  */
 import { describe, expect, it } from 'vitest';
+import { buildVocabulary } from './catalogue';
+import { simulateLogs } from './sessions';
 import type { World, WorldConfig } from './types';
 import { generateWorld } from './world';
 
@@ -217,4 +219,19 @@ describe('generateWorld: pinned output', () => {
       expect(got).toEqual(PINNED[name]);
     });
   }
+});
+
+describe('simulateLogs: shards of users', () => {
+  it('gives the same logs bit for bit for 1, 2, 3 and 4 shards (and one user per shard)', () => {
+    for (const name of ['small', 'busy'] as const) {
+      const world = generateWorld(WORLDS[name]);
+      const vocab = buildVocabulary(world.config.topics);
+      for (const shards of [1, 2, 3, 4, world.users.count]) {
+        const logs = simulateLogs(world, vocab, undefined, shards);
+        const got = worldHashes({ ...world, logs });
+        for (const [k, v] of Object.entries(PINNED[name]))
+          if (k.startsWith('logs.')) expect(got[k], `${name}, ${shards} shards: ${k}`).toBe(v);
+      }
+    }
+  });
 });
