@@ -357,7 +357,7 @@ const featuresDepth: LessonSpec = {
     },
   ],
   sizing:
-    'Measured on seed 7 (5000 videos × 2500 users × 30 days, K 64, batch 128, 300 steps, 3 repeats, 2,000 held-out next watches; 179 s under load 10): depth 2 is still far behind depth 0 (recall@100 0.12 vs 0.19, MAP 0.014 vs 0.018), and all features are no better than watches only (MAP −0.003 at depth 0). At this length the deeper tower has not caught up; longer runs were not measured (they would exceed the lesson budget). Reduced grid: 2 feature sets × depths 0 and 2.',
+    'Measured on seed 7 (5000 videos × 2500 users × 30 days, K 64, batch 128, 300 steps, 3 repeats, 2,000 held-out next watches; 179 s under load 10): depth 2 is still far behind depth 0 (recall@100 0.12 vs 0.19, MAP 0.014 vs 0.018), and all features are no better than watches only (MAP −0.003 at depth 0). At 600 steps (393 s) the gap widens: MAP 0.0145 vs 0.0230, Δ −0.0085 [−0.0121, −0.0049], so longer training does not help at this scale. Reduced grid: 2 feature sets × depths 0 and 2.',
 };
 
 /** Every lesson, in teaching order. */
