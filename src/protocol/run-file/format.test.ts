@@ -52,6 +52,8 @@ function run(): RunFileContents {
           ranking: null,
           watchTime: null,
           ms: 3,
+          // A figure this version's schema does not name is kept.
+          ...{ map: 0.125 },
         },
       ],
     },
@@ -99,6 +101,7 @@ describe('run files', () => {
     expect(back.history.rankingLoss[2]).toBeNaN();
     expect(back.history.evals[0].heldOutLoss).toBeNaN();
     expect(back.history.evals[0].recall).toEqual([0, 0.1, 0.2, 0.3]);
+    expect((back.history.evals[0] as unknown as { map: number }).map).toBe(0.125);
     expect(back.world).toEqual(r.world);
     expect(back.manifest.version).toBe(RUN_FILE_VERSION);
     // Fresh arrays: changing the file's bytes afterwards changes nothing decoded.

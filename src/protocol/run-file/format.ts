@@ -172,7 +172,7 @@ function* encoder(run: RunFileContents): Generator<void, Uint8Array> {
     backend: s.backend,
     step: s.step,
     counters: s.counters,
-    history: { points: n, evals: h.evals },
+    history: { points: n, evals: h.evals as unknown as RunManifest['history']['evals'] },
     blobs,
   };
   const json = new TextEncoder().encode(JSON.stringify(manifest));

@@ -33,8 +33,11 @@ const rankerSide = z.object({
   randomWatchPerImpression: num,
 });
 
-/** One evaluation point (protocol `EvalPoint`). */
-export const evalPointSchema = z.object({
+/**
+ * One evaluation point (protocol `EvalPoint`). Loose: fields added to `EvalPoint` later (a new
+ * figure) are kept, not stripped, so a file keeps every figure its app wrote.
+ */
+export const evalPointSchema = z.looseObject({
   step: z.number().int().min(0),
   recall: z.array(num),
   mfRecall: z.array(num),
