@@ -3,7 +3,7 @@
  * `.recsys-run` file of the run as it is now (seed and step in its name); Load run takes one
  * from a file picker or dropped on the bar; a refused file is named (`run.error`) and the run
  * on screen goes on; after a reload the last autosaved run is offered (`run.restore`); a few
- * runs can be pinned in the browser (`run.pin`, loaded again from `run.pinned`); a failed
+ * runs can be kept in the browser (`run.keep`, loaded again from `run.kept`); a failed
  * autosave (a full quota) is shown.
  */
 import { useState, type CSSProperties, type DragEvent } from 'react';
@@ -120,27 +120,27 @@ export function RunFiles() {
       </label>
       <button
         type="button"
-        data-testid="run.pin"
+        data-testid="run.keep"
         disabled={!canSave || saving}
         onClick={() => void pinRun()}
-        title="Keep this run in the browser (a few can be pinned)"
+        title="Keep this run (weights and all) in the browser's storage, to load again later; up to 5"
       >
-        📌 Pin
+        Keep in browser
       </button>
       {pinned.map((r) => (
         <span key={r.key} className="run-pinned">
           <button
             type="button"
-            data-testid="run.pinned"
+            data-testid="run.kept"
             onClick={() => void loadPinned(r.key)}
-            title={`Load the pinned run of seed ${r.seed}, step ${r.step}`}
+            title={`Load the kept run of seed ${r.seed}, step ${r.step}`}
           >
             seed {r.seed} · step {r.step}
           </button>
           <button
             type="button"
             className="link"
-            aria-label={`unpin seed ${r.seed} step ${r.step}`}
+            aria-label={`forget the kept run of seed ${r.seed}, step ${r.step}`}
             onClick={() => void unpinRun(r.key)}
           >
             ✕
