@@ -121,6 +121,14 @@ test('watch-time weighting: both rankers scored live on the same pages', async (
   await expect(page.getByTestId('view.watchtime')).toBeVisible();
   await expect(page.getByTestId('train.state')).toHaveText('paused', { timeout: PREPARE_TIMEOUT });
   await expect(page.getByTestId('metric.watchTimeStep')).toHaveText('0');
+  // Both odds named with their formulas; the run's (the default, exact) said.
+  await expect(page.getByTestId('watchtime.odds.paper')).toContainText(
+    'e^z ≈ E[T] / (1 − P) ≈ E[T]·(1 + P)',
+  );
+  await expect(page.getByTestId('watchtime.odds.exact')).toContainText('e^z ≈ E[T]');
+  await expect(page.getByTestId('watchtime.odds.exact')).toContainText('in use');
+  await expect(page.getByTestId('watchtime.odds')).toContainText('trains with exact odds');
+  await expect(page.locator('.train-intro')).not.toContainText("the paper's weighted");
   const names = [
     'weightedWatchTime',
     'unweightedWatchTime',
@@ -181,6 +189,17 @@ test('watch-time weighting: both rankers scored live on the same pages', async (
   await expect(page.getByTestId('chart.reliability').locator('svg text.x-title')).toContainText(
     'minutes',
   );
+  // The reliability chart draws the trained ranker against both odds' targets, naming its own.
+  await expect(page.getByTestId('chart.reliability')).toContainText('exact odds (trained with)');
+  await expect(page.getByTestId('chart.reliability')).toContainText("paper's odds");
+  // The odds knob, switched here, reaches the run; the charts keep their evaluation's odds.
+  await page.getByTestId('watchtime.oddsSelect').selectOption('paper');
+  await expect(page.getByTestId('watchtime.odds')).toContainText("trains with paper's odds");
+  await expect(page.getByTestId('watchtime.odds')).toContainText(
+    "the charts' latest evaluation: exact odds",
+  );
+  await expect(page.getByTestId('watchtime.odds.paper')).toContainText('in use');
+  expect(page.url()).toContain('odds=paper');
   if (SHOTS) await page.screenshot({ path: `${SHOTS}/watchtime.png`, fullPage: true });
   expect(errors).toEqual([]);
 });

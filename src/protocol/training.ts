@@ -181,6 +181,14 @@ export interface EvalPoint {
   mfRecall: number[];
   /** recall@k of most-popular (videos by watches in the last week of training). */
   popularRecall: number[];
+  /**
+   * Mean average precision of the held-out next watch (one relevant video, so the mean of
+   * 1/(rank + 1)) for the candidate model, the factorisation baseline and most-popular, on the
+   * same examples as recall. Absent from evaluations of runs saved before it existed.
+   */
+  map?: number;
+  mfMap?: number;
+  popularMap?: number;
   /** Sampled-softmax loss of the candidate model on a held-out batch (nats). */
   heldOutLoss: number;
   /** Held-out ranking figures; null when the ranker is not evaluated. */
@@ -196,7 +204,16 @@ export interface EvalPoint {
    * The weighted and the unweighted (CTR) ranker on the same held-out pages (Watch-time
    * view); null when the ranker is not evaluated.
    */
-  watchTime?: { weighted: RankerSide; unweighted: RankerSide } | null;
+  watchTime?: {
+    weighted: RankerSide;
+    unweighted: RankerSide;
+    /**
+     * The odds the weighted ranker was trained with at this evaluation (the `odds` knob):
+     * `exact` (clicks also weight-1 negatives, e^z ≈ E[T]) or `paper` (e^z ≈ E[T]/(1 − P)).
+     * Absent from runs saved before it existed.
+     */
+    odds?: 'exact' | 'paper';
+  } | null;
   /** Milliseconds the evaluation took. */
   ms: number;
 }
@@ -211,6 +228,12 @@ export interface RankerSide {
   weightedPerUserLoss: number;
   /** Reliability bins: mean predicted e^z against mean oracle E[T] (minutes per impression). */
   calibration: { predicted: number; actual: number }[];
+  /**
+   * The same bins of e^z against Σ E[T] / Σ (1 − P) over the bin (P the oracle's click
+   * probability): the target of the paper's odds, where exact odds target E[T] itself
+   * (docs/model.md#what-the-odds-estimate). Absent from runs saved before it existed.
+   */
+  oddsCalibration?: { predicted: number; actual: number }[];
   /** Oracle E[T] per impression of the oracle's own top 3 (the ceiling), and of a random order. */
   oracleWatchPerImpression: number;
   randomWatchPerImpression: number;

@@ -283,10 +283,12 @@ export function ProjectionView() {
         dimensions onto the two directions along which the vectors vary most (PCA, recomputed every{' '}
         {PROJECTION_EVERY} steps while training): videos the model has learnt to recommend to the
         same users drift together; the black diamond is one user's u, which scores the videos
-        nearest to it in direction highest. Press play and watch the topics separate, switch the
-        colouring to see whether popularity, freshness or clickbait also shape the space, click a
-        video to list its nearest neighbours in the full space, or compute a UMAP layout, which
-        keeps neighbourhoods rather than variance.
+        nearest to it in direction highest. PCA keeps the two directions of largest variance, and
+        those need not split the topics: after a few hundred steps, coloured by topic, expect mostly
+        one blob. Switch the colouring to see whether popularity, freshness or clickbait shape them,
+        or compute a UMAP layout, which keeps neighbourhoods rather than variance: there the topics
+        gather in regions of their own. Click a video to list its nearest neighbours in the full
+        space.
       </p>
       <div className="toolbar projection-controls">
         <FocusUserField shown={userId} />

@@ -1,8 +1,8 @@
 /**
  * The run's live figures: steps, throughput, the losses, the ranker's held-out quality, and a
- * table of recall@k (k = 10, 50, 100, 500) for the two-tower model beside the factorisation and
- * most-popular baselines. Each value is a {@link LiveNumber}: written by a store subscription,
- * never by a React render.
+ * table of recall@k (k = 10, 50, 100, 500) and MAP for the two-tower model beside the
+ * factorisation and most-popular baselines. Each value is a {@link LiveNumber}: written by a
+ * store subscription, never by a React render.
  */
 import type { ReactNode } from 'react';
 import type { AppState } from '../state/store';
@@ -32,6 +32,16 @@ const RECALL_READ = RECALL_KS.map((_, i) => ({
   mf: recallReader(i, 'mfRecall'),
   popular: recallReader(i, 'popularRecall'),
 }));
+const mapReader = (which: 'map' | 'mfMap' | 'popularMap') => (s: AppState) =>
+  fixed(last(s)?.[which] ?? NaN, 4);
+/** MAP of each row (absent from evaluations saved before it existed: shown as n/a). */
+const MAP_READ = {
+  model: mapReader('map'),
+  mf: mapReader('mfMap'),
+  popular: mapReader('popularMap'),
+};
+const MAP_TITLE =
+  'Mean average precision of the held-out next watch: one relevant video per example, so the mean of 1/(rank + 1) over the examples (1 when every next watch ranks first)';
 
 function Figure({
   name,
@@ -98,8 +108,8 @@ export function TrainingFigures() {
       </div>
       <table className="recall-table" data-testid="metric.recallTable">
         <caption>
-          Retrieval of up to {EVAL_EXAMPLES} held-out next watches among every uploaded video, at
-          step{' '}
+          Retrieval of up to {EVAL_EXAMPLES} held-out next watches among every uploaded video
+          (recall@k: share ranked in the top k; MAP: mean of 1/(rank + 1)), at step{' '}
           <LiveNumber testId="metric.evalStep" read={READ.evalStep} className="inline-number" />
         </caption>
         <thead>
@@ -110,6 +120,9 @@ export function TrainingFigures() {
                 k = {k}
               </th>
             ))}
+            <th scope="col" title={MAP_TITLE}>
+              MAP
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -131,6 +144,13 @@ export function TrainingFigures() {
                   />
                 </td>
               ))}
+              <td title={MAP_TITLE}>
+                <LiveNumber
+                  testId={`metric.map${suffix}`}
+                  read={MAP_READ[which]}
+                  className="cell-number"
+                />
+              </td>
             </tr>
           ))}
         </tbody>

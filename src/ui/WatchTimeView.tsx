@@ -1,14 +1,22 @@
 /**
- * The Watch-time weighting view: the paper's weighted ranker (clicks weighted by minutes
- * watched, §4.2) beside an unweighted (CTR) ranker trained on the same batches and scored on
- * the same held-out pages: watch time and clickbait share of each page's top 3, the weighted
- * per-user loss, and a reliability chart of predicted e^z against the oracle's E[watch time].
+ * The Watch-time weighting view: the weighted ranker (clicks weighted by minutes watched,
+ * §4.2, with the paper's odds or exact odds: the `odds` knob, named and switchable here)
+ * beside an unweighted (CTR) ranker trained on the same batches and scored on the same
+ * held-out pages: watch time and clickbait share of each page's top 3, the weighted per-user
+ * loss, and a reliability chart of the weighted ranker's e^z against both odds' targets.
  */
 import { useEffect } from 'react';
 import { appStore, useAppStore, type AppState } from '../state/store';
 import { EVAL_EVERY, RANKING_EVAL_PAGES } from '../state/protocol';
 import { saveExport } from './save-file';
-import { reliabilityData, watchTimeCsv, watchTimeData } from './charts/watchtime-data';
+import {
+  ODDS_TEXT,
+  evaluatedOdds,
+  reliabilityData,
+  watchTimeCsv,
+  watchTimeData,
+  type Odds,
+} from './charts/watchtime-data';
 import { fixed, int } from './format';
 import { LiveChart } from './LiveChart';
 import { LiveNumber } from './LiveNumber';
@@ -35,6 +43,51 @@ const cell = (name: keyof typeof READ) => (
   <LiveNumber testId={`metric.${name}`} read={READ[name]} className="cell-number" />
 );
 
+/**
+ * Both odds weightings, named with their formulas, the one in effect marked, and the knob to
+ * switch them (live: the running ranker takes it from its next step).
+ */
+function OddsChoice() {
+  const odds = useAppStore((s) => s.trainingParams.odds);
+  const weighted = useAppStore((s) => s.trainingParams.weighting === 'weighted');
+  const charted = useAppStore((s) => evaluatedOdds(s.history, odds));
+  const setParam = useAppStore((s) => s.setTrainingParam);
+  return (
+    <section className="odds-choice" aria-label="Odds of the weighted ranker">
+      <ul>
+        {(['paper', 'exact'] as const).map((o) => (
+          <li key={o} data-testid={`watchtime.odds.${o}`}>
+            <strong>{ODDS_TEXT[o].name}</strong>
+            {o === 'exact' ? ' (this app’s default)' : ' (§4.2)'}: {ODDS_TEXT[o].weights}, so{' '}
+            <code>{ODDS_TEXT[o].formula}</code>
+            {o === 'paper' ? ' — near E[T] only while clicks are rare (P small).' : '.'}
+            {o === odds && <em> ← in use</em>}
+          </li>
+        ))}
+      </ul>
+      <p>
+        <label className="field">
+          the weighted ranker uses{' '}
+          <select
+            data-testid="watchtime.oddsSelect"
+            value={odds}
+            onChange={(e) => setParam('odds', e.target.value as Odds)}
+          >
+            <option value="exact">{ODDS_TEXT.exact.name}</option>
+            <option value="paper">{ODDS_TEXT.paper.name}</option>
+          </select>
+        </label>{' '}
+        <span data-testid="watchtime.odds">
+          This run's weighted ranker trains with <strong>{ODDS_TEXT[odds].name}</strong>
+          {charted !== odds && ` (the charts' latest evaluation: ${ODDS_TEXT[charted].name})`}.
+          {!weighted &&
+            ' (The run’s own ranker is CTR; the weighted one is its contrast, with these odds.)'}
+        </span>
+      </p>
+    </section>
+  );
+}
+
 /** The Watch-time weighting view. */
 export function WatchTimeView() {
   const worldReady = useAppStore((s) => s.summary !== null);
@@ -49,12 +102,13 @@ export function WatchTimeView() {
       <TrainingToolbar />
       <p className="train-intro">
         Two rankers learn from the same impressions: one weights each click by the minutes then
-        watched (the paper's weighted logistic regression), the other counts every click alike
-        (CTR), and every {EVAL_EVERY} steps both order the same (up to) {RANKING_EVAL_PAGES}{' '}
-        held-out pages, keeping each page's top 3. Press play and compare how many minutes the
-        oracle expects from each one's top 3, and how much clickbait each lets in — the videos that
-        are clicked often but watched briefly.
+        watched (weighted logistic regression, §4.2, with one of the two odds below), the other
+        counts every click alike (CTR), and every {EVAL_EVERY} steps both order the same (up to){' '}
+        {RANKING_EVAL_PAGES} held-out pages, keeping each page's top 3. Press play and compare how
+        many minutes the oracle expects from each one's top 3, and how much clickbait each lets in —
+        the videos that are clicked often but watched briefly.
       </p>
+      <OddsChoice />
       {!worldReady ? (
         <p className="placeholder">Building the world in a background worker…</p>
       ) : (
@@ -124,7 +178,7 @@ export function WatchTimeView() {
               testId="chart.reliability"
               title="Predicted against true watch time"
               select={reliabilityData}
-              caption="Ten quantile bins of each ranker's e^z against the oracle's mean expected watch time in the bin (minutes per impression): the weighted ranker's odds estimate watch time (over-estimating it where clicks are likely), while the unweighted ranker's odds are click odds, not minutes at all."
+              caption="Ten quantile bins of the weighted ranker's e^z (latest evaluation), each against what one odds weighting estimates: the oracle's mean E[T] in the bin (exact odds' target) and Σ E[T] / Σ (1 − P) over the bin (the paper's odds' target, P the true click probability). The line of the odds the ranker was trained with should lie near y = x; with the paper's odds, e^z over-predicts E[T] where clicks are likely. The CTR ranker's e^z are click odds, not minutes, and are not drawn."
             />
           </section>
         </div>

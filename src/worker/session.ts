@@ -55,6 +55,8 @@ export interface TrainingData {
   rankRows: Int32Array;
   /** recall@k of most-popular on `evalRows`, aligned with RECALL_KS. */
   popularRecall: number[];
+  /** MAP of most-popular on `evalRows` (mean of 1/(rank + 1)). */
+  popularMap: number;
   /** The world's fingerprint (`worldFingerprint`): a snapshot names the world it was trained on. */
   fingerprint: string;
 }
@@ -66,6 +68,7 @@ export function buildTrainingData(world: World): TrainingData {
   const rankTrain = buildRankingExamples(world, { split: 'train' });
   const rankTest = buildRankingExamples(world, { split: 'test' });
   const evalRows = evaluationRows(test, EVAL_EXAMPLES);
+  const popular = retrievalMetrics(popularRanks(world, test, evalRows));
   return {
     world,
     train,
@@ -75,7 +78,8 @@ export function buildTrainingData(world: World): TrainingData {
     rankTest,
     evalRows,
     rankRows: pageRows(rankTest, RANKING_EVAL_PAGES),
-    popularRecall: recallList(retrievalMetrics(popularRanks(world, test, evalRows))),
+    popularRecall: recallList(popular),
+    popularMap: popular.map,
     fingerprint: worldFingerprint(world, train.count, rankTrain.count),
   };
 }
@@ -181,8 +185,8 @@ export class TrainingSession {
   async evaluate(now: () => number): Promise<EvalPoint> {
     const t0 = now();
     const { test, evalRows, rankTest, rankRows, world } = this.data;
-    const recall = recallList(retrievalMetrics(await modelRanks(this.candidate, test, evalRows)));
-    const mfRecall = recallList(retrievalMetrics(await modelRanks(this.mf, test, evalRows)));
+    const model = retrievalMetrics(await modelRanks(this.candidate, test, evalRows));
+    const mf = retrievalMetrics(await modelRanks(this.mf, test, evalRows));
     const heldOut = await this.candidate.heldOutLoss(test, evalRows, this.params.trainSeed);
     let ranking: EvalPoint['ranking'] = null;
     let watchTime: EvalPoint['watchTime'] = null;
@@ -196,13 +200,18 @@ export class TrainingSession {
       const t = await score(this.twin);
       ranking = { auc: m.auc, weightedPerUserLoss: m.weightedPerUserLoss, loss: m.logLoss };
       const [w, u] = this.ranker.config.weighted ? [m, t] : [t, m];
-      watchTime = { weighted: rankerSide(w), unweighted: rankerSide(u) };
+      // Both rankers share the odds knob; it only matters to the weighted one.
+      const odds = this.ranker.config.exactOdds ? 'exact' : 'paper';
+      watchTime = { weighted: rankerSide(w), unweighted: rankerSide(u), odds };
     }
     return {
       step: this.step,
-      recall,
-      mfRecall,
+      recall: recallList(model),
+      mfRecall: recallList(mf),
       popularRecall: [...this.data.popularRecall],
+      map: model.map,
+      mfMap: mf.map,
+      popularMap: this.data.popularMap,
       heldOutLoss: heldOut,
       ranking,
       watchTime,
@@ -311,6 +320,10 @@ function rankerSide(m: RankingMetrics): RankerSide {
     clickbaitShare: m.topK.clickbaitShare,
     weightedPerUserLoss: m.weightedPerUserLoss,
     calibration: m.calibration.bins.map((b) => ({
+      predicted: b.meanPredicted,
+      actual: b.meanActual,
+    })),
+    oddsCalibration: m.oddsCalibration.bins.map((b) => ({
       predicted: b.meanPredicted,
       actual: b.meanActual,
     })),

@@ -7,7 +7,13 @@ import type {
   VideoMetaMessage,
 } from '../../state/protocol';
 import { colourGroups, describeVideo, projectionCsv } from './projection-data';
-import { reliabilityData, watchTimeCsv, watchTimeData } from './watchtime-data';
+import {
+  ODDS_TEXT,
+  evaluatedOdds,
+  reliabilityData,
+  watchTimeCsv,
+  watchTimeData,
+} from './watchtime-data';
 
 const meta: VideoMetaMessage = {
   type: 'videoMeta',
@@ -86,6 +92,10 @@ const side = (w: number, cb: number): RankerSide => ({
     { predicted: 0.5, actual: 0.4 },
     { predicted: 2, actual: 1.5 },
   ],
+  oddsCalibration: [
+    { predicted: 0.5, actual: 0.45 },
+    { predicted: 2, actual: 2.2 },
+  ],
   oracleWatchPerImpression: 2.5,
   randomWatchPerImpression: 0.9,
 });
@@ -109,7 +119,7 @@ describe('Watch-time view data', () => {
     rankingLoss: new Float32Array(0),
     evals: [
       point(0, { weighted: side(0.6, 0.1), unweighted: side(0.6, 0.1) }),
-      point(50, { weighted: side(2, 0.03), unweighted: side(1.6, 0.12) }),
+      point(50, { weighted: side(2, 0.03), unweighted: side(1.6, 0.12), odds: 'exact' }),
     ],
     examplesPerSec: 0,
     stepsPerSec: 0,
@@ -125,22 +135,57 @@ describe('Watch-time view data', () => {
     expect(d.yTitle).toContain('minutes');
   });
 
-  it('draws the latest reliability bins and the diagonal', () => {
+  it("draws the weighted ranker's latest bins against both odds' targets and the diagonal", () => {
     const d = reliabilityData(h);
+    expect(d.series.map((s) => s.label)).toEqual([
+      'y = x',
+      'E[T]: exact odds (trained with)',
+      "E[T]/(1 − P): paper's odds",
+    ]);
     expect(d.series[1].points).toEqual([
       [0.5, 0.4],
       [2, 1.5],
     ]);
+    expect(d.series[2].points).toEqual([
+      [0.5, 0.45],
+      [2, 2.2],
+    ]);
     expect(d.series[0].points).toEqual([
       [0, 0],
-      [2, 2],
+      [2.2, 2.2],
     ]);
+    expect(d.xTitle).toContain('minutes');
+  });
+
+  it('names the odds the ranker was trained with, from the evaluation or the knob', () => {
+    expect(evaluatedOdds(h, 'paper')).toBe('exact');
+    expect(evaluatedOdds(new MetricHistory(), 'paper')).toBe('paper');
+    const paper = new MetricHistory();
+    paper.append({
+      steps: Int32Array.from([]),
+      loss: new Float32Array(0),
+      mfLoss: new Float32Array(0),
+      rankingLoss: new Float32Array(0),
+      evals: [point(50, { weighted: side(2, 0.03), unweighted: side(1.6, 0.1), odds: 'paper' })],
+      examplesPerSec: 0,
+      stepsPerSec: 0,
+    });
+    expect(evaluatedOdds(paper, 'exact')).toBe('paper');
+    const labels = reliabilityData(paper).series.map((s) => s.label);
+    expect(labels[1]).toBe('E[T]: exact odds');
+    expect(labels[2]).toBe("E[T]/(1 − P): paper's odds (trained with)");
+    expect(watchTimeCsv(paper)).toContain('trained with paper odds');
+    // Both formulas, as the page shows them.
+    expect(ODDS_TEXT.paper.formula).toBe('e^z ≈ E[T] / (1 − P) ≈ E[T]·(1 + P)');
+    expect(ODDS_TEXT.exact.formula).toBe('e^z ≈ E[T]');
+    expect(ODDS_TEXT.exact.weights).toContain('weight-1 negatives');
   });
 
   it('writes every evaluation of both rankers as CSV', () => {
     const csv = watchTimeCsv(h);
     expect(csv).toContain('50,weighted,2,0.03,0.3,2.5,0.9');
     expect(csv).toContain('50,unweighted,1.6,0.12,0.3,2.5,0.9');
-    expect(csv).toContain('reliability bins at step 50');
+    expect(csv).toContain('reliability bins at step 50, weighted ranker trained with exact odds');
+    expect(csv).toContain('weighted,1,2,1.5,2.2');
   });
 });

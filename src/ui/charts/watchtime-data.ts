@@ -1,7 +1,8 @@
 /**
  * The Watch-time view's chart data from a run's {@link MetricHistory}: the weighted ranker
- * (the paper's weighted logistic regression, §4.2) against the unweighted (CTR) one, both
- * scored on the same held-out pages at every evaluation. Pure, tested without a DOM.
+ * (weighted logistic regression, §4.2, with the paper's odds or exact odds: the `odds` knob)
+ * against the unweighted (CTR) one, both scored on the same held-out pages at every
+ * evaluation. Pure, tested without a DOM.
  */
 import type { MetricHistory } from '../../state/metric-history';
 import type { EvalPoint, RankerSide } from '../../state/protocol';
@@ -14,7 +15,37 @@ export const WATCH_COLOURS = {
   oracle: '#2e7d32',
   random: '#777',
   diagonal: '#b8b8b8',
+  paperTarget: '#7b3294',
 } as const;
+
+/** The weighted ranker's two odds weightings (the `odds` knob), as the page names them. */
+export type Odds = 'exact' | 'paper';
+
+/**
+ * What each odds weighting is and what its e^z estimates (docs/model.md#what-the-odds-estimate),
+ * P the click probability and E[T] the expected watch minutes per impression.
+ */
+export const ODDS_TEXT: Record<Odds, { name: string; weights: string; formula: string }> = {
+  paper: {
+    name: "paper's odds",
+    weights: 'each click weighted by its watch time T, each non-click by 1',
+    formula: 'e^z ≈ E[T] / (1 − P) ≈ E[T]·(1 + P)',
+  },
+  exact: {
+    name: 'exact odds',
+    weights:
+      'clicks weighted by T and also added as weight-1 negatives, so every impression counts 1 against',
+    formula: 'e^z ≈ E[T]',
+  },
+};
+
+/**
+ * The odds the weighted ranker of the latest evaluation was trained with, or `fallback` (the
+ * knob in effect) when no evaluation says (none yet, or a run saved before evaluations did).
+ */
+export function evaluatedOdds(h: MetricHistory, fallback: Odds): Odds {
+  return h.evals.findLast((e) => e.watchTime)?.watchTime?.odds ?? fallback;
+}
 
 /** Evaluations that carry both rankers' figures. */
 function withWatchTime(
@@ -61,20 +92,28 @@ export function watchTimeData(h: MetricHistory): LineChartData {
   };
 }
 
+type Bins = RankerSide['calibration'] | undefined;
+
 /**
- * Reliability of the latest evaluation: each ranker's quantile bins of predicted e^z against
- * the oracle's mean E[T] in the bin, and the diagonal where prediction = truth.
+ * Reliability of the latest evaluation: the weighted ranker's quantile bins of predicted e^z
+ * against what each odds weighting estimates — the oracle's mean E[T] in the bin (exact odds'
+ * target) and Σ E[T] / Σ (1 − P) over the bin (the paper's) — with the diagonal where
+ * prediction = target. The ranker is the one trained (with the odds of {@link evaluatedOdds}):
+ * the line of its own target should lie near the diagonal, the other one off it. The CTR
+ * ranker's e^z are click odds, not minutes, and are left out.
  */
 export function reliabilityData(h: MetricHistory): LineChartData {
   const last = withWatchTime(h).at(-1);
-  const bins = (side: RankerSide | undefined): [number, number][] =>
-    (side?.calibration ?? [])
+  const trained = last?.watchTime.odds;
+  const bins = (b: Bins): [number, number][] =>
+    (b ?? [])
       .filter((b) => Number.isFinite(b.predicted) && Number.isFinite(b.actual))
       .map((b) => [b.predicted, b.actual]);
-  const w = bins(last?.watchTime.weighted);
-  const u = bins(last?.watchTime.unweighted);
+  const exact = bins(last?.watchTime.weighted.calibration);
+  const paper = bins(last?.watchTime.weighted.oddsCalibration);
+  const mark = (o: Odds) => (trained === o ? ' (trained with)' : '');
   let hi = 0;
-  for (const [x, y] of [...w, ...u]) hi = Math.max(hi, x, y);
+  for (const [x, y] of [...exact, ...paper]) hi = Math.max(hi, x, y);
   return {
     series: [
       {
@@ -89,16 +128,21 @@ export function reliabilityData(h: MetricHistory): LineChartData {
             : [],
         dashed: true,
       },
-      { label: 'weighted', colour: WATCH_COLOURS.weighted, points: w, dots: true },
       {
-        label: 'unweighted',
-        colour: WATCH_COLOURS.unweighted,
-        points: u,
+        label: `E[T]: exact odds${mark('exact')}`,
+        colour: WATCH_COLOURS.weighted,
+        points: exact,
+        dots: true,
+      },
+      {
+        label: `E[T]/(1 − P): paper's odds${mark('paper')}`,
+        colour: WATCH_COLOURS.paperTarget,
+        points: paper,
         dots: true,
       },
     ],
-    xTitle: 'predicted e^z (minutes; click odds for CTR)',
-    yTitle: 'oracle E[watch] (minutes)',
+    xTitle: "weighted ranker's predicted e^z (minutes)",
+    yTitle: 'oracle target per bin (minutes)',
     zeroBased: true,
     minXMax: 0.1,
     empty: 'no evaluation yet',
@@ -131,14 +175,19 @@ export function watchTimeCsv(h: MetricHistory): string {
   if (last) {
     lines.push(
       '',
-      `reliability bins at step ${last.step}`,
-      'ranker,bin,predicted_odds,oracle_watch_minutes',
+      `reliability bins at step ${last.step}` +
+        (last.watchTime.odds ? `, weighted ranker trained with ${last.watchTime.odds} odds` : ''),
+      'ranker,bin,predicted_odds,oracle_watch_minutes,oracle_watch_over_1_minus_p',
     );
     for (const [name, s] of [
       ['weighted', last.watchTime.weighted],
       ['unweighted', last.watchTime.unweighted],
     ] as const)
-      s.calibration.forEach((b, i) => lines.push([name, i, b.predicted, b.actual].join(',')));
+      s.calibration.forEach((b, i) =>
+        lines.push(
+          [name, i, b.predicted, b.actual, s.oddsCalibration?.[i]?.actual ?? ''].join(','),
+        ),
+      );
   }
   return lines.join('\n') + '\n';
 }
