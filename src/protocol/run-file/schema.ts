@@ -24,7 +24,8 @@ const num = z
   .nullable()
   .transform((x) => x ?? NaN);
 
-const rankerSide = z.object({
+/** One ranker's figures; loose like {@link evalPointSchema}, so later fields (the odds) are kept. */
+const rankerSide = z.looseObject({
   watchPerImpression: num,
   clickbaitShare: num,
   weightedPerUserLoss: num,
@@ -44,7 +45,7 @@ export const evalPointSchema = z.looseObject({
   popularRecall: z.array(num),
   heldOutLoss: num,
   ranking: z.object({ auc: num, weightedPerUserLoss: num, loss: num }).nullable(),
-  watchTime: z.object({ weighted: rankerSide, unweighted: rankerSide }).nullable().optional(),
+  watchTime: z.looseObject({ weighted: rankerSide, unweighted: rankerSide }).nullable().optional(),
   ms: num,
 });
 
