@@ -1,6 +1,6 @@
 /**
  * The lessons: one experiment per finding of the paper (issue 13), each with the paper's claim
- * and numbers (DESIGN §10) to print beside ours. World sizes, steps, examples and repeats were
+ * and numbers (docs/lessons.md#the-lessons) to print beside ours. World sizes, steps, examples and repeats were
  * chosen by measurement (docs/lessons.md#sizing): the smallest at which the interval of the
  * headline difference is narrower than the difference, within about a minute on two cores.
  * A lesson whose effect our world does not show says so through its verdict; no rule or

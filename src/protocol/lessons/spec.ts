@@ -98,7 +98,7 @@ export interface Comparison {
   claim: string;
 }
 
-/** What the paper did and found, to print beside ours (DESIGN §10). */
+/** What the paper did and found, to print beside ours (docs/lessons.md#the-lessons). */
 export interface PaperSide {
   /** Where: "Covington et al. 2016, §4.3, Table 1". */
   source: string;

@@ -14,7 +14,7 @@ export interface Interval {
   n: number;
 }
 
-/** The three outcomes of a comparison (DESIGN §12). */
+/** The three outcomes of a comparison (docs/lessons.md#verdicts). */
 export type Verdict = 'reproduced' | 'not-reproduced' | 'inconclusive';
 
 /** Which way the paper says a metric moves from the base variant to the compared one. */
