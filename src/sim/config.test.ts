@@ -21,7 +21,7 @@ function configError(f: () => unknown): ConfigError {
 }
 
 describe('world settings', () => {
-  it('has the calibrated defaults of DESIGN §1 and §11', () => {
+  it('has the calibrated defaults (docs/design-notes.md#calibration)', () => {
     expect(defaultWorldConfig).toMatchObject({
       seed: 7,
       videos: 20000,

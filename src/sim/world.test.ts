@@ -254,7 +254,7 @@ describe('generateWorld: shapes and invariants of the logs', () => {
   });
 });
 
-describe('the default world (DESIGN §11)', () => {
+describe('the default world (docs/design-notes.md#calibration)', () => {
   let w: World;
   let s: WorldSummary;
   beforeAll(() => {

@@ -3,7 +3,7 @@
  * ONE shared world, repeat by repeat, and returns what it measured. No DOM and no messages: the
  * CLI (`npm run lesson`) calls it in Node and a worker can call it in the page.
  *
- * Pairing (DESIGN §12): per repeat r every variant gets the training seed `repeatSeed(seed, r)`
+ * Pairing (docs/lessons.md#the-runner): per repeat r every variant gets the training seed `repeatSeed(seed, r)`
  * (so the same initial weights where shapes allow) and the candidate model's batches come
  * from one stream of that seed, drawn here and handed to `CandidateModel.trainBatch`, so every
  * variant of a repeat sees the same batch rows in the same order whatever its shapes, sampler
