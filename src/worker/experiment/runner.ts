@@ -44,6 +44,7 @@ import type {
   RunRecord,
 } from '../../protocol/lessons/summary';
 import { meanAveragePrecision, recallFromRanks } from '../../model/metrics';
+import type { LessonProgressMessage } from '../../protocol/experiment';
 
 /** Stream of the candidate model's batch rows: `UniformStream(trainSeed, BATCH_STREAM)`. */
 export const BATCH_STREAM = 0xba7c;
@@ -102,20 +103,11 @@ export class ExperimentData {
   }
 }
 
-/** Progress of an experiment, reported per variant and repeat. */
-export interface ExperimentProgress {
-  variant: string;
-  repeat: number;
-  step: number;
-  steps: number;
-  /** Runs finished before this one, and all runs. */
-  runsDone: number;
-  runs: number;
-  /** The run's latest evaluation, when this report follows one. */
-  point?: CurvePoint;
-  /** The run just finished (on its last report). */
-  finished?: RunRecord;
-}
+/**
+ * Progress of an experiment, reported per variant and repeat: the lesson worker's progress
+ * message without its envelope (`src/protocol/experiment.ts`), so the two cannot drift apart.
+ */
+export type ExperimentProgress = Omit<LessonProgressMessage, 'type' | 'jobId'>;
 
 /** Options of {@link runExperiment}. */
 export interface RunOptions {
