@@ -4,6 +4,8 @@ import { CHROMIUM_ARGS, chromiumExecutable } from './e2e/browser.ts';
 /** The preview server's port; E2E_PORT moves it (two suites on one machine). */
 const PORT = Number(process.env.E2E_PORT) || 4173;
 const CI = !!process.env.CI;
+/** A build folder other than dist/ (`vite build --outDir DIR`): two suites, two builds. */
+const OUT_DIR = process.env.E2E_OUT_DIR;
 
 /**
  * Browser tests run against the BUILT app (`npm run test:e2e` builds first) served by
@@ -35,7 +37,7 @@ export default defineConfig({
     },
   ],
   webServer: {
-    command: `npx vite preview --port ${PORT} --strictPort`,
+    command: `npx vite preview --port ${PORT} --strictPort${OUT_DIR ? ` --outDir ${OUT_DIR}` : ''}`,
     url: `http://localhost:${PORT}`,
     reuseExistingServer: !CI,
     timeout: 60_000,
