@@ -2,7 +2,7 @@
  * Builds a whole world from its settings: catalogue, users, then the logs drawn from the
  * oracle. Pure and seeded: the same settings give the same arrays in Node and in a browser.
  */
-import { buildTopicCentres, buildVideos, buildVocabulary } from './catalogue';
+import { buildTopicCentres, buildVideos, buildVocabulary, type Vocabulary } from './catalogue';
 import { validateWorldConfig } from './config';
 import { buildUsers } from './population';
 import { simulateLogs } from './sessions';
@@ -16,14 +16,14 @@ export type WorldStage = 'catalogue' | 'users' | 'sessions' | 'done';
 export type WorldProgress = (fraction: number, stage: WorldStage) => void;
 
 /**
- * Generates the world for `settings` (merged over the defaults and validated; throws
- * `ConfigError` naming the field and range on a bad value). Progress is reported from 0 to 1;
- * sessions take most of the time.
+ * The world without its logs (catalogue, users, names) and the vocabulary the logs draw from:
+ * what every shard of users needs before it simulates its range. `logs` is left unset.
+ * Throws `ConfigError` naming the field and range on a bad setting.
  */
-export function generateWorld(
+export function generateWorldBase(
   settings: Partial<WorldConfig> = {},
   onProgress?: WorldProgress,
-): World {
+): { world: World; vocab: Vocabulary } {
   const config = validateWorldConfig(settings);
   onProgress?.(0, 'catalogue');
   const vocab = buildVocabulary(config.topics);
@@ -41,6 +41,19 @@ export function generateWorld(
     users,
     logs: undefined as unknown as World['logs'],
   };
+  return { world, vocab };
+}
+
+/**
+ * Generates the world for `settings` (merged over the defaults and validated; throws
+ * `ConfigError` naming the field and range on a bad value). Progress is reported from 0 to 1;
+ * sessions take most of the time.
+ */
+export function generateWorld(
+  settings: Partial<WorldConfig> = {},
+  onProgress?: WorldProgress,
+): World {
+  const { world, vocab } = generateWorldBase(settings, onProgress);
   world.logs = simulateLogs(world, vocab, (f) => onProgress?.(0.15 + 0.85 * f, 'sessions'));
   onProgress?.(1, 'done');
   return world;
