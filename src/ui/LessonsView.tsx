@@ -17,6 +17,7 @@ import { lessonsStore, useLessons, type LessonRunState } from '../state/lessons-
 import { ChartFigure } from './ChartFigure';
 import { LineChart } from './charts/line-chart';
 import { lessonCurveData, lessonProgress, withInterval } from './charts/lesson-data';
+import { hasAgeChart, lessonAgeData } from './charts/lesson-age-data';
 import { int } from './format';
 import { saveExport } from './save-file';
 
@@ -157,9 +158,24 @@ function RunChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState | nul
     void key;
     return metrics.map((m) => ({ m, data: lessonCurveData(spec, run, m) }));
   }, [key]);
+  const finished = run ? Object.values(run.runs).filter((r) => r.finished).length : 0;
+  const ageKey = `${run?.startedAt ?? 'none'}:${finished}:${run?.result ? 1 : 0}`;
+  const age = useMemo(() => {
+    void ageKey;
+    return hasAgeChart(spec) ? lessonAgeData(spec, run) : null;
+  }, [ageKey, spec.id]);
   return (
     <section className="lesson-chapter">
       <div className="lesson-charts">
+        {age && (
+          <ChartFigure
+            testId="chart.lesson.age"
+            title="Share of the next watch by days since upload (Figure 4)"
+            caption="For each day d before the end of training: the share of held-out next watches on videos uploaded that day (black), and each model's softmax probability on them at serving (example age 0), the mean over its finished repeats. Videos older than 20 days are left out of the drawing; videos uploaded after training are left out of both."
+            chart={LineChart}
+            data={age}
+          />
+        )}
         {charts.map(({ m, data }) => (
           <ChartFigure
             key={m}

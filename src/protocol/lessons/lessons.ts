@@ -8,6 +8,7 @@
  */
 import { TABLE1_ABLATIONS, TABLE1_TOWERS } from '../../model/ranking/config';
 import type { LessonSpec } from './spec';
+import { exampleAge } from './example-age';
 
 /** The smaller world the retrieval lessons share: big enough for 2,000 held-out next watches. */
 const SMALL_WORLD = { videos: 5000, users: 2500, days: 30 } as const;
@@ -364,6 +365,7 @@ const featuresDepth: LessonSpec = {
 export const LESSONS: readonly LessonSpec[] = [
   logq,
   negatives,
+  exampleAge,
   featuresDepth,
   labels,
   rankingTowers,

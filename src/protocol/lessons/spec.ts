@@ -26,6 +26,16 @@ export const METRICS = {
   'recall@100': { label: 'recall@100', model: 'candidate', better: 'higher', k: 100 },
   'recall@500': { label: 'recall@500', model: 'candidate', better: 'higher', k: 500 },
   map: { label: 'MAP', model: 'candidate', better: 'higher' },
+  freshShare: {
+    label: 'share on videos of the last 7 days',
+    model: 'candidate',
+    better: 'higher',
+  },
+  freshGap: {
+    label: '|model − watched| share, last 7 days',
+    model: 'candidate',
+    better: 'lower',
+  },
   weightedPerUserLoss: {
     label: 'weighted per-user loss',
     model: 'ranker',

@@ -39,6 +39,11 @@ export interface RunRecord {
    * examples, in the same order, for every run): the bootstrap's per-example data.
    */
   ranks?: number[];
+  /**
+   * The final candidate model's mean softmax mass per age bucket (days since upload at the end
+   * of training; docs/lessons.md#example-age), when the lesson records `freshShare`/`freshGap`.
+   */
+  ageMass?: number[];
 }
 
 /** Everything measured by one experiment. */
@@ -56,6 +61,11 @@ export interface ExperimentResult {
   /** Wall-clock seconds of the whole experiment. */
   seconds: number;
   runs: RunRecord[];
+  /**
+   * What users watched: the held-out labels' share per age bucket (same buckets as
+   * `RunRecord.ageMass`), when the lesson records `freshShare`/`freshGap`.
+   */
+  ageShare?: number[];
 }
 
 /** One comparison, measured. */

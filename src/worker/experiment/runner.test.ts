@@ -6,6 +6,7 @@ import { repeatSeed, type LessonSpec } from '../../protocol/lessons/spec';
 import { summarise } from '../../protocol/lessons/summary';
 import * as worldModule from '../../sim/world';
 import { runExperiment, type ExperimentProgress } from './runner';
+import { FRESH_DAYS } from '../../model/candidate/age-mass';
 
 vi.mock('../../sim/world', async (importOriginal) => {
   const orig = await importOriginal<typeof worldModule>();
@@ -183,6 +184,25 @@ describe('runExperiment', () => {
     }
     // One repeat: no interval, so the verdict cannot be decided.
     expect(summarise(ranker, result).verdict).toBe('inconclusive');
+  });
+
+  it('records the model’s mass by age and the watched share for the example-age metrics', async () => {
+    const ages: LessonSpec = {
+      ...spec,
+      base: { ...spec.base, world: { videos: 200, users: 80, days: 30 } },
+      variants: spec.variants.slice(0, 1),
+      metrics: ['freshShare', 'freshGap'],
+      comparisons: [],
+    };
+    const result = await runExperiment(ages, { seed: 5, steps: 2, repeats: 1 });
+    const watched = result.ageShare!;
+    expect(watched.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 9);
+    const fresh = (xs: number[]) => xs.slice(0, FRESH_DAYS).reduce((s, x) => s + x, 0);
+    for (const r of result.runs) {
+      expect(r.ageMass!.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 4);
+      expect(r.final.freshShare).toBeCloseTo(fresh(r.ageMass!), 9);
+      expect(r.final.freshGap).toBeCloseTo(Math.abs(fresh(r.ageMass!) - fresh(watched)), 9);
+    }
   });
 
   it('refuses a spec the parameter table rejects, before building anything', async () => {

@@ -44,6 +44,7 @@ import type {
   RunRecord,
 } from '../../protocol/lessons/summary';
 import { meanAveragePrecision, recallFromRanks } from '../../model/metrics';
+import { freshShare, labelAgeShare, modelAgeMass } from '../../model/candidate/age-mass';
 import type { LessonProgressMessage } from '../../protocol/experiment';
 
 /** Stream of the candidate model's batch rows: `UniformStream(trainSeed, BATCH_STREAM)`. */
@@ -74,6 +75,7 @@ export class ExperimentData {
   readonly rankRows: Int32Array;
   /** Quantiles of the ranker's continuous features, fitted once. */
   readonly quantiles: FeatureQuantiles | null;
+  private age: Float64Array | null = null;
   private readonly trains = new Map<string, { train: CandidateExamples; counts: Float32Array }>();
 
   constructor(
@@ -89,6 +91,12 @@ export class ExperimentData {
       ? pageRows(this.rankTest, spec.base.rankPages)
       : new Int32Array(0);
     this.quantiles = this.rankTrain ? fitFeatureQuantiles(this.rankTrain) : null;
+  }
+
+  /** What users watched: the evaluation labels' share per age bucket (built once). */
+  ageShare(): Float64Array {
+    this.age ??= labelAgeShare(this.world, this.test, this.evalRows);
+    return this.age;
   }
 
   /** Candidate training examples and label counts for a label choice (built once each). */
@@ -158,6 +166,7 @@ export async function runExperiment(
   const variants = spec.variants.filter((v) => !opts.variants || opts.variants.includes(v.id));
   const runs: RunRecord[] = [];
   const total = repeats * variants.length;
+  const ages = spec.metrics.some((m) => AGE_METRICS.has(m));
   for (let r = 0; r < repeats; r++) {
     for (const v of variants) {
       cancelled(opts.signal);
@@ -183,8 +192,12 @@ export async function runExperiment(
     worldSeconds,
     seconds: (now() - t0) / 1000,
     runs,
+    ...(ages ? { ageShare: Array.from(data.ageShare()) } : {}),
   };
 }
+
+/** Metrics that need the model's mass per age bucket (docs/lessons.md#example-age). */
+const AGE_METRICS = new Set<MetricId>(['freshShare', 'freshGap']);
 
 function pageCount(data: ExperimentData): number {
   const pages = new Set<number>();
@@ -221,6 +234,7 @@ export async function runVariant(
   const want = new Set<MetricId>(spec.metrics);
   const curve: CurvePoint[] = [];
   let ranks: Int32Array | null = null;
+  let ageMass: Float64Array | null = null;
   let trainMs = 0;
   const t0 = opts.now();
   const report = (step: number, extra: Partial<ExperimentProgress> = {}) =>
@@ -243,6 +257,12 @@ export async function runVariant(
         if ('k' in m) values[id] = recallFromRanks(ranks, m.k);
       }
       if (want.has('map')) values.map = meanAveragePrecision(ranks);
+      if (want.has('freshShare') || want.has('freshGap')) {
+        ageMass = await modelAgeMass(candidate, data.test, data.evalRows);
+        const model = freshShare(ageMass);
+        if (want.has('freshShare')) values.freshShare = model;
+        if (want.has('freshGap')) values.freshGap = Math.abs(model - freshShare(data.ageShare()));
+      }
     }
     if (ranker && data.rankTest) {
       const z = await ranker.predictLogits(data.rankTest, data.rankRows);
@@ -296,6 +316,7 @@ export async function runVariant(
       curve,
       final: curve.length ? curve[curve.length - 1].values : {},
       ...(ranks ? { ranks: Array.from(ranks as Int32Array) } : {}),
+      ...(ageMass ? { ageMass: Array.from(ageMass as Float64Array) } : {}),
     };
     report(steps, { finished: rec });
     return rec;
