@@ -21,10 +21,12 @@
  * Nothing here runs tfjs: types, constants and tables only, so the page may import it without
  * pulling worker code onto the main thread.
  */
+import type { HealthRequest, HealthToPage } from './faults';
 import type { TrainingRequest, TrainingToPage } from './training';
 import type { ViewRequest, ViewToPage } from './views';
 import type { GenerateWorldRequest, WorldToPage } from './world';
 
+export type * from './faults';
 export type * from './training';
 export type * from './views';
 export type * from './world';
@@ -48,23 +50,26 @@ export {
   SNAPSHOT_EVERY,
 } from './training';
 export { PROGRESS_INTERVAL_MS, WORLD_PROGRESS_SHARE } from './world';
+export { HEARTBEAT_TIMEOUT_MS, LONG_WORK_TIMEOUT_MS, PING_EVERY_MS } from './faults';
 export { transferablesOf } from './transfer';
 
 /** Every message the page may send to the worker. */
-export type PageToWorker = GenerateWorldRequest | TrainingRequest | ViewRequest;
+export type PageToWorker = GenerateWorldRequest | TrainingRequest | ViewRequest | HealthRequest;
 
 /** Every message the worker may send to the page. */
-export type WorkerToPage = WorldToPage | TrainingToPage | ViewToPage;
+export type WorkerToPage = WorldToPage | TrainingToPage | ViewToPage | HealthToPage;
 
 /** The part of the worker that handles a request. */
-export type RequestRoute = 'world' | 'training' | 'views';
+export type RequestRoute = 'world' | 'training' | 'views' | 'worker';
 
 /**
  * Who handles each request in the worker: `world` (the world host builds it), `training` (the
- * training loop, between two steps) or `views` (the analysis views, between two steps).
+ * training loop, between two steps), `views` (the analysis views, between two steps) or `worker`
+ * (answered at once by the message loop: the heartbeat's ping).
  */
 export const REQUEST_ROUTES: Readonly<Record<PageToWorker['type'], RequestRoute>> = {
   generateWorld: 'world',
+  ping: 'worker',
   play: 'training',
   pause: 'training',
   step: 'training',
@@ -82,11 +87,12 @@ export const REQUEST_ROUTES: Readonly<Record<PageToWorker['type'], RequestRoute>
 };
 
 /** The slice of the page's store that receives a reply. */
-export type ReplyRoute = 'world' | 'training' | 'views' | 'analysis';
+export type ReplyRoute = 'world' | 'training' | 'views' | 'analysis' | 'worker';
 
 /**
  * Who receives each worker message in the page: the world slice, the training slice, the
- * Embedding view's slice (`views`) or the analysis views' slice.
+ * Embedding view's slice (`views`), the analysis views' slice or the worker's health (`worker`:
+ * heartbeat answers and faults, `faults.ts`).
  */
 export const REPLY_ROUTES: Readonly<Record<WorkerToPage['type'], ReplyRoute>> = {
   worldProgress: 'world',
@@ -106,4 +112,6 @@ export const REPLY_ROUTES: Readonly<Record<WorkerToPage['type'], ReplyRoute>> = 
   negativesSweep: 'analysis',
   vectors: 'analysis',
   viewError: 'analysis',
+  pong: 'worker',
+  workerFault: 'worker',
 };

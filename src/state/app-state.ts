@@ -10,6 +10,7 @@
 import type {
   BackendReport,
   EmbeddingToPage,
+  HealthToPage,
   FunnelMessage,
   NegativesSweepMessage,
   NeighboursMessage,
@@ -38,6 +39,7 @@ import type { MetricHistory } from './metric-history';
 import type { TrainingSettings, View } from './training-settings';
 import type { HashProblem } from './url-hash';
 import type { RunStore, SavedRunInfo } from './autosave';
+import type { Heartbeat } from './worker-channel';
 import type { ConnectWorker } from './worker-client';
 import type { WorldDraft, WorldSettings } from './world-settings';
 
@@ -51,6 +53,8 @@ export interface StoreEnv {
   writeHash(hash: string): void;
   /** Where runs are autosaved (IndexedDB in the browser); none: no autosave. */
   runStore?: RunStore;
+  /** The heartbeat's clock and timers ({} for the browser's; fakes in tests); none: no heartbeat. */
+  heartbeat?: Pick<Heartbeat, 'now' | 'setInterval' | 'clearInterval'>;
 }
 
 /** Progress of the world being built. */
@@ -129,6 +133,13 @@ export interface WorldSlice {
   receiveWorld(message: WorldToPage): void;
   /** The worker died: stop waiting for the build in flight and say so. */
   worldFailed(why: string): void;
+  /**
+   * Stops the world build in flight (the worker is stopped and a fresh one rebuilds the world on
+   * screen, which stays on screen throughout). Nothing happens when no build is in flight.
+   */
+  cancelBuild(): void;
+  /** The worker was replaced on purpose: a build in flight is dropped (the caller rebuilds). */
+  worldWorkerRestarted(): void;
   /** Writes the app's whole state (every table of knobs, the view) into the URL. */
   writeUrl(): void;
   /** Hides the messages the URL gave rise to (bad values, ignored keys). */
@@ -205,6 +216,11 @@ export interface TrainingSlice {
   worldBuilt(): void;
   /** The worker died: replace it and resume from the snapshot, or say what was lost. */
   trainingWorkerFailed(why: string): void;
+  /**
+   * The worker was replaced on purpose (a restart after a stall): rebuild the world in the new
+   * one and resume from the snapshot, or start a new run when there is none.
+   */
+  trainingWorkerRestarted(): void;
   /**
    * A `.recsys-run` file of the run as it is now (a snapshot taken between two steps): its
    * name (seed and step in it) and bytes. Rejects when there is no run to save.
@@ -379,6 +395,34 @@ export interface UmapSlice {
   umapRunStarted(): void;
 }
 
+// ---- The worker's health (worker-health-slice.ts) -------------------------------------------
+
+/** A fault the worker's message loop caught: the message type it happened on, and the error. */
+export interface WorkerFault {
+  cause: string;
+  message: string;
+}
+
+/** Faults and the heartbeat of the training worker (docs/architecture.md#faults). */
+export interface WorkerHealthSlice {
+  /** The last fault the worker reported (it went on), until dismissed; null when none. */
+  workerFault: WorkerFault | null;
+  /** The worker has said nothing for `silentMs`: stuck or dead; null while it answers. */
+  workerStalled: { silentMs: number } | null;
+  /** Handles a heartbeat answer or a fault report. */
+  receiveWorker(message: HealthToPage): void;
+  dismissWorkerFault(): void;
+  /** The heartbeat found the worker silent for `silentMs` (the restart offer shows). */
+  workerStalledFor(silentMs: number): void;
+  /** The silent worker spoke again (the offer goes). */
+  workerAlive(): void;
+  /**
+   * Stops the worker and starts a fresh one: it rebuilds the world on screen and resumes the
+   * run from its last snapshot (a new run when there is none). What is on screen stays.
+   */
+  restartWorker(): void;
+}
+
 // ---- The whole store (store.ts) ------------------------------------------------------------
 
 /** Routing of the worker's messages, and of its failure, to the slices. */
@@ -390,6 +434,7 @@ export interface WorkerRouting {
 /** The whole state of the app: the union of its slices. */
 export type AppState = WorldSlice &
   TrainingSlice &
+  WorkerHealthSlice &
   ViewsSlice &
   AnalysisSlice &
   UmapSlice &

@@ -10,6 +10,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import {
   REPLY_ROUTES,
   type EmbeddingToPage,
+  type HealthToPage,
   type TrainingRunToPage,
   type ViewToPage,
   type WorldToPage,
@@ -22,6 +23,7 @@ import { startUmap } from './umap-client';
 import { createUmapSlice } from './umap-slice';
 import { createViewsSlice } from './views-slice';
 import { createWorkerChannel } from './worker-channel';
+import { createWorkerHealthSlice } from './worker-health-slice';
 import { connectModuleWorker } from './worker-client';
 import { createWorldSlice } from './world-slice';
 
@@ -46,10 +48,18 @@ export function createAppStore(
         get().worldFailed(why);
         get().trainingWorkerFailed(why);
       },
+      env.heartbeat && {
+        // A world build and a run being prepared are long synchronous work (no ping answered).
+        longWork: () => get().pendingRequest !== null || get().run.state === 'preparing',
+        onStalled: (silentMs) => get().workerStalledFor(silentMs),
+        onAlive: () => get().workerAlive(),
+        ...env.heartbeat,
+      },
     );
     return {
       ...createWorldSlice(env, channel)(set, get, api),
       ...createTrainingSlice(channel, env.runStore)(set, get, api),
+      ...createWorkerHealthSlice(channel)(set, get, api),
       ...createViewsSlice(channel)(set, get, api),
       ...createAnalysisSlice(channel)(set, get, api),
       ...createUmapSlice(channel, umap)(set, get, api),
@@ -65,6 +75,8 @@ export function createAppStore(
             return state.receiveViews(m as EmbeddingToPage);
           case 'analysis':
             return state.receiveAnalysis(m as ViewToPage);
+          case 'worker':
+            return state.receiveWorker(m as HealthToPage);
           default:
             state.worldFailed(`unexpected message from the worker: ${JSON.stringify(m.type)}`);
         }
@@ -79,6 +91,7 @@ export function createAppStore(
  */
 export const browserEnv: StoreEnv = {
   connect: connectModuleWorker,
+  heartbeat: {},
   runStore: typeof indexedDB === 'undefined' ? undefined : idbRunStore(),
   writeHash(hash) {
     if (window.location.hash.slice(1) === hash) return;

@@ -647,6 +647,20 @@ export function createTrainingSlice(
         if (get().view !== 'world') get().prepare();
       },
 
+      trainingWorkerRestarted() {
+        const { run, snapshot, summary, settings } = get();
+        if (summary !== null && snapshot && run.runId !== 0) {
+          autoRestoredStep = snapshot.step;
+          pendingRestore = snapshot;
+          set({
+            notice: `The worker was restarted: a new worker rebuilt the world and the run resumed from its snapshot of step ${snapshot.step}; press play to continue.`,
+            run: { ...run, state: 'preparing', detail: 'restarting the worker', error: null },
+          });
+        }
+        // Without a snapshot the world is rebuilt and a new run starts on it.
+        get().generate(settings);
+      },
+
       trainingWorkerFailed(why) {
         const { run, snapshot } = get();
         if (run.runId === 0 || run.state === 'idle') return;

@@ -25,6 +25,7 @@ export type ConnectWorker = (
 /** Starts `src/worker/worker.ts` as a module worker (Vite bundles it from this `new URL`). */
 export const connectModuleWorker: ConnectWorker = (onMessage, onFailure) => {
   const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' });
+  current = worker;
   worker.addEventListener('message', (e: MessageEvent<WorkerToPage>) => onMessage(e.data));
   worker.addEventListener('error', (e: ErrorEvent) =>
     onFailure(e.message ? `the worker stopped: ${e.message}` : 'the worker failed to start'),
@@ -37,3 +38,17 @@ export const connectModuleWorker: ConnectWorker = (onMessage, onFailure) => {
     dispose: () => worker.terminate(),
   };
 };
+
+/** The module worker started last (the test hook's target). */
+let current: Worker | null = null;
+
+/**
+ * The browser tests' hook, only on a page opened with `?test-hooks` in its address:
+ * `window.__recsysTestHooks.killWorker()` terminates the training worker behind the page's
+ * back, as a crash that reports nothing would (e2e/faults.spec.ts). Harmless to anyone else:
+ * it stops their own tab's worker, which the heartbeat then offers to restart.
+ */
+if (typeof window !== 'undefined' && new URLSearchParams(window.location.search).has('test-hooks'))
+  (window as unknown as { __recsysTestHooks: { killWorker(): void } }).__recsysTestHooks = {
+    killWorker: () => current?.terminate(),
+  };

@@ -68,8 +68,12 @@ export function createWorldSlice(
 ): StateCreator<AppState, [], [], WorldSlice> {
   return (set, get) => {
     let nextRequest = 1;
+    /** The settings of the build in flight, and of the world on screen (for a cancel). */
+    let building: WorldSettings | null = null;
+    let built: WorldSettings | null = null;
     const send = (settings: WorldSettings) => {
       const requestId = nextRequest++;
+      building = settings;
       set({ pendingRequest: requestId, progress: { fraction: 0, stage: 'catalogue' } });
       channel.send({ type: 'generateWorld', requestId, settings: { ...settings } });
     };
@@ -138,6 +142,28 @@ export function createWorldSlice(
         const check = get().sizeCheck;
         if (!check) return;
         get().generate(check.settings, true);
+      },
+
+      cancelBuild() {
+        if (get().pendingRequest === null) return;
+        // A build is one synchronous call in the worker: stopping the worker is the only way.
+        channel.restart();
+        const previous = get().summary !== null ? built : null;
+        set({
+          pendingRequest: null,
+          progress: null,
+          worldNotice: previous
+            ? 'Build cancelled. The world on screen stays; a fresh worker rebuilds it (same settings, same world) so that it can train.'
+            : 'Build cancelled. Press Generate to build a world.',
+        });
+        if (!previous) return;
+        set({ settings: previous });
+        get().writeUrl();
+        send(previous);
+      },
+
+      worldWorkerRestarted() {
+        set({ pendingRequest: null, progress: null });
       },
 
       cancelWorld() {
@@ -224,6 +250,7 @@ export function createWorldSlice(
             return;
           case 'worldReady':
             if (message.requestId !== pendingRequest) return;
+            built = building;
             set({
               summary: message.summary,
               config: message.config,

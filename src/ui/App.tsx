@@ -12,6 +12,7 @@ import { ProjectionView } from './ProjectionView';
 import { SoftmaxView } from './SoftmaxView';
 import { TrainingView } from './TrainingView';
 import { UrlMessages } from './UrlMessages';
+import { WorkerStatus } from './WorkerStatus';
 import { useTeacherMode } from './teacher';
 import { WatchTimeView } from './WatchTimeView';
 import { WorldView } from './WorldView';
@@ -97,6 +98,7 @@ export function App() {
         ))}
       </nav>
       <UrlMessages />
+      <WorkerStatus />
       <ViewBody view={shown} />
     </>
   );

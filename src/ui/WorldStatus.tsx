@@ -1,6 +1,7 @@
 /**
- * The progress bar of a world being built, what happened to a second press of Generate, and the
- * messages (bad settings, a world too large, failures).
+ * The progress bar of a world being built (with its Cancel: the world on screen stays), what
+ * happened to a second press of Generate, and the messages (bad settings, a world too large,
+ * failures).
  */
 import { useAppStore } from '../state/store';
 
@@ -18,6 +19,7 @@ export function WorldStatus() {
   const problems = useAppStore((s) => s.problems);
   const summary = useAppStore((s) => s.summary);
   const notice = useAppStore((s) => s.worldNotice);
+  const cancel = useAppStore((s) => s.cancelBuild);
   return (
     <div className="status">
       {progress && (
@@ -38,7 +40,10 @@ export function WorldStatus() {
           </div>
           <span className="progress-text">
             {STAGE_TEXT[progress.stage] ?? progress.stage}… {Math.round(100 * progress.fraction)}%
-          </span>
+          </span>{' '}
+          <button type="button" data-testid="world.cancel" onClick={cancel}>
+            Cancel
+          </button>
         </div>
       )}
       {!progress && summary && (

@@ -10,6 +10,7 @@ import { lessonById } from '../protocol/lessons/lessons';
 import type { LessonWorkerToPage, PageToLessonWorker } from '../protocol/experiment';
 import { chooseBrowserBackend } from './backend-choice';
 import { runExperiment } from './experiment/runner';
+import { runMessageLoop } from './message-loop';
 import { yieldToEvents } from './yield';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -68,8 +69,18 @@ async function run(request: Extract<PageToLessonWorker, { type: 'runLesson' }>):
   }
 }
 
-scope.addEventListener('message', (event: MessageEvent<PageToLessonWorker>) => {
-  const m = event.data;
-  if (m.type === 'runLesson') void run(m);
-  else if (m.type === 'cancelLesson') jobs.get(m.jobId)?.abort('cancelled');
-});
+// Whatever escapes is answered as the failure of the job it happened on (message-loop.ts).
+runMessageLoop<PageToLessonWorker>(
+  scope,
+  (m) => {
+    if (m.type === 'runLesson') return run(m);
+    if (m.type === 'cancelLesson') jobs.get(m.jobId)?.abort('cancelled');
+  },
+  (cause, message, m) =>
+    post({
+      type: 'lessonFailed',
+      jobId: m?.jobId ?? -1,
+      message: `${cause}: ${message}`,
+      cancelled: false,
+    }),
+);

@@ -13,6 +13,7 @@ import {
   type UmapStage,
   type UmapWorkerToPage,
 } from '../protocol/umap';
+import { runMessageLoop } from './message-loop';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 
@@ -52,6 +53,7 @@ async function handle(request: PageToUmapWorker): Promise<void> {
   }
 }
 
-scope.addEventListener('message', (event: MessageEvent<PageToUmapWorker>) => {
-  void handle(event.data);
-});
+// Whatever escapes `handle` is answered as the failure of the request it happened on.
+runMessageLoop<PageToUmapWorker>(scope, handle, (cause, message, request) =>
+  post({ type: 'umapError', id: request?.id ?? -1, message: `${cause}: ${message}` }),
+);

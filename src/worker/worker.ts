@@ -2,10 +2,12 @@
  * The module worker: builds the world and trains on it off the main thread. Started by the
  * page's worker client as
  * `new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' })`;
- * speaks only the messages of `protocol.ts`.
+ * speaks only the messages of `protocol.ts`. Its message loop (`message-loop.ts`) reports every
+ * error as a fault and answers the page's heartbeat pings at once (`WorldHost.handle`).
  */
 import { chooseBrowserBackend } from './backend-choice';
 import type { PageToWorker, WorkerToPage } from '../protocol';
+import { runMessageLoop } from './message-loop';
 import { TrainingHost } from './training-host';
 import { WorldHost } from './world-host';
 import { yieldToEvents } from './yield';
@@ -24,4 +26,9 @@ const training = new TrainingHost({
 });
 const host = new WorldHost(post, now, training);
 
-scope.addEventListener('message', (event: MessageEvent<PageToWorker>) => host.handle(event.data));
+// Every error becomes a `workerFault` naming the message it happened on; the worker goes on.
+runMessageLoop<PageToWorker>(
+  scope,
+  (message) => host.handle(message),
+  (cause, message) => post({ type: 'workerFault', cause, message }),
+);

@@ -14,6 +14,12 @@ function makeHost() {
 }
 
 describe('WorldHost', () => {
+  it('answers the heartbeat ping at once with its seq', () => {
+    const { host, posted } = makeHost();
+    host.handle({ type: 'ping', seq: 7 });
+    expect(posted).toEqual([{ type: 'pong', seq: 7 }]);
+  });
+
   it('answers generateWorld with throttled progress, then the summary, and keeps the world', () => {
     const { host, posted } = makeHost();
     host.handle({

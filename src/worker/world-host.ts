@@ -16,6 +16,7 @@ import {
   WORLD_PROGRESS_SHARE,
   type GenerateWorldRequest,
   type PageToWorker,
+  type PingRequest,
   type WorldBuildStage,
 } from '../protocol';
 import { throttle } from './throttle';
@@ -47,8 +48,11 @@ export class WorldHost {
       ? REQUEST_ROUTES[message.type]
       : undefined;
     if (route === 'world') this.generate(message as GenerateWorldRequest);
+    // The heartbeat: answered now, not queued behind the training loop's requests.
+    else if (route === 'worker' && message.type === 'ping')
+      this.post({ type: 'pong', seq: message.seq });
     else if (route === 'training' || route === 'views') {
-      const m = message as Exclude<PageToWorker, GenerateWorldRequest>;
+      const m = message as Exclude<PageToWorker, GenerateWorldRequest | PingRequest>;
       if (this.training) this.training.handle(m);
       else this.post({ type: 'error', message: 'this worker does not train' });
     } else {
