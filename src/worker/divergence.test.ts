@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { DIVERGED_LOSS, divergedModel, divergenceMessage, lossFigure } from './divergence';
+import {
+  DIVERGED_LOSS,
+  DivergedError,
+  checkLoss,
+  divergedModel,
+  divergenceMessage,
+  lossFigure,
+} from './divergence';
 
-const fine = { loss: 5.2, mfLoss: 6.1, rankingLoss: 0.6 };
+const fine = { loss: 5.2, mfLoss: 6.1, rankingLoss: 0.6, twinLoss: 0.5 };
 
 describe('divergedModel', () => {
   it('names the first model whose loss is not finite or too large', () => {
     expect(divergedModel(fine)).toBeNull();
     expect(divergedModel({ ...fine, rankingLoss: NaN })).toEqual({
-      model: 'the ranker',
+      model: 'the weighted ranker',
       loss: NaN,
     });
     expect(divergedModel({ ...fine, mfLoss: DIVERGED_LOSS })).toEqual({
@@ -18,6 +25,14 @@ describe('divergedModel', () => {
       'candidate generation',
     );
     expect(divergedModel({ ...fine, loss: DIVERGED_LOSS - 1 })).toBeNull();
+  });
+
+  it('checks both rankers, named by their weighting', () => {
+    expect(divergedModel({ ...fine, twinLoss: NaN })?.model).toBe('the unweighted ranker (CTR)');
+    expect(divergedModel({ ...fine, twinLoss: NaN }, false)?.model).toBe('the weighted ranker');
+    expect(divergedModel({ ...fine, rankingLoss: Infinity }, false)?.model).toBe(
+      'the unweighted ranker (CTR)',
+    );
   });
 });
 
@@ -36,5 +51,23 @@ describe('divergenceMessage', () => {
     expect(lossFigure(Infinity)).toBe('infinite');
     expect(lossFigure(-Infinity)).toBe('minus infinite');
     expect(lossFigure(10000.4)).toBe('10000');
+  });
+});
+
+describe('checkLoss (the command line)', () => {
+  it('throws a DivergedError naming the model and the step, and passes a fine loss', () => {
+    expect(() => checkLoss('the weighted ranker', 4, 0.7)).not.toThrow();
+    const e = (() => {
+      try {
+        checkLoss('the weighted ranker', 4, -Infinity);
+      } catch (x) {
+        return x;
+      }
+    })();
+    expect(e).toBeInstanceOf(DivergedError);
+    expect((e as DivergedError).message).toBe(
+      "the weighted ranker's loss diverged at step 4 (minus infinite)",
+    );
+    expect((e as DivergedError).step).toBe(4);
   });
 });

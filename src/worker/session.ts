@@ -20,6 +20,7 @@ import {
   type RetrievalMetrics,
 } from '../model/candidate/evaluate';
 import { CandidateModel, labelCounts } from '../model/candidate/model';
+import { outOfVocabLabels } from '../model/candidate/evaluate';
 import { pageRows, rankingMetrics, type RankingMetrics } from '../model/ranking/evaluate';
 import { RankingModel } from '../model/ranking/model';
 import { LIVE_KEYS, candidateConfig, clonePlain, rankingConfig } from '../protocol/params';
@@ -103,6 +104,38 @@ export function worldFingerprint(
   ]);
 }
 
+const trainingCache = new WeakMap<
+  TrainingData,
+  Map<string, { train: CandidateExamples; counts: Float32Array }>
+>();
+
+/**
+ * The candidate training examples and label counts for the `label` and `perUserCap` knobs:
+ * `data.train` when they are its own, else built once per data and kept.
+ */
+function candidateTraining(
+  data: TrainingData,
+  p: TrainingParams,
+): { train: CandidateExamples; counts: Float32Array } {
+  const o = data.train.options;
+  if (p.label === o.label && p.perUserCap === o.perUserCap)
+    return { train: data.train, counts: data.counts };
+  let byKey = trainingCache.get(data);
+  if (!byKey) trainingCache.set(data, (byKey = new Map()));
+  const key = `${p.label}/${p.perUserCap}`;
+  let t = byKey.get(key);
+  if (!t) {
+    const train = buildCandidateExamples(data.world, {
+      split: 'train',
+      label: p.label,
+      perUserCap: p.perUserCap,
+    });
+    t = { train, counts: labelCounts(data.world, train) };
+    byKey.set(key, t);
+  }
+  return t;
+}
+
 /** A session's snapshot does not fit it (another world). */
 export class SnapshotMismatch extends Error {
   override name = 'SnapshotMismatch';
@@ -113,11 +146,13 @@ function recallList(m: RetrievalMetrics): number[] {
   return RECALL_KS.map((k) => m.recallAt[k]);
 }
 
-/** Losses of one loop step. */
+/** Losses of one loop step: one per model (the twin's is checked for divergence, not drawn). */
 export interface StepLosses {
   loss: number;
   mfLoss: number;
   rankingLoss: number;
+  /** The twin ranker's (the other weighting). */
+  twinLoss: number;
 }
 
 /** One run: three models on one world. */
@@ -139,6 +174,8 @@ export class TrainingSession {
   step = 0;
   /** The parameters in effect (live knobs follow {@link applyLive}). */
   params: TrainingParams;
+  /** The candidate training examples of this run's label and per-user cap. */
+  readonly train: CandidateExamples;
 
   constructor(
     readonly data: TrainingData,
@@ -146,7 +183,10 @@ export class TrainingSession {
     readonly runId: number,
   ) {
     this.params = clonePlain(params);
-    const { world, counts, rankTrain } = data;
+    const { world, rankTrain } = data;
+    // The label and per-user-cap knobs choose the training examples.
+    const { train, counts } = candidateTraining(data, params);
+    this.train = train;
     this.candidate = new CandidateModel(world, candidateConfig(params, 'features'), counts);
     this.mf = new CandidateModel(world, candidateConfig(params, 'id'), counts);
     this.ranker = new RankingModel(world, rankingConfig(params), rankTrain);
@@ -170,12 +210,12 @@ export class TrainingSession {
     const engine = tf.engine();
     engine.startScope('trainStep');
     try {
-      const { loss } = await this.candidate.trainStep(this.data.train);
-      const mfLoss = (await this.mf.trainStep(this.data.train)).loss;
+      const { loss } = await this.candidate.trainStep(this.train);
+      const mfLoss = (await this.mf.trainStep(this.train)).loss;
       const rankingLoss = (await this.ranker.trainStep(this.data.rankTrain)).loss;
-      await this.twin.trainStep(this.data.rankTrain);
+      const twinLoss = (await this.twin.trainStep(this.data.rankTrain)).loss;
       this.step++;
-      return { loss, mfLoss, rankingLoss };
+      return { loss, mfLoss, rankingLoss, twinLoss };
     } finally {
       engine.endScope();
     }
@@ -212,6 +252,7 @@ export class TrainingSession {
       map: model.map,
       mfMap: mf.map,
       popularMap: this.data.popularMap,
+      outOfVocab: outOfVocabLabels(this.candidate.outOfVocab, test, evalRows).share,
       heldOutLoss: heldOut,
       ranking,
       watchTime,

@@ -337,6 +337,42 @@ describe('TrainingHost', () => {
   }, 60_000);
 });
 
+describe('divergence of every model', () => {
+  it('stops when the twin ranker (the unweighted one) diverges, naming it and the step', async () => {
+    const h = makeHost();
+    h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 2 });
+    await h.host.idle();
+    const twin = h.host.current!.twin;
+    const real = twin.trainStep.bind(twin);
+    // The twin's third step goes to NaN (as a too-large learning rate makes it).
+    twin.trainStep = async (examples) => ({ ...(await real(examples)), loss: NaN });
+    h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 5 });
+    await h.host.idle();
+    const errors = h.of('trainingError');
+    expect(errors).toHaveLength(1);
+    expect(errors[0].step).toBe(3);
+    expect(errors[0].message).toBe(
+      "the unweighted ranker (CTR)'s loss diverged at step 3 (NaN): paused; lower the learning rate, then reset",
+    );
+    expect(h.lastStatus()).toMatchObject({ state: 'failed', step: 3 });
+    expect(h.trainPoints()).toEqual([1, 2, 3]);
+  }, 60_000);
+
+  it('names the weighted ranker as the twin of an unweighted run', async () => {
+    const h = makeHost();
+    const params: TrainingParams = { ...PARAMS, weighting: 'unweighted' };
+    h.host.handle({ type: 'reset', runId: 1, params });
+    await h.host.idle();
+    const twin = h.host.current!.twin;
+    twin.trainStep = async () => ({ loss: 2e4 }) as Awaited<ReturnType<typeof twin.trainStep>>;
+    h.host.handle({ type: 'step', runId: 1, params, count: 1 });
+    await h.host.idle();
+    expect(h.of('trainingError')[0]?.message).toContain(
+      "the weighted ranker's loss diverged at step 1 (20000, at or above 10000)",
+    );
+  }, 60_000);
+});
+
 describe('WorldHost with training', () => {
   it('routes training messages and ends the run when a new world is built', async () => {
     const posted: WorkerToPage[] = [];

@@ -379,7 +379,7 @@ export class TrainingHost {
     }
     if (this.session !== s) return; // a new world or run came in meanwhile
     this.metrics.addStep(s.step, losses, this.env.now() - t0);
-    const diverged = divergedModel({ ...losses });
+    const diverged = divergedModel({ ...losses }, s.ranker.config.weighted);
     if (diverged) {
       this.running = false;
       this.flush();
