@@ -119,6 +119,19 @@ export function buildTopicCentres(cfg: WorldConfig): Float32Array {
 /** Share of the catalogue in each language: most is English. */
 const LANGUAGE_SHARE = [0.55, 0.1, 0.07, 0.06, 0.06, 0.06, 0.06, 0.04];
 
+/**
+ * Share of the catalogue in each of the world's first `languages` languages (sums to 1):
+ * {@link LANGUAGE_SHARE} cut to them and renormalised; [1] for a one-language world.
+ */
+export function catalogueLanguageShares(languages: number): Float64Array {
+  const n = Math.max(1, Math.min(languages, LANGUAGES.length));
+  const out = Float64Array.from(LANGUAGE_SHARE.slice(0, n));
+  let s = 0;
+  for (const x of out) s += x;
+  for (let i = 0; i < n; i++) out[i] /= s;
+  return out;
+}
+
 function drawCategorical(rng: Rng, shares: ArrayLike<number>): number {
   let x = rng.uniform();
   for (let i = 0; i < shares.length - 1; i++) {
@@ -152,9 +165,10 @@ export function buildVideos(cfg: WorldConfig, vocab: Vocabulary, centres: Float3
   const shares = topicShares(rng, cfg.topics);
   const chTopic = new Uint16Array(channels);
   const chLanguage = new Uint8Array(channels);
+  const languageShares = catalogueLanguageShares(cfg.languages);
   for (let c = 0; c < channels; c++) {
     chTopic[c] = drawCategorical(rng, shares);
-    chLanguage[c] = drawCategorical(rng, LANGUAGE_SHARE.slice(0, LANGUAGES.length));
+    chLanguage[c] = drawCategorical(rng, languageShares);
   }
 
   const topic = new Uint16Array(n);

@@ -76,6 +76,20 @@ export const WORLD_PARAMS: { readonly [K in keyof WorldConfig]: WorldParamSpec }
     integer: false,
     help: 'share of sessions with a search',
   },
+  languages: {
+    default: 8,
+    min: 1,
+    max: 8,
+    integer: true,
+    help: 'languages of users and videos (1 = one language: language plays no part)',
+  },
+  demographicEffect: {
+    default: 1,
+    min: 0,
+    max: 2,
+    integer: false,
+    help: 'strength of what age, gender, device and logged-in change (0 = nothing)',
+  },
   splitDay: {
     default: 53,
     min: 1,

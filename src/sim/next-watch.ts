@@ -31,7 +31,7 @@
  */
 import { AliasTable } from './alias';
 import { buildVocabulary, type Vocabulary } from './catalogue';
-import { affinity, clickLogitFromAffinity, sigmoid } from './oracle';
+import { affinity, CLICK, clickLogitFromAffinity, sigmoid } from './oracle';
 import { createRng, type Rng } from './rng';
 import type { World } from './types';
 
@@ -70,6 +70,9 @@ interface PageTables {
   /** Per topic: its videos and an alias table over their legacy weights. */
   topicVideos: Int32Array[];
   topicAlias: (AliasTable | null)[];
+  /** The same per (topic, language), key topic·languages + language (sessions.ts's pool). */
+  topicLanguageVideos: Int32Array[];
+  topicLanguageAlias: (AliasTable | null)[];
   /** Videos by upload time. */
   uploadOrder: Int32Array;
   uploadTimes: Float32Array;
@@ -92,6 +95,9 @@ function pageTables(world: World): PageTables {
   );
   const members: number[][] = Array.from({ length: T }, () => []);
   for (let v = 0; v < N; v++) members[vid.topic[v]].push(v);
+  const L = world.config.languages;
+  const byLanguage: number[][] = Array.from({ length: T * L }, () => []);
+  for (let v = 0; v < N; v++) byLanguage[vid.topic[v] * L + vid.language[v]].push(v);
   const uploadOrder = Int32Array.from({ length: N }, (_, i) => i).sort(
     (a, b) => vid.uploadTime[a] - vid.uploadTime[b],
   );
@@ -112,6 +118,10 @@ function pageTables(world: World): PageTables {
     legacy: new AliasTable(legacyWeight),
     topicVideos: members.map((m) => Int32Array.from(m)),
     topicAlias: members.map((m) =>
+      m.length ? new AliasTable(m.map((v) => legacyWeight[v])) : null,
+    ),
+    topicLanguageVideos: byLanguage.map((m) => Int32Array.from(m)),
+    topicLanguageAlias: byLanguage.map((m) =>
       m.length ? new AliasTable(m.map((v) => legacyWeight[v])) : null,
     ),
     uploadOrder,
@@ -250,6 +260,14 @@ export function drawPage(
     const a = tb.topicAlias[topic];
     return a ? tb.topicVideos[topic][a.draw(rng.uniform)] : -1;
   };
+  // In the user's language when the topic has videos in it (sessions.ts drawTopicalInLanguage).
+  const language = world.users.language[user];
+  const topicalInLanguage = (topic: number): number => {
+    const k = topic * world.config.languages + language;
+    const a = tb.topicLanguageAlias[k];
+    return a ? tb.topicLanguageVideos[k][a.draw(rng.uniform)] : topical(topic);
+  };
+  const mismatch = CLICK.languageMismatch / CLICK.affinity;
 
   // The legacy recommender's pool, drawn at the start of the day (sessions.ts refreshes it
   // every few sessions, at a day's start).
@@ -257,10 +275,11 @@ export function drawPage(
   const pool: { v: number; a: number }[] = [];
   const seen = new Set<number>();
   for (let c = 0; c < R.poolCandidates; c++) {
-    const v = rng.uniform() < R.poolTopical ? topical(drawTopic()) : tb.legacy.draw(rng.uniform);
+    const v =
+      rng.uniform() < R.poolTopical ? topicalInLanguage(drawTopic()) : tb.legacy.draw(rng.uniform);
     if (v < 0 || !uploaded(v, day) || seen.has(v)) continue;
     seen.add(v);
-    pool.push({ v, a: affinity(world, user, v) });
+    pool.push({ v, a: affinity(world, user, v) + (vid.language[v] !== language ? mismatch : 0) });
   }
   pool.sort((x, y) => y.a - x.a);
   pool.length = Math.min(pool.length, R.poolSize);
@@ -317,7 +336,7 @@ export function drawPage(
     if (!state.watched.has(e.v)) add(e.v);
   }
   for (let i = 0; slots.length < ips && i < R.fallbackTries; i++) {
-    const v = topical(drawTopic());
+    const v = topicalInLanguage(drawTopic());
     if (v >= 0 && !state.watched.has(v)) add(v);
   }
   return Int32Array.from(slots);

@@ -7,6 +7,7 @@
  *   P(click)          = σ(CLICK.bias + CLICK.affinity·a + CLICK.clickbait·cb
  *                          + CLICK.logPopularity·log(N·popularity) + CLICK.fresh·e^(−age/FRESH_DAYS)
  *                          + viral·e^(−age/VIRAL_DAYS) + CLICK.languageMismatch·[languages differ]
+ *                          + s·DEVICE_DURATION[device]·log(duration / 8 min)
  *                          + CLICK.nextEpisode·[previous episode watched] + CLICK.rewatch·[watched])
  *   watch fraction f  = σ(WATCH.bias + WATCH.affinity·a + WATCH.quality·(quality − 0.6)
  *                          + WATCH.clickbait·cb)
@@ -34,10 +35,20 @@ export const CLICK = {
   clickbait: 1.2,
   logPopularity: 0.12,
   fresh: 1.0,
-  languageMismatch: -1.0,
+  languageMismatch: -2.0,
   nextEpisode: 2.0,
   rewatch: -3.0,
 } as const;
+
+/**
+ * Duration preference of each device (index = device id: mobile, desktop, tv, tablet): the click
+ * logit gains s·DEVICE_DURATION[device]·log(duration / 8 min), s = the world's
+ * `demographicEffect` — on a phone a 32-minute video loses 0.69 of logit against an 8-minute
+ * one, on a TV it gains 0.83 (docs/model.md#demographics).
+ */
+export const DEVICE_DURATION: readonly number[] = [-0.5, 0, 0.6, 0.2];
+/** The duration (minutes) at which no device prefers or avoids a video. */
+export const NEUTRAL_DURATION_MINUTES = 8;
 
 /** Coefficients of the watch-fraction logit. */
 export const WATCH = {
@@ -89,8 +100,24 @@ export function affinity(world: World, u: number, v: number): number {
 interface StaticTerms {
   click: Float32Array;
   watch: Float32Array;
+  /** log(duration / NEUTRAL_DURATION_MINUTES). */
+  logDuration: Float32Array;
 }
 const staticCache = new WeakMap<World['videos'], StaticTerms>();
+/** Per user, s·DEVICE_DURATION[device]: the weight of log duration in the click logit. */
+const durationCache = new WeakMap<World['users'], Float32Array>();
+
+function durationPreference(world: World): Float32Array {
+  let d = durationCache.get(world.users);
+  if (!d) {
+    const { device, count } = world.users;
+    const s = world.config.demographicEffect ?? 0;
+    d = new Float32Array(count);
+    for (let u = 0; u < count; u++) d[u] = s * DEVICE_DURATION[device[u]];
+    durationCache.set(world.users, d);
+  }
+  return d;
+}
 
 /** The per-video constant terms, computed once per video table. */
 function staticTerms(world: World): StaticTerms {
@@ -100,7 +127,9 @@ function staticTerms(world: World): StaticTerms {
     const n = vid.count;
     const click = new Float32Array(n);
     const watch = new Float32Array(n);
+    const logDuration = new Float32Array(n);
     for (let v = 0; v < n; v++) {
+      logDuration[v] = Math.log(vid.duration[v] / NEUTRAL_DURATION_MINUTES);
       click[v] =
         CLICK.bias +
         CLICK.clickbait * vid.clickbait[v] +
@@ -108,7 +137,7 @@ function staticTerms(world: World): StaticTerms {
       watch[v] =
         WATCH.bias + WATCH.quality * (vid.quality[v] - 0.6) + WATCH.clickbait * vid.clickbait[v];
     }
-    s = { click, watch };
+    s = { click, watch, logDuration };
     staticCache.set(world.videos, s);
   }
   return s;
@@ -136,7 +165,12 @@ export function clickLogitFromAffinity(
   ctx?: OracleContext,
 ): number {
   const vid = world.videos;
-  let z = staticTerms(world).click[v] + CLICK.affinity * a + freshness(world, v, t);
+  const st = staticTerms(world);
+  let z =
+    st.click[v] +
+    CLICK.affinity * a +
+    freshness(world, v, t) +
+    durationPreference(world)[u] * st.logDuration[v];
   if (vid.language[v] !== world.users.language[u]) z += CLICK.languageMismatch;
   if (ctx?.previousEpisodeWatched) z += CLICK.nextEpisode;
   if (ctx?.watched) z += CLICK.rewatch;

@@ -162,7 +162,7 @@ describe('ranking examples', () => {
 
   it('gives zero-count videos about the same CTR in training and test (no label leak)', () => {
     // With the count including the impression's own click and later watches (the old leak),
-    // every zero-count training impression was unclicked: CTR 0 in training against ≈ 0.23 in
+    // every zero-count training impression was unclicked: CTR 0 in training against ≈ 0.14 in
     // test. In the first week the log itself is young (on day 0 no video has a watch yet), so
     // zero count there also means "catalogue video not watched yet", clicked less than the
     // fresh uploads that have zero count later: compared from day 7 on.
@@ -181,7 +181,7 @@ describe('ranking examples', () => {
     const held = ctr(test);
     expect(later.n).toBeGreaterThan(1000);
     expect(held.n).toBeGreaterThan(300);
-    expect(all.ctr).toBeGreaterThan(0.15);
+    expect(all.ctr).toBeGreaterThan(0.12);
     expect(Math.abs(all.ctr - held.ctr)).toBeLessThan(0.06);
     expect(Math.abs(later.ctr - held.ctr)).toBeLessThan(0.03);
   });

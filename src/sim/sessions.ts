@@ -9,12 +9,20 @@
  * drawn by global popularity, one fresh upload, one uniform, and the rest from a "legacy
  * recommender" pool: every POOL_REFRESH_SESSIONS sessions (at the start of a day),
  * POOL_CANDIDATES videos drawn
- * ∝ popularity^0.4 (two thirds of them within a topic drawn from the user's interests) are
- * scored by true affinity and the best POOL_SIZE kept.
+ * ∝ popularity^0.4 (85% of them within a topic drawn from the user's interests, in the user's
+ * language when the topic has videos in it) are
+ * scored by true affinity (less POOL_LANGUAGE_MISMATCH for another language) and the best
+ * POOL_SIZE kept.
  */
 import { AliasTable } from './alias';
 import { STREAM } from './catalogue';
-import { affinity, clickLogitFromAffinity, sigmoid, watchFractionFromAffinity } from './oracle';
+import {
+  affinity,
+  CLICK,
+  clickLogitFromAffinity,
+  sigmoid,
+  watchFractionFromAffinity,
+} from './oracle';
 import { createRng, type Rng } from './rng';
 import { ImpressionSource, type Logs, type World } from './types';
 import type { Vocabulary } from './catalogue';
@@ -24,6 +32,12 @@ const POOL_CANDIDATES = 120;
 const POOL_SIZE = 30;
 /** Share of pool candidates drawn from a topic the user likes (the rest: from all videos). */
 const POOL_TOPICAL = 0.85;
+/**
+ * The legacy recommender knows the user's language: a pool candidate in another language
+ * scores this much lower (in affinity units; the click logit's language term over its
+ * affinity weight), so most of a user's legacy impressions are in their language.
+ */
+const POOL_LANGUAGE_MISMATCH = CLICK.languageMismatch / CLICK.affinity;
 const SEARCH_RESULTS = 3;
 const FRESH_WINDOW_DAYS = 3;
 /**
@@ -159,8 +173,9 @@ function drawTopic(cdf: Float64Array, rng: Rng): number {
 }
 
 /**
- * Per topic, an alias table over its videos' weights, the videos held in CSR order (topic by
- * topic, ascending id): `drawTopical(samplers, t, rng)` → a video of topic t, or −1.
+ * Per key (a topic, or a topic and a language: topic·languages + language), an alias table over
+ * its videos' weights, the videos held in CSR order (key by key, ascending id):
+ * `drawTopical(samplers, k, rng)` → a video of key k, or −1 when it has none.
  */
 interface TopicSamplers {
   offsets: Int32Array;
@@ -168,7 +183,11 @@ interface TopicSamplers {
   tables: (AliasTable | null)[];
 }
 
-function buildTopicSamplers(topic: Uint16Array, T: number, weight: Float64Array): TopicSamplers {
+function buildTopicSamplers(
+  topic: ArrayLike<number>,
+  T: number,
+  weight: Float64Array,
+): TopicSamplers {
   const offsets = new Int32Array(T + 1);
   for (let v = 0; v < topic.length; v++) offsets[topic[v] + 1]++;
   for (let t = 0; t < T; t++) offsets[t + 1] += offsets[t];
@@ -188,6 +207,22 @@ function buildTopicSamplers(topic: Uint16Array, T: number, weight: Float64Array)
 function drawTopical(s: TopicSamplers, t: number, rng: Rng): number {
   const table = s.tables[t];
   return table ? s.videos[s.offsets[t] + table.draw(rng.uniform)] : -1;
+}
+
+/**
+ * The legacy recommender's topical draw: a video of topic t in `language` (∝ popularity^0.4),
+ * or of topic t in any language when the topic has none in it; −1 when the topic is empty.
+ */
+function drawTopicalInLanguage(
+  topical: TopicSamplers,
+  byLanguage: TopicSamplers,
+  languages: number,
+  t: number,
+  language: number,
+  rng: Rng,
+): number {
+  const v = drawTopical(byLanguage, t * languages + language, rng);
+  return v >= 0 ? v : drawTopical(topical, t, rng);
 }
 
 /**
@@ -334,6 +369,7 @@ class LegacyPool {
   constructor(
     private readonly world: World,
     private readonly topical: TopicSamplers,
+    private readonly byLanguage: TopicSamplers,
     private readonly legacyAlias: AliasTable,
   ) {
     this.mark = new Int32Array(world.videos.count).fill(-1);
@@ -342,16 +378,27 @@ class LegacyPool {
   /** Refills the pool of user u at time t (days) from `rng`, topics drawn from `cdf`. */
   refresh(u: number, t: number, rng: Rng, cdf: Float64Array): void {
     const uploadTime = this.world.videos.uploadTime;
+    const videoLanguage = this.world.videos.language;
+    const language = this.world.users.language[u];
+    const languages = this.world.config.languages;
     const { mark, epoch, ids, scores } = this;
     let size = 0;
     for (let c = 0; c < POOL_CANDIDATES; c++) {
       const v =
         rng.uniform() < POOL_TOPICAL
-          ? drawTopical(this.topical, drawTopic(cdf, rng), rng)
+          ? drawTopicalInLanguage(
+              this.topical,
+              this.byLanguage,
+              languages,
+              drawTopic(cdf, rng),
+              language,
+              rng,
+            )
           : this.legacyAlias.draw(rng.uniform);
       if (v < 0 || !(uploadTime[v] <= t) || mark[v] === epoch) continue;
       mark[v] = epoch;
-      const s = affinity(this.world, u, v);
+      const s =
+        affinity(this.world, u, v) + (videoLanguage[v] !== language ? POOL_LANGUAGE_MISMATCH : 0);
       // Keep the POOL_SIZE best in a min-heap on score: the root is the worst kept.
       if (size < POOL_SIZE) heapPush(ids, scores, size++, v, s);
       else if (s > scores[0]) heapReplaceRoot(ids, scores, POOL_SIZE, v, s);
@@ -371,6 +418,8 @@ export interface SessionContext {
   popAlias: AliasTable;
   legacyAlias: AliasTable;
   topical: TopicSamplers;
+  /** The same per (topic, language): key topic·languages + language. */
+  topicalByLanguage: TopicSamplers;
   uploads: UploadIndex;
   postings: { offsets: Int32Array; videos: Int32Array };
   prevEpisode: Int32Array;
@@ -385,11 +434,25 @@ export function sessionContext(world: World, vocab: Vocabulary): SessionContext 
   for (let v = 0; v < N; v++) legacyWeight[v] = Math.pow(vid.popularity[v], 0.4);
   const legacyAlias = new AliasTable(legacyWeight);
   const topical = buildTopicSamplers(vid.topic, world.config.topics, legacyWeight);
+  const L = world.config.languages;
+  const keys = new Int32Array(N);
+  for (let v = 0; v < N; v++) keys[v] = vid.topic[v] * L + vid.language[v];
+  const topicalByLanguage = buildTopicSamplers(keys, world.config.topics * L, legacyWeight);
   const uploads = buildUploadIndex(vid.uploadTime);
   const postings = buildPostings(world, vocab.words.length);
   const prevEpisode = new Int32Array(N).fill(-1);
   for (let v = 0; v < N; v++) if (vid.nextEpisode[v] >= 0) prevEpisode[vid.nextEpisode[v]] = v;
-  return { world, vocab, popAlias, legacyAlias, topical, uploads, postings, prevEpisode };
+  return {
+    world,
+    vocab,
+    popAlias,
+    legacyAlias,
+    topical,
+    topicalByLanguage,
+    uploads,
+    postings,
+    prevEpisode,
+  };
 }
 
 /**
@@ -452,7 +515,9 @@ export function simulateUserRange(
   const watchedBy = new Int32Array(N).fill(-1);
   const inSession = new Int32Array(N).fill(-1);
   let sessionId = 0;
-  const pool = new LegacyPool(world, topical, ctx.legacyAlias);
+  const byLanguage = ctx.topicalByLanguage;
+  const languages = cfg.languages;
+  const pool = new LegacyPool(world, topical, byLanguage, ctx.legacyAlias);
   const page = new Page(ips, inSession, uploadTime);
   const slots = page.slots;
   const slotSource = page.source;
@@ -557,7 +622,14 @@ export function simulateUserRange(
         }
         // Pool exhausted: the legacy recommender falls back to popular videos of liked topics.
         for (let i = 0; page.n < ips && i < 50; i++) {
-          const v = drawTopical(topical, drawTopic(cdf, rng), rng);
+          const v = drawTopicalInLanguage(
+            topical,
+            byLanguage,
+            languages,
+            drawTopic(cdf, rng),
+            usr.language[u],
+            rng,
+          );
           if (v >= 0 && watchedBy[v] !== u) page.add(v, ImpressionSource.Legacy);
         }
 

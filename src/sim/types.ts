@@ -36,6 +36,18 @@ export interface WorldConfig {
   impressionsPerSession: number;
   /** Probability that a session starts with a search. */
   searchRate: number;
+  /**
+   * Languages in the world, 1 … 8 (the first `languages` of `LANGUAGES`): videos and users
+   * draw from them; 1 = everyone speaks and every video is in one language, so language
+   * changes nothing (docs/model.md#language).
+   */
+  languages: number;
+  /**
+   * Strength s of the demographic effects, 0 … 2 (docs/model.md#demographics): the age bucket's
+   * and gender's topic priors are raised to the power s, the device's duration preference and
+   * the logged-out activity factor e^(−0.7·s) scale with s; 0 = demographics change nothing.
+   */
+  demographicEffect: number;
   /** First day of the evaluation split: train on days < splitDay, evaluate on the rest. */
   splitDay: number;
 }
