@@ -50,7 +50,7 @@ function int(flags: Record<string, string | boolean>, key: string): number | und
 export function table(spec: LessonSpec, result: ExperimentResult): string {
   const s = summarise(spec, result);
   const fmt = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(4));
-  const head = ['variant', ...spec.metrics.map((m) => METRICS[m].label), 's/run'];
+  const head = ['variant', ...spec.metrics.map((m) => METRICS[m].label), 's/run', 'paper'];
   const rows = s.variants.map((v) => [
     v.label,
     ...spec.metrics.map((m) => {
@@ -59,6 +59,7 @@ export function table(spec: LessonSpec, result: ExperimentResult): string {
       return Number.isNaN(i.lo) ? fmt(i.mean) : `${fmt(i.mean)} [${fmt(i.lo)}, ${fmt(i.hi)}]`;
     }),
     v.seconds.toFixed(1),
+    v.paper ?? '—',
   ]);
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (r: string[]) => r.map((x, c) => x.padEnd(widths[c])).join('  ');
@@ -76,7 +77,7 @@ function report(spec: LessonSpec, result: ExperimentResult): string {
     `paper — ${spec.paper.source}: ${spec.paper.claim}`,
     ...spec.paper.numbers.map((n) => `  ${n.label}: ${n.value}`),
     '',
-    ...s.comparisons.map((c) => `- ${c.sentence}`),
+    ...s.comparisons.map((c) => `- ${c.sentence}${c.paper ? ` Paper: ${c.paper}.` : ''}`),
     '',
     `verdict: ${s.verdict} (${result.seconds.toFixed(1)} s, world ${result.worldSeconds.toFixed(1)} s)`,
   ];

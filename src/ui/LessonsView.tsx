@@ -215,6 +215,7 @@ function VerdictChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState |
                     {METRICS[m].label}
                   </th>
                 ))}
+                <th scope="col">paper</th>
               </tr>
             </thead>
             <tbody>
@@ -226,6 +227,7 @@ function VerdictChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState |
                       {withInterval(v.metrics[m], m)}
                     </td>
                   ))}
+                  <td className="paper">{v.paper ?? '—'}</td>
                 </tr>
               ))}
             </tbody>
@@ -235,13 +237,17 @@ function VerdictChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState |
             data-testid={done ? 'lesson.verdict' : 'lesson.verdictPending'}
           >
             {done
-              ? summary.comparisons[0]?.sentence
+              ? summary.comparisons[0]?.sentence +
+                (summary.comparisons[0]?.paper ? ` Paper: ${summary.comparisons[0].paper}.` : '')
               : 'The verdict comes when every run has finished.'}
           </div>
           {done && summary.comparisons.length > 1 && (
             <ul className="lesson-more">
               {summary.comparisons.slice(1).map((c) => (
-                <li key={`${c.variant}-${c.base}-${c.metric}`}>{c.sentence}</li>
+                <li key={`${c.variant}-${c.base}-${c.metric}`}>
+                  {c.sentence}
+                  {c.paper && <span className="paper"> Paper: {c.paper}.</span>}
+                </li>
               ))}
             </ul>
           )}

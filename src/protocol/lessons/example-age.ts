@@ -39,11 +39,13 @@ export const exampleAge: LessonSpec = {
       id: 'no-age',
       label: 'without example age',
       params: { features: { searches: true, demographics: true, exampleAge: false } },
+      paper: 'flat: the training window’s average',
     },
     {
       id: 'age',
       label: 'with example age',
       params: { features: { searches: true, demographics: true, exampleAge: true } },
+      paper: 'follows the spike after upload',
     },
   ],
   repeats: 3,

@@ -35,6 +35,7 @@ export function resultJson(spec: LessonSpec, result: ExperimentResult, summary?:
     variants: s.variants.map((v) => ({
       id: v.id,
       label: v.label,
+      paper: v.paper ?? null,
       seconds: round(v.seconds, 2),
       metrics: Object.fromEntries(Object.entries(v.metrics).map(([m, i]) => [m, interval(i)])),
     })),
@@ -44,6 +45,7 @@ export function resultJson(spec: LessonSpec, result: ExperimentResult, summary?:
       metric: c.metric,
       expect: c.expect,
       claim: c.claim,
+      paper: c.paper ?? null,
       baseMean: round(c.baseMean),
       variantMean: round(c.variantMean),
       diff: interval(c.diff),

@@ -48,6 +48,12 @@ export const METRICS = {
     better: 'higher',
   },
   clickbaitShare: { label: 'clickbait share (top 3)', model: 'ranker', better: 'lower' },
+  funnelRecall: { label: 'retrieval recall@N (funnel)', model: 'candidate', better: 'higher' },
+  funnelWatch: {
+    label: 'end-to-end watch min per impression',
+    model: 'ranker',
+    better: 'higher',
+  },
   msPerStep: { label: 'ms per step', model: null, better: 'lower' },
 } as const satisfies Record<
   string,
@@ -83,6 +89,12 @@ export interface ExperimentBase {
   /** Knob values over the parameter table's defaults, shared by every variant. */
   params: Partial<TrainingParams>;
   data?: DataKnobs;
+  /**
+   * The funnel metrics' serving (docs/lessons.md#the-funnel): retrieve the top `n` by u·v + b
+   * (exact scan), rank them with the ranker, show the top `k`; over `queries` held-out session
+   * starts (evenly spaced). Needs both models.
+   */
+  funnel?: { n: number; k: number; queries: number };
 }
 
 /** One arm of the experiment. */
@@ -93,6 +105,11 @@ export interface Variant {
   /** Knob values over the base's. */
   params: Partial<TrainingParams>;
   data?: DataKnobs;
+  /**
+   * The paper's figure for this arm, as printed (e.g. "41.6%" or "recall@100 0.3746"), shown in
+   * a column beside ours; absent when the paper gives none for it.
+   */
+  paper?: string;
 }
 
 /**
@@ -106,6 +123,8 @@ export interface Comparison {
   expect: Direction;
   /** The paper's claim in words, e.g. "logQ correction raises recall". */
   claim: string;
+  /** The paper's own difference, as printed (e.g. "+24.5% relative"), shown beside ours. */
+  paper?: string;
 }
 
 /** What the paper did and found, to print beside ours (docs/lessons.md#the-lessons). */
@@ -184,6 +203,13 @@ export function checkSpec(spec: LessonSpec): string[] {
     if (model && !spec.base.models.includes(model))
       problems.push(`metric ${m} needs the ${model}, which the experiment does not train`);
   }
+  const funnelMetric = spec.metrics.some((m) => m === 'funnelRecall' || m === 'funnelWatch');
+  if (funnelMetric && !spec.base.funnel) problems.push('funnel metrics need base.funnel');
+  if (
+    funnelMetric &&
+    !(spec.base.models.includes('candidate') && spec.base.models.includes('ranker'))
+  )
+    problems.push('funnel metrics need both the candidate model and the ranker');
   for (const c of spec.comparisons) {
     for (const id of [c.variant, c.base])
       if (!ids.has(id)) problems.push(`comparison names an unknown variant ${id}`);

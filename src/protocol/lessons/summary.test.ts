@@ -107,6 +107,18 @@ describe('summarise', () => {
     expect(csv).toHaveLength(3 + 6);
     expect(csv[3]).toBe(`toy,7,a,0,${repeatSeed(7, 0)},10,0.1`);
   });
+
+  it('carries the paper’s figures per variant and per comparison beside ours', () => {
+    const withPaper: LessonSpec = {
+      ...spec,
+      variants: [spec.variants[0], { ...spec.variants[1], paper: '0.4664' }],
+      comparisons: [{ ...spec.comparisons[0], paper: '+0.0918' }],
+    };
+    const r = result([0, 1, 2].flatMap((i) => [run('a', i, 0.1), run('b', i, 0.2)]));
+    const j = resultJson(withPaper, r);
+    expect(j.variants.map((v) => v.paper)).toEqual([null, '0.4664']);
+    expect(j.comparisons[0].paper).toBe('+0.0918');
+  });
 });
 
 describe('specs', () => {
@@ -128,6 +140,9 @@ describe('specs', () => {
     expect(p).toMatch(/nope is not a training knob/);
     expect(p).toMatch(/unknown variant zz/);
     expect(p).toMatch(/auc is not recorded/);
+    const noFunnel = checkSpec({ ...spec, metrics: ['funnelWatch'], comparisons: [] }).join('\n');
+    expect(noFunnel).toMatch(/funnel metrics need base.funnel/);
+    expect(noFunnel).toMatch(/needs the ranker/);
   });
 
   it('gives each repeat its own training seed', () => {

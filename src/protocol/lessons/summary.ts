@@ -87,6 +87,8 @@ export interface VariantSummary {
   id: string;
   label: string;
   metrics: Partial<Record<MetricId, Interval>>;
+  /** The paper's figure for this arm (the spec's), shown beside ours. */
+  paper?: string;
   /** Mean seconds per run. */
   seconds: number;
 }
@@ -189,7 +191,7 @@ export function summarise(spec: LessonSpec, result: ExperimentResult): Summary {
       if (xs.length) metrics[m] = tInterval(xs);
     }
     const seconds = runs.reduce((s, r) => s + r.seconds, 0) / Math.max(1, runs.length);
-    return { id: v.id, label: v.label, metrics, seconds };
+    return { id: v.id, label: v.label, metrics, seconds, ...(v.paper ? { paper: v.paper } : {}) };
   });
   const comparisons = spec.comparisons.map((c) => compare(spec, result, c));
   return { variants, comparisons, verdict: comparisons[0]?.verdict ?? 'inconclusive' };

@@ -44,6 +44,8 @@ import type {
   RunRecord,
 } from '../../protocol/lessons/summary';
 import { meanAveragePrecision, recallFromRanks } from '../../model/metrics';
+import { funnelSweep } from '../../serve/funnel';
+import { sessionStartRows } from '../../sim/candidate-features';
 import { freshShare, labelAgeShare, modelAgeMass } from '../../model/candidate/age-mass';
 import type { LessonProgressMessage } from '../../protocol/experiment';
 
@@ -75,6 +77,8 @@ export class ExperimentData {
   readonly rankRows: Int32Array;
   /** Quantiles of the ranker's continuous features, fitted once. */
   readonly quantiles: FeatureQuantiles | null;
+  /** Held-out session starts served by the funnel metrics (evenly spaced; empty without). */
+  readonly funnelRows: Int32Array;
   private age: Float64Array | null = null;
   private readonly trains = new Map<string, { train: CandidateExamples; counts: Float32Array }>();
 
@@ -91,6 +95,15 @@ export class ExperimentData {
       ? pageRows(this.rankTest, spec.base.rankPages)
       : new Int32Array(0);
     this.quantiles = this.rankTrain ? fitFeatureQuantiles(this.rankTrain) : null;
+    const f = spec.base.funnel;
+    if (f) {
+      const starts = sessionStartRows(world, this.test);
+      const n = Math.min(f.queries, starts.length);
+      this.funnelRows = Int32Array.from(
+        { length: n },
+        (_, i) => starts[Math.floor((i * starts.length) / n)],
+      );
+    } else this.funnelRows = new Int32Array(0);
   }
 
   /** What users watched: the evaluation labels' share per age bucket (built once). */
@@ -277,6 +290,15 @@ export async function runVariant(
         clickbaitShare: m.topK.clickbaitShare,
       };
       for (const id of want) if (all[id] !== undefined) values[id] = all[id];
+    }
+    const f = spec.base.funnel;
+    if (f && candidate && ranker && (want.has('funnelRecall') || want.has('funnelWatch'))) {
+      const sweep = await funnelSweep({ world, candidate, ranker }, data.test, data.funnelRows, {
+        ns: [f.n],
+        k: f.k,
+      });
+      if (want.has('funnelRecall')) values.funnelRecall = sweep.exact[0].recall;
+      if (want.has('funnelWatch')) values.funnelWatch = sweep.exact[0].watchPerImpression;
     }
     if (want.has('msPerStep')) values.msPerStep = trainMs / Math.max(1, step);
     return { step, values };
