@@ -14,6 +14,7 @@ import {
   trainCandidate,
 } from '../src/model/candidate/train';
 import { retrievalDiagnostics } from '../src/model/diagnostics';
+import { checkLoss } from '../src/worker/divergence';
 import type { ExperimentSettings } from './train-flags';
 import { runRanking } from './ranking-run';
 
@@ -60,6 +61,7 @@ export async function runExperiment(
     s.steps,
     s.evalExamples,
     (step, loss) => log(`candidate step ${step}/${s.steps}: loss ${loss.toFixed(3)}`),
+    (step, loss) => checkLoss('candidate generation', step, loss),
   );
   log(
     `candidate: recall@100 ${cand.metrics.recallAt[100].toFixed(3)} (${((performance.now() - t) / 1000).toFixed(0)} s)`,
@@ -72,6 +74,7 @@ export async function runExperiment(
     s.mfSteps,
     s.evalExamples,
     (step, loss) => log(`factorisation step ${step}/${s.mfSteps}: loss ${loss.toFixed(3)}`),
+    (step, loss) => checkLoss('the factorisation baseline', step, loss),
   );
   const popular = popularBaseline(world, test, s.evalExamples);
   const oracle = s.oracleExamples > 0 ? oracleRetrieval(world, test, s.oracleExamples) : null;

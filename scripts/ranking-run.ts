@@ -8,6 +8,7 @@ import type { RankingConfig } from '../src/model/ranking/config';
 import { evaluateRanking, pageRows } from '../src/model/ranking/evaluate';
 import { rankingDiagnostics } from '../src/model/diagnostics';
 import { RankingModel } from '../src/model/ranking/model';
+import { RANKER_NAMES, checkLoss } from '../src/worker/divergence';
 
 /** The ranker of a run: its config (from the parameter table) and how many steps it trains. */
 export interface RankingSettings {
@@ -32,6 +33,7 @@ export async function runRanking(world: World, s: RankingSettings, log: (line: s
   for (let step = 1; step <= s.steps; step++) {
     if (step === decayAt + 1) model.setLearningRate(config.learningRate / 6);
     loss = (await model.trainStep(train)).loss;
+    checkLoss(config.weighted ? RANKER_NAMES.weighted : RANKER_NAMES.unweighted, step, loss);
     if (step % 250 === 0 || step === s.steps)
       log(`ranking step ${step}/${s.steps}: loss ${loss.toFixed(4)}`);
   }

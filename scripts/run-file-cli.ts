@@ -34,6 +34,7 @@ import {
 import { ConfigError } from '../src/sim/config';
 import { generateWorld } from '../src/sim/world';
 import type { EvalPoint } from '../src/protocol/training';
+import { DivergedError, divergedModel } from '../src/worker/divergence';
 import { buildTrainingData, TrainingSession } from '../src/worker/session';
 import { EXPERIMENT_ROWS, NODE_BACKENDS, experimentFromFlags } from './experiment';
 import { readFlags } from './flags';
@@ -154,6 +155,9 @@ export async function runFileSession(
   const target = session.step + steps;
   while (session.step < target) {
     const l = await session.trainStep();
+    // Every model, both rankers included, after every step (one line and exit code 3).
+    const diverged = divergedModel({ ...l }, session.ranker.config.weighted);
+    if (diverged) throw new DivergedError(diverged.model, session.step, diverged.loss);
     history.steps.push(session.step);
     history.loss.push(l.loss);
     history.mfLoss.push(l.mfLoss);

@@ -5,12 +5,17 @@
  * stderr. Every knob of the models is a flag; `--help` lists them. Every mistake (a bad flag
  * or value, a world too large, a backend Node lacks) answers one line and exit code 2 before
  * anything is built (`runCli`). With `--load f` / `--save f` it trains the page's run instead
- * and reads / writes `.recsys-run` files (`run-file-cli.ts`, docs/run-files.md#cli).
+ * and reads / writes `.recsys-run` files (`run-file-cli.ts`, docs/run-files.md#cli). Every model
+ * (both rankers of a run file's session included) is checked after every step: a loss that is
+ * not finite or at least 10 000 stops the run with one line naming the model and the step
+ * ("diverged: the weighted ranker's loss diverged at step 12 (NaN); lower its learning rate")
+ * and exit code 3 (DIVERGED_EXIT; docs/architecture.md#faults).
  */
 import type { BackendName } from '../src/model/backend';
 import { parseArgs } from './args';
 import { checkKnown, helpText, readSwitch, runCli } from './flags';
 import { OTHER_FLAGS, TRAIN_SECTIONS, experimentFromFlags } from './train-flags';
+import { DIVERGED_EXIT, DivergedError } from '../src/worker/divergence';
 
 /** The flags of the run-file mode (`run-file-cli.ts`). */
 const RUN_FILE_FLAGS = ['load', 'save'];
@@ -49,4 +54,12 @@ async function main(): Promise<void> {
   else console.log(JSON.stringify(result, null, 2));
 }
 
-runCli(main);
+runCli(async () => {
+  try {
+    await main();
+  } catch (e) {
+    if (!(e instanceof DivergedError)) throw e;
+    console.error(`diverged: ${e.message}; lower its learning rate`);
+    process.exit(DIVERGED_EXIT);
+  }
+});

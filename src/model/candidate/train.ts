@@ -38,6 +38,8 @@ export async function trainCandidate(
   steps: number,
   evalExamples = 2000,
   onProgress?: (step: number, loss: number) => void,
+  /** Called after every step with its loss (the command line's divergence check). */
+  onStep?: (step: number, loss: number) => void,
 ): Promise<CandidateRun> {
   const cfg = {
     ...defaultCandidateConfig,
@@ -49,6 +51,7 @@ export async function trainCandidate(
   const t0 = performance.now();
   for (let s = 1; s <= steps; s++) {
     const { loss } = await model.trainStep(train);
+    onStep?.(s, loss);
     if (s > steps * 0.9) tail.push(loss);
     if (onProgress && (s % 100 === 0 || s === steps)) onProgress(s, loss);
   }
