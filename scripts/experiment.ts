@@ -48,7 +48,11 @@ export async function runExperiment(
   log(
     `world: ${world.videos.count} videos, ${world.users.count} users, ${world.logs.watches} watches (${(performance.now() - t).toFixed(0)} ms)`,
   );
-  const train = buildCandidateExamples(world, { split: 'train', label: s.label });
+  const train = buildCandidateExamples(world, {
+    split: 'train',
+    label: s.label,
+    perUserCap: s.candidate.perUserCap,
+  });
   const test = buildCandidateExamples(world, { split: 'test', perUserCap: 1 });
   log(`candidate examples: ${train.count} train (${s.label}), ${test.count} test next watches`);
 
@@ -106,6 +110,11 @@ export async function runExperiment(
       ndcg: round(cand.metrics.ndcg),
       loss: round(cand.finalLoss),
       examples: cand.metrics.examples,
+      outOfVocab: cand.metrics.outOfVocab && {
+        count: cand.metrics.outOfVocab.count,
+        share: round(cand.metrics.outOfVocab.share),
+      },
+      pretrainMs: Math.round(cand.pretrainMs),
     },
     baselines: {
       popular: { recallAt: roundAll(popular.recallAt), map: round(popular.map) },

@@ -24,6 +24,10 @@ import { summarizeWorld } from '../src/sim/summary';
 import type { WorldSummary } from '../src/sim/summary-types';
 import { generateWorld } from '../src/sim/world';
 import { parseArgs } from './args';
+import { writeWorldShards } from './world-shards';
+import { SCALE_OUT_MAXIMA } from '../src/sim/shard';
+import { validateWorldConfig } from '../src/sim/config';
+import { availableParallelism } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +35,7 @@ import { fileURLToPath } from 'node:url';
 const SECTIONS: FlagSection[] = [{ title: 'World', rows: Object.values(WORLD_ROWS) }];
 
 /** Flags that are not world settings. */
-const OTHER = ['json', 'bench', 'full', 'help', 'bench-one'];
+const OTHER = ['json', 'bench', 'full', 'help', 'bench-one', 'out', 'format', 'shards', 'workers'];
 
 function settingsFrom(flags: Record<string, string | boolean>): Partial<WorldConfig> {
   return readFlags(flags, SECTIONS[0].rows) as Partial<WorldConfig>;
@@ -127,7 +131,58 @@ function runBench(full: boolean, json: boolean): void {
   if (json) console.log(JSON.stringify({ runtime: `node ${process.version}`, seed: 7, rows }));
 }
 
-function main(): void {
+/** A positive integer flag, or a one-line error naming it and its range. */
+function intFlag(
+  flags: Record<string, string | boolean>,
+  name: string,
+  max: number,
+  dflt: number,
+): number {
+  if (!Object.hasOwn(flags, name)) return dflt;
+  const v = flags[name];
+  const n = typeof v === 'string' ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new ConfigError(
+      name,
+      `--${name} must be an integer from 1 to ${max} (got ${JSON.stringify(v)})`,
+    );
+  return n;
+}
+
+/**
+ * `--out DIR --format parquet --shards N [--workers W]`: the world as Parquet shards
+ * (scripts/world-shards.ts, docs/scale-out.md), up to `SCALE_OUT_MAXIMA` videos and users.
+ */
+async function writeShards(flags: Record<string, string | boolean>, json: boolean): Promise<void> {
+  const out = flags.out;
+  if (typeof out !== 'string' || out === '')
+    throw new ConfigError(
+      'out',
+      '--out DIR is needed to write shards (a folder, created if missing)',
+    );
+  const format = flags.format ?? 'parquet';
+  if (format !== 'parquet')
+    throw new ConfigError('format', `--format must be parquet (got ${JSON.stringify(format)})`);
+  // videos and users go up to SCALE_OUT_MAXIMA here: checked by the world's own validation.
+  const { videos, users: usersFlag, ...others } = flags;
+  const settings = {
+    ...readFlags(others, SECTIONS[0].rows),
+    ...(videos !== undefined && { videos }),
+    ...(usersFlag !== undefined && { users: usersFlag }),
+  } as Partial<WorldConfig>;
+  const users = validateWorldConfig(settings, SCALE_OUT_MAXIMA).users;
+  const shards = intFlag(flags, 'shards', users, 1);
+  const workers = intFlag(flags, 'workers', 64, Math.min(shards, availableParallelism()));
+  const m = await writeWorldShards({ settings, out, shards, workers });
+  if (json) return console.log(JSON.stringify(m));
+  console.log(
+    `wrote ${m.shards} shards on ${m.workers} threads to ${out} in ${m.seconds.toFixed(1)} s, peak ${m.peakMb} MB`,
+  );
+  for (const [name, t] of Object.entries(m.tables))
+    console.log(`  ${name}: ${t.rows} rows in ${t.files} file(s)`);
+}
+
+async function main(): Promise<void> {
   const flags = parseArgs(process.argv.slice(2));
   checkKnown(flags, SECTIONS, OTHER);
   if (readSwitch(flags, 'help')) {
@@ -161,6 +216,8 @@ function main(): void {
       );
     return runBench(full, json);
   }
+  if (['out', 'format', 'shards', 'workers'].some((k) => Object.hasOwn(flags, k)))
+    return writeShards(flags, json);
   const settings = settingsFrom(flags);
   const estimate = checkWorldSize(settings, machineLimits());
   const t0 = performance.now();

@@ -38,6 +38,11 @@ export class SparseEmbedding {
   private readonly v: Float32Array;
   /** Number of updates applied (the Adam step t for bias correction). */
   step = 0;
+  /**
+   * Rows held fixed (1 = frozen), e.g. out-of-vocabulary ids (docs/model.md#vocabulary), or
+   * null. {@link applyGradients} skips them, so they keep the value {@link freezeRows} gave.
+   */
+  private frozen: Uint8Array | null = null;
 
   /**
    * @param rows number of ids
@@ -82,6 +87,24 @@ export class SparseEmbedding {
     this.step = state.step;
   }
 
+  /**
+   * Sets every row with `mask[row]` = 1 to `value` in every column and freezes it (its Adam
+   * moments stay 0). Call after construction: the initial weights are drawn for every row
+   * first, so the other rows are the same as without a mask. `mask` has one entry per row.
+   */
+  freezeRows(mask: Uint8Array, value = 0): void {
+    if (mask.length !== this.rows)
+      throw new RangeError(`mask has ${mask.length} entries, the table ${this.rows} rows`);
+    const d = this.dim;
+    for (let r = 0; r < this.rows; r++) if (mask[r]) this.weights.fill(value, r * d, r * d + d);
+    this.frozen = mask;
+  }
+
+  /** Whether row `id` is frozen by {@link freezeRows}. */
+  isFrozen(id: number): boolean {
+    return this.frozen !== null && this.frozen[id] === 1;
+  }
+
   /** Copies rows `ids` into `out` [ids.length × dim] (allocated if absent) and returns it. */
   gather(ids: ArrayLike<number>, out = new Float32Array(ids.length * this.dim)): Float32Array {
     const d = this.dim;
@@ -92,7 +115,7 @@ export class SparseEmbedding {
 
   /**
    * One lazy-Adam step on rows `ids` (must be distinct) with gradients `grads`
-   * [ids.length × dim]. Increments `step` once.
+   * [ids.length × dim]. Increments `step` once. Frozen rows ({@link freezeRows}) are skipped.
    */
   applyGradients(ids: ArrayLike<number>, grads: Float32Array, adam: AdamSettings): void {
     this.step++;
@@ -101,7 +124,9 @@ export class SparseEmbedding {
     const c2 = 1 - Math.pow(beta2, this.step);
     const lr = (learningRate * Math.sqrt(c2)) / c1;
     const d = this.dim;
+    const frozen = this.frozen;
     for (let i = 0; i < ids.length; i++) {
+      if (frozen && frozen[ids[i]]) continue;
       const base = ids[i] * d;
       for (let k = 0; k < d; k++) {
         const g = grads[i * d + k];

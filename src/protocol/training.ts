@@ -189,6 +189,12 @@ export interface EvalPoint {
   map?: number;
   mfMap?: number;
   popularMap?: number;
+  /**
+   * Share of the evaluated held-out next watches whose video is outside the candidate model's
+   * video vocabulary (each counted as a miss in recall and MAP), in [0, 1]; 0 with no
+   * vocabulary. Absent from evaluations of runs saved before it existed.
+   */
+  outOfVocab?: number;
   /** Sampled-softmax loss of the candidate model on a held-out batch (nats). */
   heldOutLoss: number;
   /** Held-out ranking figures; null when the ranker is not evaluated. */

@@ -115,24 +115,36 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Larger maxima for some settings, where the host allows them: the sharded command line
+ * (`SCALE_OUT_MAXIMA` in shard.ts) writes worlds larger than a tab can hold, a shard at a time.
+ */
+export type WorldMaxima = Partial<Record<keyof WorldConfig, number>>;
+
 /** "videos must be an integer from 100 to 1000000". */
-export function rangeMessage(field: keyof WorldConfig): string {
+export function rangeMessage(field: keyof WorldConfig, maxima: WorldMaxima = {}): string {
   const s = WORLD_PARAMS[field];
-  return `${field} must be ${s.integer ? 'an integer' : 'a number'} from ${s.min} to ${s.max}`;
+  const max = maxima[field] ?? s.max;
+  return `${field} must be ${s.integer ? 'an integer' : 'a number'} from ${s.min} to ${max}`;
 }
 
 /**
  * Checks one value against its spec; returns the number or throws {@link ConfigError}.
  * Accepts numbers and numeric strings (from the URL, a form or the command line).
  */
-export function checkWorldParam(field: keyof WorldConfig, value: unknown): number {
+export function checkWorldParam(
+  field: keyof WorldConfig,
+  value: unknown,
+  maxima: WorldMaxima = {},
+): number {
   const spec = WORLD_PARAMS[field];
+  const max = maxima[field] ?? spec.max;
   const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < spec.min || n > spec.max) {
-    throw new ConfigError(field, `${rangeMessage(field)} (got ${JSON.stringify(value)})`);
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < spec.min || n > max) {
+    throw new ConfigError(field, `${rangeMessage(field, maxima)} (got ${JSON.stringify(value)})`);
   }
   if (spec.integer && !Number.isInteger(n)) {
-    throw new ConfigError(field, `${rangeMessage(field)} (got ${JSON.stringify(value)})`);
+    throw new ConfigError(field, `${rangeMessage(field, maxima)} (got ${JSON.stringify(value)})`);
   }
   return n;
 }
@@ -141,7 +153,10 @@ export function checkWorldParam(field: keyof WorldConfig, value: unknown): numbe
  * Merges `partial` over the defaults and validates every field, including the cross-field
  * rule splitDay < days. Unknown keys are rejected. Throws {@link ConfigError} on the first bad one.
  */
-export function validateWorldConfig(partial: Partial<Record<string, unknown>> = {}): WorldConfig {
+export function validateWorldConfig(
+  partial: Partial<Record<string, unknown>> = {},
+  maxima: WorldMaxima = {},
+): WorldConfig {
   const out: Record<string, number> = { ...defaultWorldConfig };
   for (const [k, v] of Object.entries(partial)) {
     if (v === undefined) continue;
@@ -151,7 +166,7 @@ export function validateWorldConfig(partial: Partial<Record<string, unknown>> = 
         `unknown world setting "${k}"; known: ${Object.keys(WORLD_PARAMS).join(', ')}`,
       );
     }
-    out[k] = checkWorldParam(k as keyof WorldConfig, v);
+    out[k] = checkWorldParam(k as keyof WorldConfig, v, maxima);
   }
   const cfg = out as unknown as WorldConfig;
   // Unless set, evaluation is on the last week (or the last day of a short window).

@@ -3,7 +3,7 @@
  * oracle. Pure and seeded: the same settings give the same arrays in Node and in a browser.
  */
 import { buildTopicCentres, buildVideos, buildVocabulary, type Vocabulary } from './catalogue';
-import { validateWorldConfig } from './config';
+import { validateWorldConfig, type WorldMaxima } from './config';
 import { buildUsers } from './population';
 import { simulateLogs } from './sessions';
 import type { World, WorldConfig } from './types';
@@ -18,13 +18,14 @@ export type WorldProgress = (fraction: number, stage: WorldStage) => void;
 /**
  * The world without its logs (catalogue, users, names) and the vocabulary the logs draw from:
  * what every shard of users needs before it simulates its range. `logs` is left unset.
- * Throws `ConfigError` naming the field and range on a bad setting.
+ * Throws `ConfigError` naming the field and range on a bad setting (`maxima` raises limits).
  */
 export function generateWorldBase(
   settings: Partial<WorldConfig> = {},
   onProgress?: WorldProgress,
+  maxima: WorldMaxima = {},
 ): { world: World; vocab: Vocabulary } {
-  const config = validateWorldConfig(settings);
+  const config = validateWorldConfig(settings, maxima);
   onProgress?.(0, 'catalogue');
   const vocab = buildVocabulary(config.topics);
   const topicCentres = buildTopicCentres(config);

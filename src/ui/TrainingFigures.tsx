@@ -23,6 +23,10 @@ const READ = {
   rankingAuc: (s: AppState) => fixed(last(s)?.ranking?.auc ?? NaN, 3),
   weightedPerUserLoss: (s: AppState) => fixed(last(s)?.ranking?.weightedPerUserLoss ?? NaN, 3),
   evalStep: (s: AppState) => int(last(s)?.step ?? NaN),
+  outOfVocab: (s: AppState) => {
+    const x = last(s)?.outOfVocab;
+    return x === undefined ? 'n/a' : `${fixed(100 * x, 1)}%`;
+  },
 };
 
 const recallReader = (i: number, which: 'recall' | 'mfRecall' | 'popularRecall') => (s: AppState) =>
@@ -110,7 +114,9 @@ export function TrainingFigures() {
         <caption>
           Retrieval of up to {EVAL_EXAMPLES} held-out next watches among every uploaded video
           (recall@k: share ranked in the top k; MAP: mean of 1/(rank + 1)), at step{' '}
-          <LiveNumber testId="metric.evalStep" read={READ.evalStep} className="inline-number" />
+          <LiveNumber testId="metric.evalStep" read={READ.evalStep} className="inline-number" />;
+          held-out next watches outside the video vocabulary (misses):{' '}
+          <LiveNumber testId="metric.outOfVocab" read={READ.outOfVocab} className="inline-number" />
         </caption>
         <thead>
           <tr>

@@ -14,6 +14,31 @@ export interface FeatureSet {
   exampleAge: boolean;
 }
 
+/** Every choice of {@link CandidateConfig.embeddingWidths}. */
+export const EMBEDDING_WIDTHS = ['fixed', 'log'] as const;
+
+/**
+ * How the input tables' widths are chosen: `fixed` (video d, search tokens 16, region and
+ * device 4), or `log`: roughly proportional to the log of the table's vocabulary size
+ * ({@link LOG_WIDTH_PER_NAT} · ln(ids), docs/model.md#vocabulary).
+ */
+export type EmbeddingWidths = (typeof EMBEDDING_WIDTHS)[number];
+
+/** Every choice of {@link CandidateConfig.embeddings}. */
+export const EMBEDDING_MODES = ['joint', 'pretrained-frozen', 'pretrained-finetune'] as const;
+
+/**
+ * How the watch-bag video and search-token embeddings are learned: jointly with the tower (the
+ * paper), or pretrained first by CBOW (src/model/pretrain/) and then kept frozen or fine-tuned.
+ */
+export type EmbeddingMode = (typeof EMBEDDING_MODES)[number];
+
+/** Every choice of {@link CandidateConfig.label}. */
+export const LABEL_CHOICES = ['next', 'heldout'] as const;
+
+/** The label of a training example: the next watch (the paper) or a random held-out watch. */
+export type LabelChoice = (typeof LABEL_CHOICES)[number];
+
 /** Candidate-generation settings. */
 export interface CandidateConfig {
   /**
@@ -51,6 +76,25 @@ export interface CandidateConfig {
   batchSize: number;
   /** Seed of initial weights, batches and negatives. */
   seed: number;
+  /**
+   * Video vocabulary V: the top-V videos by training watches (0 = every video). The others are
+   * out of vocabulary: a zero watch-bag embedding, a zero output vector with a fixed bias of
+   * {@link OOV_BIAS} (out of the softmax), never updated (docs/model.md#vocabulary).
+   */
+  videoVocab: number;
+  /** Search-token vocabulary: the top tokens by training searches (0 = every token). */
+  tokenVocab: number;
+  /** How the input tables' widths are chosen (output vectors are always d wide). */
+  embeddingWidths: EmbeddingWidths;
+  /** Watch-bag and search-token embeddings learned jointly, or pretrained (frozen / fine-tuned). */
+  embeddings: EmbeddingMode;
+  /**
+   * Training examples' label (read by whoever builds the examples, `src/sim/examples.ts`; the
+   * model itself never reads it).
+   */
+  label: LabelChoice;
+  /** At most this many training examples per user (0 = no cap; read with `label`). */
+  perUserCap: number;
 }
 
 /** The defaults: depth 0 (linear: learns fastest in a short in-browser run), d = 32, 256 negatives ∝ popularity^0.75 with logQ correction. */
@@ -67,7 +111,50 @@ export const defaultCandidateConfig: CandidateConfig = {
   learningRate: 0.02,
   batchSize: 256,
   seed: 1,
+  videoVocab: 0,
+  tokenVocab: 0,
+  embeddingWidths: 'fixed',
+  embeddings: 'joint',
+  label: 'next',
+  perUserCap: 50,
 };
+
+/**
+ * The fixed output bias of an out-of-vocabulary video: e^−10⁴ is 0 in float32, so such a video
+ * takes no part in the softmax (which is over the vocabulary) and ranks last at serving.
+ */
+export const OOV_BIAS = -1e4;
+
+/** Width per nat of vocabulary size with `embeddingWidths: 'log'` (20 000 videos → 32). */
+export const LOG_WIDTH_PER_NAT = 3.25;
+
+/** Widths of the input tables: watch-bag videos, search tokens, region, device. */
+export interface InputWidths {
+  video: number;
+  search: number;
+  region: number;
+  device: number;
+}
+
+/**
+ * The input tables' widths for a config and the tables' numbers of ids (`ids`: in-vocabulary
+ * ids of each table). `fixed`: video d, search 16, region and device 4; `log`: each
+ * max(2, round({@link LOG_WIDTH_PER_NAT} · ln(ids + 1))).
+ */
+export function inputWidths(
+  cfg: CandidateConfig,
+  ids: { video: number; search: number; region: number; device: number },
+): InputWidths {
+  if (cfg.embeddingWidths === 'fixed')
+    return { video: embeddingDim(cfg), search: 16, region: 4, device: 4 };
+  const w = (n: number) => Math.max(2, Math.round(LOG_WIDTH_PER_NAT * Math.log(n + 1)));
+  return {
+    video: w(ids.video),
+    search: w(ids.search),
+    region: w(ids.region),
+    device: w(ids.device),
+  };
+}
 
 /** The paper's tower widths for each depth (Figure 6), before scaling. */
 export const PAPER_WIDTHS: readonly (readonly number[])[] = [

@@ -15,6 +15,31 @@ import type { CandidateModel } from './model';
 /** The k of recall@k reported everywhere. */
 export const RECALL_KS = [10, 50, 100, 500] as const;
 
+/**
+ * The rank given to a label outside the video vocabulary (docs/model.md#vocabulary): beyond
+ * every k, and 1/(rank + 1) ≈ 0 in MAP, so such an example counts as a miss.
+ */
+export const MISS_RANK = 2 ** 31 - 1;
+
+/** Held-out labels outside the video vocabulary: each counts as a miss. */
+export interface OutOfVocab {
+  /** Number of evaluation examples whose label is out of vocabulary. */
+  count: number;
+  /** Their share of the evaluation examples, in [0, 1] (0 when there are none). */
+  share: number;
+}
+
+/** {@link OutOfVocab} of examples `rows` for the mask `oov` (1 = out), or null = none out. */
+export function outOfVocabLabels(
+  oov: Uint8Array | null,
+  examples: CandidateExamples,
+  rows: Int32Array,
+): OutOfVocab {
+  let count = 0;
+  if (oov) for (const r of rows) count += oov[examples.label[r]];
+  return { count, share: rows.length ? count / rows.length : 0 };
+}
+
 /** Retrieval quality from label ranks. */
 export interface RetrievalMetrics {
   /** recall@k for k in RECALL_KS (fraction of examples whose label ranks < k). */
@@ -25,6 +50,8 @@ export interface RetrievalMetrics {
   ndcg: number;
   /** Number of evaluation examples. */
   examples: number;
+  /** Labels outside the model's video vocabulary (counted as misses); absent for baselines. */
+  outOfVocab?: OutOfVocab;
 }
 
 /** Metrics from 0-based label ranks. */
@@ -51,7 +78,7 @@ export function evaluationRows(examples: CandidateExamples, max = Infinity): Int
  * transposeB is about 6× slower here), the scores are read back with `await data()`, and the
  * rank — the number of other videos already uploaded at the example's time that score at
  * least as high as the label (ties count against the label, as in metrics.ts) — is counted in
- * plain TypeScript.
+ * plain TypeScript. A label outside the model's video vocabulary gets {@link MISS_RANK}.
  */
 export async function modelRanks(
   model: CandidateModel,
@@ -78,6 +105,10 @@ export async function modelRanks(
         const t = examples.time[r];
         const base = b * N;
         const label = examples.label[r];
+        if (model.outOfVocab?.[label]) {
+          ranks[s + b] = MISS_RANK;
+          continue;
+        }
         const target = scores[base + label];
         let rank = 0;
         for (let v = 0; v < N; v++)

@@ -27,7 +27,16 @@ import {
   type ModelState,
   type NamedWeights,
 } from '../weights';
-import { embeddingDim, towerWidths, type CandidateConfig } from './config';
+import {
+  embeddingDim,
+  inputWidths,
+  OOV_BIAS,
+  towerWidths,
+  type CandidateConfig,
+  type InputWidths,
+} from './config';
+import { vocabularies } from '../vocabulary';
+import { pretrainedEmbeddings } from '../pretrain';
 import {
   drawSoftmaxBatch,
   makeProposal,
@@ -56,7 +65,18 @@ export interface StepResult {
 export const HELD_OUT_STREAM = 0x4e6;
 
 /** The config fields that fix the model's shape and initial weights (not changeable live). */
-const STRUCTURAL = ['depth', 'widthFactor', 'userInput', 'seed'] as const;
+const STRUCTURAL = [
+  'depth',
+  'widthFactor',
+  'userInput',
+  'seed',
+  'videoVocab',
+  'tokenVocab',
+  'embeddingWidths',
+  'embeddings',
+  'label',
+  'perUserCap',
+] as const;
 
 /**
  * The candidate generator: user tower, input tables and output tables v_i, b_i, trained by
@@ -72,6 +92,16 @@ export class CandidateModel {
   readonly videoOut: SparseEmbedding;
   /** Output video biases b_i [videos × 1]. */
   readonly videoBias: SparseEmbedding;
+  /**
+   * Out-of-vocabulary videos (1 = outside the top-`videoVocab` by training watches), or null
+   * when every video is in (docs/model.md#vocabulary). Their rows of every video table are
+   * frozen: zero vectors, and the output bias {@link OOV_BIAS}.
+   */
+  readonly outOfVocab: Uint8Array | null;
+  /** Widths of the input tables (config.ts `inputWidths`). */
+  readonly widths: InputWidths;
+  /** Milliseconds spent pretraining the input embeddings (0 for joint learning or a cache hit). */
+  readonly pretrainMs: number = 0;
   /** The settings in effect: a copy of the constructor's, live fields changed by {@link applyConfig}. */
   private readonly cfg: CandidateConfig;
   /** The proposal of sampled softmax for `cfg.sampler`; null for the full softmax. */
@@ -82,6 +112,8 @@ export class CandidateModel {
   private readonly rng: UniformStream;
   private readonly labelCounts: Float32Array;
   private adam: AdamSettings;
+  /** The training rows whose label is in the vocabulary, for the last examples seen. */
+  private inVocab: { examples: CandidateExamples; rows: Int32Array } | null = null;
   /** Steps taken. */
   steps = 0;
 
@@ -101,21 +133,51 @@ export class CandidateModel {
     const d = (this.d = embeddingDim(config));
     this.rng = new UniformStream(config.seed, 0xca9d);
     const u = this.rng.uniform;
+    const T = searchTokenSpace(world);
+    const vocab = vocabularies(world, config.videoVocab, config.tokenVocab);
+    const inVocab = (mask: Uint8Array | null, n: number) =>
+      mask ? mask.reduce((a, x) => a + (x ? 0 : 1), 0) : n;
+    const w = (this.widths = inputWidths(config, {
+      video: inVocab(vocab.video, N),
+      search: inVocab(vocab.token, T),
+      region: COUNTRIES.length,
+      device: DEVICES.length,
+    }));
     this.tables = {
-      videoIn: new SparseEmbedding(N, d, u),
-      search: new SparseEmbedding(searchTokenSpace(world), 16, u),
-      region: new SparseEmbedding(COUNTRIES.length, 4, u),
-      device: new SparseEmbedding(DEVICES.length, 4, u),
+      videoIn: new SparseEmbedding(N, w.video, u),
+      search: new SparseEmbedding(T, w.search, u),
+      region: new SparseEmbedding(COUNTRIES.length, w.region, u),
+      device: new SparseEmbedding(DEVICES.length, w.device, u),
       user: config.userInput === 'id' ? new SparseEmbedding(world.users.count, d, u) : undefined,
     };
     this.videoOut = new SparseEmbedding(N, d, u);
     this.videoBias = new SparseEmbedding(N, 1, u, 0);
+    this.outOfVocab = vocab.video;
+    if (config.embeddings !== 'joint' && config.userInput === 'features') {
+      // Drawn after every table, so the other weights are those of joint learning.
+      const pre = pretrainedEmbeddings(world, {
+        videoWidth: w.video,
+        tokenWidth: w.search,
+        seed: config.seed,
+        video: vocab.video,
+        token: vocab.token,
+      });
+      this.tables.videoIn.weights.set(pre.video);
+      this.tables.search.weights.set(pre.token);
+      this.pretrainMs = pre.ms;
+    }
+    if (vocab.video) {
+      this.tables.videoIn.freezeRows(vocab.video);
+      this.videoOut.freezeRows(vocab.video);
+      this.videoBias.freezeRows(vocab.video, OOV_BIAS);
+    }
+    if (vocab.token) this.tables.search.freezeRows(vocab.token);
     this.proposal = makeProposal(config.sampler, N, labelCounts, config.alpha);
     this.adam = { ...defaultAdam, learningRate: config.learningRate };
     if (config.userInput === 'features') {
       // Depth k: k ReLU layers of the paper's widths, then a linear projection to u ∈ ℝ^d (a
       // ReLU on u itself would keep u ≥ 0 and halve what u·v can express).
-      const fanIn = d + 16 + 4 + 4 + DENSE_INPUTS;
+      const fanIn = w.video + w.search + w.region + w.device + DENSE_INPUTS;
       this.net = new DenseTower(fanIn, [...towerWidths(config), d], u, { outputInit: 'he' });
     }
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-7);
@@ -267,10 +329,34 @@ export class CandidateModel {
    * replacement by the model's seeded generator, which then draws the negatives).
    */
   async trainStep(examples: CandidateExamples): Promise<StepResult> {
-    const B = Math.min(this.config.batchSize, examples.count);
+    const pool = this.trainingRows(examples);
+    const n = pool ? pool.length : examples.count;
+    const B = Math.min(this.config.batchSize, n);
     const rows = new Int32Array(B);
-    for (let b = 0; b < B; b++) rows[b] = this.rng.int(examples.count);
+    for (let b = 0; b < B; b++) rows[b] = pool ? pool[this.rng.int(n)] : this.rng.int(n);
     return this.trainBatch(examples, rows);
+  }
+
+  /**
+   * The rows of `examples` a step may draw: those whose label is in the vocabulary (the
+   * softmax is over the vocabulary), or null for all of them (no vocabulary).
+   */
+  private trainingRows(examples: CandidateExamples): Int32Array | null {
+    const oov = this.outOfVocab;
+    if (!oov) return null;
+    if (this.inVocab?.examples !== examples)
+      this.inVocab = { examples, rows: this.inVocabRows(examples) };
+    return this.inVocab.rows;
+  }
+
+  /** Rows of `examples` (default: all) whose label is in the video vocabulary. */
+  inVocabRows(examples: CandidateExamples, rows?: ArrayLike<number>): Int32Array {
+    const all = rows ?? Int32Array.from({ length: examples.count }, (_, i) => i);
+    const oov = this.outOfVocab;
+    if (!oov) return Int32Array.from(all);
+    return Int32Array.from(
+      Array.prototype.filter.call(all, (r: number) => !oov[examples.label[r]]) as number[],
+    );
   }
 
   /**
@@ -334,7 +420,9 @@ export class CandidateModel {
     const loss = (await value.data())[0];
     tf.dispose([value, dense, ...leaves, ...Object.values(grads)]);
 
+    const frozen = this.cfg.embeddings === 'pretrained-frozen';
     inputs.fields.forEach((f, i) => {
+      if (frozen && (f.table === this.tables.videoIn || f.table === this.tables.search)) return;
       const g = bagGradients(f, leafGrads[i]);
       if (g.ids.length) f.table.applyGradients(g.ids, g.grads, this.adam);
     });
@@ -347,10 +435,15 @@ export class CandidateModel {
    * The held-out loss: the mean sampled-softmax cross-entropy (nats) that a training step
    * minimises, computed without a gradient on examples `rows` of `examples` (e.g. held-out next
    * watches), with the same softmax choice, negatives K, logQ correction and accidental-hit
-   * masking. Negatives come from `createRng(seed, HELD_OUT_STREAM)`, so two calls on the same
+   * masking, over the rows whose label is in the vocabulary. Negatives come from `createRng(seed, HELD_OUT_STREAM)`, so two calls on the same
    * weights give the same number. NaN for no rows.
    */
-  async heldOutLoss(examples: CandidateExamples, rows: Int32Array, seed: number): Promise<number> {
+  async heldOutLoss(
+    examples: CandidateExamples,
+    allRows: Int32Array,
+    seed: number,
+  ): Promise<number> {
+    const rows = this.outOfVocab ? this.inVocabRows(examples, allRows) : allRows;
     const B = rows.length;
     if (B === 0) return NaN;
     const labels = Int32Array.from(rows, (r) => examples.label[r]);

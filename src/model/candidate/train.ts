@@ -11,6 +11,7 @@ import {
   evaluationRows,
   modelRanks,
   oracleRanks,
+  outOfVocabLabels,
   popularRanks,
   retrievalMetrics,
   type RetrievalMetrics,
@@ -27,6 +28,8 @@ export interface CandidateRun {
   msPerStep: number;
   /** Training examples per second. */
   examplesPerSec: number;
+  /** Milliseconds spent pretraining the input embeddings (0 for joint learning). */
+  pretrainMs: number;
 }
 
 /** Trains `steps` steps on `train` and evaluates on (up to `evalExamples` of) `test`. */
@@ -56,25 +59,31 @@ export async function trainCandidate(
     if (onProgress && (s % 100 === 0 || s === steps)) onProgress(s, loss);
   }
   const ms = (performance.now() - t0) / Math.max(1, steps);
-  const metrics = retrievalMetrics(
-    await modelRanks(model, test, evaluationRows(test, evalExamples)),
-  );
+  const metrics = await modelRetrieval(model, test, evalExamples);
   return {
     model,
     metrics,
     finalLoss: tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length),
     msPerStep: ms,
     examplesPerSec: (cfg.batchSize / ms) * 1000,
+    pretrainMs: model.pretrainMs,
   };
 }
 
-/** The model's retrieval on (up to `evalExamples` of) `test`, e.g. on the oracle's rows. */
+/**
+ * The model's retrieval on (up to `evalExamples` of) `test`, e.g. on the oracle's rows, with the
+ * labels outside its vocabulary (misses) counted.
+ */
 export async function modelRetrieval(
   model: CandidateModel,
   test: CandidateExamples,
   evalExamples = 2000,
 ): Promise<RetrievalMetrics> {
-  return retrievalMetrics(await modelRanks(model, test, evaluationRows(test, evalExamples)));
+  const rows = evaluationRows(test, evalExamples);
+  return {
+    ...retrievalMetrics(await modelRanks(model, test, rows)),
+    outOfVocab: outOfVocabLabels(model.outOfVocab, test, rows),
+  };
 }
 
 /** Most-popular baseline on the same evaluation rows. */

@@ -37,6 +37,12 @@ export interface RankingConfig {
   batchSize: number;
   /** Seed of the initial weights and of the batches. */
   seed: number;
+  /**
+   * Video vocabulary V (0 = every video): the top-V videos by training watches; the others
+   * share a zero, never-updated embedding (docs/model.md#vocabulary). Set by the same knob as
+   * the candidate model's.
+   */
+  videoVocab: number;
 }
 
 /** The defaults: the 1/8-scaled 1024→512→256 tower of Table 1's best row, weighted, with powers. */
@@ -49,6 +55,7 @@ export const defaultRankingConfig: RankingConfig = {
   learningRate: 0.003,
   batchSize: 512,
   seed: 1,
+  videoVocab: 0,
 };
 
 /** One row of the paper's Table 1 with our 1/8-scaled widths. */

@@ -22,6 +22,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RankingExamples } from '../../sim/ranking-examples';
 import type { World } from '../../sim/types';
 import { defaultAdam, SparseEmbedding, type AdamSettings } from '../embedding';
+import { vocabularies } from '../vocabulary';
 import { leafVariable } from '../leaf';
 import { DenseTower } from '../tower';
 import { UniformStream } from '../stream';
@@ -100,7 +101,7 @@ export function priorLogit(ex: RankingExamples, weighting: LossWeighting): numbe
 }
 
 /** The config fields that fix the ranker's shape and initial weights (not changeable live). */
-const STRUCTURAL = ['powers', 'embeddingDim', 'seed'] as const;
+const STRUCTURAL = ['powers', 'embeddingDim', 'seed', 'videoVocab'] as const;
 
 /** The ranker. Create after `useBackend()` (the optimizer must see the final backend). */
 export class RankingModel {
@@ -139,6 +140,8 @@ export class RankingModel {
     const u = this.rng.uniform;
     const d = config.embeddingDim;
     this.table = new SparseEmbedding(world.videos.count, d, u);
+    const oov = vocabularies(world, config.videoVocab, 0).video;
+    if (oov) this.table.freezeRows(oov); // out of vocabulary: a zero row, never updated
     this.adam = { ...defaultAdam, learningRate: config.learningRate };
     const fanIn = (this.inputWidth = 2 * d + denseWidth(config.powers));
     const prior = priorLogit(train, config);

@@ -3,7 +3,15 @@
  * the worker's checks and the command line all read them from here.
  */
 import { BACKEND_NAMES, type BackendName } from '../../model/backend-names';
-import type { FeatureSet } from '../../model/candidate/config';
+import {
+  EMBEDDING_MODES,
+  EMBEDDING_WIDTHS,
+  LABEL_CHOICES,
+  type EmbeddingMode,
+  type EmbeddingWidths,
+  type FeatureSet,
+  type LabelChoice,
+} from '../../model/candidate/config';
 import {
   SOFTMAX_CHOICES,
   drawsNegatives,
@@ -14,6 +22,12 @@ import {
 } from '../../model/candidate/sampled-softmax/choices';
 
 export {
+  EMBEDDING_MODES,
+  EMBEDDING_WIDTHS,
+  LABEL_CHOICES,
+  type EmbeddingMode,
+  type EmbeddingWidths,
+  type LabelChoice,
   BACKEND_NAMES,
   SOFTMAX_CHOICES,
   drawsNegatives,
@@ -112,6 +126,12 @@ export const MAX_DEPTH = 4;
 
 /** Most IVF lists a funnel query opens. */
 export const MAX_NPROBE = 64;
+
+/** Largest vocabulary size (videos or search tokens) the knobs accept; 0 means every id. */
+export const MAX_VOCAB = 10_000_000;
+
+/** Largest per-user cap of training examples; 0 means no cap. */
+export const MAX_PER_USER_CAP = 100_000;
 
 /** Largest 32-bit unsigned seed. */
 export const MAX_SEED = 4294967295;

@@ -9,15 +9,23 @@ import { defaultCandidateConfig as cand } from '../../model/candidate/config';
 import { defaultRankingConfig as rank } from '../../model/ranking/config';
 import {
   BACKEND_REQUESTS,
+  EMBEDDING_MODES,
+  EMBEDDING_WIDTHS,
   FEATURE_NAMES,
+  LABEL_CHOICES,
   MAX_BATCH,
   MAX_DEPTH,
   MAX_NEGATIVES,
+  MAX_PER_USER_CAP,
   MAX_SEED,
+  MAX_VOCAB,
   ODDS,
   SOFTMAX_CHOICES,
   WEIGHTINGS,
   type BackendRequest,
+  type EmbeddingMode,
+  type EmbeddingWidths,
+  type LabelChoice,
   type Odds,
   type SamplerChoice,
   type Weighting,
@@ -127,6 +135,27 @@ export const TRAINING_PARAMS = {
       sets: { candidate: 'removeAccidentalHits' },
     }),
   ),
+  label: candidate(
+    choice<LabelChoice>('label', LABEL_CHOICES, {
+      default: cand.label,
+      live: false,
+      label: 'Label',
+      help: 'next watch, context before it (the paper); heldout = a random watch with the future as context (the leak)',
+      sets: { candidate: 'label' },
+    }),
+  ),
+  perUserCap: candidate(
+    numeric('perUserCap', {
+      min: 0,
+      max: MAX_PER_USER_CAP,
+      integer: true,
+      default: cand.perUserCap,
+      live: false,
+      label: 'Examples per user',
+      help: 'at most this many training examples per user, so power users do not dominate (0 = no cap)',
+      sets: { candidate: 'perUserCap' },
+    }),
+  ),
   depth: tower(
     numeric('depth', {
       min: 0,
@@ -158,6 +187,48 @@ export const TRAINING_PARAMS = {
       label: 'Features',
       help: 'user features beside the watch bag (paper Figure 6)',
       sets: { candidate: 'features', as: (v) => ({ ...v }) },
+    }),
+  ),
+  videoVocab: tower(
+    numeric('videoVocab', {
+      min: 0,
+      max: MAX_VOCAB,
+      integer: true,
+      default: cand.videoVocab,
+      live: false,
+      label: 'Video vocabulary',
+      help: 'top-V videos by training watches; others get a zero embedding and are out of the softmax (0 = every video)',
+      sets: { candidate: 'videoVocab', ranking: 'videoVocab' },
+    }),
+  ),
+  tokenVocab: tower(
+    numeric('tokenVocab', {
+      min: 0,
+      max: MAX_VOCAB,
+      integer: true,
+      default: cand.tokenVocab,
+      live: false,
+      label: 'Token vocabulary',
+      help: 'top search tokens (unigrams and bigrams) by training searches; others get a zero embedding (0 = every token)',
+      sets: { candidate: 'tokenVocab' },
+    }),
+  ),
+  embeddingWidths: tower(
+    choice<EmbeddingWidths>('embeddingWidths', EMBEDDING_WIDTHS, {
+      default: cand.embeddingWidths,
+      live: false,
+      label: 'Embedding widths',
+      help: 'fixed: watch bag d, tokens 16, region and device 4; log: ≈ 3.25 · ln(vocabulary size) each',
+      sets: { candidate: 'embeddingWidths' },
+    }),
+  ),
+  embeddings: tower(
+    choice<EmbeddingMode>('embeddings', EMBEDDING_MODES, {
+      default: cand.embeddings,
+      live: false,
+      label: 'Embeddings',
+      help: 'watch-bag and token embeddings learned jointly with the tower, or pretrained by CBOW first, then frozen or fine-tuned',
+      sets: { candidate: 'embeddings' },
     }),
   ),
   weighting: ranking(

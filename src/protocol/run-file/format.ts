@@ -15,7 +15,7 @@
  * everything before returning anything, and throws a {@link RunFileError} whose `code` names
  * what is wrong.
  */
-import { checkTrainingParams } from '../params';
+import { checkTrainingParams, defaultTrainingParams } from '../params';
 import type { EvalPoint, ModelWeights, TrainingParams, WeightSnapshot } from '../training';
 import { fnv1aWords } from './hash';
 import { RUN_FILE_FORMAT, RUN_FILE_VERSION, manifestSchema, type RunManifest } from './schema';
@@ -256,7 +256,9 @@ export function decodeRunFile(bytes: Uint8Array): RunFileContents & { manifest: 
       'tampered-sizes',
       `the header says version ${version}, the manifest ${m.version}`,
     );
-  const bad = checkTrainingParams(m.params as unknown as TrainingParams);
+  // A knob added after the file was written takes its default: the run was trained with it.
+  const params = { ...defaultTrainingParams(), ...m.params } as unknown as TrainingParams;
+  const bad = checkTrainingParams(params);
   if (bad) throw new RunFileError('bad-params', `bad training settings in the file: ${bad}`);
 
   // The blobs: inside the file, in order, not overlapping, covering it exactly, intact.
@@ -336,7 +338,7 @@ export function decodeRunFile(bytes: Uint8Array): RunFileContents & { manifest: 
   const snapshot: WeightSnapshot = {
     runId: 0,
     step: m.step,
-    params: m.params as unknown as TrainingParams,
+    params,
     weights,
     slots,
     counters: m.counters,
