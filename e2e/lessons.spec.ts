@@ -27,7 +27,7 @@ test('the logQ lesson runs in its workers and gives a verdict computed from its 
   await page.getByTestId('lesson.chapter3').click();
   const verdict = page.getByTestId('lesson.verdict');
   await expect(verdict).toHaveText(VERDICT);
-  await expect(verdict).toContainText('20 steps, 5000 videos × 2500 users');
+  await expect(verdict).toContainText('20 steps, 5,000 videos × 2,500 users');
   // The table has one row per variant, each with a measured recall@100.
   const rows = page.getByTestId('lesson.table').locator('tbody tr');
   await expect(rows).toHaveCount(2);

@@ -16,6 +16,7 @@ import { WorkerStatus } from './WorkerStatus';
 import { useTeacherMode } from './teacher';
 import { WatchTimeView } from './WatchTimeView';
 import { WorldView } from './WorldView';
+import { GlossaryButton, GlossaryPanel } from './glossary/Glossary';
 
 const TABS: { view: View; label: string }[] = [
   { view: 'world', label: '1. World' },
@@ -79,6 +80,7 @@ export function App() {
           Build a seeded world of users and videos, then watch the two-stage YouTube recommender
           (Covington et al., RecSys 2016) learn from it.
         </p>
+        <GlossaryButton />
       </header>
       <nav className="tabs" role="tablist" aria-label="Views" onKeyDown={onTabKey}>
         {TABS.map((t) => (
@@ -100,6 +102,7 @@ export function App() {
       <UrlMessages />
       <WorkerStatus />
       <ViewBody view={shown} />
+      <GlossaryPanel />
     </>
   );
 }

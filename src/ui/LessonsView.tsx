@@ -20,6 +20,8 @@ import { lessonCurveData, lessonProgress, withInterval } from './charts/lesson-d
 import { hasAgeChart, lessonAgeData } from './charts/lesson-age-data';
 import { int } from './format';
 import { saveExport } from './save-file';
+import { TermHelp } from './glossary/Glossary';
+import { METRIC_TERMS } from './glossary/terms';
 
 const CHAPTERS = ['What the paper found', 'Run it', 'Our verdict'] as const;
 
@@ -205,7 +207,8 @@ function VerdictChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState |
           <table className="lesson-table" data-testid="lesson.table">
             <caption>
               Ours: mean ± half the 95% interval over {run?.repeats} repeats
-              {done ? '' : ' (runs finished so far)'}
+              {done ? '' : ' (runs finished so far)'}; the paper’s figure beside it
+              <TermHelp term="confidence-interval" />
             </caption>
             <thead>
               <tr>
@@ -213,6 +216,7 @@ function VerdictChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState |
                 {spec.metrics.map((m) => (
                   <th key={m} scope="col">
                     {METRICS[m].label}
+                    {METRIC_TERMS[m] && <TermHelp term={METRIC_TERMS[m]} />}
                   </th>
                 ))}
                 <th scope="col">paper</th>

@@ -16,6 +16,8 @@ import {
   type TrainingGroup,
   type TrainingKey,
 } from '../state/training-settings';
+import { GlossaryLink } from './glossary/Glossary';
+import { KNOB_TERMS } from './glossary/terms';
 
 type Key = TrainingKey;
 
@@ -182,6 +184,12 @@ function Control({ name }: { name: Key }) {
           {spec.live
             ? 'Applies from the next step.'
             : 'Needs a reset: it changes the models’ shape.'}
+          {KNOB_TERMS[name] && (
+            <>
+              {' '}
+              <GlossaryLink term={KNOB_TERMS[name]}>Glossary</GlossaryLink>
+            </>
+          )}
         </p>
       )}
     </>

@@ -54,7 +54,7 @@ export function WorldCharts({ summary, config }: { summary: WorldSummary; config
         title="Popularity by rank"
         chart={PopularityChart}
         data={popularity}
-        caption={`Watches by popularity rank, log-log. Fitted Zipf exponent ${fixed(s.zipfExponentWatches, 2)} on watches (dashed), ${fixed(s.zipfExponent, 2)} on popularity picks (set ${s.zipfExponentSetting}).`}
+        caption={`Watches by popularity rank, log-log. Fitted Zipf exponent ${fixed(s.zipfExponentWatches, 2)} on watches (dashed), ${fixed(s.zipfExponent, 2)} on popularity picks (set ${s.zipfExponentSetting}). A straight line here is Zipf's law: the r-th most watched video gets about 1/r^s of the top one's watches, so an exponent s near 1 means a few hits and a long tail.`}
       />
       <ChartFigure
         testId="chart.duration"

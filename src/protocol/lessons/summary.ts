@@ -115,6 +115,9 @@ const byRepeat = (runs: RunRecord[], variant: string) =>
 /** Numbers with `digits` significant decimals and an explicit sign. */
 const signed = (x: number, digits: number) => (x >= 0 ? '+' : '−') + Math.abs(x).toFixed(digits);
 
+/** A count with thousands separators ("5,000"), the same in Node and every browser. */
+const sep = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : String(n));
+
 /** Decimals that show a metric's differences. */
 function digitsOf(metric: MetricId): number {
   return metric === 'msPerStep' ? 1 : metric === 'watchPerImpression' ? 3 : 4;
@@ -167,7 +170,7 @@ export function compare(
     `${baseMean.toFixed(dg)} (${label(c.base)}) to ${variantMean.toFixed(dg)} ` +
     `(difference ${signed(diff.mean, dg)}, ${ci(diff)} over ${repeats.length} repeats` +
     (bootstrap ? `; bootstrap over ${bootstrap.n} examples ${ci(bootstrap).slice(7)}` : '') +
-    `; ${result.steps} steps, ${result.world.videos} videos × ${result.world.users} users): ` +
+    `; ${result.steps} steps, ${sep(result.world.videos)} videos × ${sep(result.world.users)} users): ` +
     `${outcome[verdict]} (${c.claim}).`;
   return {
     ...c,
