@@ -25,8 +25,8 @@ export const funnel: LessonSpec = {
   },
   base: {
     world: WORLD,
-    steps: 200,
-    evalEvery: 100,
+    steps: 100,
+    evalEvery: 50,
     evalExamples: 0,
     rankPages: 0,
     models: ['candidate', 'ranker'],
@@ -83,5 +83,6 @@ export const funnel: LessonSpec = {
       claim: 'better retrieval serves more watch time',
     },
   ],
-  sizing: 'Not measured yet.',
+  sizing:
+    'Measured on seed 7 (5000 videos × 2500 users × 30 days, popularity sampler with logQ, batch 128, N = 100, k = 3, 300 held-out session starts; 300 steps evaluated every 100, repeats 0 and 1 in full, load 11–14): end-to-end watch minutes per impression at steps 100 / 200 / 300 — weak pair 1.62 / 1.58 / 1.68 and 1.58 / 1.54 / 1.70; K 512 retrieval 1.69 / 1.98 / 2.22 and 2.02 / 2.04 / 2.08; watch-time ranker 3.03 / 3.45 / 4.27 and 2.66 / 3.79 / 4.04. Retrieval recall@100 of the next watch: K 8 0.11 / 0.13 / 0.19, K 512 0.17 / 0.20 / 0.22. The ranker’s gain is over 0.6 minutes per impression from step 100 on, the retrieval’s recall gain about +0.06: 100 steps is enough, and the K 512 arm, the slowest, is the lesson’s cost.',
 };
