@@ -35,6 +35,8 @@ const LABELS: Record<keyof WorldDraft, string> = {
   sessionsPerDay: 'Sessions per day',
   impressionsPerSession: 'Impressions per session',
   searchRate: 'Search rate',
+  languages: 'Languages',
+  demographicEffect: 'Demographic effect',
   splitDay: 'First held-out day',
 };
 
