@@ -112,13 +112,17 @@ export class ExperimentData {
     return this.age;
   }
 
-  /** Candidate training examples and label counts for a label choice (built once each). */
-  candidateTrain(label: NonNullable<DataKnobs['label']>) {
-    let t = this.trains.get(label);
+  /**
+   * Candidate training examples and label counts for a label choice and per-user cap (the
+   * `label` and `perUserCap` knobs; built once each).
+   */
+  candidateTrain(label: NonNullable<DataKnobs['label']>, perUserCap: number) {
+    const key = `${label}/${perUserCap}`;
+    let t = this.trains.get(key);
     if (!t) {
-      const train = buildCandidateExamples(this.world, { split: 'train', label });
+      const train = buildCandidateExamples(this.world, { split: 'train', label, perUserCap });
       t = { train, counts: labelCounts(this.world, train) };
-      this.trains.set(label, t);
+      this.trains.set(key, t);
     }
     return t;
   }
@@ -231,10 +235,11 @@ export async function runVariant(
   const { world } = data;
   const trainSeed = repeatSeed(seed, repeat);
   const params = { ...variantParams(defaultTrainingParams(), spec.base, v), trainSeed };
-  const label = v.data?.label ?? spec.base.data?.label ?? 'next';
+  // The label knob; a lesson's `data.label` (older specs) still wins.
+  const label = v.data?.label ?? spec.base.data?.label ?? params.label;
   const models = spec.base.models;
   const { train, counts } = models.includes('candidate')
-    ? data.candidateTrain(label)
+    ? data.candidateTrain(label, params.perUserCap)
     : { train: data.test, counts: new Float32Array(0) };
   const candidate = models.includes('candidate')
     ? new CandidateModel(world, candidateConfig(params, 'features'), counts)
