@@ -344,6 +344,11 @@ export interface TrainingErrorMessage {
   step: number;
   message: string;
   resumable: boolean;
+  /**
+   * The GPU device was lost: the page resumes from its snapshot by itself, once, and the worker
+   * starts a fresh backend for it (docs/architecture.md#faults).
+   */
+  lostDevice?: true;
 }
 
 /**

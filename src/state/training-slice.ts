@@ -598,7 +598,7 @@ export function createTrainingSlice(
             }
             return;
           }
-          case 'trainingError':
+          case 'trainingError': {
             set({
               run: {
                 ...run,
@@ -607,7 +607,17 @@ export function createTrainingSlice(
                 error: { message: m.message, resumable: m.resumable && get().snapshot !== null },
               },
             });
+            // A lost GPU device: resume at once (once per snapshot) on a fresh backend.
+            const snapshot = get().snapshot;
+            if (m.lostDevice && snapshot && snapshot.step !== autoRestoredStep) {
+              autoRestoredStep = snapshot.step;
+              set({
+                notice: `${m.message} at step ${m.step}: the worker started a fresh backend and the run resumed from its snapshot of step ${snapshot.step}; press play to continue.`,
+              });
+              restoreFrom(snapshot);
+            }
             return;
+          }
           default: {
             const unknown: never = m;
             set({

@@ -206,6 +206,30 @@ describe('faults and restarts in the store', () => {
     expect(h.store.getState().notice).toContain('snapshot of step 100');
   });
 
+  it('resumes from the snapshot by itself, once, when the GPU device was lost', () => {
+    const h = trained();
+    const runId = h.store.getState().run.runId;
+    const lost = {
+      type: 'trainingError',
+      step: 130,
+      message: 'the GPU device was lost (GPU hang)',
+      resumable: true,
+      lostDevice: true,
+    } as const;
+    h.last().deliver({ ...lost, runId });
+    const restore = h.of('restore');
+    expect(restore).toHaveLength(1);
+    expect(restore[0].snapshot.step).toBe(100);
+    const next = h.store.getState().run;
+    expect(next.runId).toBe(restore[0].runId);
+    expect(next.step).toBe(100);
+    expect(h.store.getState().notice).toContain('GPU device was lost (GPU hang) at step 130');
+    // Lost again before a newer snapshot: no loop of restores; the Resume button stays.
+    h.last().deliver({ ...lost, runId: next.runId, step: 100 });
+    expect(h.of('restore')).toHaveLength(1);
+    expect(h.store.getState().run.error?.resumable).toBe(true);
+  });
+
   it('gives a long world build the long limit', () => {
     const h = makeStore();
     h.store.getState().loadFromHash('#seed=4&videos=500&users=100');

@@ -18,6 +18,8 @@ import wasmPlain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm
 import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import { useBackend } from '../model/backend';
+import { reviveBackend, watchDeviceLoss } from './device-loss';
+import { WEBGPU_PRIORITY, freshWebGpuBackend } from './webgpu-factory';
 import type { ChooseBackend } from './training-host';
 import { BACKEND_NAMES, type BackendName, type PassedOver } from '../protocol/training';
 
@@ -116,11 +118,15 @@ async function wasmNote(): Promise<string> {
   return `${simd ? 'SIMD' : 'no SIMD'}, ${threads} thread${threads === 1 ? '' : 's'}${why}`;
 }
 
+/** A WebGPU device was lost: the next start of `webgpu` must be a fresh backend. */
+let gpuLost = false;
+
 /** Watches the WebGPU device for loss (a driver reset, a GPU hang). */
 function watchDevice(onLost: (why: string) => void): void {
   const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  void device?.lost.then((info) => {
-    if (info.reason !== 'destroyed') onLost(info.message || 'the device went away');
+  watchDeviceLoss(device, (why) => {
+    gpuLost = true;
+    onLost(why);
   });
 }
 
@@ -134,12 +140,22 @@ export const chooseBrowserBackend: ChooseBackend = async (request, onLost) => {
       ? [...BACKEND_NAMES]
       : [request, ...BACKEND_NAMES.slice(BACKEND_NAMES.indexOf(request) + 1)];
   const passedOver: PassedOver[] = [];
+  /** After a lost device a fresh WebGPU backend failed: WASM is the fallback (docs/architecture.md#faults). */
+  let revivalFailed = false;
   for (const name of order) {
     const forced = name === request;
     let note: string | undefined;
+    if (revivalFailed && name === 'webgl') {
+      passedOver.push({
+        name,
+        reason: 'not tried after the lost GPU device: WASM is the safe fallback',
+      });
+      continue;
+    }
     if (name === 'webgpu' || name === 'webgl') {
       const probe = name === 'webgpu' ? await probeWebGpu() : probeWebGl();
       if (!probe.ok) {
+        if (name === 'webgpu' && gpuLost) revivalFailed = true;
         passedOver.push({ name, reason: probe.what });
         continue;
       }
@@ -152,15 +168,30 @@ export const chooseBrowserBackend: ChooseBackend = async (request, onLost) => {
       }
       note = probe.software ? `forced onto ${probe.what}` : probe.what;
     }
-    try {
-      const started = await useBackend(name);
-      if (started !== name) throw new Error(`tfjs started ${started} instead`);
-    } catch (e) {
-      passedOver.push({
-        name,
-        reason: `${forced ? 'asked for, but it ' : ''}failed to start: ${errorText(e)}`,
-      });
-      continue;
+    if (name === 'webgpu' && gpuLost) {
+      // Never the lost instance: remove it and register a factory of a new device.
+      const why = await reviveBackend(tf, 'webgpu', freshWebGpuBackend, WEBGPU_PRIORITY);
+      if (why) {
+        revivalFailed = true;
+        passedOver.push({
+          name,
+          reason: `the GPU device was lost and a fresh one did not start: ${why}`,
+        });
+        continue;
+      }
+      gpuLost = false;
+      note = `${note ?? 'a GPU adapter'}; a fresh device after the lost one`;
+    } else {
+      try {
+        const started = await useBackend(name);
+        if (started !== name) throw new Error(`tfjs started ${started} instead`);
+      } catch (e) {
+        passedOver.push({
+          name,
+          reason: `${forced ? 'asked for, but it ' : ''}failed to start: ${errorText(e)}`,
+        });
+        continue;
+      }
     }
     if (name === 'wasm') note = await wasmNote();
     if (name === 'webgpu') watchDevice(onLost);

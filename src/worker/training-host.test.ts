@@ -373,6 +373,49 @@ describe('divergence of every model', () => {
   }, 60_000);
 });
 
+describe('a lost GPU device', () => {
+  it('stops the run as resumable, and a restore starts a fresh backend before resuming', async () => {
+    const posted: WorkerToPage[] = [];
+    const losers: ((why: string) => void)[] = [];
+    const host = new TrainingHost({
+      post: (m, t = []) => posted.push(structuredClone(m, { transfer: t })),
+      // Reports WebGPU; really WASM (Node). Each start keeps its own loss callback.
+      chooseBackend: async (requested, onLost) => {
+        losers.push(onLost);
+        await useBackend('wasm');
+        return { name: losers.length === 1 ? 'webgpu' : 'wasm', requested, passedOver: [] };
+      },
+      yieldToEvents,
+      now: () => performance.now(),
+    });
+    host.setWorld(world);
+    const of = <T extends WorkerToPage['type']>(type: T) =>
+      posted.filter((m): m is Extract<WorkerToPage, { type: T }> => m.type === type);
+    host.handle({ type: 'step', runId: 1, params: PARAMS, count: 2 });
+    await host.idle();
+    host.handle({ type: 'takeSnapshot', runId: 1, purpose: 'save' });
+    await host.idle();
+    const snap = of('snapshot')[0].snapshot;
+
+    losers[0]('GPU hang');
+    const error = of('trainingError')[0];
+    expect(error).toMatchObject({ step: 2, resumable: true, lostDevice: true });
+    expect(error.message).toBe('the GPU device was lost (GPU hang)');
+    expect(losers).toHaveLength(1);
+
+    host.handle({ type: 'restore', runId: 2, snapshot: { ...snap, runId: 2 } });
+    await host.idle();
+    expect(losers).toHaveLength(2); // a second start, not the lost backend again
+    expect(of('restoreResult').at(-1)).toMatchObject({ runId: 2, ok: true });
+    const status = of('trainingStatus').at(-1)!;
+    expect(status).toMatchObject({ runId: 2, state: 'paused', step: 2 });
+    expect(status.detail).toContain('resumed from the snapshot of step 2 on wasm');
+    host.handle({ type: 'step', runId: 2, params: PARAMS, count: 1 });
+    await host.idle();
+    expect(of('trainingStatus').at(-1)).toMatchObject({ runId: 2, state: 'paused', step: 3 });
+  }, 60_000);
+});
+
 describe('WorldHost with training', () => {
   it('routes training messages and ends the run when a new world is built', async () => {
     const posted: WorkerToPage[] = [];

@@ -272,7 +272,9 @@ export class TrainingHost {
   private async restore(runId: number, snapshot: WeightSnapshot): Promise<void> {
     const refuse = (code: LoadErrorCode, message: string) =>
       this.env.post({ type: 'restoreResult', runId, ok: false, error: { code, message } });
-    if (this.backend?.report.name === 'webgpu' && this.lostGpu) this.backend = null;
+    // After a lost device the backend starts afresh (a new device, or WASM when none starts).
+    const afterLoss = this.lostGpu;
+    if (afterLoss) this.backend = null;
     this.lostGpu = false;
     const bad = checkTrainingParams(snapshot.params);
     if (bad) return refuse('bad-params', `bad training settings: ${bad}`);
@@ -317,7 +319,18 @@ export class TrainingHost {
       this.metrics.addEval(await s.evaluate(this.env.now));
       this.flush();
       await this.views.postProjection(s);
-      this.status('paused', runId, s.step, `resumed from the snapshot of step ${snapshot.step}`);
+      const on = this.backend?.report;
+      const backendNote = !afterLoss
+        ? ''
+        : on?.name === 'webgpu'
+          ? ' on a fresh WebGPU device'
+          : ` on ${on?.name ?? 'another backend'}: WebGPU did not restart (${on?.passedOver.find((p) => p.name === 'webgpu')?.reason ?? 'passed over'})`;
+      this.status(
+        'paused',
+        runId,
+        s.step,
+        `resumed from the snapshot of step ${snapshot.step}${backendNote}`,
+      );
     } catch (e) {
       this.fail(runId, s.step, `could not evaluate the loaded run: ${errorText(e)}`, false);
     }
@@ -345,13 +358,22 @@ export class TrainingHost {
 
   private lostGpu = false;
 
-  /** The GPU device is gone: stop, and say that the run can resume from its snapshot. */
+  /**
+   * The GPU device is gone: stop, and say that the run can resume from its snapshot. The page
+   * asks for that restore itself (`lostDevice`); the restore starts a fresh backend.
+   */
   private deviceLost(why: string): void {
     this.lostGpu = true;
     const s = this.session;
     if (!s) return;
     this.running = false;
-    this.fail(s.runId, s.step, `the GPU device was lost (${why})`, this.lastSnapshotStep !== null);
+    this.fail(
+      s.runId,
+      s.step,
+      `the GPU device was lost (${why})`,
+      this.lastSnapshotStep !== null,
+      true,
+    );
   }
 
   /** One step of every model, then the bookkeeping: metrics, evaluation, snapshot. */
@@ -442,10 +464,23 @@ export class TrainingHost {
     });
   }
 
-  private fail(runId: number, step: number, message: string, resumable: boolean): void {
+  private fail(
+    runId: number,
+    step: number,
+    message: string,
+    resumable: boolean,
+    lostDevice = false,
+  ): void {
     if (this.session?.runId === runId) this.failed = true;
     this.running = false;
-    this.env.post({ type: 'trainingError', runId, step, message, resumable });
+    this.env.post({
+      type: 'trainingError',
+      runId,
+      step,
+      message,
+      resumable,
+      ...(lostDevice ? { lostDevice: true as const } : {}),
+    });
     this.status('failed', runId, step, message);
   }
 
