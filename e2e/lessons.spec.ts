@@ -3,7 +3,7 @@
  * workers (short settings here: a few steps, two repeats), fills its table and computes a verdict
  * from the measured runs; the Training tab's run is untouched.
  */
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { collectConsoleErrors } from './browser.ts';
 
 const VERDICT = /^(reproduced|not-reproduced|inconclusive): /;
@@ -32,6 +32,61 @@ test('the logQ lesson runs in its workers and gives a verdict computed from its 
   const rows = page.getByTestId('lesson.table').locator('tbody tr');
   await expect(rows).toHaveCount(2);
   for (const text of await rows.allTextContents()) expect(text).toMatch(/0\.\d{4} ± 0\.\d{4}/);
+  expect(errors).toEqual([]);
+});
+
+/** Runs lesson `id` with a short setting (chapter 2 shown) and returns its verdict locator. */
+async function runShort(page: Page, id: string, runs: number) {
+  await page.goto(`/#seed=7&videos=1000&users=500&view=lessons&lesson=${id}&chapter=2`);
+  await page.getByTestId('lesson.steps').fill('10');
+  await page.getByTestId('lesson.repeats').fill('2');
+  await page.getByTestId('lesson.run').click();
+  await expect(page.getByTestId('lesson.progress')).toHaveText(
+    new RegExp(`^done: ${runs} of ${runs} runs, 100% of steps`),
+    { timeout: 220_000 },
+  );
+}
+
+test('the example-age lesson draws watched, without and with example age, and a verdict', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const errors = collectConsoleErrors(page);
+  await runShort(page, 'example-age', 4);
+  // The Figure 4 chart: what users watched and both models, one line each.
+  const chart = page.getByTestId('chart.lesson.age');
+  await expect(chart).toContainText('what users watched');
+  await expect(chart).toContainText('model with example age');
+  await expect(chart).toContainText('model without example age');
+  await page.getByTestId('lesson.chapter3').click();
+  const verdict = page.getByTestId('lesson.verdict');
+  await expect(verdict).toHaveText(VERDICT);
+  await expect(verdict).toContainText('|model − watched| share, last 7 days');
+  await expect(verdict).toContainText('10 steps, 5,000 videos × 2,500 users');
+  const rows = page.getByTestId('lesson.table').locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  for (const text of await rows.allTextContents()) expect(text).toMatch(/0\.\d{4} ± 0\.\d{4}/);
+  // The paper's column and the inline help with its glossary link.
+  await expect(rows.first()).toContainText('flat: the training window’s average');
+  await page.getByTestId('help.term.example-age').first().click();
+  await expect(page.getByTestId('help.term.example-age.text')).toContainText('set to 0');
+  await page.getByTestId('glossary.link.example-age').click();
+  await expect(page.getByTestId('glossary')).toContainText('watch bag');
+  expect(errors).toEqual([]);
+});
+
+test('the funnel lesson serves both models end to end and gives a verdict', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = collectConsoleErrors(page);
+  await runShort(page, 'funnel', 6);
+  await page.getByTestId('lesson.chapter3').click();
+  const verdict = page.getByTestId('lesson.verdict');
+  await expect(verdict).toHaveText(VERDICT);
+  await expect(verdict).toContainText('end-to-end watch min per impression');
+  const rows = page.getByTestId('lesson.table').locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+  // Watch minutes per impression (> 0) and a recall in [0, 1] for every arm.
+  for (const text of await rows.allTextContents()) expect(text).toMatch(/\d\.\d{4} ± /);
   expect(errors).toEqual([]);
 });
 
