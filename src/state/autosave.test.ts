@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultWorldConfig } from '../sim/config';
 import type { WorldSummary } from '../sim/summary-types';
 import type { MetricsMessage, PageToWorker, WeightSnapshot, WorkerToPage } from '../protocol';
-import { decodeRunFile } from '../protocol/run-file';
+import { decodeRunFile, encodeRunFile } from '../protocol/run-file';
 import { LAST_RUN, MAX_PINNED, memoryRunStore, storageErrorText, type RunStore } from './autosave';
 import { createAppStore } from './store';
 import { DEFAULT_TRAINING_PARAMS } from './training-settings';
@@ -208,6 +208,65 @@ describe('run files in the store', () => {
       config: { ...defaultWorldConfig, seed: 3 },
     });
     expect(g.of('restore')).toHaveLength(1);
+  });
+});
+
+describe('a run file whose world asks first', () => {
+  /** A saved file whose world is large enough for world.confirm (another seed than on screen). */
+  async function largeFile() {
+    const h = makeStore();
+    const runId = h.trained(5);
+    const file = decodeRunFile((await save(h, runId, 5)).bytes);
+    const settings = { seed: 3, videos: 20000, users: 50_000 };
+    return encodeRunFile({
+      ...file,
+      world: { settings, config: { ...file.world.config, ...settings } },
+    });
+  }
+
+  it('is not left loading while the question waits; yes builds the world and loads it', async () => {
+    const bytes = await largeFile();
+    const g = makeStore();
+    g.store.getState().loadFromHash('#seed=11&view=training');
+    const w = g.of('generateWorld').length;
+    const ok = await g.store.getState().loadRunFile(bytes, 'big.recsys-run');
+    expect(g.store.getState().runFileError).toBeNull();
+    expect(ok).toBe(true);
+    expect(g.store.getState().sizeCheck).not.toBeNull();
+    expect(g.of('generateWorld')).toHaveLength(w);
+    expect(g.store.getState().runLoading).toBeNull();
+    expect(g.store.getState().notice).toContain('big.recsys-run: its world is large');
+
+    g.store.getState().confirmWorld();
+    expect(g.of('generateWorld')).toHaveLength(w + 1);
+    const req = g.of('generateWorld').at(-1)!;
+    g.send({
+      type: 'worldReady',
+      requestId: req.requestId,
+      summary: { seed: 3 } as unknown as WorldSummary,
+      config: { ...defaultWorldConfig, ...req.settings },
+    });
+    expect(g.of('restore')).toHaveLength(1);
+    expect(g.store.getState().runLoading).toBe('big.recsys-run');
+  });
+
+  it('no drops the file: another world built later loads nothing', async () => {
+    const bytes = await largeFile();
+    const g = makeStore();
+    g.store.getState().loadFromHash('#seed=11&view=training');
+    await g.store.getState().loadRunFile(bytes, 'big.recsys-run');
+    g.store.getState().cancelWorld();
+    expect(g.store.getState().runLoading).toBeNull();
+    g.store.getState().generate({ ...g.store.getState().settings, seed: 12 });
+    const req = g.of('generateWorld').at(-1)!;
+    g.send({
+      type: 'worldReady',
+      requestId: req.requestId,
+      summary: { seed: 12 } as unknown as WorldSummary,
+      config: { ...defaultWorldConfig, ...req.settings },
+    });
+    expect(g.of('restore')).toHaveLength(0);
+    expect(g.store.getState().runLoading).toBeNull();
   });
 });
 

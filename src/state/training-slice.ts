@@ -241,6 +241,12 @@ export function createTrainingSlice(
     };
 
     const problem = (p: RunFileProblem) => set({ runFileError: p, runLoading: null });
+    /** The file's world settings are `settings` (every key of either agrees). */
+    const sameSettings = (c: RunFileContents, settings: AppState['settings']): boolean => {
+      const a = c.world.settings;
+      const b = settings as unknown as Record<string, number>;
+      return [...Object.keys(a), ...Object.keys(b)].every((k) => a[k] === b[k]);
+    };
     /** A snapshot waiting for the new worker's world, after a crash. */
     let pendingRestore: WeightSnapshot | null = null;
     /** The snapshot step last resumed automatically (no second automatic try from it). */
@@ -369,6 +375,23 @@ export function createTrainingSlice(
           pendingWorldLoad = { contents, name };
           set({ runLoading: name, runFileError: null });
           get().generate(contents.world.settings as unknown as AppState['settings']);
+          if (get().sizeCheck !== null) {
+            // A large world asks first (world.confirm): nothing loads until the user says yes
+            // (then `worldBuilt` loads the file); a no drops the file (`worldRequested`, or the
+            // next load).
+            set({
+              runLoading: null,
+              notice: `${name}: its world is large; say yes to building it on the World tab to load the run.`,
+            });
+          } else if (get().pendingRequest === null) {
+            // Refused (too large for a tab): the reason is on the World tab.
+            pendingWorldLoad = null;
+            problem({
+              code: 'world-refused',
+              message: `${name}: its world cannot be built here (see the World tab)`,
+            });
+            return false;
+          }
         }
         return true;
       },
@@ -632,6 +655,9 @@ export function createTrainingSlice(
 
       worldRequested() {
         if (pendingRestore) return; // the same world, rebuilt in a new worker to resume
+        // A file waiting for its world is dropped when another world is asked for instead.
+        if (pendingWorldLoad && !sameSettings(pendingWorldLoad.contents, get().settings))
+          pendingWorldLoad = null;
         set({ snapshot: null, notice: null });
         autoRestoredStep = null;
         autosavedStep = null;
