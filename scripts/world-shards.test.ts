@@ -1,5 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +9,8 @@ import { generateWorld } from '../src/sim/world';
 import type { World } from '../src/sim/types';
 import { buildCandidateExamples, watchBag } from '../src/sim/examples';
 import { writeWorldShards, type Manifest } from './world-shards';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** A small world: a few hundred users, two weeks. */
 const SETTINGS = { seed: 5, videos: 600, users: 150, days: 14 };
@@ -31,7 +35,7 @@ beforeAll(async () => {
   await writeWorldShards({ settings: SETTINGS, out: one, shards: 1, workers: 0 });
   manifest = await writeWorldShards({ settings: SETTINGS, out: four, shards: 4, workers: 0 });
   db = await (await DuckDBInstance.create(':memory:')).connect();
-});
+}, 120_000);
 
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -60,6 +64,15 @@ describe('world as Parquet shards, read back with DuckDB', () => {
     expect(JSON.parse(readFileSync(join(four, 'manifest.json'), 'utf8')).shards).toBe(4);
   });
 
+  it('docs/scale-out.md documents every table and column written', () => {
+    const doc = readFileSync(new URL('../docs/scale-out.md', import.meta.url), 'utf8');
+    for (const [name, t] of Object.entries(manifest.tables)) {
+      const section = doc.split(`### ${name}\n`)[1]?.split('\n### ')[0] ?? '';
+      expect(section, name).not.toBe('');
+      for (const c of t.columns) expect(section, `${name}.${c.name}`).toMatch(`| ${c.name} `);
+    }
+  });
+
   it('gives the same rows for 1 shard and 4 shards, every table', async () => {
     for (const table of ['users', 'sessions', 'impressions', 'watches', 'searches', 'examples']) {
       const [r] = await rows(
@@ -67,6 +80,38 @@ describe('world as Parquet shards, read back with DuckDB', () => {
                 (select count(*) from (select * from ${scan(four, table)} except all select * from ${scan(one, table)})) as b`,
       );
       expect([Number(r.a), Number(r.b)], table).toEqual([0, 0]);
+    }
+  });
+
+  it('writes the same rows from worker threads (the command line, 3 shards on 2 threads)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'shards-cli-'));
+    dirs.push(out);
+    const flags = Object.entries(SETTINGS).flatMap(([k, v]) => [`--${k}`, String(v)]);
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'scripts/world.ts',
+        ...flags,
+        '--out',
+        out,
+        '--shards',
+        '3',
+        '--workers',
+        '2',
+        '--json',
+      ],
+      { encoding: 'utf8', cwd: ROOT },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).workers).toBe(2);
+    for (const table of ['impressions', 'examples']) {
+      const [d] = await rows(
+        `select count(*) as n from (select * from ${scan(one, table)} except all select * from ${scan(out, table)})`,
+      );
+      expect(Number(d.n), table).toBe(0);
     }
   });
 

@@ -24,7 +24,7 @@ import { summarizeWorld } from '../src/sim/summary';
 import type { WorldSummary } from '../src/sim/summary-types';
 import { generateWorld } from '../src/sim/world';
 import { parseArgs } from './args';
-import { writeWorldShards } from './world-shards';
+import { runShard, writeWorldShards } from './world-shards';
 import { SCALE_OUT_MAXIMA } from '../src/sim/shard';
 import { validateWorldConfig } from '../src/sim/config';
 import { availableParallelism } from 'node:os';
@@ -35,7 +35,18 @@ import { fileURLToPath } from 'node:url';
 const SECTIONS: FlagSection[] = [{ title: 'World', rows: Object.values(WORLD_ROWS) }];
 
 /** Flags that are not world settings. */
-const OTHER = ['json', 'bench', 'full', 'help', 'bench-one', 'out', 'format', 'shards', 'workers'];
+const OTHER = [
+  'json',
+  'bench',
+  'full',
+  'help',
+  'bench-one',
+  'out',
+  'format',
+  'shards',
+  'workers',
+  'only-shard',
+];
 
 function settingsFrom(flags: Record<string, string | boolean>): Partial<WorldConfig> {
   return readFlags(flags, SECTIONS[0].rows) as Partial<WorldConfig>;
@@ -131,20 +142,21 @@ function runBench(full: boolean, json: boolean): void {
   if (json) console.log(JSON.stringify({ runtime: `node ${process.version}`, seed: 7, rows }));
 }
 
-/** A positive integer flag, or a one-line error naming it and its range. */
+/** An integer flag in [min, max], or a one-line error naming it and its range. */
 function intFlag(
   flags: Record<string, string | boolean>,
   name: string,
+  min: number,
   max: number,
   dflt: number,
 ): number {
   if (!Object.hasOwn(flags, name)) return dflt;
   const v = flags[name];
   const n = typeof v === 'string' ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < 1 || n > max)
+  if (!Number.isInteger(n) || n < min || n > max)
     throw new ConfigError(
       name,
-      `--${name} must be an integer from 1 to ${max} (got ${JSON.stringify(v)})`,
+      `--${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(v)})`,
     );
   return n;
 }
@@ -171,8 +183,19 @@ async function writeShards(flags: Record<string, string | boolean>, json: boolea
     ...(usersFlag !== undefined && { users: usersFlag }),
   } as Partial<WorldConfig>;
   const users = validateWorldConfig(settings, SCALE_OUT_MAXIMA).users;
-  const shards = intFlag(flags, 'shards', users, 1);
-  const workers = intFlag(flags, 'workers', 64, Math.min(shards, availableParallelism()));
+  const shards = intFlag(flags, 'shards', 1, users, 1);
+  const workers = intFlag(flags, 'workers', 1, 64, Math.min(shards, availableParallelism()));
+  if (Object.hasOwn(flags, 'only-shard')) {
+    // One task of a Spark or Ray job: this shard only, in this thread, no manifest.
+    const i = intFlag(flags, 'only-shard', 0, shards - 1, 0);
+    const r = runShard({ settings: validateWorldConfig(settings, SCALE_OUT_MAXIMA), shards, out })(
+      i,
+    );
+    if (json) return console.log(JSON.stringify(r));
+    return console.log(
+      `wrote shard ${i} of ${shards} (users ${r.from}–${r.to - 1}) to ${out} in ${(r.ms / 1000).toFixed(1)} s`,
+    );
+  }
   const m = await writeWorldShards({ settings, out, shards, workers });
   if (json) return console.log(JSON.stringify(m));
   console.log(
@@ -216,7 +239,7 @@ async function main(): Promise<void> {
       );
     return runBench(full, json);
   }
-  if (['out', 'format', 'shards', 'workers'].some((k) => Object.hasOwn(flags, k)))
+  if (['out', 'format', 'shards', 'workers', 'only-shard'].some((k) => Object.hasOwn(flags, k)))
     return writeShards(flags, json);
   const settings = settingsFrom(flags);
   const estimate = checkWorldSize(settings, machineLimits());

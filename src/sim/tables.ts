@@ -35,7 +35,8 @@ export interface Table {
 }
 
 const SOURCE_NAMES: string[] = [];
-for (const [k, v] of Object.entries(ImpressionSource)) SOURCE_NAMES[v] = k.toLowerCase();
+for (const [k, v] of Object.entries(ImpressionSource))
+  SOURCE_NAMES[v] = k.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 
 /** The catalogue: one row per video (the same in every shard; written once). */
 export function videoTable(world: World): Table {
