@@ -243,7 +243,14 @@ export class TrainingHost {
         await this.env.yieldToEvents();
         this.data = buildTrainingData(this.world);
       }
-      this.status('preparing', runId, 0, 'building the models');
+      // Pretrained embeddings (CBOW) take a few seconds on the default world: say so.
+      const pretrain = params.embeddings !== 'joint';
+      this.status(
+        'preparing',
+        runId,
+        0,
+        pretrain ? 'pretraining the watch and search embeddings (CBOW)' : 'building the models',
+      );
       await this.env.yieldToEvents();
       const session = new TrainingSession(this.data, params, runId);
       this.session = session;
