@@ -16,6 +16,8 @@ import type {
   NeighboursMessage,
   ProjectionMessage,
   RequestId,
+  RestoreResultMessage,
+  SnapshotMessage,
   SoftmaxMessage,
   StudySampler,
   TrainingParams,
@@ -181,16 +183,6 @@ export interface TrainingSlice {
   /** The run's metrics; mutated in place, announced by `historyVersion`. */
   history: MetricHistory;
   historyVersion: number;
-  /** A run file or autosave being loaded (validated here, waiting for the worker): its name. */
-  runLoading: string | null;
-  /** Why the last run file or autosave could not be loaded or saved (a named error), or null. */
-  runFileError: RunFileProblem | null;
-  /** The autosaved run offered after a reload ("continue where you left off"), or null. */
-  autosaveOffer: SavedRunInfo | null;
-  /** Why the last autosave failed (e.g. a full quota), until the next one succeeds. */
-  autosaveError: string | null;
-  /** The runs pinned in the browser's storage, oldest first. */
-  pinnedRuns: SavedRunInfo[];
 
   setView(view: View): void;
   /** Sets one hyperparameter (an already-valid value); live ones reach the running models. */
@@ -221,6 +213,24 @@ export interface TrainingSlice {
    * one and resume from the snapshot, or start a new run when there is none.
    */
   trainingWorkerRestarted(): void;
+  /** A new run id (a reset, a restore, a file loaded): runs are numbered by the page. */
+  nextRunId(): number;
+}
+
+// ---- Run files (run-file-slice.ts) ---------------------------------------------------------
+
+/** Saving and loading run files, autosave and the runs kept in the browser. */
+export interface RunFileSlice {
+  /** A run file or autosave being loaded (validated here, waiting for the worker): its name. */
+  runLoading: string | null;
+  /** Why the last run file or autosave could not be loaded or saved (a named error), or null. */
+  runFileError: RunFileProblem | null;
+  /** The autosaved run offered after a reload ("continue where you left off"), or null. */
+  autosaveOffer: SavedRunInfo | null;
+  /** Why the last autosave failed (e.g. a full quota), until the next one succeeds. */
+  autosaveError: string | null;
+  /** The runs pinned in the browser's storage, oldest first. */
+  pinnedRuns: SavedRunInfo[];
   /**
    * A `.recsys-run` file of the run as it is now (a snapshot taken between two steps): its
    * name (seed and step in it) and bytes. Rejects when there is no run to save.
@@ -242,6 +252,18 @@ export interface TrainingSlice {
   loadPinned(key: string): Promise<boolean>;
   /** Forgets a pinned run. */
   unpinRun(key: string): Promise<void>;
+  /** A new run started: a file still being loaded is dropped (training slice). */
+  runFileRunStarted(): void;
+  /** The worker's answer about a file being loaded; false when it concerns another run. */
+  runFileRestoreResult(message: RestoreResultMessage): boolean;
+  /** A snapshot arrived: a save waiting for it resolves, or the run is autosaved. */
+  runFileSnapshot(message: SnapshotMessage): void;
+  /** A reset: the next snapshot is autosaved even at an autosaved step. */
+  runFileReset(): void;
+  /** A new world was asked for: saves waiting fail; a file waiting for another world is dropped. */
+  runFileWorldRequested(): void;
+  /** A world is ready: loads the file waiting for it; false when none waits. */
+  runFileWorldBuilt(): boolean;
 }
 
 /** A named run-file problem: `code` as `RunFileErrorCode`, or 'save-failed'. */
@@ -434,6 +456,7 @@ export interface WorkerRouting {
 /** The whole state of the app: the union of its slices. */
 export type AppState = WorldSlice &
   TrainingSlice &
+  RunFileSlice &
   WorkerHealthSlice &
   ViewsSlice &
   AnalysisSlice &

@@ -18,6 +18,7 @@ import {
 import { createAnalysisSlice } from './analysis-slice';
 import { idbRunStore } from './autosave';
 import type { AppState, StartUmap, StoreEnv } from './app-state';
+import { createRunFileSlice } from './run-file-slice';
 import { createTrainingSlice } from './training-slice';
 import { startUmap } from './umap-client';
 import { createUmapSlice } from './umap-slice';
@@ -59,6 +60,7 @@ export function createAppStore(
     return {
       ...createWorldSlice(env, channel)(set, get, api),
       ...createTrainingSlice(channel, env.runStore)(set, get, api),
+      ...createRunFileSlice(channel, env.runStore)(set, get, api),
       ...createWorkerHealthSlice(channel)(set, get, api),
       ...createViewsSlice(channel)(set, get, api),
       ...createAnalysisSlice(channel)(set, get, api),
