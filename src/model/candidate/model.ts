@@ -326,7 +326,8 @@ export class CandidateModel {
 
   /**
    * One step of sampled softmax on a random batch of `examples` (batchSize rows drawn with
-   * replacement by the model's seeded generator, which then draws the negatives).
+   * replacement by the model's seeded generator, which then draws the negatives). With a video
+   * vocabulary the rows are drawn among those whose label is in it (docs/model.md#vocabulary).
    */
   async trainStep(examples: CandidateExamples): Promise<StepResult> {
     const pool = this.trainingRows(examples);
