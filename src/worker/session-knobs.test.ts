@@ -70,4 +70,23 @@ describe('the vocabulary and embedding knobs', () => {
     expect(pre.candidate.videoOut.weights).toEqual(joint.candidate.videoOut.weights);
     for (const s of [log, joint, pre]) s.dispose();
   });
+
+  it('a run with a vocabulary, log widths and pretrained embeddings resumes from its snapshot', async () => {
+    const p: Partial<TrainingParams> = {
+      videoVocab: 200,
+      tokenVocab: 500,
+      embeddingWidths: 'log',
+      embeddings: 'pretrained-finetune',
+    };
+    const a = session(p);
+    await a.trainStep();
+    await a.trainStep();
+    const snap = await a.snapshot();
+    const b = session(p);
+    b.load(snap);
+    expect(await b.trainStep()).toEqual(await a.trainStep());
+    expect(b.candidate.tables.videoIn.weights).toEqual(a.candidate.tables.videoIn.weights);
+    a.dispose();
+    b.dispose();
+  });
 });
