@@ -50,8 +50,16 @@ export function createAppStore(
         get().trainingWorkerFailed(why);
       },
       env.heartbeat && {
-        // A world build and a run being prepared are long synchronous work (no ping answered).
-        longWork: () => get().pendingRequest !== null || get().run.state === 'preparing',
+        // Long synchronous work answers no ping: a world build, a run being prepared, and the
+        // first step after Play (a GPU backend compiles its training kernels then).
+        longWork: () => {
+          const { pendingRequest, run, history } = get();
+          return (
+            pendingRequest !== null ||
+            run.state === 'preparing' ||
+            (run.state === 'running' && history.lastStep <= run.step)
+          );
+        },
         onStalled: (silentMs) => get().workerStalledFor(silentMs),
         onAlive: () => get().workerAlive(),
         ...env.heartbeat,

@@ -230,6 +230,28 @@ describe('faults and restarts in the store', () => {
     expect(h.store.getState().run.error?.resumable).toBe(true);
   });
 
+  it('gives the first step after Play the long limit, later steps the short one', () => {
+    const h = trained();
+    const runId = h.store.getState().run.runId;
+    h.store.getState().play();
+    h.last().deliver({ type: 'trainingStatus', runId, state: 'running', step: 100 });
+    h.timers.advance(HEARTBEAT_TIMEOUT_MS * 3);
+    expect(h.store.getState().workerStalled).toBeNull();
+    h.last().deliver({
+      type: 'metrics',
+      runId,
+      steps: Int32Array.from([101]),
+      loss: Float32Array.from([5]),
+      mfLoss: Float32Array.from([5]),
+      rankingLoss: Float32Array.from([0.5]),
+      evals: [],
+      examplesPerSec: 100,
+      stepsPerSec: 1,
+    });
+    h.timers.advance(HEARTBEAT_TIMEOUT_MS + 2 * PING_EVERY_MS);
+    expect(h.store.getState().workerStalled).not.toBeNull();
+  });
+
   it('gives a long world build the long limit', () => {
     const h = makeStore();
     h.store.getState().loadFromHash('#seed=4&videos=500&users=100');
