@@ -7,7 +7,8 @@
  * failed while everything on screen stays. The page pings the training worker every
  * {@link PING_EVERY_MS}; the worker answers between two steps. Any message from the worker
  * counts as a sign of life; none for {@link HEARTBEAT_TIMEOUT_MS} (or, while it builds a
- * world or prepares a run — long synchronous work — for {@link LONG_WORK_TIMEOUT_MS}) means
+ * world, prepares a run or takes the first step after Play — long synchronous work — for
+ * {@link LONG_WORK_TIMEOUT_MS}) means
  * it is stuck or dead, and the page offers to restart it from the last snapshot.
  */
 
@@ -21,8 +22,9 @@ export const PING_EVERY_MS = 2000;
 export const HEARTBEAT_TIMEOUT_MS = 10_000;
 
 /**
- * The same while the worker builds a world or prepares a run (examples, models, the first
- * compile): synchronous work that answers no ping, only progress and status messages.
+ * The same while the worker builds a world, prepares a run (examples, models) or takes the
+ * first step after Play (a GPU backend compiles its kernels): synchronous work that answers no
+ * ping, only progress and status messages.
  */
 export const LONG_WORK_TIMEOUT_MS = 120_000;
 

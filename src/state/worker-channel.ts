@@ -6,8 +6,8 @@
  *
  * The heartbeat (docs/architecture.md#faults): while a worker runs, the channel pings it every
  * PING_EVERY_MS; any message from it counts as a sign of life. Silent for longer than
- * HEARTBEAT_TIMEOUT_MS (LONG_WORK_TIMEOUT_MS while `longWork()` says it builds a world or
- * prepares a run, synchronous work that answers no ping), it is called stuck once
+ * HEARTBEAT_TIMEOUT_MS (LONG_WORK_TIMEOUT_MS while `longWork()` says it does synchronous work
+ * that answers no ping: a world build, a run being prepared, a first step), it is called stuck once
  * (`onStalled`); a word from it afterwards withdraws that (`onAlive`).
  */
 import {
