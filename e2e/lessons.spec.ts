@@ -37,14 +37,18 @@ test('the logQ lesson runs in its workers and gives a verdict computed from its 
 
 /** Runs lesson `id` with a short setting (chapter 2 shown) and returns its verdict locator. */
 async function runShort(page: Page, id: string, runs: number) {
-  await page.goto(`/#seed=7&videos=1000&users=500&view=lessons&lesson=${id}&chapter=2`);
-  await page.getByTestId('lesson.steps').fill('10');
-  await page.getByTestId('lesson.repeats').fill('2');
+  // Steps and repeats come from the link, and stay in it.
+  await page.goto(
+    `/#seed=7&videos=1000&users=500&view=lessons&lesson=${id}&chapter=2&lessonSteps=10&lessonRepeats=2`,
+  );
+  await expect(page.getByTestId('lesson.steps')).toHaveValue('10');
+  await expect(page.getByTestId('lesson.repeats')).toHaveValue('2');
   await page.getByTestId('lesson.run').click();
   await expect(page.getByTestId('lesson.progress')).toHaveText(
     new RegExp(`^done: ${runs} of ${runs} runs, 100% of steps`),
     { timeout: 220_000 },
   );
+  expect(await page.evaluate(() => location.hash)).toMatch(/lessonSteps=10.*lessonRepeats=2/);
 }
 
 test('the example-age lesson draws watched, without and with example age, and a verdict', async ({
@@ -55,9 +59,9 @@ test('the example-age lesson draws watched, without and with example age, and a 
   await runShort(page, 'example-age', 4);
   // The Figure 4 chart: what users watched and both models, one line each.
   const chart = page.getByTestId('chart.lesson.age');
-  await expect(chart).toContainText('what users watched');
-  await expect(chart).toContainText('model with example age');
-  await expect(chart).toContainText('model without example age');
+  await expect(chart.locator('path.series')).toHaveCount(3);
+  for (const label of ['watched', 'without example age', 'with example age'])
+    await expect(chart.locator(`path.series[data-label="${label}"]`)).toHaveCount(1);
   await page.getByTestId('lesson.chapter3').click();
   const verdict = page.getByTestId('lesson.verdict');
   await expect(verdict).toHaveText(VERDICT);

@@ -6,4 +6,4 @@ export { LESSONS, lessonById } from '../protocol/lessons/lessons';
 export { METRICS, type LessonSpec, type MetricId } from '../protocol/lessons/spec';
 export type { ComparisonResult, Summary } from '../protocol/lessons/summary';
 export type { Verdict } from '../protocol/lessons/stats';
-export { resultCsv } from '../protocol/lessons/export';
+export { resultCsv, resultJson } from '../protocol/lessons/export';

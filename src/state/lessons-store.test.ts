@@ -109,6 +109,18 @@ describe('the Lessons store', () => {
     expect(s.getState().lesson).toBe('negatives');
   });
 
+  it('keeps the Run’s steps and repeats from the URL until another lesson opens', () => {
+    const s = createLessonsStore(fakeStart().start);
+    s.getState().open('logq');
+    s.getState().setSize({ steps: 40, repeats: 2 });
+    s.getState().setSize({ steps: -1, repeats: 1.5 });
+    expect(s.getState()).toMatchObject({ steps: 40, repeats: 2 });
+    s.getState().open('logq', 3);
+    expect(s.getState()).toMatchObject({ steps: 40, repeats: 2, chapter: 3 });
+    s.getState().open('funnel');
+    expect(s.getState()).toMatchObject({ steps: 0, repeats: 0 });
+  });
+
   it('tracks progress per run, fills the table as runs finish, and gives the verdict at the end', async () => {
     const f = fakeStart();
     let t = 0;

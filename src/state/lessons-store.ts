@@ -61,6 +61,11 @@ export interface LessonsState {
   lesson: string;
   /** Open chapter (1-based). */
   chapter: number;
+  /** Steps and repeats of the next Run when not the lesson's own (0: its own); in the URL. */
+  steps: number;
+  repeats: number;
+  /** Sets the Run's steps and repeats (0: the lesson's own). */
+  setSize(size: { steps?: number; repeats?: number }): void;
   run: LessonRunState | null;
   open(lesson: string, chapter?: number): void;
   setChapter(chapter: number): void;
@@ -117,11 +122,24 @@ export function createLessonsStore(
     return {
       lesson: LESSONS[0].id,
       chapter: 1,
+      steps: 0,
+      repeats: 0,
       run: null,
+
+      setSize({ steps, repeats }) {
+        const ok = (x: number | undefined) => x !== undefined && Number.isInteger(x) && x >= 0;
+        set({
+          ...(ok(steps) ? { steps } : {}),
+          ...(ok(repeats) ? { repeats } : {}),
+        });
+      },
 
       open(lesson, chapter = 1) {
         if (!lessonById(lesson)) return;
-        if (lesson !== get().lesson) get().cancel();
+        if (lesson !== get().lesson) {
+          get().cancel();
+          set({ steps: 0, repeats: 0 });
+        }
         set({ lesson, chapter: Math.max(1, Math.floor(chapter)) });
       },
 

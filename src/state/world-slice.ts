@@ -228,6 +228,9 @@ export function createWorldSlice(
           lessonsStore
             .getState()
             .open(state.page.lesson ?? lessonsStore.getState().lesson, state.page.chapter ?? 1);
+        lessonsStore
+          .getState()
+          .setSize({ steps: state.page.lessonSteps, repeats: state.page.lessonRepeats });
         if (state.page.colorBy) get().setColorBy(state.page.colorBy);
         if (state.page.layout) get().setLayout(state.page.layout);
         const s = get();
@@ -299,6 +302,12 @@ export function urlStateOf(s: AppState): UrlState {
       ...(s.layout !== 'pca' ? { layout: s.layout } : {}),
       ...(s.view === 'lessons'
         ? { lesson: lessonsStore.getState().lesson, chapter: lessonsStore.getState().chapter }
+        : {}),
+      ...(s.view === 'lessons' && lessonsStore.getState().steps > 0
+        ? { lessonSteps: lessonsStore.getState().steps }
+        : {}),
+      ...(s.view === 'lessons' && lessonsStore.getState().repeats > 0
+        ? { lessonRepeats: lessonsStore.getState().repeats }
         : {}),
       ...teacherUrl(),
     },

@@ -11,6 +11,7 @@ import {
   METRICS,
   lessonById,
   resultCsv,
+  resultJson,
   type LessonSpec,
 } from '../state/lessons-protocol';
 import { lessonsStore, useLessons, type LessonRunState } from '../state/lessons-store';
@@ -83,8 +84,25 @@ function PaperChapter({ spec }: { spec: LessonSpec }) {
 /** The Run button, steps/repeats/seed and the progress line. */
 function RunControls({ spec, run }: { spec: LessonSpec; run: LessonRunState | null }) {
   const worldSeed = useAppStore((s) => s.settings.seed);
-  const [steps, setSteps] = useState(String(spec.base.steps));
-  const [repeats, setRepeats] = useState(String(spec.repeats));
+  const urlSteps = useLessons((s) => s.steps);
+  const urlRepeats = useLessons((s) => s.repeats);
+  const [steps, setStepsText] = useState(String(urlSteps || spec.base.steps));
+  const [repeats, setRepeatsText] = useState(String(urlRepeats || spec.repeats));
+  /** Keeps a whole number in the store and the URL (the lesson's own size: 0, left out). */
+  const remember = (key: 'steps' | 'repeats', text: string, own: number) => {
+    const n = Number(text);
+    if (!Number.isInteger(n) || n < 1) return;
+    lessonsStore.getState().setSize({ [key]: n === own ? 0 : n });
+    appStore.getState().writeUrl();
+  };
+  const setSteps = (t: string) => {
+    setStepsText(t);
+    remember('steps', t, spec.base.steps);
+  };
+  const setRepeats = (t: string) => {
+    setRepeatsText(t);
+    remember('repeats', t, spec.repeats);
+  };
   const [problem, setProblem] = useState('');
   const running = run?.status === 'running';
   const start = () => {
@@ -173,7 +191,7 @@ function RunChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState | nul
           <ChartFigure
             testId="chart.lesson.age"
             title="Share of the next watch by days since upload (Figure 4)"
-            caption="For each day d before the end of training: the share of held-out next watches on videos uploaded that day (black), and each model's softmax probability on them at serving (example age 0), the mean over its finished repeats. Videos older than 20 days are left out of the drawing; videos uploaded after training are left out of both."
+            caption="For each day d before the end of training: the share of held-out next watches on videos uploaded that day (black: what users watched), and each model's softmax probability on them at serving (example age 0), the mean over its finished repeats. Videos older than 20 days are left out of the drawing; videos uploaded after training are left out of both."
             chart={LineChart}
             data={age}
           />
@@ -199,6 +217,14 @@ function VerdictChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState |
   const done = run?.status === 'done';
   const exportCsv = () => {
     if (run?.result) saveExport(`lesson ${spec.id}`, 'csv', resultCsv(spec, run.result));
+  };
+  const exportJson = () => {
+    if (run?.result)
+      saveExport(
+        `lesson ${spec.id}`,
+        'json',
+        JSON.stringify(resultJson(spec, run.result), null, 1),
+      );
   };
   return (
     <section className="lesson-chapter">
@@ -260,9 +286,18 @@ function VerdictChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState |
             {spec.paper.source}).
           </p>
           {done && (
-            <button type="button" data-testid="lesson.csv" onClick={exportCsv}>
-              Save CSV
-            </button>
+            <div className="toolbar">
+              <button type="button" data-testid="lesson.csv" onClick={exportCsv}>
+                Save CSV
+              </button>
+              <button type="button" data-testid="lesson.json" onClick={exportJson}>
+                Save JSON
+              </button>
+              <span className="muted">
+                The page’s link keeps the lesson, seed, steps and repeats: opened again, Run trains
+                the same runs and gives the same numbers on the same backend.
+              </span>
+            </div>
           )}
         </>
       ) : (

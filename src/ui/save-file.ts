@@ -13,6 +13,7 @@ const TYPES = {
   tsv: 'text/tab-separated-values',
   png: 'image/png',
   svg: 'image/svg+xml',
+  json: 'application/json',
 };
 
 /**

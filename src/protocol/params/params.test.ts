@@ -88,6 +88,7 @@ describe('every row of every table', () => {
       'rankingLr',
       'rankingHidden',
       'powers',
+      'rankingFeatures',
       'trainSeed',
       'backend',
     ]);
@@ -108,6 +109,8 @@ describe('every row of every table', () => {
       'layout',
       'lesson',
       'chapter',
+      'lessonSteps',
+      'lessonRepeats',
       'present',
       'hide',
     ]);
@@ -536,6 +539,11 @@ describe('candidateConfig and rankingConfig', () => {
     { change: { rankingHidden: [64, 32] }, candidate: {}, ranking: { hidden: [64, 32] } },
     { change: { rankingHidden: [] }, candidate: {}, ranking: { hidden: [] } },
     { change: { powers: false }, candidate: {}, ranking: { powers: false } },
+    {
+      change: { rankingFeatures: { language: false, sources: true } },
+      candidate: {},
+      ranking: { features: { language: false, sources: true } },
+    },
     { change: { trainSeed: 42 }, candidate: { seed: 42 }, ranking: { seed: 42 } },
     { change: { backend: 'cpu' }, candidate: {}, ranking: {} },
   ];

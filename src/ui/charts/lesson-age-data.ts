@@ -26,7 +26,7 @@ export function lessonAgeData(spec: LessonSpec, run: LessonRunState | null): Lin
   const watched = run?.result?.ageShare;
   if (watched)
     series.push({
-      label: 'what users watched',
+      label: 'watched',
       colour: '#222222',
       points: points(watched),
       width: 3,
@@ -38,7 +38,7 @@ export function lessonAgeData(spec: LessonSpec, run: LessonRunState | null): Lin
     if (masses.length === 0) return;
     const mean = masses[0].map((_, k) => masses.reduce((s, m) => s + m[k], 0) / masses.length);
     series.push({
-      label: `model ${v.label}`,
+      label: v.label,
       colour: VARIANT_COLOURS[i % VARIANT_COLOURS.length],
       points: points(mean),
       dots: true,
@@ -46,8 +46,8 @@ export function lessonAgeData(spec: LessonSpec, run: LessonRunState | null): Lin
   });
   return {
     series,
-    xTitle: 'days since upload (counted at the end of training)',
-    yTitle: 'share of the next watch',
+    xTitle: 'days since upload (at the end of training)',
+    yTitle: 'share per day',
     zeroBased: true,
     minXMax: DAYS - 1,
     empty: 'press Run: the curves come as runs finish',

@@ -4,7 +4,6 @@
  * a DOM.
  */
 import type { LessonSpec, MetricId } from '../../state/lessons-protocol';
-import { METRICS } from '../../state/lessons-protocol';
 import type { LessonRunState } from '../../state/lessons-store';
 import type { LineChartData, LineSeries } from './line-chart';
 
@@ -51,7 +50,8 @@ export function lessonCurveData(
   return {
     series,
     xTitle: 'training step',
-    yTitle: `${METRICS[metric].label} (mean over repeats)`,
+    // Short: the chart's title names the metric, and a long rotated title is cut off on a projector.
+    yTitle: 'mean over repeats',
     zeroBased: true,
     minXMax: run?.steps ?? spec.base.steps,
     empty: 'press Run',
