@@ -223,6 +223,8 @@ export interface FunnelMessage {
   k: number;
   nprobe: number;
   queries: number;
+  /** Queries also served in full at every N and timed: the latencies' sample. */
+  latencyQueries: number;
   /** The oracle's own top k among all live videos (minutes per impression): the ceiling. */
   oracleWatchPerImpression: number;
   /** User tower ms per query. */

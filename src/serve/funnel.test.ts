@@ -112,6 +112,42 @@ describe('funnelSweep', () => {
   });
 });
 
+describe('funnelSweep against requests served in full', () => {
+  it('gives every N the figures of a request of that N (exact and index)', async () => {
+    const few = rows.subarray(0, 6);
+    const small = await funnelSweep(models, test, few, { k: K, index, nprobe: NPROBE });
+    expect(small.latencyQueries).toBe(4);
+    const { queries } = await funnelQueries(models.candidate, test, few);
+    for (const [mode, points] of [
+      [{}, small.exact],
+      [{ index, nprobe: NPROBE }, small.approx!],
+    ] as const) {
+      for (const p of points) {
+        let recall = 0;
+        let inTopK = 0;
+        let watch = 0;
+        let unranked = 0;
+        let retrieved = 0;
+        for (const q of queries) {
+          const r = await runFunnel(models, q, { n: p.n, k: K, ...mode });
+          recall += r.labelRetrievalRank >= 0 ? 1 : 0;
+          inTopK += r.topK.includes(q.label) ? 1 : 0;
+          watch += r.watchPerImpression;
+          unranked += r.unrankedWatchPerImpression;
+          retrieved += r.retrieved.length;
+        }
+        const n = queries.length;
+        expect(p.recall).toBeCloseTo(recall / n, 12);
+        expect(p.labelInTopK).toBeCloseTo(inTopK / n, 12);
+        expect(p.watchPerImpression).toBeCloseTo(watch / n, 9);
+        expect(p.unrankedWatchPerImpression).toBeCloseTo(unranked / n, 9);
+        expect(p.retrieved).toBe(retrieved / n);
+        expect(p.rankingMs).toBeGreaterThan(0);
+      }
+    }
+  });
+});
+
 describe('runFunnel', () => {
   it('serves one query: N retrieved, k shown, regret ≥ 0', async () => {
     const { queries } = await funnelQueries(models.candidate, test, rows.subarray(0, 1));

@@ -154,6 +154,44 @@ interface Ranked {
   ms: number;
 }
 
+/** The ranker's logits and the oracle's watch minutes for every id of `ids`, for one query. */
+async function scoreAll(
+  m: FunnelModels,
+  q: FunnelQuery,
+  ids: Int32Array,
+  maxWatches: number,
+): Promise<{ z: Float32Array; oracle: Float32Array }> {
+  if (ids.length === 0) return { z: new Float32Array(0), oracle: new Float32Array(0) };
+  const ex = candidateRankingExamples(m.world, q.user, q.time, ids, maxWatches);
+  const z = await m.ranker.predictLogits(ex);
+  return { z: Float32Array.from(z), oracle: ex.oracleWatch };
+}
+
+/**
+ * The top k of the first `n` ids by logit z (ties: lower id first), from scores of a longer
+ * list: the ranker scores each candidate on its own, so ranking a prefix of the retrieved list
+ * is ranking what a request of N = n would have retrieved.
+ */
+function topOf(
+  ids: Int32Array,
+  scored: { z: Float32Array; oracle: Float32Array },
+  n: number,
+  k: number,
+): Omit<Ranked, 'ms'> {
+  const { z, oracle } = scored;
+  const count = Math.min(n, ids.length);
+  const order = Array.from({ length: count }, (_, i) => i).sort(
+    (a, b) => z[b] - z[a] || ids[a] - ids[b],
+  );
+  order.length = Math.min(k, order.length);
+  return {
+    top: Int32Array.from(order, (i) => ids[i]),
+    logits: Float32Array.from(order, (i) => z[i]),
+    oracle: Float32Array.from(order, (i) => oracle[i]),
+    unranked: mean(oracle.subarray(0, count)),
+  };
+}
+
 /** Ranks `ids` for the query with the ranker and keeps the top k, timed. */
 async function rank(
   m: FunnelModels,
@@ -163,22 +201,8 @@ async function rank(
   maxWatches: number,
 ): Promise<Ranked> {
   const t0 = performance.now();
-  if (ids.length === 0) {
-    const none = new Float32Array(0);
-    return { top: new Int32Array(0), logits: none, oracle: none, unranked: 0, ms: 0 };
-  }
-  const ex = candidateRankingExamples(m.world, q.user, q.time, ids, maxWatches);
-  const z = await m.ranker.predictLogits(ex);
-  const order = Array.from(ids, (_, i) => i).sort((a, b) => z[b] - z[a] || ids[a] - ids[b]);
-  order.length = Math.min(k, order.length);
-  const ms = performance.now() - t0;
-  return {
-    top: Int32Array.from(order, (i) => ids[i]),
-    logits: Float32Array.from(order, (i) => z[i]),
-    oracle: Float32Array.from(order, (i) => ex.oracleWatch[i]),
-    unranked: mean(ex.oracleWatch),
-    ms,
-  };
+  const ranked = topOf(ids, await scoreAll(m, q, ids, maxWatches), ids.length, k);
+  return { ...ranked, ms: ids.length === 0 ? 0 : performance.now() - t0 };
 }
 
 /** The oracle's k best live videos by expected watch minutes per impression (ties: lower id). */
@@ -270,7 +294,7 @@ export interface FunnelPoint {
   unrankedWatchPerImpression: number;
   /** Oracle best − watchPerImpression (minutes per impression). */
   regret: number;
-  /** Mean wall-clock ms per query of retrieval and of ranking. */
+  /** Mean wall-clock ms per query of retrieval and of ranking (over `latencyQueries`). */
   retrievalMs: number;
   rankingMs: number;
 }
@@ -281,6 +305,8 @@ export interface FunnelSweep {
   queries: number;
   /** The oracle's own top k among all live videos (minutes per impression): the ceiling. */
   oracleWatchPerImpression: number;
+  /** Queries whose requests were timed at every N (the latencies' sample). */
+  latencyQueries: number;
   /** User-tower ms per query (one batch for all queries). */
   towerMs: number;
   /** One point per N with exact retrieval, N ascending. */
@@ -306,12 +332,20 @@ export interface FunnelSweepOptions extends RetrievalSettings {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Queries of a sweep whose requests are also served in full at every N, for the latencies. */
+export const FUNNEL_LATENCY_QUERIES = 4;
+
 /**
  * The funnel chart's data: for each N, recall@N of the next watch, the final top k's oracle
  * watch time per impression and the latencies, over evaluation rows of `examples` (e.g.
  * `sessionStartRows` of the test split's candidate examples) — with exact retrieval, and with
- * the index as well when one is given. Every (query, N) is served in full, so the latencies
- * are those of a real request of that N.
+ * the index as well when one is given.
+ *
+ * Each query is retrieved once at the largest N and its candidates ranked once: the exact top
+ * N and the index's top N (whose probed lists do not depend on N) are prefixes of the top
+ * N_max, and the ranker scores candidates one by one, so every N's figures are those of a
+ * request of that N (tested against `runFunnel`). The latencies are real requests: the first
+ * {@link FUNNEL_LATENCY_QUERIES} queries are also served in full at every N and timed.
  */
 export async function funnelSweep(
   m: FunnelModels,
@@ -322,30 +356,37 @@ export async function funnelSweep(
   const ns = [...(options.ns ?? FUNNEL_NS)].sort((a, b) => a - b);
   for (const n of ns) checkCounts(n, options.k);
   const { k } = options;
+  const nMax = ns[ns.length - 1];
   const maxWatches = options.maxWatches ?? defaultRankingOptions.maxWatches;
   const { queries, towerMs } = await funnelQueries(m.candidate, examples, rows);
   const modes: RetrievalSettings[] = [{}];
   if (options.index) modes.push({ index: options.index, nprobe: options.nprobe ?? 8 });
   const sums = modes.map(() => ns.map(() => new Float64Array(8)));
+  const timed = Math.min(FUNNEL_LATENCY_QUERIES, queries.length);
   let oracleSum = 0;
   for (const [qi, q] of queries.entries()) {
     const mask = liveMask(m.world, q.time);
     const best = oracleBest(m.world, q, mask, k, maxWatches);
     oracleSum += best.mean;
     for (let mi = 0; mi < modes.length; mi++) {
+      const all = retrieve(m.candidate, q.u, nMax, mask, modes[mi]).top.ids;
+      const scored = await scoreAll(m, q, all, maxWatches);
       for (let ni = 0; ni < ns.length; ni++) {
-        const r = retrieve(m.candidate, q.u, ns[ni], mask, modes[mi]);
-        const ranked = await rank(m, q, r.top.ids, k, maxWatches);
+        const prefix = all.subarray(0, Math.min(ns[ni], all.length));
+        const ranked = topOf(all, scored, ns[ni], k);
         const watch = mean(ranked.oracle);
         const s = sums[mi][ni];
-        s[0] += r.top.ids.length;
-        s[1] += r.top.ids.includes(q.label) ? 1 : 0;
+        s[0] += prefix.length;
+        s[1] += prefix.includes(q.label) ? 1 : 0;
         s[2] += ranked.top.includes(q.label) ? 1 : 0;
         s[3] += watch;
         s[4] += best.mean - watch;
-        s[5] += r.ms;
-        s[6] += ranked.ms;
         s[7] += ranked.unranked;
+        if (qi < timed) {
+          const r = retrieve(m.candidate, q.u, ns[ni], mask, modes[mi]);
+          s[5] += r.ms;
+          s[6] += (await rank(m, q, r.top.ids, k, maxWatches)).ms;
+        }
       }
     }
     options.onProgress?.(qi + 1, queries.length);
@@ -362,13 +403,14 @@ export async function funnelSweep(
         watchPerImpression: s[3] / count,
         unrankedWatchPerImpression: s[7] / count,
         regret: s[4] / count,
-        retrievalMs: s[5] / count,
-        rankingMs: s[6] / count,
+        retrievalMs: s[5] / Math.max(1, timed),
+        rankingMs: s[6] / Math.max(1, timed),
       };
     });
   return {
     k,
     queries: queries.length,
+    latencyQueries: timed,
     oracleWatchPerImpression: oracleSum / count,
     towerMs,
     exact: points(0),

@@ -91,6 +91,7 @@ const funnelAnswer = (runId: number, step: number, k = 10): FunnelMessage => ({
   k,
   nprobe: 8,
   queries: 40,
+  latencyQueries: 4,
   oracleWatchPerImpression: 3,
   towerMs: 0.1,
   exact: [figures(10), figures(100)],

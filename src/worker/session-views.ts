@@ -228,6 +228,19 @@ function funnelFigures(p: FunnelPoint): FunnelFigures {
   };
 }
 
+/** The IVF index of a session's video vectors, built once per training step (k-means is the slow part). */
+const indexes = new WeakMap<object, { step: number; index: IvfIndex }>();
+
+function indexAt(s: TrainingSession): IvfIndex {
+  const c = s.candidate;
+  const kept = indexes.get(c);
+  if (kept && kept.step === s.step) return kept.index;
+  const items = { vectors: c.videoOut.weights, count: s.data.world.videos.count, dim: c.d };
+  const index = IvfIndex.build(items, c.videoBias.weights);
+  indexes.set(c, { step: s.step, index });
+  return index;
+}
+
 /**
  * The Funnel view's figures: {@link FUNNEL_QUERIES} held-out session starts served through
  * exact retrieval and a fresh IVF index (built on the current video vectors) for every N of
@@ -245,7 +258,7 @@ export async function funnelFiguresOf(
   const { world, test } = s.data;
   const c = s.candidate;
   const items = { vectors: c.videoOut.weights, count: world.videos.count, dim: c.d };
-  const index = IvfIndex.build(items, c.videoBias.weights);
+  const index = indexAt(s);
   const starts = sessionStartRows(world, test);
   const count = Math.min(FUNNEL_QUERIES, starts.length);
   const rows = Int32Array.from(
@@ -300,6 +313,7 @@ export async function funnelFiguresOf(
     k,
     nprobe,
     queries: sweep.queries,
+    latencyQueries: sweep.latencyQueries,
     oracleWatchPerImpression: sweep.oracleWatchPerImpression,
     towerMs: sweep.towerMs,
     exact: sweep.exact.map(funnelFigures),

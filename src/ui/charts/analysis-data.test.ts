@@ -246,6 +246,7 @@ const funnel: FunnelMessage = {
   k: 7,
   nprobe: 4,
   queries: 40,
+  latencyQueries: 4,
   oracleWatchPerImpression: 3.5,
   towerMs: 0.2,
   exact: [funnelFig(10, 1), funnelFig(100, 1), funnelFig(1000, 1)],
