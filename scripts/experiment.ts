@@ -91,7 +91,7 @@ export async function runExperiment(
     `baselines: popular ${popular.recallAt[100].toFixed(3)}, factorisation ${mf.metrics.recallAt[100].toFixed(3)}, oracle ${oracle?.recallAt[100].toFixed(3) ?? '—'}`,
   );
 
-  const ranking = await runRanking(world, s.ranking, log);
+  const ranking = await runRanking(world, s.ranking, log, cand.model);
   cand.model.dispose();
   mf.model.dispose();
   return {

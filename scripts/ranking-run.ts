@@ -8,6 +8,8 @@ import type { RankingConfig } from '../src/model/ranking/config';
 import { evaluateRanking, pageRows } from '../src/model/ranking/evaluate';
 import { rankingDiagnostics } from '../src/model/diagnostics';
 import { RankingModel } from '../src/model/ranking/model';
+import { attachCandidateSources } from '../src/model/ranking/sources';
+import type { CandidateModel } from '../src/model/candidate/model';
 import { RANKER_NAMES, checkLoss } from '../src/worker/divergence';
 
 /** The ranker of a run: its config (from the parameter table) and how many steps it trains. */
@@ -18,11 +20,27 @@ export interface RankingSettings {
 
 const round = (x: number): number => Math.round(x * 10000) / 10000;
 
-/** Trains and evaluates the ranker; returns the `ranking` and `endToEnd` parts of the result. */
-export async function runRanking(world: World, s: RankingSettings, log: (line: string) => void) {
+/**
+ * Trains and evaluates the ranker; returns the `ranking` and `endToEnd` parts of the result.
+ * With the `sources` feature group, `candidate` (the trained candidate model) scores every
+ * impression first (docs/model.md#candidate-sources).
+ */
+export async function runRanking(
+  world: World,
+  s: RankingSettings,
+  log: (line: string) => void,
+  candidate?: CandidateModel,
+) {
   const train = buildRankingExamples(world, { split: 'train' });
   const test = buildRankingExamples(world, { split: 'test', pagesPerUser: 5 });
   log(`ranking examples: ${train.count} train impressions, ${test.count} test impressions`);
+  if (s.config.features.sources) {
+    if (!candidate) throw new Error('the sources ranking features need a candidate model');
+    const t = performance.now();
+    await attachCandidateSources(candidate, train);
+    await attachCandidateSources(candidate, test);
+    log(`candidate sources attached (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  }
   // The odds setting only means something for the weighted loss.
   const config: RankingConfig = { ...s.config, exactOdds: s.config.weighted && s.config.exactOdds };
   const model = new RankingModel(world, config, train);
@@ -58,6 +76,7 @@ export async function runRanking(world: World, s: RankingSettings, log: (line: s
       weighted: config.weighted,
       exactOdds: config.exactOdds,
       powers: config.powers,
+      features: { ...config.features },
       hidden: config.hidden,
       steps: s.steps,
       msPerStep: round(msPerStep),

@@ -71,6 +71,18 @@ export interface RankingExamples {
    * Neither this impression's click nor any later watch is counted.
    */
   logPopularity: Float32Array;
+  /**
+   * The candidate model's score u·v (+ bias) of the impression video, u from the user's
+   * history before the session (docs/model.md#candidate-sources); absent until a model's
+   * `attachCandidateSources` fills it (src/sim knows no model).
+   */
+  sourceScore?: Float32Array;
+  /**
+   * log(rank) of the impression video by that score among the videos uploaded by the
+   * session's start (rank 1 = the model's top video; estimated from a fixed sample); absent
+   * with `sourceScore`.
+   */
+  sourceRank?: Float32Array;
   /** The oracle's P(click) of this impression (truth). */
   oracleClick: Float32Array;
   /** The oracle's expected watch minutes of this impression (truth). */

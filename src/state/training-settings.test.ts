@@ -31,6 +31,7 @@ describe('training settings', () => {
       'rankingLr',
       'rankingHidden',
       'powers',
+      'rankingFeatures',
       'trainSeed',
       'backend',
     ]);

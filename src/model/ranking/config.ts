@@ -5,8 +5,25 @@
  * by watch minutes, negatives by 1) or as plain click-through-rate logistic regression.
  */
 
+/**
+ * The ranker's switchable feature groups (docs/model.md#ranking-features):
+ * - `language`: language match (0/1) and the user-language and video-language embeddings, both
+ *   read from one language table (the paper's example of a categorical feature pair);
+ * - `sources`: the candidate model's score u·v of the impression video and its rank among the
+ *   catalogue (the paper's "which sources nominated a candidate and their scores"), attached
+ *   to the examples by `attachCandidateSources` (sources.ts); zeros when none were attached.
+ */
+export interface RankingFeatureSet {
+  language: boolean;
+  sources: boolean;
+}
+
 /** Ranking settings. */
 export interface RankingConfig {
+  /** Which feature groups the ranker sees beside the video embeddings and the six continuous ones. */
+  features: RankingFeatureSet;
+  /** Width of the language table (user and video language share it). */
+  languageDim: number;
   /**
    * Hidden ReLU layer widths, input side first; [] = no hidden layer, i.e. logistic regression
    * straight on the features (the paper's Table 1 row "None").
@@ -47,6 +64,8 @@ export interface RankingConfig {
 
 /** The defaults: the 1/8-scaled 1024→512→256 tower of Table 1's best row, weighted, with powers. */
 export const defaultRankingConfig: RankingConfig = {
+  features: { language: true, sources: false },
+  languageDim: 4,
   hidden: [128, 64, 32],
   weighted: true,
   exactOdds: true,
@@ -137,6 +156,7 @@ export function validateRankingConfig(cfg: RankingConfig): void {
   };
   cfg.hidden.forEach((w, i) => posInt(`hidden[${i}]`, w));
   posInt('embeddingDim', cfg.embeddingDim);
+  posInt('languageDim', cfg.languageDim);
   posInt('batchSize', cfg.batchSize);
   if (!(cfg.learningRate > 0 && cfg.learningRate < 1)) {
     throw new RangeError(`learningRate must be in (0, 1) (got ${cfg.learningRate})`);

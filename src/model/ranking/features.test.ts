@@ -5,6 +5,7 @@ import { generateWorld } from '../../sim/world';
 import { bagField, bagGradients } from '../candidate/inputs';
 import { SparseEmbedding } from '../embedding';
 import {
+  ALL_CONTINUOUS,
   CONTINUOUS_FEATURES,
   denseFeatures,
   denseWidth,
@@ -23,7 +24,7 @@ const all = (n: number): Int32Array => Int32Array.from({ length: n }, (_, i) => 
 
 describe('fitFeatureQuantiles', () => {
   it('fits one normaliser per continuous feature on the train split only', () => {
-    expect(Object.keys(quantiles).sort()).toEqual([...CONTINUOUS_FEATURES].sort());
+    expect(Object.keys(quantiles).sort()).toEqual([...ALL_CONTINUOUS].sort());
     expect(() => fitFeatureQuantiles(test)).toThrow(/train split/);
     // bagSize is the watch bag's length
     const i = train.count - 1;
@@ -78,6 +79,53 @@ describe('denseFeatures', () => {
       });
       expect(powered[b * w3 + w3 - 1]).toBe(plain[b * w1 + w1 - 1]);
     });
+  });
+});
+
+describe('feature groups', () => {
+  const rows = [0, 17, 500, train.count - 1];
+  const none = { language: false, sources: false };
+  const both = { language: true, sources: true };
+
+  it('language off drops language match; sources on adds score and log rank after the six', () => {
+    expect(denseWidth(false, none)).toBe(6);
+    expect(denseWidth(false, both)).toBe(9);
+    expect(denseWidth(true, both)).toBe(25);
+    const scored = {
+      ...train,
+      sourceScore: Float32Array.from({ length: train.count }, (_, i) => Math.sin(i)),
+      sourceRank: Float32Array.from({ length: train.count }, (_, i) => (i % 97) / 10),
+    };
+    const q = fitFeatureQuantiles(scored);
+    const off = denseFeatures(scored, rows, q, false, none);
+    const on = denseFeatures(scored, rows, q, false, both);
+    rows.forEach((r, b) => {
+      for (let f = 0; f < 6; f++) expect(on[b * 9 + f]).toBe(off[b * 6 + f]);
+      expect(on[b * 9 + 6]).toBeCloseTo(q.sourceScore.transform(scored.sourceScore[r]), 6);
+      expect(on[b * 9 + 7]).toBeCloseTo(q.sourceRank.transform(scored.sourceRank[r]), 6);
+      expect(on[b * 9 + 8]).toBe(train.languageMatch[r]);
+    });
+    // Without attached sources the source features read 0.
+    expect(rawFeature(train, 'sourceScore', 3)).toBe(0);
+  });
+
+  it('the language group reads the user and video language from one language table', () => {
+    const video = new SparseEmbedding(world.videos.count, 4, createRng(1).uniform);
+    const language = new SparseEmbedding(8, 3, createRng(5).uniform);
+    const inp = rankingInputs(world, train, rows, video, quantiles, false, both, language);
+    expect(inp.languages?.user.table).toBe(language);
+    expect(inp.languages?.video.table).toBe(language);
+    rows.forEach((r, b) => {
+      const ul = world.users.language[train.user[r]];
+      const vl = world.videos.language[train.video[r]];
+      for (let k = 0; k < 3; k++) {
+        expect(inp.languages?.user.mean[b * 3 + k]).toBeCloseTo(language.weights[ul * 3 + k], 6);
+        expect(inp.languages?.video.mean[b * 3 + k]).toBeCloseTo(language.weights[vl * 3 + k], 6);
+      }
+    });
+    expect(
+      rankingInputs(world, train, rows, video, quantiles, false, none, language).languages,
+    ).toBe(undefined);
   });
 });
 

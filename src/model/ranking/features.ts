@@ -6,21 +6,26 @@
  *   watch bag's size — each mapped to x̃ ∈ [0, 1) by its *training* quantiles (fitted on the
  *   train split once, reused unchanged for the test split and at serving), plus x̃² and √x̃
  *   when `powers` is on;
- * - language match as 0/1;
+ * - with the `sources` group, the candidate model's score and log rank of the impression video
+ *   ({@link SOURCE_FEATURES}), quantile-normalised like the others;
+ * - with the `language` group, language match as 0/1 and two sparse fields read from ONE
+ *   language table: the user's language and the video's (a bag of one each);
  * - two sparse fields read from ONE video-id embedding table (the paper shares a video id's
  *   embedding wherever that id appears): the impression video (a bag of one) and the user's
  *   watch bag (averaged, paper §3.2).
  *
- * Dense layout of one example (width {@link denseWidth}): for each continuous feature in
- * {@link CONTINUOUS_FEATURES} order, x̃ (and then x̃², √x̃ with powers); languageMatch last.
+ * Dense layout of one example (width {@link denseWidth}): for each continuous feature of
+ * {@link continuousFeatures} in order, x̃ (and then x̃², √x̃ with powers); languageMatch last
+ * (with the language group).
  */
 import type { RankingExamples } from '../../sim/ranking-examples';
+import { defaultRankingConfig, type RankingFeatureSet } from './config';
 import type { World } from '../../sim/types';
 import { LocalIndex, type SparseEmbedding } from '../embedding';
 import { bagField, bagGradients, type BagField } from '../candidate/inputs';
 import { fitQuantiles, type QuantileNormalizer } from '../quantiles';
 
-/** The continuous features, in input order. `bagSize` is the watch bag's length. */
+/** The continuous features every ranker sees, in input order. `bagSize` is the watch bag's length. */
 export const CONTINUOUS_FEATURES = [
   'sinceChannel',
   'sinceTopic',
@@ -29,14 +34,33 @@ export const CONTINUOUS_FEATURES = [
   'logPopularity',
   'bagSize',
 ] as const;
-export type ContinuousFeature = (typeof CONTINUOUS_FEATURES)[number];
+
+/** The candidate source's features (the `sources` group): score u·v and log rank. */
+export const SOURCE_FEATURES = ['sourceScore', 'sourceRank'] as const;
+
+/** Every continuous feature, always-on ones first. */
+export const ALL_CONTINUOUS = [...CONTINUOUS_FEATURES, ...SOURCE_FEATURES] as const;
+export type ContinuousFeature = (typeof ALL_CONTINUOUS)[number];
+
+/** The default feature groups (the ranker's default), used by the helpers below when none is given. */
+const DEFAULT_FEATURES: Readonly<RankingFeatureSet> = defaultRankingConfig.features;
+
+/** The continuous features a ranker with feature groups `features` sees, in input order. */
+export function continuousFeatures(features: RankingFeatureSet): readonly ContinuousFeature[] {
+  return features.sources ? ALL_CONTINUOUS : CONTINUOUS_FEATURES;
+}
 
 /** One fitted quantile normaliser per continuous feature (training split only). */
 export type FeatureQuantiles = { readonly [K in ContinuousFeature]: QuantileNormalizer };
 
-/** Raw value of continuous feature `f` of example i (days, counts, log counts). */
+/**
+ * Raw value of continuous feature `f` of example i (days, counts, log counts; the source
+ * features are 0 when no candidate model's sources were attached).
+ */
 export function rawFeature(ex: RankingExamples, f: ContinuousFeature, i: number): number {
-  return f === 'bagSize' ? ex.bagEnd[i] - ex.bagStart[i] : ex[f][i];
+  if (f === 'bagSize') return ex.bagEnd[i] - ex.bagStart[i];
+  if (f === 'sourceScore' || f === 'sourceRank') return ex[f]?.[i] ?? 0;
+  return ex[f][i];
 }
 
 /**
@@ -52,34 +76,42 @@ export function fitFeatureQuantiles(train: RankingExamples, buckets = 100): Feat
   }
   const out = {} as Record<ContinuousFeature, QuantileNormalizer>;
   const values = new Float32Array(train.count);
-  for (const f of CONTINUOUS_FEATURES) {
+  for (const f of ALL_CONTINUOUS) {
     for (let i = 0; i < train.count; i++) values[i] = rawFeature(train, f, i);
     out[f] = fitQuantiles(values, buckets);
   }
   return out;
 }
 
-/** Number of dense inputs: 1 or 3 per continuous feature, plus language match. */
-export function denseWidth(powers: boolean): number {
-  return CONTINUOUS_FEATURES.length * (powers ? 3 : 1) + 1;
+/**
+ * Number of dense inputs: 1 or 3 per continuous feature of the groups, plus language match
+ * with the language group.
+ */
+export function denseWidth(
+  powers: boolean,
+  features: RankingFeatureSet = DEFAULT_FEATURES,
+): number {
+  return continuousFeatures(features).length * (powers ? 3 : 1) + (features.language ? 1 : 0);
 }
 
 /**
- * Dense inputs of examples `rows` [rows.length × denseWidth(powers)], row-major, every value in
- * [0, 1) except languageMatch ∈ {0, 1}.
+ * Dense inputs of examples `rows` [rows.length × denseWidth(powers, features)], row-major, every
+ * value in [0, 1) except languageMatch ∈ {0, 1}.
  */
 export function denseFeatures(
   ex: RankingExamples,
   rows: ArrayLike<number>,
   quantiles: FeatureQuantiles,
   powers: boolean,
+  features: RankingFeatureSet = DEFAULT_FEATURES,
 ): Float32Array {
-  const width = denseWidth(powers);
+  const width = denseWidth(powers, features);
+  const list = continuousFeatures(features);
   const out = new Float32Array(rows.length * width);
   for (let b = 0; b < rows.length; b++) {
     const r = rows[b];
     let o = b * width;
-    for (const f of CONTINUOUS_FEATURES) {
+    for (const f of list) {
       const t = quantiles[f].transform(rawFeature(ex, f, r));
       out[o++] = t;
       if (powers) {
@@ -87,7 +119,7 @@ export function denseFeatures(
         out[o++] = Math.sqrt(t);
       }
     }
-    out[o] = ex.languageMatch[r];
+    if (features.language) out[o] = ex.languageMatch[r];
   }
   return out;
 }
@@ -101,11 +133,17 @@ export interface RankingInputs {
   watchBag: BagField;
   /** Dense inputs [batch × denseWidth]. */
   dense: Float32Array;
+  /**
+   * With the language group: the user's and the impression video's language, bags of one
+   * read from one language table [batch × languageDim] each; absent without it.
+   */
+  languages?: { user: BagField; video: BagField };
 }
 
 /**
- * Inputs of examples `rows`. Both sparse fields read `videoTable`, the one shared video-id
- * embedding table.
+ * Inputs of examples `rows`. Both video fields read `videoTable`, the one shared video-id
+ * embedding table; with `languageTable` (the language group) the user's and the video's
+ * language read it.
  */
 export function rankingInputs(
   world: World,
@@ -114,6 +152,8 @@ export function rankingInputs(
   videoTable: SparseEmbedding,
   quantiles: FeatureQuantiles,
   powers: boolean,
+  features: RankingFeatureSet = DEFAULT_FEATURES,
+  languageTable?: SparseEmbedding,
 ): RankingInputs {
   const wv = world.logs.watchVideo;
   const impressions: number[][] = [];
@@ -123,12 +163,27 @@ export function rankingInputs(
     impressions.push([ex.video[r]]);
     bags.push(wv.subarray(ex.bagStart[r], ex.bagEnd[r]));
   }
-  return {
+  const out: RankingInputs = {
     batch: rows.length,
     impression: bagField(videoTable, impressions),
     watchBag: bagField(videoTable, bags),
-    dense: denseFeatures(ex, rows, quantiles, powers),
+    dense: denseFeatures(ex, rows, quantiles, powers, features),
   };
+  if (features.language && languageTable) {
+    const ul = world.users.language;
+    const vl = world.videos.language;
+    out.languages = {
+      user: bagField(
+        languageTable,
+        Array.from(rows, (r) => [ul[ex.user[r]]]),
+      ),
+      video: bagField(
+        languageTable,
+        Array.from(rows, (r) => [vl[ex.video[r]]]),
+      ),
+    };
+  }
+  return out;
 }
 
 /**

@@ -111,11 +111,42 @@ describe('RankingModel', () => {
   it('takes 2·embeddingDim + dense inputs; the powers toggle changes the width', () => {
     const withPowers = new RankingModel(world, small, train, quantiles);
     const without = new RankingModel(world, { ...small, powers: false }, train, quantiles);
-    expect(withPowers.inputWidth).toBe(2 * 16 + denseWidth(true));
-    expect(without.inputWidth).toBe(2 * 16 + denseWidth(false));
+    // The language group (on by default) adds the user's and the video's language (4 each).
+    expect(withPowers.inputWidth).toBe(2 * 16 + 2 * 4 + denseWidth(true));
+    expect(without.inputWidth).toBe(2 * 16 + 2 * 4 + denseWidth(false));
     expect(withPowers.inputWidth - without.inputWidth).toBe(12);
     withPowers.dispose();
     without.dispose();
+  });
+
+  it('rankingFeatures: language adds the language table and 2·4 + 1 inputs, sources 2 (6 with powers)', async () => {
+    const none = { language: false, sources: false };
+    const off = new RankingModel(world, { ...small, features: none }, train, quantiles);
+    const lang = new RankingModel(
+      world,
+      { ...small, features: { ...none, language: true } },
+      train,
+      quantiles,
+    );
+    const src = new RankingModel(
+      world,
+      { ...small, features: { ...none, sources: true } },
+      train,
+      quantiles,
+    );
+    expect(lang.inputWidth - off.inputWidth).toBe(2 * 4 + 1);
+    expect(src.inputWidth - off.inputWidth).toBe(6);
+    expect((await off.exportWeights()).map((w) => w.name)).not.toContain('language');
+    const named = await lang.exportWeights();
+    expect(named.find((w) => w.name === 'language')?.data.length).toBe(8 * 4);
+    // The language rows a batch reads take a step; the model trains with and without the group.
+    const before = Float32Array.from(lang.languageTable!.weights);
+    await lang.trainStep(train);
+    expect(lang.languageTable!.weights).not.toEqual(before);
+    expect(Number.isFinite((await off.trainStep(train)).loss)).toBe(true);
+    expect(Number.isFinite((await src.trainStep(train)).loss)).toBe(true);
+    expect(() => lang.applyConfig({ ...lang.config, features: none })).toThrow(/rankingFeatures/);
+    for (const m of [off, lang, src]) m.dispose();
   });
 
   it('is reproducible from its seed, and takes one lazy-Adam step per training step', async () => {

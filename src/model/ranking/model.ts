@@ -21,6 +21,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RankingExamples } from '../../sim/ranking-examples';
 import type { World } from '../../sim/types';
+import { LANGUAGES } from '../../sim/vocab-names';
 import { defaultAdam, SparseEmbedding, type AdamSettings } from '../embedding';
 import { vocabularies } from '../vocabulary';
 import { leafVariable } from '../leaf';
@@ -101,15 +102,23 @@ export function priorLogit(ex: RankingExamples, weighting: LossWeighting): numbe
 }
 
 /** The config fields that fix the ranker's shape and initial weights (not changeable live). */
-const STRUCTURAL = ['powers', 'embeddingDim', 'seed', 'videoVocab'] as const;
+const STRUCTURAL = ['powers', 'embeddingDim', 'languageDim', 'seed', 'videoVocab'] as const;
 
 /** The ranker. Create after `useBackend()` (the optimizer must see the final backend). */
 export class RankingModel {
   /** The shared video-id embedding table [videos × embeddingDim]. */
   readonly table: SparseEmbedding;
+  /**
+   * With the language group: the language table [LANGUAGES.length × languageDim], read by the
+   * user's language and the video's (one table for the pair, as the video id's).
+   */
+  readonly languageTable: SparseEmbedding | undefined;
   /** Training quantiles of the continuous features (reused on the test split). */
   readonly quantiles: FeatureQuantiles;
-  /** Width of the tower's input: 2·embeddingDim + denseWidth(powers). */
+  /**
+   * Width of the tower's input: 2·embeddingDim (+ 2·languageDim with the language group)
+   * + denseWidth(powers, features).
+   */
   readonly inputWidth: number;
   private readonly tower: DenseTower;
   private readonly optimizer: tf.Optimizer;
@@ -134,7 +143,7 @@ export class RankingModel {
     quantiles?: FeatureQuantiles,
   ) {
     validateRankingConfig(config);
-    this.cfg = { ...config, hidden: [...config.hidden] };
+    this.cfg = { ...config, hidden: [...config.hidden], features: { ...config.features } };
     this.quantiles = quantiles ?? fitFeatureQuantiles(train);
     this.rng = new UniformStream(config.seed, 0x4a4b);
     const u = this.rng.uniform;
@@ -142,8 +151,12 @@ export class RankingModel {
     this.table = new SparseEmbedding(world.videos.count, d, u);
     const oov = vocabularies(world, config.videoVocab, 0).video;
     if (oov) this.table.freezeRows(oov); // out of vocabulary: a zero row, never updated
+    this.languageTable = config.features.language
+      ? new SparseEmbedding(LANGUAGES.length, config.languageDim, u)
+      : undefined;
     this.adam = { ...defaultAdam, learningRate: config.learningRate };
-    const fanIn = (this.inputWidth = 2 * d + denseWidth(config.powers));
+    const fanIn = (this.inputWidth =
+      2 * d + this.languageWidth + denseWidth(config.powers, config.features));
     const prior = priorLogit(train, config);
     // He-uniform hidden layers (ReLU); a Glorot-uniform output layer with the prior as bias.
     this.tower = new DenseTower(fanIn, [...config.hidden, 1], u, {
@@ -151,6 +164,16 @@ export class RankingModel {
       outputBias: prior,
     });
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-7);
+  }
+
+  /** Width of the two language fields in the tower's input (0 without the language group). */
+  get languageWidth(): number {
+    return this.cfg.features.language ? 2 * this.cfg.languageDim : 0;
+  }
+
+  /** Width of the dense inputs (denseWidth of the config). */
+  private get denseInputs(): number {
+    return denseWidth(this.cfg.powers, this.cfg.features);
   }
 
   /** The settings in effect (change the live ones with {@link applyConfig}). */
@@ -177,6 +200,11 @@ export class RankingModel {
     for (const key of STRUCTURAL)
       if (next[key] !== cur[key])
         throw new Error(`${key} cannot change during training (${cur[key]} → ${next[key]})`);
+    for (const g of ['language', 'sources'] as const)
+      if (next.features[g] !== cur.features[g])
+        throw new Error(
+          `rankingFeatures cannot change during training (${g}: ${cur.features[g]} → ${next.features[g]})`,
+        );
     if (next.hidden.join() !== cur.hidden.join())
       throw new Error(`hidden cannot change during training ([${cur.hidden}] → [${next.hidden}])`);
     if (next.learningRate !== cur.learningRate) this.setLearningRate(next.learningRate);
@@ -192,7 +220,7 @@ export class RankingModel {
    * [width], input side first (the last layer is the output, width 1).
    */
   exportWeights(): Promise<NamedWeights[]> {
-    return exportModelWeights([['video', this.table]], this.tower);
+    return exportModelWeights(this.namedTables(), this.tower);
   }
 
   /**
@@ -200,7 +228,7 @@ export class RankingModel {
    * an Error naming a missing weight or one of the wrong size, before changing anything.
    */
   importWeights(list: readonly NamedWeights[]): void {
-    importModelWeights(list, [['video', this.table]], this.tower);
+    importModelWeights(list, this.namedTables(), this.tower);
   }
 
   /**
@@ -210,7 +238,7 @@ export class RankingModel {
    * continues bit for bit (docs/run-files.md#exact-resume).
    */
   exportState(): Promise<ModelState> {
-    return exportModelState([['video', this.table]], this.tower, this.optimizer, {
+    return exportModelState(this.namedTables(), this.tower, this.optimizer, {
       rng: this.rng.state,
       steps: this.steps,
     });
@@ -226,9 +254,16 @@ export class RankingModel {
       throw new Error('no counter "rng" in [0, 1)');
     if (!(Number.isInteger(steps) && steps >= 0))
       throw new Error('no counter "steps" (a whole number ≥ 0)');
-    importModelState(state, [['video', this.table]], this.tower, this.optimizer);
+    importModelState(state, this.namedTables(), this.tower, this.optimizer);
     this.rng.restore(rng);
     this.steps = steps;
+  }
+
+  /** The embedding tables by weight name: 'video', then 'language' with the language group. */
+  private namedTables(): [string, SparseEmbedding][] {
+    const out: [string, SparseEmbedding][] = [['video', this.table]];
+    if (this.languageTable) out.push(['language', this.languageTable]);
+    return out;
   }
 
   /** Inputs of examples `rows` (features only; no labels). */
@@ -240,12 +275,18 @@ export class RankingModel {
       this.table,
       this.quantiles,
       this.config.powers,
+      this.config.features,
+      this.languageTable,
     );
   }
 
-  /** The tower: logits z [B] from the two averaged fields [B × d] and dense inputs. */
-  private logits(impression: tf.Tensor2D, watchBag: tf.Tensor2D, dense: tf.Tensor2D): tf.Tensor1D {
-    const x = this.tower.apply(tf.concat([impression, watchBag, dense], 1) as tf.Tensor2D);
+  /**
+   * The tower: logits z [B] from the averaged fields (impression, watch bag [B × d], then the
+   * user's and the video's language [B × languageDim] with the language group) and the dense
+   * inputs.
+   */
+  private logits(fields: tf.Tensor2D[], dense: tf.Tensor2D): tf.Tensor1D {
+    const x = this.tower.apply(tf.concat([...fields, dense], 1) as tf.Tensor2D);
     return tf.reshape(x, [-1]) as tf.Tensor1D;
   }
 
@@ -259,7 +300,6 @@ export class RankingModel {
     const rows = new Int32Array(B);
     for (let b = 0; b < B; b++) rows[b] = this.rng.int(examples.count);
     const inputs = this.inputs(examples, rows);
-    const d = this.config.embeddingDim;
     const a = new Float32Array(B);
     const bw = new Float32Array(B);
     let weightSum = 0;
@@ -268,18 +308,17 @@ export class RankingModel {
       weightSum += a[b] + bw[b];
     }
 
-    const leaves = [inputs.impression, inputs.watchBag].map((f) => leafVariable(f.mean, [B, d]));
-    const dense = tf.tensor2d(inputs.dense, [B, this.inputWidth - 2 * d]);
+    const videoFields = [inputs.impression, inputs.watchBag];
+    const langFields = inputs.languages ? [inputs.languages.user, inputs.languages.video] : [];
+    const leaves = [...videoFields, ...langFields].map((f) =>
+      leafVariable(f.mean, [B, f.table.dim]),
+    );
+    const dense = tf.tensor2d(inputs.dense, [B, this.denseInputs]);
     const aT = tf.tensor1d(a);
     const bT = tf.tensor1d(bw);
     const towerVars = this.tower.variables;
     const { value, grads } = tf.variableGrads(
-      () =>
-        weightedLogisticLoss(
-          this.logits(leaves[0] as tf.Tensor2D, leaves[1] as tf.Tensor2D, dense),
-          aT,
-          bT,
-        ),
+      () => weightedLogisticLoss(this.logits(leaves as tf.Tensor2D[], dense), aT, bT),
       [...towerVars, ...leaves],
     );
     const towerGrads: tf.NamedTensorMap = {};
@@ -291,8 +330,12 @@ export class RankingModel {
     const loss = (await value.data())[0];
     tf.dispose([value, dense, aT, bT, ...leaves, ...Object.values(grads)]);
 
-    const g = sharedTableGradients([inputs.impression, inputs.watchBag], leafGrads);
+    const g = sharedTableGradients(videoFields, leafGrads.slice(0, 2));
     if (g.ids.length) this.table.applyGradients(g.ids, g.grads, this.adam);
+    if (this.languageTable && langFields.length) {
+      const gl = sharedTableGradients(langFields, leafGrads.slice(2));
+      if (gl.ids.length) this.languageTable.applyGradients(gl.ids, gl.grads, this.adam);
+    }
     this.steps++;
     return { loss, weightSum };
   }
@@ -305,16 +348,16 @@ export class RankingModel {
   ): Promise<Float32Array> {
     const all = rows ?? Int32Array.from({ length: examples.count }, (_, i) => i);
     const out = new Float32Array(all.length);
-    const d = this.config.embeddingDim;
     for (let s = 0; s < all.length; s += chunk) {
       const part = Array.prototype.slice.call(all, s, Math.min(all.length, s + chunk)) as number[];
       const inputs = this.inputs(examples, part);
       const B = part.length;
+      const fields = [inputs.impression, inputs.watchBag];
+      if (inputs.languages) fields.push(inputs.languages.user, inputs.languages.video);
       const z = tf.tidy(() =>
         this.logits(
-          tf.tensor2d(inputs.impression.mean, [B, d]),
-          tf.tensor2d(inputs.watchBag.mean, [B, d]),
-          tf.tensor2d(inputs.dense, [B, this.inputWidth - 2 * d]),
+          fields.map((f) => tf.tensor2d(f.mean, [B, f.table.dim])),
+          tf.tensor2d(inputs.dense, [B, this.denseInputs]),
         ),
       );
       out.set((await z.data()) as Float32Array, s);

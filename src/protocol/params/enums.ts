@@ -80,6 +80,15 @@ export const FEATURE_NAMES = [
   'exampleAge',
 ] as const satisfies readonly (keyof FeatureSet)[];
 
+/**
+ * The ranker's switchable feature groups, in URL order: `language` (language match and the
+ * user-language and video-language embeddings) and `sources` (the candidate model's score and
+ * rank of the impression video), docs/model.md#ranking-features.
+ */
+export const RANKING_FEATURE_NAMES = ['language', 'sources'] as const satisfies readonly (
+  'language' | 'sources'
+)[];
+
 /** Which user features feed the candidate tower (the watch bag is always on). */
 export type FeatureChoice = FeatureSet;
 

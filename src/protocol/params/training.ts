@@ -20,6 +20,7 @@ import {
   MAX_SEED,
   MAX_VOCAB,
   ODDS,
+  RANKING_FEATURE_NAMES,
   SOFTMAX_CHOICES,
   WEIGHTINGS,
   type BackendRequest,
@@ -280,6 +281,15 @@ export const TRAINING_PARAMS = {
       label: 'x̃² and √x̃',
       help: 'also feed the square and the square root of each normalised continuous feature',
       sets: { ranking: 'powers' },
+    }),
+  ),
+  rankingFeatures: ranking(
+    switches('rankingFeatures', RANKING_FEATURE_NAMES, {
+      default: { ...rank.features },
+      live: false,
+      label: 'Ranking features',
+      help: 'ranker feature groups: language (match, user and video language embeddings), sources (candidate model score and rank; from the trained model in npm run train)',
+      sets: { ranking: 'features', as: (v) => ({ ...v }) },
     }),
   ),
   trainSeed: run(
