@@ -40,11 +40,14 @@ export function WorldStatus() {
           </div>
           <span className="progress-text">
             {STAGE_TEXT[progress.stage] ?? progress.stage}… {Math.round(100 * progress.fraction)}%
-          </span>{' '}
-          <button type="button" data-testid="world.cancel" onClick={cancel}>
-            Cancel
-          </button>
+          </span>
         </div>
+      )}
+      {progress && (
+        // Outside the progress bar: its children are presentational to assistive technology.
+        <button type="button" data-testid="world.cancel" onClick={cancel}>
+          Cancel the build
+        </button>
       )}
       {!progress && summary && (
         <p className="built">
