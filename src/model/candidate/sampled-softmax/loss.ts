@@ -69,6 +69,28 @@ export function sampledSoftmaxLogits(
 }
 
 /**
+ * log Σ_j exp(z_bj) per row of z [B × C] → [B], with the max subtracted first for stability,
+ * and its gradient written out: dL/dz = dL/dlse · softmax(z). tfjs's own `logSumExp` derives
+ * its gradient through `max`, which compares every logit with a broadcast column of row maxima
+ * (an `Equal` and a `where` on [B × C]): a third of a candidate-generation step
+ * (docs/performance.md#training). The values are the same ops in the same order; the gradient
+ * is the same function, rounded differently in the last bits.
+ */
+export const logSumExpRows = tf.customGrad(((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const z = args[0] as tf.Tensor2D;
+  const save = args[1] as tf.GradSaveFunc;
+  const m = tf.max(z, 1, true);
+  const e = tf.exp(tf.sub(z, m));
+  const s = tf.sum(e, 1, true);
+  save([e, s]);
+  return {
+    value: tf.reshape(tf.add(tf.log(s), m), [-1]) as tf.Tensor1D,
+    gradFunc: (dy: tf.Tensor1D, saved: tf.Tensor[]) =>
+      tf.mul(tf.div(saved[0], saved[1]), tf.expandDims(dy, 1)),
+  };
+}) as Parameters<typeof tf.customGrad<tf.Tensor1D>>[0]) as (z: tf.Tensor2D) => tf.Tensor1D;
+
+/**
  * Mean cross-entropy (nats) of the batch's labels under the softmax of their logits:
  * mean_b (logsumexp_j z_bj − z_b,y_b). A scalar tensor; differentiable with respect to `u` and
  * the output rows.
@@ -80,6 +102,6 @@ export function sampledSoftmaxLoss(
 ): tf.Scalar {
   return tf.tidy(() => {
     const { logits, labelLogit } = sampledSoftmaxLogits(u, batch, rows);
-    return tf.mean(tf.sub(tf.logSumExp(logits, 1), labelLogit)) as tf.Scalar;
+    return tf.mean(tf.sub(logSumExpRows(logits), labelLogit)) as tf.Scalar;
   });
 }
