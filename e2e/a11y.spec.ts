@@ -38,6 +38,12 @@ test('every tab passes axe-core’s WCAG 2 A/AA rules', async ({ page }) => {
     await expect(page.getByTestId(ready)).toBeVisible({ timeout: 90_000 });
     for (const v of await violations(page)) found.push(`${tab}: ${v}`);
   }
+  // The glossary panel, open over the last tab, and closed again with Escape.
+  await page.getByTestId('glossary.open').click();
+  await expect(page.getByTestId('glossary')).toContainText('recall@k');
+  for (const v of await violations(page)) found.push(`glossary: ${v}`);
+  await page.getByTestId('glossary').press('Escape');
+  await expect(page.getByTestId('glossary')).toBeHidden();
   expect(found).toEqual([]);
 });
 
