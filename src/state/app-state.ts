@@ -264,6 +264,8 @@ export interface RunFileSlice {
   runFileWorldRequested(): void;
   /** A world is ready: loads the file waiting for it; false when none waits. */
   runFileWorldBuilt(): boolean;
+  /** The world build was cancelled: a file waiting for that world is dropped. */
+  runFileBuildCancelled(): void;
 }
 
 /** A named run-file problem: `code` as `RunFileErrorCode`, or 'save-failed'. */

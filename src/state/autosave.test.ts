@@ -250,6 +250,23 @@ describe('a run file whose world asks first', () => {
     expect(g.store.getState().runLoading).toBe('big.recsys-run');
   });
 
+  it('a cancelled build of the file’s world drops the file, named, and loads nothing', async () => {
+    const h = makeStore();
+    const runId = h.trained(5);
+    const { bytes } = await save(h, runId, 5);
+    const g = makeStore();
+    g.store.getState().loadFromHash('#seed=11&view=training');
+    await g.store.getState().loadRunFile(bytes, 'x.recsys-run');
+    expect(g.store.getState().runLoading).toBe('x.recsys-run');
+    g.store.getState().cancelBuild();
+    expect(g.store.getState().runLoading).toBeNull();
+    expect(g.store.getState().runFileError).toEqual({
+      code: 'cancelled',
+      message: "x.recsys-run: not loaded (its world's build was cancelled)",
+    });
+    expect(g.of('restore')).toHaveLength(0);
+  });
+
   it('no drops the file: another world built later loads nothing', async () => {
     const bytes = await largeFile();
     const g = makeStore();

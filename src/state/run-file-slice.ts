@@ -372,6 +372,16 @@ export function createRunFileSlice(
         saveWaiters = [];
       },
 
+      runFileBuildCancelled() {
+        if (!pendingWorldLoad) return;
+        const { name } = pendingWorldLoad;
+        pendingWorldLoad = null;
+        problem({
+          code: 'cancelled',
+          message: `${name}: not loaded (its world's build was cancelled)`,
+        });
+      },
+
       runFileWorldBuilt() {
         if (!pendingWorldLoad) return false;
         const { contents, name } = pendingWorldLoad;

@@ -148,6 +148,7 @@ export function createWorldSlice(
         if (get().pendingRequest === null) return;
         // A build is one synchronous call in the worker: stopping the worker is the only way.
         channel.restart();
+        get().runFileBuildCancelled();
         const previous = get().summary !== null ? built : null;
         set({
           pendingRequest: null,
