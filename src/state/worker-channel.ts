@@ -5,7 +5,8 @@
  * fresh worker.
  *
  * The heartbeat (docs/architecture.md#faults): while a worker runs, the channel pings it every
- * PING_EVERY_MS; any message from it counts as a sign of life. Silent for longer than
+ * PING_EVERY_MS; any message from it counts as a sign of life. A ping unanswered (and no other
+ * word) for longer than
  * HEARTBEAT_TIMEOUT_MS (LONG_WORK_TIMEOUT_MS while `longWork()` says it does synchronous work
  * that answers no ping: a world build, a run being prepared, a first step), it is called stuck once
  * (`onStalled`); a word from it afterwards withdraws that (`onAlive`).
@@ -64,6 +65,12 @@ export function createWorkerChannel(
     ((h: unknown) => clearInterval(h as ReturnType<typeof setInterval>));
   let timer: unknown = null;
   let lastHeard = 0;
+  /**
+   * When the first ping still unanswered was sent (null: the worker spoke since). Silence is
+   * counted from it, not from the last message: a background tab's throttled timers may tick
+   * once a minute, and an idle worker says nothing between two pings.
+   */
+  let askedAt: number | null = null;
   let stalled = false;
   let seq = 0;
 
@@ -76,14 +83,16 @@ export function createWorkerChannel(
   const startBeats = (fresh: WorkerLink) => {
     if (!heartbeat) return;
     lastHeard = now();
+    askedAt = null;
     seq = 0;
     stalled = false;
     timer = every(() => {
       if (link !== fresh) return;
-      const silent = now() - lastHeard;
-      if (!stalled && silent > silenceLimit(heartbeat.longWork())) {
+      const t = now();
+      if (askedAt === null) askedAt = t;
+      else if (!stalled && t - askedAt > silenceLimit(heartbeat.longWork())) {
         stalled = true;
-        heartbeat.onStalled(silent);
+        heartbeat.onStalled(t - lastHeard);
       }
       fresh.send({ type: 'ping', seq: ++seq });
     }, PING_EVERY_MS);
@@ -102,6 +111,7 @@ export function createWorkerChannel(
           (m) => {
             if (link !== fresh) return; // a stopped worker's last words
             lastHeard = now();
+            askedAt = null;
             if (stalled) {
               stalled = false;
               heartbeat?.onAlive();

@@ -89,6 +89,31 @@ const snapshot = (runId: number, step: number): WeightSnapshot => ({
 });
 
 describe('the heartbeat', () => {
+  it('does not call an idle worker stuck when the timer ticks rarely (a background tab)', () => {
+    const timers = fakeTimers();
+    let deliver: (m: WorkerToPage) => void = () => {};
+    const sent: PageToWorker[] = [];
+    const stalls: number[] = [];
+    const slow = { ...timers, setInterval: (f: () => void) => timers.setInterval(f, 60_000) };
+    const channel = createWorkerChannel(
+      (onMessage) => {
+        deliver = onMessage;
+        return { send: (m) => sent.push(m), dispose: () => {} };
+      },
+      () => {},
+      () => {},
+      { longWork: () => false, onStalled: (ms) => stalls.push(ms), onAlive: () => {}, ...slow },
+    );
+    channel.send({ type: 'pause', runId: 1 });
+    for (let i = 0; i < 5; i++) {
+      timers.advance(60_000);
+      deliver({ type: 'pong', seq: (sent.at(-1) as { seq: number }).seq });
+    }
+    expect(stalls).toEqual([]);
+    timers.advance(120_000); // unanswered for a whole tick past the limit
+    expect(stalls).toHaveLength(1);
+  });
+
   it('pings while a worker runs; an answering worker is never called stuck', () => {
     const timers = fakeTimers();
     const sent: PageToWorker[] = [];
@@ -138,8 +163,9 @@ describe('the heartbeat', () => {
     channel.send({ type: 'pause', runId: 1 });
     timers.advance(HEARTBEAT_TIMEOUT_MS);
     expect(events).toEqual([]);
+    // The first ping went out at PING_EVERY_MS; unanswered past the limit after it.
     timers.advance(HEARTBEAT_TIMEOUT_MS);
-    expect(events).toEqual([`stalled ${HEARTBEAT_TIMEOUT_MS + PING_EVERY_MS}`]);
+    expect(events).toEqual([`stalled ${HEARTBEAT_TIMEOUT_MS + 2 * PING_EVERY_MS}`]);
     deliver({ type: 'pong', seq: 1 });
     expect(events.at(-1)).toBe('alive');
     // Long synchronous work (a world build) gets the long limit.
