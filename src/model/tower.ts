@@ -4,6 +4,7 @@
  * initial values come from the owner's seeded uniform source, so a seed fixes the run.
  */
 import * as tf from '@tensorflow/tfjs';
+import { matMulPlain } from './matmul';
 import type { UniformSource } from '../sim/alias';
 
 /** How the output layer is initialised. */
@@ -45,7 +46,8 @@ export class DenseTower {
   /** The tower applied to x [batch × fanIn] → [batch × output width]. */
   apply(x: tf.Tensor2D): tf.Tensor2D {
     this.layers.forEach(({ w, b }, i) => {
-      x = tf.add(tf.matMul(x, w), b) as tf.Tensor2D;
+      // Plain products forward and backward (matmul.ts): tfjs-wasm's fast path.
+      x = tf.add(matMulPlain(x, w as tf.Tensor2D), b) as tf.Tensor2D;
       if (i < this.layers.length - 1) x = tf.relu(x);
     });
     return x;

@@ -7,6 +7,7 @@
  * (MASKED_LOGIT, accidental-hits.ts) through the optional mask.
  */
 import * as tf from '@tensorflow/tfjs';
+import { matMulPlain } from '../../matmul';
 
 /**
  * Logits of users `u` [B × d] against candidates `w` [C × d] with biases `b` [C]:
@@ -21,7 +22,7 @@ export function candidateLogits(
   mask?: tf.Tensor2D | null,
 ): tf.Tensor2D {
   return tf.tidy(() => {
-    let z: tf.Tensor = tf.add(tf.matMul(u, w, false, true), b);
+    let z: tf.Tensor = tf.add(matMulPlain(u, w, false, true), b);
     if (logQ) z = tf.sub(z, logQ);
     if (mask) z = tf.add(z, mask);
     return z as tf.Tensor2D;
