@@ -53,6 +53,19 @@ export interface WorldSummary {
      */
     forwardShare: number;
   };
+  /**
+   * Language and demographics (docs/model.md#language, #demographics): the world's number of
+   * languages; the share of watches in the watcher's language; watches per logged-out and per
+   * logged-in user; the geometric-mean duration (minutes) of the videos watched on each device
+   * (DEVICES order).
+   */
+  audience: {
+    languages: number;
+    ownLanguageShare: number;
+    watchesPerUserLoggedOut: number;
+    watchesPerUserLoggedIn: number;
+    watchedDurationByDevice: number[];
+  };
   /** Share of impressions by source (popular, legacy, fresh, search, next episode, random). */
   impressionSources: Record<string, number>;
   /** Per topic: name, share of videos, share of watches; ordered by topic id. */

@@ -57,6 +57,18 @@ describe('summarizeWorld: the effects the world is built to show', () => {
     expect(zipf[1.3].zipfExponent).toBeGreaterThan(zipf[1].zipfExponent + 0.15);
   });
 
+  it('audience: own-language watches, thin logged-out histories, device durations', () => {
+    const a = zipf[1].audience;
+    expect(a.languages).toBe(8);
+    expect(a.ownLanguageShare).toBeGreaterThan(0.4); // measured 0.49 on this 2 000-video world
+    expect(a.watchesPerUserLoggedOut).toBeLessThan(0.8 * a.watchesPerUserLoggedIn);
+    expect(a.watchedDurationByDevice).toHaveLength(4);
+    // TV (index 2) watches longer videos than mobile (index 0).
+    expect(a.watchedDurationByDevice[2]).toBeGreaterThan(a.watchedDurationByDevice[0]);
+    const one = summarizeWorld(generateWorld({ ...ZIPF_WORLD, users: 100, days: 7, languages: 1 }));
+    expect(one.audience.ownLanguageShare).toBe(1);
+  });
+
   it('clickbait is clicked more and watched less', () => {
     for (const s of [1, 1.3]) {
       const cb = zipf[s].clickbait;

@@ -207,6 +207,8 @@ export function summarizeWorld(world: World, genMs = 0, timelineUser?: number): 
     lastRank = r;
   }
 
+  const audience = audienceFigures(world);
+
   const edges = [0.5, 1, 2, 3, 5, 8, 12, 18, 27, 40, 60, 90, 135, 180];
   const durationHistogram: [number, number, number][] = edges
     .slice(0, -1)
@@ -237,6 +239,7 @@ export function summarizeWorld(world: World, genMs = 0, timelineUser?: number): 
     // The same fit on watch counts: personalisation flattens the head.
     zipfExponentWatches: fitZipfExponent(counts, 1, Math.max(10, Math.floor(N / 20))),
     zipfExponentSetting: config.zipfExponent,
+    audience,
     clickbait: {
       share: cbVideos / N,
       ctr: clk[1] / Math.max(1, imp[1]),
@@ -261,5 +264,35 @@ export function summarizeWorld(world: World, genMs = 0, timelineUser?: number): 
     durationHistogram,
     timeline: userTimeline(world, timelineUser),
     genMs,
+  };
+}
+
+/** The `audience` part of the summary: one pass over the watches (O(watches)). */
+function audienceFigures(world: World): WorldSummary['audience'] {
+  const { users, videos, logs } = world;
+  let own = 0;
+  const byLogin = [0, 0];
+  const nLogin = [0, 0];
+  const logDur = new Float64Array(DEVICES.length);
+  const nDev = new Float64Array(DEVICES.length);
+  for (let u = 0; u < users.count; u++) {
+    const w0 = logs.userWatchOffsets[u];
+    const w1 = logs.userWatchOffsets[u + 1];
+    nLogin[users.loggedIn[u]]++;
+    byLogin[users.loggedIn[u]] += w1 - w0;
+    const dev = users.device[u];
+    for (let j = w0; j < w1; j++) {
+      const v = logs.watchVideo[j];
+      if (videos.language[v] === users.language[u]) own++;
+      logDur[dev] += Math.log(videos.duration[v]);
+      nDev[dev]++;
+    }
+  }
+  return {
+    languages: world.config.languages,
+    ownLanguageShare: own / Math.max(1, logs.watches),
+    watchesPerUserLoggedOut: byLogin[0] / Math.max(1, nLogin[0]),
+    watchesPerUserLoggedIn: byLogin[1] / Math.max(1, nLogin[1]),
+    watchedDurationByDevice: Array.from(logDur, (x, d) => (nDev[d] ? Math.exp(x / nDev[d]) : 0)),
   };
 }

@@ -80,6 +80,18 @@ export function WorldStats({ summary }: { summary: WorldSummary }) {
         value={fixed(s.series.forwardShare, 3)}
         title={`${s.series.count} series; share of episode-to-episode moves k → k+1`}
       />
+      <Stat
+        name="ownLanguage"
+        label="own-language watches"
+        value={fixed(s.audience.ownLanguageShare, 3)}
+        title={`${s.audience.languages} languages; share of watches in the watcher's language`}
+      />
+      <Stat
+        name="loggedOut"
+        label="watches, logged out"
+        value={fixed(s.audience.watchesPerUserLoggedOut, 1)}
+        title={`per user; ${fixed(s.audience.watchesPerUserLoggedIn, 1)} per logged-in user`}
+      />
       <Stat name="seed" label="seed" value={int(s.seed)} />
     </section>
   );
