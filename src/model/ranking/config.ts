@@ -158,7 +158,8 @@ export function validateRankingConfig(cfg: RankingConfig): void {
   posInt('embeddingDim', cfg.embeddingDim);
   posInt('languageDim', cfg.languageDim);
   posInt('batchSize', cfg.batchSize);
-  if (!(cfg.learningRate > 0 && cfg.learningRate < 1)) {
-    throw new RangeError(`learningRate must be in (0, 1) (got ${cfg.learningRate})`);
+  // (0, 1], as the rankingLr row of the parameter table allows.
+  if (!(cfg.learningRate > 0 && cfg.learningRate <= 1)) {
+    throw new RangeError(`learningRate must be in (0, 1] (got ${cfg.learningRate})`);
   }
 }
