@@ -94,6 +94,20 @@ test('the funnel lesson serves both models end to end and gives a verdict', asyn
   expect(errors).toEqual([]);
 });
 
+test('the embeddings lesson pretrains in the page and gives a verdict', async ({ page }) => {
+  test.setTimeout(240_000);
+  const errors = collectConsoleErrors(page);
+  await runShort(page, 'embeddings', 6);
+  await page.getByTestId('lesson.chapter3').click();
+  const verdict = page.getByTestId('lesson.verdict');
+  await expect(verdict).toHaveText(VERDICT);
+  await expect(verdict).toContainText('(pretrained (CBOW), frozen)');
+  const rows = page.getByTestId('lesson.table').locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+  for (const text of await rows.allTextContents()) expect(text).toMatch(/0\.\d{4} ± 0\.\d{4}/);
+  expect(errors).toEqual([]);
+});
+
 test('a lesson link opens that lesson at its chapter; hide= hides what it names; present=on enlarges', async ({
   page,
 }) => {

@@ -10,6 +10,7 @@ import { TABLE1_ABLATIONS, TABLE1_TOWERS } from '../../model/ranking/config';
 import type { LessonSpec } from './spec';
 import { exampleAge } from './example-age';
 import { funnel } from './funnel';
+import { embeddings } from './embeddings';
 
 /** The smaller world the retrieval lessons share: big enough for 2,000 held-out next watches. */
 const SMALL_WORLD = { videos: 5000, users: 2500, days: 30 } as const;
@@ -420,6 +421,7 @@ export const LESSONS: readonly LessonSpec[] = [
   rankingTowers,
   watchTime,
   funnel,
+  embeddings,
 ];
 
 /** The lesson of `id`, or undefined. */
