@@ -2,7 +2,8 @@
  * `npm run bench:train [-- --json]`: ms per step and examples/s of candidate generation at
  * 20 000 and 1 000 000 videos with the same batch and K, on the fastest backend Node offers
  * here (WASM). Figures are printed, never asserted: sparse embedding updates should keep the
- * second within 1.5× of the first.
+ * second within 1.5× of the first. `--reference [--rounds 3] [--steps 30]`: against a PyTorch CPU
+ * model of the same shape, alternated (scripts/bench-train-reference.ts).
  */
 import { buildCandidateExamples } from '../src/sim/examples';
 import { generateWorld } from '../src/sim/world';
@@ -10,11 +11,46 @@ import { useBackend } from '../src/model/backend';
 import { defaultCandidateConfig } from '../src/model/candidate/config';
 import { CandidateModel, labelCounts } from '../src/model/candidate/model';
 import { parseArgs } from './args';
+import { runReference } from './bench-train-reference';
 
 const flags = parseArgs(process.argv.slice(2));
 const steps = Number(flags.steps ?? 60);
 const warmup = 10;
 const backend = await useBackend();
+if (flags.reference) {
+  // Against PyTorch (scripts/bench-train-reference.ts): rounds alternate the two.
+  const log = (line: string) => console.error(line);
+  const sizes = String(flags.videos ?? '20000,1000000')
+    .split(',')
+    .map(Number);
+  const worlds = sizes.map((videos) => ({
+    videos,
+    world: generateWorld({ seed: 7, videos, users: 5000 }),
+  }));
+  const rows = await runReference(worlds, {
+    steps: Number(flags.steps ?? 30),
+    warmup,
+    rounds: Number(flags.rounds ?? 3),
+    log,
+  });
+  const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+  const summary = rows.map((r) => ({
+    videos: r.videos,
+    projectMs: median(r.project.map((p) => p.msPerStep)),
+    torchMs: r.torch.length ? median(r.torch.map((t) => t.msPerStep)) : null,
+    ratio: r.ratio.length ? median(r.ratio) : null,
+  }));
+  if (flags.json) console.log(JSON.stringify({ backend, reference: rows, summary }));
+  else
+    for (const x of summary)
+      console.log(
+        `${x.videos} videos: project ${x.projectMs} ms/step` +
+          (x.torchMs === null
+            ? ''
+            : `, PyTorch ${x.torchMs} ms/step, project / PyTorch ${x.ratio}× (median of rounds)`),
+      );
+  process.exit(0);
+}
 const rows = [];
 for (const videos of [20_000, 1_000_000]) {
   const t0 = performance.now();
