@@ -40,8 +40,8 @@ export interface RankingConfig {
    * impression is then one unit of negative weight, and a click adds its watch minutes as
    * positive weight). The fitted odds become Σ T / N = E[T] exactly, instead of the paper's
    * E[T] / (1 − P) ≈ E[T]·(1 + P), which over-predicts where clicks are likely. Off = the paper.
-   * On by default: this world's clicks are far likelier than YouTube's (CTR ≈ 0.29, a tenth of
-   * impressions above 0.5), where the paper's P ≪ 1 does not hold and e^z would over-predict.
+   * On by default: this world's clicks are far likelier than YouTube's (CTR ≈ 0.23 on the
+   * default world), where the paper's P ≪ 1 does not hold and e^z would over-predict.
    */
   exactOdds: boolean;
   /** Also feed x̃² and √x̃ of every continuous feature (paper §4.1), not only x̃. */
