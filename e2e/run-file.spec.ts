@@ -8,14 +8,16 @@
  * Losses are compared exactly (float32 for float32), read from files the page saved: the
  * history of a run file holds every step's three training losses.
  *
- * RUN_FILE_STEPS sets the first segment's length (default 200); the continuation is 50 steps.
+ * RUN_FILE_STEPS sets the first segment's length (default 60); the continuation is 50 steps, so
+ * the resumed segment crosses step 100: an evaluation (EVAL_EVERY 50) and a periodic snapshot
+ * (SNAPSHOT_EVERY 100) happen after the load, and their recall is compared too.
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { decodeRunFile } from '../src/protocol/run-file';
 import { collectConsoleErrors } from './browser.ts';
 
-const FIRST = Number(process.env.RUN_FILE_STEPS ?? 200);
+const FIRST = Number(process.env.RUN_FILE_STEPS ?? 60);
 const MORE = 50;
 /** A small world and small batches keep a step short on a slow machine. */
 const URL = '/#seed=7&videos=1000&users=500&batch=64&negatives=64&view=training';
@@ -104,10 +106,14 @@ test('a saved run reloads bit for bit, autosave offers it after a reload, bad fi
   expect(resumedLosses).toHaveLength(n - s);
   expect(resumedLosses.every(Number.isFinite)).toBe(true);
   // Evaluations at the same steps agree too (recall of the same weights).
+  let resumedEvals = 0;
   for (const e of fileC.history.evals.filter((x) => x.step <= n)) {
     const b = fileB.history.evals.find((x) => x.step === e.step);
     if (b) expect(e.recall, `recall at step ${e.step}`).toEqual(b.recall);
+    if (b && e.step > s) resumedEvals++;
   }
+  // At least one of them was taken after the load (the resumed segment crosses a multiple of 50).
+  expect(resumedEvals).toBeGreaterThanOrEqual(1);
   console.log(
     `run-file e2e: first ${s} steps, resumed to ${t2}; losses of steps ${s + 1}…${n} identical ` +
       `(${n - s} steps; e.g. step ${s + 1}: ${resumedLosses[0]}, step ${n}: ${resumedLosses.at(-1)})`,
