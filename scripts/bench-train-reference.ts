@@ -27,10 +27,17 @@ import { COUNTRIES, DEVICES } from '../src/sim/vocab-names';
 
 const SCRIPT = fileURLToPath(new URL('../bench/reference/two_tower.py', import.meta.url));
 
-/** Whether `python3 -c "import torch"` works here. */
-export function torchAvailable(): boolean {
-  const r = spawnSync('python3', ['-c', 'import torch'], { encoding: 'utf8' });
-  return r.status === 0;
+/**
+ * The first Python that imports torch: `$PYTHON`, `python3`, then `/usr/bin/python3` (Debian's
+ * python3-torch lives there, not in a pyenv or venv Python found first on the PATH); or null.
+ */
+export function torchPython(): string | null {
+  for (const py of [process.env.PYTHON, 'python3', '/usr/bin/python3']) {
+    if (!py) continue;
+    const r = spawnSync(py, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (r.status === 0) return py;
+  }
+  return null;
 }
 
 /** Writes `steps` batches of the project's inputs and q to `file` (see two_tower.py's `read`). */
@@ -140,7 +147,7 @@ export async function runReference(
   worlds: { videos: number; world: World }[],
   opts: { steps: number; warmup: number; rounds: number; log: (line: string) => void },
 ): Promise<ReferenceRow[]> {
-  const torch = torchAvailable();
+  const torch = torchPython();
   if (!torch)
     opts.log(
       'PyTorch not found (python3 -c "import torch" failed): on Debian, apt-get install python3-torch. Project figures only.',
@@ -160,7 +167,7 @@ export async function runReference(
         const p = await projectSteps(world, train, counts, opts.warmup, opts.steps);
         row.project.push(p);
         if (!torch) continue;
-        const py = spawnSync('python3', [SCRIPT, file, '--warmup', String(opts.warmup)], {
+        const py = spawnSync(torch, [SCRIPT, file, '--warmup', String(opts.warmup)], {
           encoding: 'utf8',
           maxBuffer: 1 << 20,
         });
