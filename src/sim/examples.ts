@@ -73,8 +73,8 @@ export interface CandidateExamples {
   searchEnd: Int32Array;
 }
 
-/** First index in [lo, hi) whose value is ≥ t (values ascending). */
-function lowerBound(a: Float32Array, lo: number, hi: number, t: number): number {
+/** First index in [lo, hi) whose value is ≥ t (values ascending), e.g. the first watch at or after a time. */
+export function lowerBound(a: Float32Array, lo: number, hi: number, t: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (a[mid] < t) lo = mid + 1;

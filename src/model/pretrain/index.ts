@@ -5,21 +5,11 @@
  * bigrams, queries in time order). The candidate model starts its watch-bag and search
  * tables from these vectors, then keeps them frozen or fine-tunes them.
  */
-import { bigramId, searchTokenSpace } from '../../sim/examples';
+import { bigramId, lowerBound, searchTokenSpace } from '../../sim/examples';
 import type { World } from '../../sim/types';
 import { defaultCbowOptions, trainCbow, type Sequences } from './cbow';
 
 export { defaultCbowOptions, trainCbow, type CbowOptions, type CbowResult } from './cbow';
-
-/** First index in [lo, hi) whose value is ≥ t (values ascending). */
-function lowerBound(a: Float32Array, lo: number, hi: number, t: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Each user's watches (video ids) of the training days, in time order: one sequence per user. */
 export function watchSequences(world: World): Sequences {

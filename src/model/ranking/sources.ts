@@ -18,22 +18,12 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RankingExamples } from '../../sim/ranking-examples';
-import { defaultCandidateOptions, type CandidateExamples } from '../../sim/examples';
+import { defaultCandidateOptions, lowerBound, type CandidateExamples } from '../../sim/examples';
 import { createRng } from '../../sim/rng';
 import type { CandidateModel } from '../candidate/model';
 
 /** Size of the fixed video sample the rank is estimated from. */
 export const SOURCE_SAMPLE = 1024;
-
-/** First index in [lo, hi) whose value is ≥ t (values ascending). */
-function lowerBound(a: Float32Array, lo: number, hi: number, t: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Number of values ≤ t among the first n of ascending `a`. */
 function upperBound(a: Float32Array, n: number, t: number): number {
