@@ -105,11 +105,12 @@ describe('exportWeights and importWeights', () => {
     model.dispose();
   });
 
-  it('ranker: the video table then every tower layer, output last; round-trips', async () => {
+  it('ranker: the video and language tables then every tower layer, output last; round-trips', async () => {
     const a = new RankingModel(world, rank, rankTrain);
     await a.trainStep(rankTrain);
     const list = await a.exportWeights();
-    expect(names(list)).toEqual(['video', ...layerNames(3)]);
+    // The language group is on by default: its table follows the video table.
+    expect(names(list)).toEqual(['video', 'language', ...layerNames(3)]);
     expect(list[0].data).toEqual(a.table.weights);
     expect(list[list.length - 1].data.length).toBe(1); // the output bias
     const b = new RankingModel(world, rank, rankTrain, a.quantiles);
