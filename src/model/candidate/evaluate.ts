@@ -235,7 +235,8 @@ export async function groupMass(
 ): Promise<number> {
   const world = model.world;
   const N = world.videos.count;
-  const table = tf.tensor2d(model.videoOut.weights, [N, model.d]);
+  // [d × N], transposed once: tfjs-wasm multiplies fast only untransposed operands (matmul.ts).
+  const table = tf.tidy(() => tf.transpose(tf.tensor2d(model.videoOut.weights, [N, model.d])));
   const bias = tf.tensor1d(model.videoBias.weights);
   const upload = tf.tensor2d(world.videos.uploadTime, [1, N]);
   const member = tf.tensor2d(Float32Array.from(group), [1, N]);
@@ -248,7 +249,7 @@ export async function groupMass(
       [part.length, 1],
     );
     const mass = tf.tidy(() => {
-      const scores = tf.add(tf.matMul(u, table, false, true), bias);
+      const scores = tf.add(tf.matMul(u, table), bias);
       const live = tf.where(tf.lessEqual(upload, times), scores, tf.fill(scores.shape, -1e9));
       const p = tf.softmax(live);
       return tf.sum(tf.mul(p, member));
