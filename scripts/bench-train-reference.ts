@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultCandidateConfig as cfg, embeddingDim } from '../src/model/candidate/config';
+import { DENSE_INPUTS } from '../src/model/candidate/inputs';
 import { CandidateModel, labelCounts } from '../src/model/candidate/model';
 import {
   buildCandidateExamples,
@@ -81,7 +82,7 @@ function writeBatches(
     searchTokens: searchTokenSpace(world),
     regions: COUNTRIES.length,
     devices: DEVICES.length,
-    dense: inp0Dense(model, train),
+    dense: DENSE_INPUTS,
     learningRate: cfg.learningRate,
     arrays: arrays.map(([n, t, a]) => [n, t, a.length]),
   };
@@ -90,12 +91,6 @@ function writeBatches(
   len.writeUInt32LE(json.length);
   const body = arrays.map(([, , a]) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
   writeFileSync(file, Buffer.concat([len, json, ...body]));
-}
-
-/** Width of the dense inputs per example. */
-function inp0Dense(model: CandidateModel, train: CandidateExamples): number {
-  const inp = model.inputs(train, [0]);
-  return inp.dense.length;
 }
 
 /** One round's figures: ms per step, median and 10th–90th percentiles. */

@@ -14,6 +14,7 @@ import {
 import type { ShardWorld } from './shard';
 import { ImpressionSource, type World } from './types';
 import { AGE_BUCKETS, COUNTRIES, DEVICES, LANGUAGES } from './vocab-names';
+import { videoTitle } from './world';
 
 /**
  * A column: its name, a short meaning with units, and its values by row. `int32` and `float`
@@ -41,13 +42,6 @@ for (const [k, v] of Object.entries(ImpressionSource))
 /** The catalogue: one row per video (the same in every shard; written once). */
 export function videoTable(world: World): Table {
   const v = world.videos;
-  const words = world.vocabulary;
-  const title = (i: number): string => {
-    const out: string[] = [];
-    for (let j = v.titleOffsets[i]; j < v.titleOffsets[i + 1]; j++)
-      out.push(words[v.titleTokens[j]]);
-    return out.join(' ');
-  };
   const ids = new Int32Array(v.count);
   for (let i = 0; i < v.count; i++) ids[i] = i;
   return {
@@ -55,7 +49,12 @@ export function videoTable(world: World): Table {
     rows: v.count,
     columns: [
       { name: 'video', doc: 'video id, 0 … videos−1', kind: 'int32', data: ids },
-      { name: 'title', doc: 'title words, space-separated', kind: 'string', at: title },
+      {
+        name: 'title',
+        doc: 'title words, space-separated',
+        kind: 'string',
+        at: (i) => videoTitle(world, i),
+      },
       { name: 'topic', doc: 'topic name', kind: 'string', at: (i) => world.topicNames[v.topic[i]] },
       {
         name: 'language',
