@@ -127,3 +127,22 @@ export function helpText(usage: string, sections: readonly FlagSection[]): strin
   }
   return lines.join('\n');
 }
+
+/** An integer flag in [min, max], or a one-line error naming it and its range. */
+export function intFlag(
+  flags: Record<string, string | boolean>,
+  name: string,
+  min: number,
+  max: number,
+  dflt: number,
+): number {
+  if (!Object.hasOwn(flags, name)) return dflt;
+  const v = flags[name];
+  const n = typeof v === 'string' ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(
+      name,
+      `--${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(v)})`,
+    );
+  return n;
+}

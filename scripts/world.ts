@@ -12,6 +12,7 @@ import type { WorldConfig } from '../src/sim/types';
 import { WORLD_ROWS } from '../src/protocol/params';
 import {
   checkKnown,
+  intFlag,
   helpText,
   machineLimits,
   readFlags,
@@ -140,25 +141,6 @@ function runBench(full: boolean, json: boolean): void {
       );
   }
   if (json) console.log(JSON.stringify({ runtime: `node ${process.version}`, seed: 7, rows }));
-}
-
-/** An integer flag in [min, max], or a one-line error naming it and its range. */
-function intFlag(
-  flags: Record<string, string | boolean>,
-  name: string,
-  min: number,
-  max: number,
-  dflt: number,
-): number {
-  if (!Object.hasOwn(flags, name)) return dflt;
-  const v = flags[name];
-  const n = typeof v === 'string' ? Number(v) : NaN;
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new ConfigError(
-      name,
-      `--${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(v)})`,
-    );
-  return n;
 }
 
 /**
