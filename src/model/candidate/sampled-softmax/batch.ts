@@ -119,7 +119,12 @@ export function drawSoftmaxBatch(
   if (settings.removeAccidentalHits && sampler) {
     const hits = accidentalHitMask(labels, columns, { inBatch: placement === 'diagonal' });
     accidentalHits = countAccidentalHits(hits);
-    if (accidentalHits > 0) mask = Float32Array.from(hits, (h) => (h ? MASKED_LOGIT : 0));
+    if (accidentalHits > 0) {
+      // A plain loop: `Float32Array.from(hits, fn)` goes through the iterator protocol and
+      // took ~10 ms of a step for [256 × 256] (docs/performance.md#training).
+      mask = new Float32Array(hits.length);
+      for (let i = 0; i < hits.length; i++) if (hits[i]) mask[i] = MASKED_LOGIT;
+    }
   }
   const correct = settings.logQ && sampler !== null;
   return {
