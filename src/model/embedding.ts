@@ -34,8 +34,12 @@ export const defaultAdam: AdamSettings = {
 export class SparseEmbedding {
   /** Row-major weights [rows × dim]. */
   readonly weights: Float32Array;
-  private readonly m: Float32Array;
-  private readonly v: Float32Array;
+  /**
+   * Lazy Adam's moments, interleaved per row [rows × 2·dim]: row r's first moments m at
+   * r·2·dim … r·2·dim + dim − 1, then its second moments v. One row's update reads one
+   * contiguous 2·dim block instead of two blocks far apart (docs/performance.md#training).
+   */
+  private readonly moments: Float32Array;
   /** Number of updates applied (the Adam step t for bias correction). */
   step = 0;
   /**
@@ -58,8 +62,10 @@ export class SparseEmbedding {
   ) {
     this.weights = new Float32Array(rows * dim);
     for (let i = 0; i < this.weights.length; i++) this.weights[i] = (2 * rng() - 1) * scale;
-    this.m = new Float32Array(rows * dim);
-    this.v = new Float32Array(rows * dim);
+    // Written now, so the pages are mapped before training: a fresh buffer's pages are only
+    // mapped on first write, and at a million rows those faults were half of a step's time
+    // (docs/performance.md#training). PyTorch's SparseAdam also zero-fills its state at once.
+    this.moments = new Float32Array(rows * 2 * dim).fill(0);
   }
 
   /**
@@ -67,7 +73,14 @@ export class SparseEmbedding {
    * (what an exact resume needs besides the weights; docs/run-files.md#exact-resume).
    */
   exportState(): { m: Float32Array; v: Float32Array; step: number } {
-    return { m: this.m.slice(), v: this.v.slice(), step: this.step };
+    const d = this.dim;
+    const m = new Float32Array(this.rows * d);
+    const v = new Float32Array(this.rows * d);
+    for (let r = 0; r < this.rows; r++) {
+      m.set(this.moments.subarray(2 * r * d, 2 * r * d + d), r * d);
+      v.set(this.moments.subarray(2 * r * d + d, 2 * r * d + 2 * d), r * d);
+    }
+    return { m, v, step: this.step };
   }
 
   /**
@@ -75,15 +88,19 @@ export class SparseEmbedding {
    * moment of the wrong size, or a bad step, before changing anything.
    */
   importState(state: { m: Float32Array; v: Float32Array; step: number }): void {
+    const d = this.dim;
+    const size = this.rows * d;
     for (const key of ['m', 'v'] as const)
-      if (state[key].length !== this.m.length)
+      if (state[key].length !== size)
         throw new RangeError(
-          `Adam moment ${key} has ${state[key].length} values, the table ${this.m.length}`,
+          `Adam moment ${key} has ${state[key].length} values, the table ${size}`,
         );
     if (!(Number.isInteger(state.step) && state.step >= 0))
       throw new RangeError(`Adam step must be a whole number ≥ 0, got ${state.step}`);
-    this.m.set(state.m);
-    this.v.set(state.v);
+    for (let r = 0; r < this.rows; r++) {
+      this.moments.set(state.m.subarray(r * d, r * d + d), 2 * r * d);
+      this.moments.set(state.v.subarray(r * d, r * d + d), 2 * r * d + d);
+    }
     this.step = state.step;
   }
 
@@ -125,15 +142,22 @@ export class SparseEmbedding {
     const lr = (learningRate * Math.sqrt(c2)) / c1;
     const d = this.dim;
     const frozen = this.frozen;
+    const w = this.weights;
+    const mv = this.moments;
+    const a1 = 1 - beta1;
+    const a2 = 1 - beta2;
     for (let i = 0; i < ids.length; i++) {
-      if (frozen && frozen[ids[i]]) continue;
-      const base = ids[i] * d;
+      const id = ids[i];
+      if (frozen && frozen[id]) continue;
+      const base = id * d;
+      const mb = 2 * base;
+      const gb = i * d;
       for (let k = 0; k < d; k++) {
-        const g = grads[i * d + k];
-        const j = base + k;
-        const m = (this.m[j] = beta1 * this.m[j] + (1 - beta1) * g);
-        const v = (this.v[j] = beta2 * this.v[j] + (1 - beta2) * g * g);
-        this.weights[j] -= (lr * m) / (Math.sqrt(v) + epsilon);
+        const g = grads[gb + k];
+        // m and v stay the float64 values computed here (not their float32 copies), as before.
+        const m = (mv[mb + k] = beta1 * mv[mb + k] + a1 * g);
+        const v = (mv[mb + d + k] = beta2 * mv[mb + d + k] + a2 * g * g);
+        w[base + k] -= (lr * m) / (Math.sqrt(v) + epsilon);
       }
     }
   }
@@ -142,27 +166,63 @@ export class SparseEmbedding {
 /**
  * Maps global ids to dense local indices 0 … n−1 in first-seen order, so a batch can gather
  * each touched row once and add up the gradients of repeated ids. Reusable across batches
- * (`reset`) without clearing an array of the table's size.
+ * (`reset`) without clearing an array of the table's size: an open-addressing hash table
+ * (Int32Array keys and slots, linear probing, at most half full) sized to the ids of one batch,
+ * which stays in cache where a `Map` or a table-sized array would not
+ * (docs/performance.md#training). Ids are whole numbers in [0, 2³¹).
  */
 export class LocalIndex {
-  /** Global ids in local order. */
+  /** Global ids in local order (a fresh array after each {@link reset}). */
   ids: number[] = [];
-  private readonly map = new Map<number, number>();
-  /** Local index of `id`, adding it if new. */
+  /** Hash table of ids, −1 where empty; its length is a power of two. */
+  private keys = new Int32Array(1024).fill(-1);
+  /** Local index of the id in the same position of `keys`. */
+  private slots = new Int32Array(1024);
+  /** 32 − log2(keys.length): the shift taking a 32-bit hash to a position. */
+  private shift = 22;
+
+  /** Local index of `id`, adding it if new. Throws a RangeError for an id outside [0, 2³¹). */
   add(id: number): number {
-    let i = this.map.get(id);
-    if (i === undefined) {
-      i = this.ids.length;
-      this.ids.push(id);
-      this.map.set(id, i);
+    const keys = this.keys;
+    const mask = keys.length - 1;
+    let h = Math.imul(id, 0x9e3779b1) >>> this.shift;
+    for (;;) {
+      const k = keys[h];
+      if (k === -1) break;
+      if (k === id) return this.slots[h];
+      h = (h + 1) & mask;
     }
+    if (!(id >= 0 && id <= 0x7fffffff && id === Math.floor(id)))
+      throw new RangeError(`LocalIndex: id ${id} must be a whole number in [0, 2^31)`);
+    const i = this.ids.length;
+    this.ids.push(id);
+    keys[h] = id;
+    this.slots[h] = i;
+    if (2 * this.ids.length > keys.length) this.grow();
     return i;
   }
-  /** Forgets every id. */
-  reset(): void {
-    this.ids.length = 0;
-    this.map.clear();
+
+  /** Doubles the hash table and re-inserts every id. */
+  private grow(): void {
+    const size = this.keys.length * 2;
+    this.keys = new Int32Array(size).fill(-1);
+    this.slots = new Int32Array(size);
+    this.shift--;
+    const mask = size - 1;
+    this.ids.forEach((id, i) => {
+      let h = Math.imul(id, 0x9e3779b1) >>> this.shift;
+      while (this.keys[h] !== -1) h = (h + 1) & mask;
+      this.keys[h] = id;
+      this.slots[h] = i;
+    });
   }
+
+  /** Forgets every id (arrays returned by `ids` before stay as they were). */
+  reset(): void {
+    if (this.ids.length) this.keys.fill(-1);
+    this.ids = [];
+  }
+
   get size(): number {
     return this.ids.length;
   }

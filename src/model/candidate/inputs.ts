@@ -49,6 +49,9 @@ export function bagField(table: SparseEmbedding, lists: ArrayLike<number>[]): Ba
   return { table, ids, offsets, mean };
 }
 
+/** Reused by {@link bagGradients} (reset per call; the ids it returns are a fresh array). */
+const scratchIndex = new LocalIndex();
+
 /**
  * Spreads the gradient of the bag averages `gMean` [batch × dim] onto the rows used:
  * each row gets Σ over bags containing it of gMean[b] / |bag b|. Returns distinct ids and
@@ -59,7 +62,8 @@ export function bagGradients(
   gMean: Float32Array,
 ): { ids: number[]; grads: Float32Array } {
   const d = field.table.dim;
-  const local = new LocalIndex();
+  const local = scratchIndex;
+  local.reset();
   const B = field.offsets.length - 1;
   const slot = new Int32Array(field.ids.length);
   for (let i = 0; i < field.ids.length; i++) slot[i] = local.add(field.ids[i]);

@@ -17,7 +17,7 @@ import { COUNTRIES, DEVICES } from '../../sim/vocab-names';
 import { searchTokenSpace } from '../../sim/examples';
 import { leafVariable } from '../leaf';
 import { DenseTower } from '../tower';
-import { SparseEmbedding, type AdamSettings, defaultAdam } from '../embedding';
+import { LocalIndex, SparseEmbedding, type AdamSettings, defaultAdam } from '../embedding';
 import { UniformStream } from '../stream';
 import {
   exportModelState,
@@ -116,6 +116,8 @@ export class CandidateModel {
   private inVocab: { examples: CandidateExamples; rows: Int32Array } | null = null;
   /** Steps taken. */
   steps = 0;
+  /** Distinct output rows of a step (reused: its hash table stays allocated). */
+  private readonly outputIndex = new LocalIndex();
 
   /**
    * @param labelCounts how often each video is a training label [videos]: the popularity and
@@ -472,29 +474,25 @@ export class CandidateModel {
   private applyOutputGradients(labels: Int32Array, columns: Int32Array, g: Float32Array[]): void {
     const d = this.d;
     const [gPos, gNeg, gbPos, gbNeg] = g;
-    const slot = new Map<number, number>();
-    const ids: number[] = [];
-    const add = (v: number): number => {
-      let s = slot.get(v);
-      if (s === undefined) {
-        s = ids.length;
-        ids.push(v);
-        slot.set(v, s);
-      }
-      return s;
-    };
-    const pos = Array.from(labels, add);
-    const neg = Array.from(columns, add);
+    const local = this.outputIndex;
+    local.reset();
+    const pos = new Int32Array(labels.length);
+    const neg = new Int32Array(columns.length);
+    for (let b = 0; b < labels.length; b++) pos[b] = local.add(labels[b]);
+    for (let j = 0; j < columns.length; j++) neg[j] = local.add(columns[j]);
+    const ids = local.ids;
     const gv = new Float32Array(ids.length * d);
     const gb = new Float32Array(ids.length);
-    pos.forEach((s, b) => {
+    for (let b = 0; b < pos.length; b++) {
+      const s = pos[b];
       for (let k = 0; k < d; k++) gv[s * d + k] += gPos[b * d + k];
       gb[s] += gbPos[b];
-    });
-    neg.forEach((s, j) => {
+    }
+    for (let j = 0; j < neg.length; j++) {
+      const s = neg[j];
       for (let k = 0; k < d; k++) gv[s * d + k] += gNeg[j * d + k];
       gb[s] += gbNeg[j];
-    });
+    }
     this.videoOut.applyGradients(ids, gv, this.adam);
     this.videoBias.applyGradients(ids, gb, this.adam);
   }
