@@ -144,6 +144,38 @@ function staticTerms(world: World): StaticTerms {
 }
 
 /**
+ * The oracle's terms that depend on the video alone or on the user alone, cached per table:
+ * what a hot loop needs to compute `clickLogitFromAffinity` and `watchFractionFromAffinity`
+ * with plain array reads (the session simulation, src/sim/sessions.ts, does, in the same order
+ * of operations, so its numbers are these functions' to the bit).
+ */
+export interface OracleTerms {
+  /** CLICK.bias + CLICK.clickbait·cb + CLICK.logPopularity·ln(N·popularity), [videos]. */
+  click: Float32Array;
+  /** WATCH.bias + WATCH.quality·(quality − 0.6) + WATCH.clickbait·cb, [videos]. */
+  watch: Float32Array;
+  /** ln(duration / NEUTRAL_DURATION_MINUTES), [videos]. */
+  logDuration: Float32Array;
+  /** s·DEVICE_DURATION[device] (s = demographicEffect), the weight of logDuration, [users]. */
+  durationPreference: Float32Array;
+}
+
+/** OracleTerms per video table, then per user table. */
+const termsCache = new WeakMap<World['videos'], WeakMap<World['users'], OracleTerms>>();
+
+/** The cached {@link OracleTerms} of a world (computed on first use, O(videos + users)). */
+export function oracleTerms(world: World): OracleTerms {
+  let byUsers = termsCache.get(world.videos);
+  if (!byUsers) termsCache.set(world.videos, (byUsers = new WeakMap()));
+  let terms = byUsers.get(world.users);
+  if (!terms) {
+    terms = { ...staticTerms(world), durationPreference: durationPreference(world) };
+    byUsers.set(world.users, terms);
+  }
+  return terms;
+}
+
+/**
  * Freshness term of the click logit at time t (days) for video v: 0 before upload and after
  * FRESH_HORIZON_DAYS (where it is below 1e-3 for any video).
  */
@@ -155,6 +187,32 @@ export function freshness(world: World, v: number, t: number): number {
   );
 }
 
+/**
+ * Click logit of video v for user u at time t (days) from the cached `terms` and a precomputed
+ * affinity `a`, the context as two flags: the sum of docs/model.md#oracle in a fixed order, so
+ * every caller gets the same number to the bit. The session simulation's hot loop calls this.
+ */
+export function clickLogitWith(
+  terms: OracleTerms,
+  world: World,
+  u: number,
+  v: number,
+  t: number,
+  a: number,
+  watched: boolean,
+  previousEpisodeWatched: boolean,
+): number {
+  let z =
+    terms.click[v] +
+    CLICK.affinity * a +
+    freshness(world, v, t) +
+    terms.durationPreference[u] * terms.logDuration[v];
+  if (world.videos.language[v] !== world.users.language[u]) z += CLICK.languageMismatch;
+  if (previousEpisodeWatched) z += CLICK.nextEpisode;
+  if (watched) z += CLICK.rewatch;
+  return z;
+}
+
 /** Click logit given a precomputed affinity `a` (hot loops compute a once). */
 export function clickLogitFromAffinity(
   world: World,
@@ -164,17 +222,16 @@ export function clickLogitFromAffinity(
   a: number,
   ctx?: OracleContext,
 ): number {
-  const vid = world.videos;
-  const st = staticTerms(world);
-  let z =
-    st.click[v] +
-    CLICK.affinity * a +
-    freshness(world, v, t) +
-    durationPreference(world)[u] * st.logDuration[v];
-  if (vid.language[v] !== world.users.language[u]) z += CLICK.languageMismatch;
-  if (ctx?.previousEpisodeWatched) z += CLICK.nextEpisode;
-  if (ctx?.watched) z += CLICK.rewatch;
-  return z;
+  return clickLogitWith(
+    oracleTerms(world),
+    world,
+    u,
+    v,
+    t,
+    a,
+    !!ctx?.watched,
+    !!ctx?.previousEpisodeWatched,
+  );
 }
 
 /** P(click) of showing video v to user u at time t (days). */
@@ -185,6 +242,11 @@ export function pClick(world: World, u: number, v: number, t: number, ctx?: Orac
 /** Expected watched fraction of the video's duration, given a click and affinity `a`. */
 export function watchFractionFromAffinity(world: World, v: number, a: number): number {
   return sigmoid(staticTerms(world).watch[v] + WATCH.affinity * a);
+}
+
+/** {@link watchFractionFromAffinity} from the cached `terms`. */
+export function watchFractionWith(terms: OracleTerms, v: number, a: number): number {
+  return sigmoid(terms.watch[v] + WATCH.affinity * a);
 }
 
 /** E[watch minutes | click] of user u on video v. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, mixSeed } from './rng';
+import { randomLcg, randomNormal, randomPoisson } from 'd3-random';
+import { createRng, mixSeed, SimRng } from './rng';
 
 describe('seeded random sources', () => {
   it('mixes a seed and stream ids into a number in [0, 1), the same each time', () => {
@@ -65,6 +66,34 @@ describe('seeded random sources', () => {
     for (let i = 0; i < 1000; i++) {
       const k = r.int(7);
       expect(Number.isInteger(k) && k >= 0 && k < 7).toBe(true);
+    }
+  });
+
+  it("SimRng draws d3-random's numbers: randomLcg uniforms, randomNormal, randomPoisson from 20", () => {
+    const seed = mixSeed(7, 5, 123);
+    const r = new SimRng(7, 5, 123);
+    const lcg = randomLcg(seed);
+    for (let i = 0; i < 1000; i++) expect(r.next()).toBe(lcg());
+    const r2 = new SimRng(7, 5, 123);
+    const normal = randomNormal.source(randomLcg(seed))(0, 1);
+    for (let i = 0; i < 1001; i++) expect(r2.normal()).toBe(normal());
+    const r3 = new SimRng(9, 1);
+    const poisson = randomPoisson.source(randomLcg(mixSeed(9, 1)))(35);
+    for (let i = 0; i < 200; i++) expect(r3.poisson(35)).toBe(poisson());
+  });
+
+  it('createRng is SimRng behind detached functions: the same stream shape for shape', () => {
+    const a = createRng(3, 2, 1);
+    const b = new SimRng(3, 2, 1);
+    const { uniform, normal } = a;
+    for (let i = 0; i < 300; i++) {
+      expect(uniform()).toBe(b.next());
+      expect(a.int(11)).toBe(b.int(11));
+      expect(normal()).toBe(b.normal());
+      expect(a.gamma(0.3 + (i % 5))).toBe(b.gamma(0.3 + (i % 5)));
+      expect(a.beta(0.7, 2.1)).toBe(b.beta(0.7, 2.1));
+      expect(a.logNormal(0.1, 0.9)).toBe(b.logNormal(0.1, 0.9));
+      expect(a.poisson(i % 3 === 0 ? 20 : 1.7)).toBe(b.poisson(i % 3 === 0 ? 20 : 1.7));
     }
   });
 });

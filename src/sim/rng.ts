@@ -3,11 +3,12 @@
  * explicit {@link Rng} passed in by the caller; `Math.random` is never used, so the same seed
  * and settings give the same world bit for bit in Node and in the browser.
  *
- * The uniform source is d3-random's `randomLcg` (a 32-bit LCG, the same in every engine);
- * normal and large-rate Poisson draws are d3-random's generators bound to that source with
- * `.source()`; gamma (and so Beta and Dirichlet) is Marsaglia–Tsang written out below.
+ * The uniform source is d3-random's `randomLcg` (a 32-bit LCG, the same in every engine) and
+ * normal draws are d3-random's polar method, both written out in {@link SimRng} with the same
+ * numbers; large-rate Poisson draws are d3-random's generator bound to that source with
+ * `.source()`; gamma (and so Beta and Dirichlet) is Marsaglia–Tsang.
  */
-import { randomLcg, randomNormal, randomPoisson } from 'd3-random';
+import { randomPoisson } from 'd3-random';
 
 /** A seeded random source with the few shapes the world needs. All draws are deterministic. */
 export interface Rng {
@@ -43,63 +44,141 @@ export function mixSeed(seed: number, a = 0, b = 0, c = 0): number {
   return h / 4294967296;
 }
 
-/** Creates an {@link Rng} for `seed` and optional stream ids (see {@link mixSeed}). */
-export function createRng(seed: number, a = 0, b = 0, c = 0): Rng {
-  const u = randomLcg(mixSeed(seed, a, b, c));
-  const normal = randomNormal.source(u)(0, 1);
+/** d3-random's `randomLcg` constants (a 32-bit LCG: state ← mul·state + inc mod 2³²). */
+const LCG_MUL = 0x19660d;
+const LCG_INC = 0x3c6ef35f;
+const LCG_EPS = 1 / 0x100000000;
+
+/**
+ * The generator's random stream as a class: the same numbers as {@link createRng} for the same
+ * seed and stream ids, draw for draw and shape for shape (d3-random's `randomLcg` uniform, its
+ * `randomNormal` with the spare value kept, Marsaglia–Tsang gamma, Knuth's Poisson below rate
+ * 20 and d3's `randomPoisson` from 20 on). Methods live on the prototype so the world's hot
+ * loops call them without a closure (docs/performance.md#world-generation); `createRng` wraps
+ * one for code that passes `rng.uniform` around as a function.
+ */
+export class SimRng {
+  /** The LCG state, a signed 32-bit integer. */
+  private state: number;
+  /** d3's polar normal makes two values per accepted pair: the spare one and its radius². */
+  private spare = 0;
+  private spareR = 0;
+  private hasSpare = false;
+  /** d3 Poisson generators for rates ≥ 20, one per rate (at most 64), as `createRng` keeps. */
+  private poissonCache: Map<number, () => number> | null = null;
+
+  /** Seed and stream ids as {@link mixSeed} takes them. */
+  constructor(seed: number, a = 0, b = 0, c = 0) {
+    // randomLcg(x) for x in [0, 1): state = x·2³² truncated to int32.
+    this.state = (mixSeed(seed, a, b, c) / LCG_EPS) | 0;
+  }
+
+  /** Uniform in [0, 1) (a multiple of 2⁻³²). */
+  next(): number {
+    this.state = (Math.imul(LCG_MUL, this.state) + LCG_INC) | 0;
+    return LCG_EPS * (this.state >>> 0);
+  }
+
+  /** Integer uniform in [0, n), n ≥ 1: ⌊next()·n⌋. */
+  int(n: number): number {
+    return Math.floor(this.next() * n);
+  }
+
+  /** Standard normal N(0, 1): d3's polar method, the second value of a pair kept for next time. */
+  normal(): number {
+    let y: number;
+    let r: number;
+    if (this.hasSpare) {
+      this.hasSpare = false;
+      y = this.spare;
+      r = this.spareR;
+    } else {
+      let x: number;
+      do {
+        x = this.next() * 2 - 1;
+        y = this.next() * 2 - 1;
+        r = x * x + y * y;
+      } while (!r || r > 1);
+      this.spare = x;
+      this.spareR = r;
+      this.hasSpare = true;
+    }
+    // d3 returns mu + sigma·y·√(−2 ln r / r) with mu = 0, sigma = 1 (the 0 + keeps −0 as d3 does).
+    return 0 + y * Math.sqrt((-2 * Math.log(r)) / r);
+  }
+
   /**
-   * Gamma(shape, 1) by Marsaglia and Tsang (2000), as d3's randomGamma, inlined so that a
-   * different shape on every call (the Beta draws of watch fractions) allocates nothing;
-   * shape < 1 uses the boost Gamma(shape) = Gamma(shape + 1)·U^(1/shape).
+   * Gamma(shape, 1) by Marsaglia and Tsang (2000), as d3's randomGamma but allocation-free for a
+   * different shape on every call; shape < 1 uses Gamma(shape) = Gamma(shape + 1)·U^(1/shape).
    */
-  const gamma = (shape: number): number => {
-    const boost = shape < 1 ? Math.pow(u(), 1 / shape) : 1;
+  gamma(shape: number): number {
+    const boost = shape < 1 ? Math.pow(this.next(), 1 / shape) : 1;
     const d = (shape < 1 ? shape + 1 : shape) - 1 / 3;
     const c = 1 / (3 * Math.sqrt(d));
     for (;;) {
       let x: number;
       let v: number;
       do {
-        x = normal();
+        x = this.normal();
         v = 1 + c * x;
       } while (v <= 0);
       v *= v * v;
-      const w = 1 - u();
+      const w = 1 - this.next();
       if (w < 1 - 0.0331 * x * x * x * x || Math.log(w) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
         return d * v * boost;
       }
     }
-  };
-  const poissonCache = new Map<number, () => number>();
-  const poisson = (lambda: number): number => {
+  }
+
+  /** Beta(a, b) = X / (X + Y), X ~ Gamma(a) drawn first, Y ~ Gamma(b); a, b > 0. */
+  beta(a: number, b: number): number {
+    const x = this.gamma(a);
+    return x / (x + this.gamma(b));
+  }
+
+  /** exp(N(mu, sigma)). */
+  logNormal(mu: number, sigma: number): number {
+    return Math.exp(mu + sigma * this.normal());
+  }
+
+  /** Poisson(lambda); 0 without a draw for lambda ≤ 0. */
+  poisson(lambda: number): number {
+    if (lambda <= 0) return 0;
     // Knuth's product method for the small rates sessions use; d3's generator above that.
     if (lambda < 20) {
       const l = Math.exp(-lambda);
       let k = 0;
-      let p = u();
+      let p = this.next();
       while (p > l) {
         k++;
-        p *= u();
+        p *= this.next();
       }
       return k;
     }
-    let g = poissonCache.get(lambda);
+    const cache = (this.poissonCache ??= new Map());
+    let g = cache.get(lambda);
     if (!g) {
-      g = randomPoisson.source(u)(lambda);
-      if (poissonCache.size < 64) poissonCache.set(lambda, g);
+      g = randomPoisson.source(() => this.next())(lambda);
+      if (cache.size < 64) cache.set(lambda, g);
     }
     return g();
-  };
+  }
+}
+
+/**
+ * Creates an {@link Rng} for `seed` and optional stream ids (see {@link mixSeed}): a
+ * {@link SimRng} behind plain functions, so `rng.uniform` and the others may be passed around
+ * detached from the object.
+ */
+export function createRng(seed: number, a = 0, b = 0, c = 0): Rng {
+  const r = new SimRng(seed, a, b, c);
   return {
-    uniform: u,
-    int: (n) => Math.floor(u() * n),
-    normal,
-    gamma,
-    beta: (a1, b1) => {
-      const x = gamma(a1);
-      return x / (x + gamma(b1));
-    },
-    logNormal: (mu, sigma) => Math.exp(mu + sigma * normal()),
-    poisson: (lambda) => (lambda <= 0 ? 0 : poisson(lambda)),
+    uniform: () => r.next(),
+    int: (n) => r.int(n),
+    normal: () => r.normal(),
+    gamma: (shape) => r.gamma(shape),
+    beta: (a1, b1) => r.beta(a1, b1),
+    logNormal: (mu, sigma) => r.logNormal(mu, sigma),
+    poisson: (lambda) => r.poisson(lambda),
   };
 }

@@ -1,0 +1,217 @@
+/**
+ * The log columns as the session simulation writes them (sessions.ts), and the joining of the
+ * logs of consecutive user ranges (shards) into one. Every column is a typed array; nothing
+ * is stored per impression but numbers (docs/performance.md#world-generation).
+ */
+import type { Logs } from './types';
+
+/** A log column's array type. */
+export type Column = Int32Array | Float32Array | Uint8Array;
+
+/**
+ * A copy of `a` with at least `need` elements, the first elements kept: 1.5× the old length
+ * (so a column that outgrows its estimate wastes at most a third when it is finished in place).
+ */
+function grow<T extends Column>(a: T, need: number): T {
+  const next = new (a.constructor as new (n: number) => T)(
+    Math.max(need, Math.ceil(1.5 * a.length), 16),
+  );
+  next.set(a);
+  return next;
+}
+
+/**
+ * The first `n` elements of `a`: a view on `a` when it is at least three quarters full (no copy,
+ * so no second copy of a large column at the peak), else a tight copy.
+ */
+function finish<T extends Column>(a: T, n: number): T {
+  if (n === a.length) return a;
+  return (4 * n >= 3 * a.length ? a.subarray(0, n) : a.slice(0, n)) as T;
+}
+
+/**
+ * The log columns being written, each a typed array grown when a session would not fit. The
+ * generator reserves room for a whole session once (`reserve`) and then writes with plain
+ * indexed stores, so the hot loop has no capacity check and no polymorphic `push`.
+ */
+export class LogColumns {
+  sessions = 0;
+  sessionUser: Int32Array;
+  sessionTime: Float32Array;
+  sessionSearch: Int32Array;
+  /** CSR offsets, written one ahead: sessionImpOffsets[sessions] = impressions. */
+  sessionImpOffsets: Int32Array;
+  impressions = 0;
+  impVideo: Int32Array;
+  impSource: Uint8Array;
+  impClicked: Uint8Array;
+  impWatchMinutes: Float32Array;
+  watches = 0;
+  watchVideo: Int32Array;
+  watchTime: Float32Array;
+  watchMinutes: Float32Array;
+  watchImpression: Int32Array;
+  searches = 0;
+  searchTime: Float32Array;
+  /** CSR offsets, written one ahead: searchTokenOffsets[searches] = tokens. */
+  searchTokenOffsets: Int32Array;
+  tokens = 0;
+  searchTokens: Int32Array;
+
+  /**
+   * Room for about `sessionCap` sessions of `ips` impressions, a quarter of them clicked, and
+   * `searchRate` of them searched; columns grow past that when needed.
+   */
+  constructor(sessionCap: number, ips: number, searchRate: number) {
+    const searchCap = Math.ceil(sessionCap * searchRate) + 16;
+    const watchCap = Math.ceil((sessionCap * ips) / 4) + 16;
+    this.sessionUser = new Int32Array(sessionCap);
+    this.sessionTime = new Float32Array(sessionCap);
+    this.sessionSearch = new Int32Array(sessionCap);
+    this.sessionImpOffsets = new Int32Array(sessionCap + 1);
+    this.impVideo = new Int32Array(sessionCap * ips);
+    this.impSource = new Uint8Array(sessionCap * ips);
+    this.impClicked = new Uint8Array(sessionCap * ips);
+    this.impWatchMinutes = new Float32Array(sessionCap * ips);
+    this.watchVideo = new Int32Array(watchCap);
+    this.watchTime = new Float32Array(watchCap);
+    this.watchMinutes = new Float32Array(watchCap);
+    this.watchImpression = new Int32Array(watchCap);
+    this.searchTime = new Float32Array(searchCap);
+    this.searchTokenOffsets = new Int32Array(searchCap + 1);
+    this.searchTokens = new Int32Array(searchCap * 2);
+  }
+
+  /** Makes room for one more session of at most `ips` impressions (and as many watches). */
+  reserve(ips: number): void {
+    if (this.sessions + 1 >= this.sessionUser.length) {
+      this.sessionUser = grow(this.sessionUser, this.sessions + 1);
+      this.sessionTime = grow(this.sessionTime, this.sessions + 1);
+      this.sessionSearch = grow(this.sessionSearch, this.sessions + 1);
+      this.sessionImpOffsets = grow(this.sessionImpOffsets, this.sessions + 2);
+    }
+    if (this.impressions + ips > this.impVideo.length) {
+      const need = this.impressions + ips;
+      this.impVideo = grow(this.impVideo, need);
+      this.impSource = grow(this.impSource, need);
+      this.impClicked = grow(this.impClicked, need);
+      this.impWatchMinutes = grow(this.impWatchMinutes, need);
+    }
+    if (this.watches + ips > this.watchVideo.length) {
+      const need = this.watches + ips;
+      this.watchVideo = grow(this.watchVideo, need);
+      this.watchTime = grow(this.watchTime, need);
+      this.watchMinutes = grow(this.watchMinutes, need);
+      this.watchImpression = grow(this.watchImpression, need);
+    }
+    if (this.searches + 1 >= this.searchTime.length) {
+      this.searchTime = grow(this.searchTime, this.searches + 1);
+      this.searchTokenOffsets = grow(this.searchTokenOffsets, this.searches + 2);
+    }
+    if (this.tokens + 3 > this.searchTokens.length)
+      this.searchTokens = grow(this.searchTokens, this.tokens + 3);
+  }
+
+  /** The logs written, with the users' CSR offsets (local to the range simulated). */
+  finish(userWatchOffsets: Int32Array, userSearchOffsets: Int32Array): Logs {
+    return {
+      sessions: this.sessions,
+      sessionUser: finish(this.sessionUser, this.sessions),
+      sessionTime: finish(this.sessionTime, this.sessions),
+      sessionSearch: finish(this.sessionSearch, this.sessions),
+      sessionImpOffsets: finish(this.sessionImpOffsets, this.sessions + 1),
+      impressions: this.impressions,
+      impVideo: finish(this.impVideo, this.impressions),
+      impSource: finish(this.impSource, this.impressions),
+      impClicked: finish(this.impClicked, this.impressions),
+      impWatchMinutes: finish(this.impWatchMinutes, this.impressions),
+      watches: this.watches,
+      userWatchOffsets,
+      watchVideo: finish(this.watchVideo, this.watches),
+      watchTime: finish(this.watchTime, this.watches),
+      watchMinutes: finish(this.watchMinutes, this.watches),
+      watchImpression: finish(this.watchImpression, this.watches),
+      searches: this.searches,
+      userSearchOffsets,
+      searchTime: finish(this.searchTime, this.searches),
+      searchTokenOffsets: finish(this.searchTokenOffsets, this.searches + 1),
+      searchTokens: finish(this.searchTokens, this.tokens),
+    };
+  }
+}
+
+/** The parts one after another in one array of their element type. */
+function concat<T extends Column>(parts: T[]): T {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new (parts[0].constructor as new (n: number) => T)(n);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * CSR offsets of consecutive ranges joined: each part's offsets (starting at 0) shifted by the
+ * total of the parts before it, the shared boundary written once.
+ */
+function joinOffsets(parts: Int32Array[]): Int32Array {
+  let n = 1;
+  for (const p of parts) n += p.length - 1;
+  const out = new Int32Array(n);
+  let at = 0;
+  let base = 0;
+  for (const p of parts) {
+    for (let i = 1; i < p.length; i++) out[at + i] = p[i] + base;
+    at += p.length - 1;
+    base = out[at];
+  }
+  return out;
+}
+
+/**
+ * The logs of consecutive user ranges (from `simulateUserRange`, each with ids local to its
+ * range) joined into one, ids shifted: the same logs as one range over all the users.
+ */
+export function joinLogs(parts: Logs[]): Logs {
+  const sessionSearch = concat(parts.map((p) => p.sessionSearch));
+  const watchImpression = concat(parts.map((p) => p.watchImpression));
+  // Shift each part's search and impression ids by the counts of the parts before it.
+  let s = 0;
+  let w = 0;
+  let searchBase = 0;
+  let impBase = 0;
+  for (const p of parts) {
+    for (let i = 0; i < p.sessions; i++, s++)
+      if (sessionSearch[s] >= 0) sessionSearch[s] += searchBase;
+    for (let i = 0; i < p.watches; i++, w++) watchImpression[w] += impBase;
+    searchBase += p.searches;
+    impBase += p.impressions;
+  }
+  const sum = (f: (p: Logs) => number) => parts.reduce((a, p) => a + f(p), 0);
+  return {
+    sessions: sum((p) => p.sessions),
+    sessionUser: concat(parts.map((p) => p.sessionUser)),
+    sessionTime: concat(parts.map((p) => p.sessionTime)),
+    sessionSearch,
+    sessionImpOffsets: joinOffsets(parts.map((p) => p.sessionImpOffsets)),
+    impressions: sum((p) => p.impressions),
+    impVideo: concat(parts.map((p) => p.impVideo)),
+    impSource: concat(parts.map((p) => p.impSource)),
+    impClicked: concat(parts.map((p) => p.impClicked)),
+    impWatchMinutes: concat(parts.map((p) => p.impWatchMinutes)),
+    watches: sum((p) => p.watches),
+    userWatchOffsets: joinOffsets(parts.map((p) => p.userWatchOffsets)),
+    watchVideo: concat(parts.map((p) => p.watchVideo)),
+    watchTime: concat(parts.map((p) => p.watchTime)),
+    watchMinutes: concat(parts.map((p) => p.watchMinutes)),
+    watchImpression,
+    searches: sum((p) => p.searches),
+    userSearchOffsets: joinOffsets(parts.map((p) => p.userSearchOffsets)),
+    searchTime: concat(parts.map((p) => p.searchTime)),
+    searchTokenOffsets: joinOffsets(parts.map((p) => p.searchTokenOffsets)),
+    searchTokens: concat(parts.map((p) => p.searchTokens)),
+  };
+}
