@@ -23,6 +23,7 @@ import { CandidateModel, labelCounts } from '../model/candidate/model';
 import { outOfVocabLabels } from '../model/candidate/evaluate';
 import { pageRows, rankingMetrics, type RankingMetrics } from '../model/ranking/evaluate';
 import { RankingModel } from '../model/ranking/model';
+import { LiveSources, withSourceColumns } from '../model/ranking/live-sources';
 import { LIVE_KEYS, candidateConfig, clonePlain, rankingConfig } from '../protocol/params';
 import { fnv1a } from '../protocol/run-file/hash';
 import {
@@ -176,6 +177,17 @@ export class TrainingSession {
   params: TrainingParams;
   /** The candidate training examples of this run's label and per-user cap. */
   readonly train: CandidateExamples;
+  /**
+   * The ranking examples of this run: the world's, or with the ranker's `sources` group a copy
+   * with this run's own source columns, filled by {@link sources}.
+   */
+  readonly rankTrain: RankingExamples;
+  readonly rankTest: RankingExamples;
+  /**
+   * With the `sources` group: the candidate model's score and rank of each impression as the
+   * rankers read it, from the candidate model at that step (docs/model.md#candidate-sources).
+   */
+  readonly sources: LiveSources | undefined;
 
   constructor(
     readonly data: TrainingData,
@@ -183,19 +195,27 @@ export class TrainingSession {
     readonly runId: number,
   ) {
     this.params = clonePlain(params);
-    const { world, rankTrain } = data;
+    const { world } = data;
     // The label and per-user-cap knobs choose the training examples.
     const { train, counts } = candidateTraining(data, params);
     this.train = train;
     this.candidate = new CandidateModel(world, candidateConfig(params, 'features'), counts);
     this.mf = new CandidateModel(world, candidateConfig(params, 'id'), counts);
-    this.ranker = new RankingModel(world, rankingConfig(params), rankTrain);
+    const withSources = rankingConfig(params).features.sources;
+    this.rankTrain = withSources ? withSourceColumns(data.rankTrain) : data.rankTrain;
+    this.rankTest = withSources ? withSourceColumns(data.rankTest) : data.rankTest;
+    this.ranker = new RankingModel(world, rankingConfig(params), this.rankTrain);
     this.twin = new RankingModel(
       world,
       rankingConfig(params, true),
-      rankTrain,
+      this.rankTrain,
       this.ranker.quantiles,
     );
+    if (withSources) {
+      this.sources = new LiveSources(this.candidate, this.rankTrain, this.ranker.quantiles);
+      this.ranker.sourceFiller = this.sources.filler;
+      this.twin.sourceFiller = this.sources.filler;
+    }
   }
 
   /**
@@ -212,8 +232,8 @@ export class TrainingSession {
     try {
       const { loss } = await this.candidate.trainStep(this.train);
       const mfLoss = (await this.mf.trainStep(this.train)).loss;
-      const rankingLoss = (await this.ranker.trainStep(this.data.rankTrain)).loss;
-      const twinLoss = (await this.twin.trainStep(this.data.rankTrain)).loss;
+      const rankingLoss = (await this.ranker.trainStep(this.rankTrain)).loss;
+      const twinLoss = (await this.twin.trainStep(this.rankTrain)).loss;
       this.step++;
       return { loss, mfLoss, rankingLoss, twinLoss };
     } finally {
@@ -224,7 +244,8 @@ export class TrainingSession {
   /** Evaluates every model on the fixed held-out samples. */
   async evaluate(now: () => number): Promise<EvalPoint> {
     const t0 = now();
-    const { test, evalRows, rankTest, rankRows, world } = this.data;
+    const { test, evalRows, rankRows, world } = this.data;
+    const rankTest = this.rankTest;
     const model = retrievalMetrics(await modelRanks(this.candidate, test, evalRows));
     const mf = retrievalMetrics(await modelRanks(this.mf, test, evalRows));
     const heldOut = await this.candidate.heldOutLoss(test, evalRows, this.params.trainSeed);

@@ -101,6 +101,13 @@ export function priorLogit(ex: RankingExamples, weighting: LossWeighting): numbe
   return pos > 0 && neg > 0 ? Math.log(pos / neg) : 0;
 }
 
+/**
+ * Fills the source features (`sourceScore`, `sourceRank`) of examples `rows` of `ex` before the
+ * ranker reads them: the page's live candidate sources (`live-sources.ts`). The command line
+ * attaches them once instead (`attachCandidateSources`) and sets none.
+ */
+export type SourceFiller = (ex: RankingExamples, rows: ArrayLike<number>) => Promise<void>;
+
 /** The config fields that fix the ranker's shape and initial weights (not changeable live). */
 const STRUCTURAL = ['powers', 'embeddingDim', 'languageDim', 'seed', 'videoVocab'] as const;
 
@@ -127,6 +134,11 @@ export class RankingModel {
   private adam: AdamSettings;
   /** Steps taken. */
   steps = 0;
+  /**
+   * With the `sources` feature group: called before every batch's and every prediction's
+   * inputs are built ({@link SourceFiller}); unused without the group.
+   */
+  sourceFiller: SourceFiller | undefined;
 
   /**
    * @param train training-split examples: the quantiles are fitted on them (unless given) and
@@ -266,6 +278,11 @@ export class RankingModel {
     return out;
   }
 
+  /** Runs the {@link sourceFiller} on `rows` when the sources group is on. */
+  private async fillSources(examples: RankingExamples, rows: ArrayLike<number>): Promise<void> {
+    if (this.sourceFiller && this.cfg.features.sources) await this.sourceFiller(examples, rows);
+  }
+
   /** Inputs of examples `rows` (features only; no labels). */
   inputs(examples: RankingExamples, rows: ArrayLike<number>): RankingInputs {
     return rankingInputs(
@@ -299,6 +316,7 @@ export class RankingModel {
     const B = Math.min(this.config.batchSize, examples.count);
     const rows = new Int32Array(B);
     for (let b = 0; b < B; b++) rows[b] = this.rng.int(examples.count);
+    await this.fillSources(examples, rows);
     const inputs = this.inputs(examples, rows);
     const a = new Float32Array(B);
     const bw = new Float32Array(B);
@@ -350,6 +368,7 @@ export class RankingModel {
     const out = new Float32Array(all.length);
     for (let s = 0; s < all.length; s += chunk) {
       const part = Array.prototype.slice.call(all, s, Math.min(all.length, s + chunk)) as number[];
+      await this.fillSources(examples, part);
       const inputs = this.inputs(examples, part);
       const B = part.length;
       const fields = [inputs.impression, inputs.watchBag];
