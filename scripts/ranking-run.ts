@@ -59,12 +59,19 @@ export async function runRanking(
   const m = await evaluateRanking(model, test);
   const rows = pageRows(test);
   const odds = !config.weighted ? 'ctr' : config.exactOdds ? 'exact' : 'paper';
+  // Training pages for the in-sample fresh figures: as many pages as the test split's.
+  const trainRows = pageRows(train, new Set(test.page).size);
   const diagnostics = rankingDiagnostics(
     train,
     test,
     rows,
     await model.predictLogits(test, rows),
     odds,
+    {
+      splitDay: world.config.splitDay,
+      trainRows,
+      trainZ: await model.predictLogits(train, trainRows),
+    },
   );
   model.dispose();
   log(

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RankingExamples } from '../sim/ranking-examples';
 import {
   freshOdds,
+  freshOddsByUpload,
   freshShareTopK,
   oddsCalibrationDiagnostic,
   rankingDiagnostics,
@@ -69,6 +70,20 @@ describe('ranking diagnostics', () => {
     expect(g.other.meanTruth).toBeCloseTo((1 + 8 + 1 + 0.5) / 4, 9);
   });
 
+  it('freshOddsByUpload: fresh impressions split by upload before or after the split day', () => {
+    const ex = examples();
+    const rows = Int32Array.from({ length: 8 }, (_, i) => i);
+    const z = Array.from(rows, (r) => Math.log(r + 1));
+    // Fresh rows 0, 2, 7 were uploaded at days 0, −1, 2.1 (before day 5); row 4 at day 8.5.
+    const g = freshOddsByUpload(ex, rows, z, 5);
+    expect(g.beforeSplit).toEqual({
+      impressions: 3,
+      meanOdds: expect.closeTo((1 + 3 + 8) / 3, 9),
+      meanTruth: (4 + 2 + 2) / 3,
+    });
+    expect(g.afterSplit).toEqual({ impressions: 1, meanOdds: expect.closeTo(5, 9), meanTruth: 3 });
+  });
+
   it('rankingDiagnostics puts them together; the oracle ranks by E[T]', () => {
     const ex = examples();
     const rows = Int32Array.from({ length: 8 }, (_, i) => i);
@@ -78,6 +93,16 @@ describe('ranking diagnostics', () => {
     expect(d.calibration.odds).toBe('paper');
     // Oracle top 3 by E[T]: page 0 rows 3, 0, 2 (fresh: 0, 2); page 1 rows 4, 7, 5 (fresh: 4, 7).
     expect(d.freshShareTop3.oracle).toBeCloseTo(4 / 6, 12);
+    expect(d.inSample).toBeUndefined();
+    const z = Array.from(rows, (r) => Math.log(ex.oracleWatch[r]));
+    const e = rankingDiagnostics(ex, ex, rows, z, 'exact', {
+      splitDay: 5,
+      trainRows: rows,
+      trainZ: z,
+    });
+    expect(e.freshByUpload!.afterSplit.impressions).toBe(1);
+    expect(e.inSample!.freshShareTop3.model).toBeCloseTo(4 / 6, 12);
+    expect(e.inSample!.freshOdds.fresh.meanOdds).toBeCloseTo(11 / 4, 9);
   });
 });
 

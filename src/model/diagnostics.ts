@@ -9,6 +9,9 @@
  *   impression) among each held-out page's top 3, ranked by the model's logit and by the
  *   oracle's E[T].
  * - `calibration`: e^z against the oracle's E[T] per impression, for the run's odds weighting.
+ * - `freshByUpload`, `inSample`: where the fresh videos' over-prediction lives — fresh videos
+ *   uploaded before the split day (ids with training impressions) against those uploaded in the
+ *   test week (ids the ranker never saw), and the same fresh figures on training pages.
  *
  * Pure TypeScript over arrays; the caller supplies the model's logits.
  */
@@ -130,6 +133,47 @@ export function freshOdds(
   return { fresh: group(acc[0]), other: group(acc[1]) };
 }
 
+/**
+ * {@link GroupOdds} of the fresh impressions (videoAge < `freshDays`) among `rows`, split by the
+ * video's upload: before `splitDay` (its id had training impressions) or at/after it (an id the
+ * ranker never saw in training). `z` [rows.length] are the logits of `rows`.
+ */
+export function freshOddsByUpload(
+  examples: RankingExamples,
+  rows: ArrayLike<number>,
+  z: ArrayLike<number>,
+  splitDay: number,
+  freshDays = FRESH_AGE_DAYS,
+): { beforeSplit: GroupOdds; afterSplit: GroupOdds } {
+  const acc = [
+    [0, 0, 0],
+    [0, 0, 0],
+  ];
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    if (!(examples.videoAge[r] < freshDays)) continue;
+    const a = acc[examples.time[r] - examples.videoAge[r] < splitDay ? 0 : 1];
+    a[0]++;
+    a[1] += Math.exp(z[i]);
+    a[2] += examples.oracleWatch[r];
+  }
+  const group = ([n, o, t]: number[]): GroupOdds => ({
+    impressions: n,
+    meanOdds: n ? o / n : NaN,
+    meanTruth: n ? t / n : NaN,
+  });
+  return { beforeSplit: group(acc[0]), afterSplit: group(acc[1]) };
+}
+
+/** Optional inputs of {@link rankingDiagnostics}: the split day and logits of training pages. */
+export interface FreshEvidence {
+  /** The world's first test day. */
+  splitDay: number;
+  /** Whole training pages (rows of the train examples) and the model's logits of them. */
+  trainRows: ArrayLike<number>;
+  trainZ: ArrayLike<number>;
+}
+
 /** Everything `npm run train` prints under `diagnostics` about the ranker. */
 export interface RankingDiagnostics {
   /**
@@ -148,6 +192,13 @@ export interface RankingDiagnostics {
   /** Mean e^z against mean E[T] for fresh impressions and the others. */
   freshOdds: { fresh: GroupOdds; other: GroupOdds };
   calibration: OddsCalibrationDiagnostic & { odds: 'exact' | 'paper' | 'ctr' };
+  /** With {@link FreshEvidence}: test fresh impressions by upload ({@link freshOddsByUpload}). */
+  freshByUpload?: { beforeSplit: GroupOdds; afterSplit: GroupOdds };
+  /** With {@link FreshEvidence}: the fresh figures on training pages (in sample). */
+  inSample?: {
+    freshShareTop3: { model: number; oracle: number };
+    freshOdds: { fresh: GroupOdds; other: GroupOdds };
+  };
 }
 
 /**
@@ -160,10 +211,24 @@ export function rankingDiagnostics(
   rows: ArrayLike<number>,
   z: ArrayLike<number>,
   odds: 'exact' | 'paper' | 'ctr',
+  evidence?: FreshEvidence,
 ): RankingDiagnostics {
   const tr = zeroCountCtr(train);
   const te = zeroCountCtr(test);
   const oracle = Float64Array.from(rows, (r) => test.oracleWatch[r]);
+  const more: Partial<RankingDiagnostics> = {};
+  if (evidence) {
+    const { splitDay, trainRows, trainZ } = evidence;
+    const trainOracle = Float64Array.from(trainRows, (r) => train.oracleWatch[r]);
+    more.freshByUpload = freshOddsByUpload(test, rows, z, splitDay);
+    more.inSample = {
+      freshShareTop3: {
+        model: freshShareTopK(train, trainRows, trainZ, 3),
+        oracle: freshShareTopK(train, trainRows, trainOracle, 3),
+      },
+      freshOdds: freshOdds(train, trainRows, trainZ),
+    };
+  }
   return {
     zeroCountCtr: {
       train: tr.ctr,
@@ -178,6 +243,7 @@ export function rankingDiagnostics(
     },
     freshOdds: freshOdds(test, rows, z),
     calibration: { odds, ...oddsCalibrationDiagnostic(test, rows, z) },
+    ...more,
   };
 }
 
