@@ -34,17 +34,27 @@ export function bagField(table: SparseEmbedding, lists: ArrayLike<number>[]): Ba
   for (let b = 0; b < B; b++) offsets[b + 1] = offsets[b] + lists[b].length;
   const ids = new Int32Array(offsets[B]);
   for (let b = 0; b < B; b++) ids.set(lists[b] as ArrayLike<number>, offsets[b]);
+  return csrField(table, ids, offsets);
+}
+
+/**
+ * A field from its ids in CSR form (bag b is ids[offsets[b] … offsets[b + 1]), kept, not
+ * copied), averaged: the same field as {@link bagField} of the same lists.
+ */
+export function csrField(table: SparseEmbedding, ids: Int32Array, offsets: Int32Array): BagField {
+  const B = offsets.length - 1;
   const d = table.dim;
   const mean = new Float32Array(B * d);
   const w = table.weights;
   for (let b = 0; b < B; b++) {
     const n = offsets[b + 1] - offsets[b];
     if (n === 0) continue;
+    const o = b * d;
     for (let i = offsets[b]; i < offsets[b + 1]; i++) {
       const base = ids[i] * d;
-      for (let k = 0; k < d; k++) mean[b * d + k] += w[base + k];
+      for (let k = 0; k < d; k++) mean[o + k] += w[base + k];
     }
-    for (let k = 0; k < d; k++) mean[b * d + k] /= n;
+    for (let k = 0; k < d; k++) mean[o + k] /= n;
   }
   return { table, ids, offsets, mean };
 }
@@ -68,12 +78,15 @@ export function bagGradients(
   const slot = new Int32Array(field.ids.length);
   for (let i = 0; i < field.ids.length; i++) slot[i] = local.add(field.ids[i]);
   const grads = new Float32Array(local.size * d);
+  // gMean[b] / |bag b| once per bag, kept in float64 as the quotient was when computed per id.
+  const share = new Float64Array(d);
   for (let b = 0; b < B; b++) {
     const n = field.offsets[b + 1] - field.offsets[b];
     if (n === 0) continue;
+    for (let k = 0; k < d; k++) share[k] = gMean[b * d + k] / n;
     for (let i = field.offsets[b]; i < field.offsets[b + 1]; i++) {
       const base = slot[i] * d;
-      for (let k = 0; k < d; k++) grads[base + k] += gMean[b * d + k] / n;
+      for (let k = 0; k < d; k++) grads[base + k] += share[k];
     }
   }
   return { ids: local.ids, grads };
@@ -112,38 +125,45 @@ export function userInputs(
   const B = rows.length;
   const u = world.users;
   if (tables.user) {
+    const ids = new Int32Array(B);
+    const offsets = new Int32Array(B + 1);
+    for (let b = 0; b < B; b++) {
+      ids[b] = ex.user[rows[b]];
+      offsets[b + 1] = b + 1;
+    }
     return {
       batch: B,
-      fields: [
-        bagField(
-          tables.user,
-          Array.from(rows, (r) => [ex.user[r]]),
-        ),
-      ],
+      fields: [csrField(tables.user, ids, offsets)],
       dense: new Float32Array(B * DENSE_INPUTS),
     };
   }
+  // Every bag written straight into CSR buffers (at most maxWatches / maxSearchTokens each).
   const wbuf = new Int32Array(ex.options.maxWatches);
   const sbuf = new Int32Array(ex.options.maxSearchTokens);
-  const watches: Int32Array[] = [];
-  const searches: Int32Array[] = [];
-  const regions: number[][] = [];
-  const devices: number[][] = [];
+  const watchIds = new Int32Array(B * wbuf.length);
+  const watchOffsets = new Int32Array(B + 1);
+  const searchIds = new Int32Array(features.searches ? B * sbuf.length : 0);
+  const searchOffsets = new Int32Array(B + 1);
+  const demo = features.demographics;
+  const regionIds = new Int32Array(demo ? B : 0);
+  const deviceIds = new Int32Array(demo ? B : 0);
+  const demoOffsets = new Int32Array(B + 1);
   const dense = new Float32Array(B * DENSE_INPUTS);
   const days = world.config.days;
   for (let b = 0; b < B; b++) {
     const r = rows[b];
     const user = ex.user[r];
-    watches.push(wbuf.slice(0, watchBag(world, ex, r, wbuf)));
-    searches.push(
-      features.searches
-        ? sbuf.slice(0, searchBag(world, user, ex.searchEnd[r], sbuf))
-        : new Int32Array(0),
-    );
-    regions.push(features.demographics ? [u.country[user]] : []);
-    devices.push(features.demographics ? [u.device[user]] : []);
+    const nw = watchBag(world, ex, r, wbuf);
+    for (let j = 0, at = watchOffsets[b]; j < nw; j++) watchIds[at + j] = wbuf[j];
+    watchOffsets[b + 1] = watchOffsets[b] + nw;
+    const ns = features.searches ? searchBag(world, user, ex.searchEnd[r], sbuf) : 0;
+    for (let j = 0, at = searchOffsets[b]; j < ns; j++) searchIds[at + j] = sbuf[j];
+    searchOffsets[b + 1] = searchOffsets[b] + ns;
     const o = b * DENSE_INPUTS;
-    if (features.demographics) {
+    if (demo) {
+      regionIds[b] = u.country[user];
+      deviceIds[b] = u.device[user];
+      demoOffsets[b + 1] = b + 1;
       dense[o] = u.ageBucket[user] / 5;
       dense[o + 1] = u.gender[user];
       dense[o + 2] = u.loggedIn[user];
@@ -158,10 +178,10 @@ export function userInputs(
   return {
     batch: B,
     fields: [
-      bagField(tables.videoIn, watches),
-      bagField(tables.search, searches),
-      bagField(tables.region, regions),
-      bagField(tables.device, devices),
+      csrField(tables.videoIn, watchIds.subarray(0, watchOffsets[B]), watchOffsets),
+      csrField(tables.search, searchIds.subarray(0, searchOffsets[B]), searchOffsets),
+      csrField(tables.region, regionIds, demoOffsets),
+      csrField(tables.device, deviceIds, demoOffsets),
     ],
     dense,
   };
