@@ -13,6 +13,8 @@
  *                                        another world (URL hash; default the e2e's small one)
  *   npm run bench:ui -- --top 3          also list each stretch's 3 costliest tasks (CPU time)
  *                                        and the largest events inside them
+ *   npm run bench:ui -- --port 4314 --out-dir /tmp/my-dist
+ *                                        serve another build on another port (default 4181, dist)
  *
  * For each stretch (training; each tab visit; all tab visits together) it reports, from a
  * Chrome trace of the page's renderer main thread (CrRendererMain, top-level RunTask events;
@@ -20,8 +22,10 @@
  * PerformanceObserver counts), tasks over 50 ms of CPU time, p95 and max of wall and of CPU time
  * per task, and main-thread CPU ms per second; and the page's own throughput
  * (`metric.examplesPerSec` on the Training tab: the mean of its readings while training and the
- * last one). The machine's load average is printed too: on a loaded machine wall times stretch
- * while CPU times do not.
+ * last one), and the recall@100 of each evaluation on the Training tab beside the most-popular
+ * baseline's, with the seconds since Play: the last within 20 s and the first at ≥ 3× most-popular.
+ * The machine's load average is printed too: on a loaded machine wall times stretch while CPU times
+ * do not.
  *
  * The world is the e2e tests' small one (`#seed=7&videos=2000&users=1500`, as
  * e2e/training.spec.ts) unless --world names another. It serves dist/ with
@@ -32,7 +36,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable, collectConsoleErrors } from '../e2e/browser';
@@ -45,8 +49,10 @@ import {
 import { parseArgs } from './args';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PORT = 4181;
-const BASE = `http://localhost:${PORT}/`;
+let PORT = 4181;
+let BASE = `http://localhost:${PORT}/`;
+/** The built app served (`--out-dir`, relative to the repository or absolute). */
+let OUT_DIR = 'dist';
 const DEFAULT_WORLD = 'seed=7&videos=2000&users=1500';
 const DEFAULT_STEPS = 300;
 const PREPARE_MS = 180_000;
@@ -82,11 +88,13 @@ function options(): {
   steps: number;
   top: number;
   world: string;
+  port: number;
+  outDir: string;
 } | null {
   const flags = parseArgs(process.argv.slice(2));
   if (flags.help) return null;
   for (const name of Object.keys(flags))
-    if (!['json', 'build', 'steps', 'top', 'world'].includes(name))
+    if (!['json', 'build', 'steps', 'top', 'world', 'port', 'out-dir'].includes(name))
       throw new Error(`unknown flag --${name} (see --help)`);
   const steps = flags.steps === undefined ? DEFAULT_STEPS : Number(flags.steps);
   if (!Number.isInteger(steps) || steps < 1)
@@ -102,7 +110,21 @@ function options(): {
     .split('&')
     .filter((kv) => kv !== '' && !kv.startsWith('view='))
     .join('&');
-  return { json: flags.json === true, build: flags.build === true, steps, top, world: hash };
+  const port = flags.port === undefined ? 4181 : Number(flags.port);
+  if (!Number.isInteger(port) || port < 1024 || port > 65535)
+    throw new Error(`--port must be a whole number in [1024, 65535], got ${String(flags.port)}`);
+  const outDir = flags['out-dir'] === undefined ? 'dist' : flags['out-dir'];
+  if (typeof outDir !== 'string' || outDir === '')
+    throw new Error('--out-dir needs a folder, e.g. --out-dir /tmp/my-dist');
+  return {
+    json: flags.json === true,
+    build: flags.build === true,
+    steps,
+    top,
+    world: hash,
+    port,
+    outDir,
+  };
 }
 
 /** Whether something accepts connections on `host`:PORT. */
@@ -124,7 +146,8 @@ async function startPreview(): Promise<ChildProcess> {
   for (const host of ['127.0.0.1', '::1'])
     if (await listening(host))
       throw new Error(`port ${PORT} is already in use (on ${host}): free it, then run again`);
-  const child = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
+  const args = ['vite', 'preview', '--port', String(PORT), '--strictPort', '--outDir', OUT_DIR];
+  const child = spawn('npx', args, {
     cwd: ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -209,21 +232,34 @@ function stretch(name: string, tasks: MainThreadTask[], seconds: number): Stretc
 async function trainingStretch(
   page: Page,
   steps: number,
-): Promise<{ stretch: Stretch; examplesPerSec: { mean: number; last: number; readings: number } }> {
+): Promise<{
+  stretch: Stretch;
+  examplesPerSec: { mean: number; last: number; readings: number };
+  recall: RecallFigures;
+}> {
   const stop = await traceMainThread(page);
   const started = Date.now();
   await page.getByTestId('train.play').click();
   const readings: number[] = [];
+  const recall: RecallReading[] = [];
   await waitUntil(
     page,
     `step ${steps}`,
     async () => {
       const eps = await numberOf(page, 'metric.examplesPerSec');
       if (Number.isFinite(eps) && eps > 0) readings.push(eps);
+      const evalStep = await numberOf(page, 'metric.evalStep');
+      if (Number.isFinite(evalStep) && evalStep !== recall.at(-1)?.evalStep)
+        recall.push({
+          seconds: (Date.now() - started) / 1000,
+          evalStep,
+          model: await numberOf(page, 'metric.recall100'),
+          popular: await numberOf(page, 'metric.recall100Popular'),
+        });
       return (await numberOf(page, 'metric.step')) >= steps;
     },
     PREPARE_MS + 3_000 * steps,
-    1_000,
+    500,
   );
   const seconds = (Date.now() - started) / 1000;
   const tasks = await stop();
@@ -238,6 +274,37 @@ async function trainingStretch(
   return {
     stretch: stretch(`training to step ${steps}`, tasks, seconds),
     examplesPerSec: { mean, last: readings.at(-1) ?? NaN, readings: readings.length },
+    recall: recallFigures(recall),
+  };
+}
+
+/** One evaluation as the Training tab showed it, first seen `seconds` after Play. */
+interface RecallReading {
+  seconds: number;
+  evalStep: number;
+  /** recall@100 of the two-tower model and of the most-popular baseline. */
+  model: number;
+  popular: number;
+}
+
+/** The recall@100 readings of a training stretch and what they say at 20 s. */
+interface RecallFigures {
+  readings: RecallReading[];
+  /** The last evaluation seen within 20 s of Play (null when none). */
+  at20s: (RecallReading & { ratio: number }) | null;
+  /** The first evaluation with recall@100 ≥ 3 × most-popular's (null when none). */
+  firstThreeTimes: RecallReading | null;
+}
+
+/** Seconds after Play at which the issue's recall target is read. */
+const RECALL_SECONDS = 20;
+
+function recallFigures(readings: RecallReading[]): RecallFigures {
+  const within = readings.filter((r) => r.seconds <= RECALL_SECONDS && r.evalStep > 0).at(-1);
+  return {
+    readings,
+    at20s: within ? { ...within, ratio: within.model / within.popular } : null,
+    firstThreeTimes: readings.find((r) => r.evalStep > 0 && r.model >= 3 * r.popular) ?? null,
   };
 }
 
@@ -319,16 +386,21 @@ async function main(): Promise<number> {
     return 0;
   }
   TOP = opts.top;
+  PORT = opts.port;
+  BASE = `http://localhost:${PORT}/`;
+  OUT_DIR = opts.outDir;
   if (opts.build) {
-    log('building the app (npx vite build)');
-    const r = spawnSync('npx', ['vite', 'build'], {
+    log(`building the app (npx vite build --outDir ${OUT_DIR})`);
+    const r = spawnSync('npx', ['vite', 'build', '--outDir', OUT_DIR], {
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     if (r.status !== 0) throw new Error(`npx vite build failed (exit ${r.status})`);
   }
-  if (!existsSync(join(ROOT, 'dist', 'index.html')))
-    throw new Error('dist/index.html not found: run `npx vite build` first, or pass --build');
+  if (!existsSync(join(resolve(ROOT, OUT_DIR), 'index.html')))
+    throw new Error(
+      `${OUT_DIR}/index.html not found: run \`npx vite build\` first, or pass --build`,
+    );
 
   let server: ChildProcess | null = null;
   let browser: Browser | null = null;
@@ -372,6 +444,7 @@ async function main(): Promise<number> {
       cores: cpus().length,
       loadAverage1m: { before: loadBefore[0], after: loadavg()[0] },
       examplesPerSec: training.examplesPerSec,
+      recall: training.recall,
       stretches,
       consoleErrors: errors,
     };
@@ -384,6 +457,16 @@ async function main(): Promise<number> {
       console.log(
         `examples/s on the Training tab: mean ${f1(training.examplesPerSec.mean)} over ` +
           `${training.examplesPerSec.readings} readings, last ${f1(training.examplesPerSec.last)}`,
+      );
+      const r20 = training.recall.at20s;
+      const first = training.recall.firstThreeTimes;
+      console.log(
+        `recall@100 within ${RECALL_SECONDS} s of Play: ` +
+          (r20
+            ? `${r20.model} vs most-popular ${r20.popular} (${r20.ratio.toFixed(2)}×) at step ${r20.evalStep}, ${r20.seconds.toFixed(1)} s`
+            : 'no evaluation yet') +
+          `; first ≥ 3× most-popular: ` +
+          (first ? `step ${first.evalStep}, ${first.seconds.toFixed(1)} s` : 'not reached'),
       );
       console.log(
         'main-thread tasks (ms; long = wall > 50 ms; CPU>50 = over 50 ms of CPU time):\n',
