@@ -300,20 +300,38 @@ export class CandidateModel {
     return out.filter((e): e is [string, SparseEmbedding] => e[1] !== undefined);
   }
 
-  /** The user tower: u [batch × d] from the averaged fields and dense inputs (leaf tensors). */
-  private tower(fieldMeans: tf.Tensor2D[], dense: tf.Tensor2D): tf.Tensor2D {
-    if (this.config.userInput === 'id') return fieldMeans[0];
-    return this.net!.apply(tf.concat([...fieldMeans, dense], 1) as tf.Tensor2D);
+  /**
+   * The user tower: u [batch × d] from the tower input x of {@link towerInput} (for
+   * factorisation, x is the user-id embedding and u = x).
+   */
+  private tower(x: tf.Tensor2D): tf.Tensor2D {
+    return this.net ? this.net.apply(x) : x;
+  }
+
+  /**
+   * The tower input of a batch, one row per example [batch × width]: the averaged fields side by
+   * side, then the dense inputs (the paper's concatenated input layer); for factorisation just
+   * the user-id embedding. Concatenated here rather than by `tf.concat`, so a training step has
+   * one input leaf and no concat gradient (docs/performance.md#training): the same values.
+   */
+  private towerInput(inputs: UserInputs): { x: Float32Array; width: number } {
+    if (!this.net) return { x: inputs.fields[0].mean, width: inputs.fields[0].table.dim };
+    const B = inputs.batch;
+    const width = inputs.fields.reduce((a, f) => a + f.table.dim, 0) + DENSE_INPUTS;
+    const x = new Float32Array(B * width);
+    let col = 0;
+    for (const part of [...inputs.fields.map((f) => f.mean), inputs.dense]) {
+      const w = part.length / B;
+      for (let b = 0; b < B; b++) x.set(part.subarray(b * w, b * w + w), b * width + col);
+      col += w;
+    }
+    return { x, width };
   }
 
   /** u for a batch of inputs (no gradient). The caller disposes the tensor. */
   userVectors(inputs: UserInputs): tf.Tensor2D {
-    return tf.tidy(() =>
-      this.tower(
-        inputs.fields.map((f) => tf.tensor2d(f.mean, [inputs.batch, f.table.dim])),
-        tf.tensor2d(inputs.dense, [inputs.batch, DENSE_INPUTS]),
-      ),
-    );
+    const { x, width } = this.towerInput(inputs);
+    return tf.tidy(() => this.tower(tf.tensor2d(x, [inputs.batch, width])));
   }
 
   /** Inputs of examples `rows` (serving: example age 0). */
@@ -381,17 +399,16 @@ export class CandidateModel {
     const K = columns.length;
     const d = this.d;
 
+    const input = this.towerInput(inputs);
     const leaves = [
-      ...inputs.fields.map((f) => leafVariable(f.mean, [B, f.table.dim])),
+      leafVariable(input.x, [B, input.width]),
       leafVariable(this.videoOut.gather(labels), [B, d]),
       leafVariable(this.videoOut.gather(columns), [K, d]),
       leafVariable(this.videoBias.gather(labels), [B]),
       leafVariable(this.videoBias.gather(columns), [K]),
     ];
-    const nf = inputs.fields.length;
-    const dense = tf.tensor2d(inputs.dense, [B, DENSE_INPUTS]);
     const towerVars = this.net?.variables ?? [];
-    const [wLabel, wColumns, bLabel, bColumns] = leaves.slice(nf);
+    const [x, wLabel, wColumns, bLabel, bColumns] = leaves;
     // Label rows are unused when the labels are among the columns (full and in-batch softmax).
     const outputVars = batch.needsLabelRows
       ? [wLabel, wColumns, bLabel, bColumns]
@@ -399,17 +416,13 @@ export class CandidateModel {
 
     const { value, grads } = tf.variableGrads(
       () =>
-        sampledSoftmaxLoss(
-          this.tower(leaves.slice(0, nf) as tf.Variable<tf.Rank.R2>[], dense),
-          batch,
-          {
-            columnVectors: wColumns as tf.Tensor2D,
-            columnBiases: bColumns as tf.Tensor1D,
-            labelVectors: wLabel as tf.Tensor2D,
-            labelBiases: bLabel as tf.Tensor1D,
-          },
-        ),
-      [...towerVars, ...leaves.slice(0, nf), ...outputVars],
+        sampledSoftmaxLoss(this.tower(x as tf.Variable<tf.Rank.R2>), batch, {
+          columnVectors: wColumns as tf.Tensor2D,
+          columnBiases: bColumns as tf.Tensor1D,
+          labelVectors: wLabel as tf.Tensor2D,
+          labelBiases: bLabel as tf.Tensor1D,
+        }),
+      [...towerVars, x, ...outputVars],
     );
 
     const towerGrads: tf.NamedTensorMap = {};
@@ -421,15 +434,18 @@ export class CandidateModel {
       ),
     );
     const loss = (await value.data())[0];
-    tf.dispose([value, dense, ...leaves, ...Object.values(grads)]);
+    tf.dispose([value, ...leaves, ...Object.values(grads)]);
 
     const frozen = this.cfg.embeddings === 'pretrained-frozen';
-    inputs.fields.forEach((f, i) => {
-      if (frozen && (f.table === this.tables.videoIn || f.table === this.tables.search)) return;
-      const g = bagGradients(f, leafGrads[i]);
+    let col = 0;
+    for (const f of inputs.fields) {
+      const gMean = columnsOf(leafGrads[0], B, input.width, col, f.table.dim);
+      col += f.table.dim;
+      if (frozen && (f.table === this.tables.videoIn || f.table === this.tables.search)) continue;
+      const g = bagGradients(f, gMean);
       if (g.ids.length) f.table.applyGradients(g.ids, g.grads, this.adam);
-    });
-    this.applyOutputGradients(labels, columns, leafGrads.slice(nf));
+    }
+    this.applyOutputGradients(labels, columns, leafGrads.slice(1));
     this.steps++;
     return { loss, accidentalHits: batch.accidentalHits };
   }
@@ -502,6 +518,20 @@ export class CandidateModel {
     this.net?.dispose();
     this.optimizer.dispose();
   }
+}
+
+/** Columns [col, col + n) of a row-major [rows × width] matrix, as a [rows × n] copy. */
+function columnsOf(
+  m: Float32Array,
+  rows: number,
+  width: number,
+  col: number,
+  n: number,
+): Float32Array {
+  if (col === 0 && n === width) return m;
+  const out = new Float32Array(rows * n);
+  for (let r = 0; r < rows; r++) out.set(m.subarray(r * width + col, r * width + col + n), r * n);
+  return out;
 }
 
 /** How often each video is a label in `examples` (the samplers' popularity). */
