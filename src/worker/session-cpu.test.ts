@@ -13,7 +13,18 @@ import type { SnapshotMessage, TrainingParams } from '../protocol/training';
 import { generateWorld } from '../sim/world';
 import { buildTrainingData, TrainingSession, type TrainingData } from './session';
 
-const PARAMS: TrainingParams = { ...DEFAULT_TRAINING_PARAMS, batch: 16, negatives: 16, depth: 1 };
+/**
+ * Small models: the plain-JS backend is slow, and the bug is about who owns the arrays, not
+ * their size. One narrow ranker layer (the default [128, 64, 32] on 512-impression batches made
+ * a step take seconds) still gives every model weights and optimiser slots to send.
+ */
+const PARAMS: TrainingParams = {
+  ...DEFAULT_TRAINING_PARAMS,
+  batch: 16,
+  negatives: 16,
+  depth: 1,
+  rankingHidden: [16],
+};
 
 let data: TrainingData;
 beforeAll(async () => {

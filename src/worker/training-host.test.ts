@@ -251,12 +251,9 @@ describe('TrainingHost', () => {
 
   it('posts a snapshot message every SNAPSHOT_EVERY steps', async () => {
     const h = makeHost();
-    h.host.handle({
-      type: 'step',
-      runId: 1,
-      params: { ...PARAMS, batch: 16, negatives: 16 },
-      count: 100,
-    });
+    // Small models (one narrow ranker layer): 100 steps is what the test needs, not their size.
+    const small = { ...PARAMS, batch: 16, negatives: 16, rankingHidden: [16] };
+    h.host.handle({ type: 'step', runId: 1, params: small, count: 100 });
     await h.host.idle();
     const snaps = h.of('snapshot') as SnapshotMessage[];
     expect(snaps).toHaveLength(1);
@@ -266,12 +263,7 @@ describe('TrainingHost', () => {
     expect(snaps[0].purpose).toBe('periodic');
     expect(h.transfers[i].length).toBe(weights.length + slots.length);
     // The snapshot's arrays were copies: moving them left the models whole, and training goes on.
-    h.host.handle({
-      type: 'step',
-      runId: 1,
-      params: { ...PARAMS, batch: 16, negatives: 16 },
-      count: 1,
-    });
+    h.host.handle({ type: 'step', runId: 1, params: small, count: 1 });
     await h.host.idle();
     expect(h.losses().at(-1)).toBeLessThan(10);
     // An evaluation every EVAL_EVERY steps: 0, 50, 100.

@@ -36,8 +36,9 @@ function makeHost() {
     now: () => performance.now(),
   });
   host.setWorld(world);
-  const of = <T extends WorkerToPage['type']>(type: T) =>
-    posted.filter((m): m is Extract<WorkerToPage, { type: T }> => m.type === type);
+  /** The messages of a type posted so far, from the `from`-th message on. */
+  const of = <T extends WorkerToPage['type']>(type: T, from = 0) =>
+    posted.slice(from).filter((m): m is Extract<WorkerToPage, { type: T }> => m.type === type);
   return { host, posted, of };
 }
 
@@ -48,9 +49,22 @@ async function trained(steps: number) {
   return h;
 }
 
+/** Steps of the run the softmax, funnel and index tests question. */
+const SHARED_STEPS = 60;
+let shared: ReturnType<typeof trained> | undefined;
+/**
+ * One run trained {@link SHARED_STEPS} steps, shared by the tests that only ask it questions
+ * (training it once instead of once per test). Each test reads only the messages its own
+ * requests added: `of(type, from)` with `from` the count of messages when it began.
+ */
+async function sharedRun() {
+  const h = await (shared ??= trained(SHARED_STEPS));
+  return { ...h, from: h.posted.length };
+}
+
 describe('ViewsHost through the TrainingHost', () => {
   it('answers sampled softmax: p and p̂ sum to about 1, logQ cuts the bias, K sweep ends in the limits', async () => {
-    const h = await trained(60);
+    const h = await sharedRun();
     h.host.handle({
       type: 'softmax',
       runId: 1,
@@ -70,8 +84,8 @@ describe('ViewsHost through the TrainingHost', () => {
       logQ: true,
     });
     await h.host.idle();
-    const [off, on] = h.of('softmax');
-    expect(off.step).toBe(60);
+    const [off, on] = h.of('softmax', h.from);
+    expect(off.step).toBe(SHARED_STEPS);
     expect(off.user).toBeGreaterThanOrEqual(0);
     expect(off.items.length).toBeGreaterThan(100);
     expect(off.full.length).toBe(off.items.length);
@@ -90,15 +104,15 @@ describe('ViewsHost through the TrainingHost', () => {
       ...BIAS_SWEEP_NEGATIVES,
     ]);
     expect(ks.slice(-2)).toEqual([Infinity, Infinity]);
-    expect(h.of('viewError')).toEqual([]);
+    expect(h.of('viewError', h.from)).toEqual([]);
   }, 120_000);
 
   it('answers the funnel: recall@N rises with N, the focus user has a top k per N, bad k is refused', async () => {
-    const h = await trained(80);
+    const h = await sharedRun();
     h.host.handle({ type: 'funnel', runId: 1, user: -1, k: 5, nprobe: 4 });
     h.host.handle({ type: 'funnel', runId: 1, user: -1, k: 0, nprobe: 4 });
     await h.host.idle();
-    const [f] = h.of('funnel');
+    const [f] = h.of('funnel', h.from);
     expect(f.k).toBe(5);
     expect(f.exact.map((p) => p.n)).toEqual([...FUNNEL_NS]);
     expect(f.approx).toHaveLength(FUNNEL_NS.length);
@@ -119,18 +133,18 @@ describe('ViewsHost through the TrainingHost', () => {
     expect(f.indexRecall100).toBeLessThanOrEqual(1);
     expect(f.example?.perN).toHaveLength(FUNNEL_NS.length);
     expect(f.example?.perN[0].topK).toHaveLength(5);
-    const err = h.of('viewError');
+    const err = h.of('viewError', h.from);
     expect(err).toHaveLength(1);
     expect(err[0].message).toMatch(/funnelK must be an integer from 1 to 50 \(got "0"\)/);
   }, 120_000);
 
   it('serves the IVF index with the nprobe asked for: every list opened matches the exact scan', async () => {
-    const h = await trained(40);
+    const h = await sharedRun();
     h.host.handle({ type: 'funnel', runId: 1, user: -1, k: 5, nprobe: 1 });
     h.host.handle({ type: 'funnel', runId: 1, user: -1, k: 5, nprobe: 64 });
     h.host.handle({ type: 'funnel', runId: 1, user: -1, k: 5, nprobe: 65 });
     await h.host.idle();
-    const [one, all] = h.of('funnel');
+    const [one, all] = h.of('funnel', h.from);
     expect([one.nprobe, all.nprobe]).toEqual([1, 64]);
     // The index has fewer than 64 lists on this small world: opening them all is an exact scan.
     expect(all.index.lists).toBeLessThanOrEqual(64);
@@ -138,7 +152,7 @@ describe('ViewsHost through the TrainingHost', () => {
     expect(all.approx.map((p) => p.recall)).toEqual(all.exact.map((p) => p.recall));
     // One list of many misses some of the exact top 100.
     expect(one.indexRecall100).toBeLessThan(all.indexRecall100);
-    expect(h.of('viewError').map((e) => e.message)).toEqual([
+    expect(h.of('viewError', h.from).map((e) => e.message)).toEqual([
       expect.stringMatching(/nprobe must be an integer from 1 to 64 \(got "65"\)/),
     ]);
   }, 120_000);

@@ -404,7 +404,10 @@ describe('a training step', () => {
 
 describe('sampled softmax against the full softmax', () => {
   it('approaches the full softmax recall with enough negatives', async () => {
-    const steps = 500;
+    // 200 steps: the gap is already clear and stable. Measured recall@100 (full / 500 / 4
+    // negatives): step 100 0.306 / 0.291 / 0.170, step 200 0.345 / 0.337 / 0.202, step 500
+    // 0.342 / 0.349 / 0.251; 500 steps cost 2.5× the time for the same verdict.
+    const steps = 200;
     const full = await trainCandidate(world, train, test, { sampler: 'full' }, steps);
     const many = await trainCandidate(
       world,
