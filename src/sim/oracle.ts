@@ -77,10 +77,21 @@ export function sigmoid(x: number): number {
  */
 export function affinity(world: World, u: number, v: number): number {
   const d = world.config.latentDim;
-  const p = world.users.latent;
-  const z = world.videos.latent;
-  let a = u * d;
-  let b = v * d;
+  return affinityAt(world.users.latent, u * d, world.videos.latent, v * d, d);
+}
+
+/**
+ * {@link affinity} from the rows themselves: p[a … a + d) · z[b … b + d) / AFFINITY_SCALE,
+ * summed in four interleaved partial sums (the remainder of d mod 4 into the first), always in
+ * this order, so every caller gets the same number to the bit.
+ */
+export function affinityAt(
+  p: Float32Array,
+  a: number,
+  z: Float32Array,
+  b: number,
+  d: number,
+): number {
   const end = a + d - (d & 3);
   let s0 = 0;
   let s1 = 0;
@@ -180,11 +191,13 @@ export function oracleTerms(world: World): OracleTerms {
  * FRESH_HORIZON_DAYS (where it is below 1e-3 for any video).
  */
 export function freshness(world: World, v: number, t: number): number {
-  const age = t - world.videos.uploadTime[v];
+  return freshnessAt(t - world.videos.uploadTime[v], world.videos.viral[v]);
+}
+
+/** {@link freshness} of a video `age` days old (negative: not yet uploaded) with boost `viral`. */
+export function freshnessAt(age: number, viral: number): number {
   if (age < 0 || age > FRESH_HORIZON_DAYS) return 0;
-  return (
-    CLICK.fresh * Math.exp(-age / FRESH_DAYS) + world.videos.viral[v] * Math.exp(-age / VIRAL_DAYS)
-  );
+  return CLICK.fresh * Math.exp(-age / FRESH_DAYS) + viral * Math.exp(-age / VIRAL_DAYS);
 }
 
 /**
@@ -202,12 +215,33 @@ export function clickLogitWith(
   watched: boolean,
   previousEpisodeWatched: boolean,
 ): number {
-  let z =
-    terms.click[v] +
-    CLICK.affinity * a +
-    freshness(world, v, t) +
-    terms.durationPreference[u] * terms.logDuration[v];
-  if (world.videos.language[v] !== world.users.language[u]) z += CLICK.languageMismatch;
+  return clickLogitOf(
+    terms.click[v],
+    a,
+    freshness(world, v, t),
+    terms.durationPreference[u] * terms.logDuration[v],
+    world.videos.language[v] !== world.users.language[u],
+    previousEpisodeWatched,
+    watched,
+  );
+}
+
+/**
+ * The click logit from its parts: the video's static term (`OracleTerms.click`), affinity a,
+ * the freshness term, the device's duration term (durationPreference[u] · logDuration[v]) and
+ * the three flags, added in this fixed order.
+ */
+export function clickLogitOf(
+  click: number,
+  a: number,
+  fresh: number,
+  durationTerm: number,
+  languageDiffers: boolean,
+  previousEpisodeWatched: boolean,
+  watched: boolean,
+): number {
+  let z = click + CLICK.affinity * a + fresh + durationTerm;
+  if (languageDiffers) z += CLICK.languageMismatch;
   if (previousEpisodeWatched) z += CLICK.nextEpisode;
   if (watched) z += CLICK.rewatch;
   return z;
@@ -244,9 +278,9 @@ export function watchFractionFromAffinity(world: World, v: number, a: number): n
   return sigmoid(staticTerms(world).watch[v] + WATCH.affinity * a);
 }
 
-/** {@link watchFractionFromAffinity} from the cached `terms`. */
-export function watchFractionWith(terms: OracleTerms, v: number, a: number): number {
-  return sigmoid(terms.watch[v] + WATCH.affinity * a);
+/** {@link watchFractionFromAffinity} from the video's static term (`OracleTerms.watch`). */
+export function watchFractionOf(watch: number, a: number): number {
+  return sigmoid(watch + WATCH.affinity * a);
 }
 
 /** E[watch minutes | click] of user u on video v. */

@@ -104,44 +104,57 @@ export function drawTopic(cdf: Float64Array, rng: SimRng): number {
 }
 
 /**
- * Per key (a topic, or a topic and a language: topic·languages + language), an alias table over
- * its videos' weights, the videos held in CSR order (key by key, ascending id):
- * `drawTopical(samplers, k, rng)` → a video of key k, or −1 when it has none.
+ * Alias tables (alias.ts) of videos, one per key (a topic; a topic and a language: topic ·
+ * languages + language; or a single key over the whole catalogue), flattened for the session
+ * loop: column i of key k is entry e = offsets[k] + i, and table[3e … 3e + 3) holds its keep
+ * probability, the video of the column and the video of its alias, so a draw reads one place
+ * rather than three arrays. Draws are the AliasTable's, number for number.
  */
-export interface TopicSamplers {
-  /** CSR offsets by key, [keys + 1]. */
+export interface VideoSampler {
+  /** First entry of each key, [keys + 1]. */
   offsets: Int32Array;
-  /** Video ids, key by key, [videos]. */
-  videos: Int32Array;
-  /** Alias table of each key over its videos, null for a key without videos. */
-  tables: (AliasTable | null)[];
+  /** [keep, video, alias video] per entry, [3 · videos]. */
+  table: Float64Array;
 }
 
-function buildTopicSamplers(
-  topic: ArrayLike<number>,
-  T: number,
-  weight: Float64Array,
-): TopicSamplers {
-  const offsets = new Int32Array(T + 1);
-  for (let v = 0; v < topic.length; v++) offsets[topic[v] + 1]++;
-  for (let t = 0; t < T; t++) offsets[t + 1] += offsets[t];
-  const fill = offsets.slice(0, T);
-  const videos = new Int32Array(topic.length);
-  for (let v = 0; v < topic.length; v++) videos[fill[topic[v]]++] = v;
-  const w = new Float64Array(topic.length);
+/**
+ * A sampler over keys `key[v]` (keys 0 … K−1) with weights `weight[v]`: each key's videos in
+ * ascending id, the key's AliasTable built over their weights.
+ */
+function buildVideoSampler(key: ArrayLike<number>, K: number, weight: ArrayLike<number>) {
+  const offsets = new Int32Array(K + 1);
+  for (let v = 0; v < key.length; v++) offsets[key[v] + 1]++;
+  for (let k = 0; k < K; k++) offsets[k + 1] += offsets[k];
+  const fill = offsets.slice(0, K);
+  const videos = new Int32Array(key.length);
+  for (let v = 0; v < key.length; v++) videos[fill[key[v]]++] = v;
+  const w = new Float64Array(key.length);
   for (let i = 0; i < videos.length; i++) w[i] = weight[videos[i]];
-  const tables: (AliasTable | null)[] = [];
-  for (let t = 0; t < T; t++)
-    tables.push(
-      offsets[t + 1] > offsets[t] ? new AliasTable(w.subarray(offsets[t], offsets[t + 1])) : null,
-    );
-  return { offsets, videos, tables };
+  const table = new Float64Array(3 * key.length);
+  for (let k = 0; k < K; k++) {
+    const o = offsets[k];
+    const n = offsets[k + 1] - o;
+    if (n === 0) continue;
+    const alias = new AliasTable(w.subarray(o, o + n));
+    for (let i = 0; i < n; i++) {
+      table[3 * (o + i)] = alias.keep[i];
+      table[3 * (o + i) + 1] = videos[o + i];
+      table[3 * (o + i) + 2] = videos[o + alias.alias[i]];
+    }
+  }
+  return { offsets, table };
 }
 
-/** A video of key t drawn ∝ its weight (two uniforms), or −1 (no draw) when the key has none. */
-export function drawTopical(s: TopicSamplers, t: number, rng: SimRng): number {
-  const table = s.tables[t];
-  return table ? s.videos[s.offsets[t] + table.sample(rng)] : -1;
+/**
+ * A video of key k drawn as `AliasTable.draw` draws (column from one uniform, the coin from a
+ * second), or −1 without a draw when the key has no videos.
+ */
+export function sampleVideo(s: VideoSampler, k: number, rng: SimRng): number {
+  const o = s.offsets[k];
+  const n = s.offsets[k + 1] - o;
+  if (n === 0) return -1;
+  const e = 3 * (o + Math.min(n - 1, Math.floor(rng.next() * n)));
+  return rng.next() < s.table[e] ? s.table[e + 1] : s.table[e + 2];
 }
 
 /**
@@ -154,9 +167,28 @@ export function drawTopicalInLanguage(
   language: number,
   rng: SimRng,
 ): number {
-  const v = drawTopical(ctx.topicalByLanguage, t * ctx.languages + language, rng);
-  return v >= 0 ? v : drawTopical(ctx.topical, t, rng);
+  const v = sampleVideo(ctx.topicalByLanguage, t * ctx.languages + language, rng);
+  return v >= 0 ? v : sampleVideo(ctx.topical, t, rng);
 }
+
+/** Fields of a video's record in `SessionContext.record` (Float32 view unless said). */
+export const REC_UPLOAD = 0;
+/** `OracleTerms.click`. */
+export const REC_CLICK = 1;
+/** `OracleTerms.watch`. */
+export const REC_WATCH = 2;
+/** `OracleTerms.logDuration`. */
+export const REC_LOG_DURATION = 3;
+/** The viral boost. */
+export const REC_VIRAL = 4;
+/** Duration, minutes. */
+export const REC_DURATION = 5;
+/** Language id (Int32 view). */
+export const REC_LANGUAGE = 6;
+/** The previous episode, or −1 (Int32 view). */
+export const REC_PREV_EPISODE = 7;
+/** 32-bit words per record. */
+export const REC_STRIDE = 8;
 
 /**
  * What every shard of users needs: the world, its vocabulary and the indexes built once over
@@ -168,55 +200,71 @@ export interface SessionContext {
   vocab: Vocabulary;
   /** The world's `languages` setting. */
   languages: number;
-  /** Alias table ∝ popularity over all videos (popular impressions). */
-  popAlias: AliasTable;
-  /** Alias table ∝ popularity^0.4 over all videos (the legacy recommender's untopical draw). */
-  legacyAlias: AliasTable;
+  /** One key, ∝ popularity over all videos (popular impressions). */
+  popular: VideoSampler;
+  /** One key, ∝ popularity^0.4 over all videos (the legacy recommender's untopical draw). */
+  legacy: VideoSampler;
   /** Per topic, ∝ popularity^0.4 within the topic. */
-  topical: TopicSamplers;
+  topical: VideoSampler;
   /** The same per (topic, language): key topic·languages + language. */
-  topicalByLanguage: TopicSamplers;
+  topicalByLanguage: VideoSampler;
   uploads: UploadIndex;
   postings: { offsets: Int32Array; videos: Int32Array };
-  /** The episode before video v in its series, or −1, [videos]. */
-  prevEpisode: Int32Array;
   /** ln(N · popularity[v]) (search results rank by it), [videos]. */
   logPopularityN: Float64Array;
   /** The oracle's per-video and per-user terms (oracle.ts). */
   terms: OracleTerms;
+  /**
+   * What the session loop reads of video v, in one 32-byte record at REC_STRIDE · v (fields
+   * REC_*; the same numbers as the world's and the oracle's arrays): one memory access per
+   * video instead of eight (a million-video catalogue does not fit in the cache).
+   */
+  record: Float32Array;
+  /** Int32 view of `record`'s buffer, for the integer fields. */
+  recordInt: Int32Array;
 }
 
 /** Builds the catalogue's indexes the sessions draw from (O(videos + title tokens)). */
 export function sessionContext(world: World, vocab: Vocabulary): SessionContext {
   const vid = world.videos;
   const N = vid.count;
-  const popAlias = new AliasTable(vid.popularity);
   const legacyWeight = new Float64Array(N);
   for (let v = 0; v < N; v++) legacyWeight[v] = Math.pow(vid.popularity[v], 0.4);
-  const legacyAlias = new AliasTable(legacyWeight);
-  const topical = buildTopicSamplers(vid.topic, world.config.topics, legacyWeight);
+  const none = new Uint8Array(N);
   const L = world.config.languages;
   const keys = new Int32Array(N);
   for (let v = 0; v < N; v++) keys[v] = vid.topic[v] * L + vid.language[v];
-  const topicalByLanguage = buildTopicSamplers(keys, world.config.topics * L, legacyWeight);
-  const uploads = buildUploadIndex(vid.uploadTime);
-  const postings = buildPostings(world, vocab.words.length);
-  const prevEpisode = new Int32Array(N).fill(-1);
-  for (let v = 0; v < N; v++) if (vid.nextEpisode[v] >= 0) prevEpisode[vid.nextEpisode[v]] = v;
   const logPopularityN = new Float64Array(N);
   for (let v = 0; v < N; v++) logPopularityN[v] = Math.log(vid.popularity[v] * N);
+  const terms = oracleTerms(world);
+  const record = new Float32Array(REC_STRIDE * N);
+  const recordInt = new Int32Array(record.buffer);
+  for (let v = 0; v < N; v++) {
+    const r = REC_STRIDE * v;
+    record[r + REC_UPLOAD] = vid.uploadTime[v];
+    record[r + REC_CLICK] = terms.click[v];
+    record[r + REC_WATCH] = terms.watch[v];
+    record[r + REC_LOG_DURATION] = terms.logDuration[v];
+    record[r + REC_VIRAL] = vid.viral[v];
+    record[r + REC_DURATION] = vid.duration[v];
+    recordInt[r + REC_LANGUAGE] = vid.language[v];
+    recordInt[r + REC_PREV_EPISODE] = -1;
+  }
+  for (let v = 0; v < N; v++)
+    if (vid.nextEpisode[v] >= 0) recordInt[REC_STRIDE * vid.nextEpisode[v] + REC_PREV_EPISODE] = v;
   return {
     world,
     vocab,
     languages: L,
-    popAlias,
-    legacyAlias,
-    topical,
-    topicalByLanguage,
-    uploads,
-    postings,
-    prevEpisode,
+    popular: buildVideoSampler(none, 1, vid.popularity),
+    legacy: buildVideoSampler(none, 1, legacyWeight),
+    topical: buildVideoSampler(vid.topic, world.config.topics, legacyWeight),
+    topicalByLanguage: buildVideoSampler(keys, world.config.topics * L, legacyWeight),
+    uploads: buildUploadIndex(vid.uploadTime),
+    postings: buildPostings(world, vocab.words.length),
     logPopularityN,
-    terms: oracleTerms(world),
+    terms,
+    record,
+    recordInt,
   };
 }

@@ -16,14 +16,24 @@
  * (docs/performance.md#world-generation).
  */
 import { STREAM, type Vocabulary } from './catalogue';
-import { LegacyPool, POOL_REFRESH_SESSIONS } from './legacy-pool';
+import { LegacyPool, POOL_REFRESH_SESSIONS, STAMP_STRIDE } from './legacy-pool';
 import { joinLogs, LogColumns } from './log-columns';
-import { affinity, clickLogitWith, sigmoid, watchFractionWith } from './oracle';
+import { affinityAt, clickLogitOf, freshnessAt, sigmoid, watchFractionOf } from './oracle';
 import { SimRng } from './rng';
 import {
   drawTopic,
   drawTopicalInLanguage,
   interestCdf,
+  REC_CLICK,
+  REC_DURATION,
+  REC_LANGUAGE,
+  REC_LOG_DURATION,
+  REC_PREV_EPISODE,
+  REC_STRIDE,
+  REC_UPLOAD,
+  REC_VIRAL,
+  REC_WATCH,
+  sampleVideo,
   sessionContext,
   upperBound,
   type SessionContext,
@@ -43,13 +53,17 @@ const MIN_WATCH_STEP_MINUTES = 0.05;
 const WATCH_CONCENTRATION = 3;
 /** At most this many sessions per user-day (the Poisson draw is capped). */
 const MAX_SESSIONS_PER_DAY = 64;
+/** Word of a video's stamps (STAMP_STRIDE per video) holding the session that shows it. */
+const STAMP_SESSION = 0;
+/** Word of a video's stamps holding the last user who watched it. */
+const STAMP_WATCHED = 1;
 
 /** Progress callback: fraction done in [0, 1]. */
 export type Progress = (fraction: number) => void;
 
 /**
  * One page being assembled: its videos and their sources, at most `ips`, distinct within the
- * session (stamped in `inSession` with the session id) and uploaded by the session's time.
+ * session (stamped with the session id) and uploaded by the session's time.
  */
 class Page {
   n = 0;
@@ -57,10 +71,14 @@ class Page {
   t = 0;
   readonly slots: Int32Array;
   readonly source: Uint8Array;
+  /**
+   * @param stamps per-video stamps [STAMP_STRIDE · videos]
+   * @param record the session context's video records (upload time at REC_UPLOAD)
+   */
   constructor(
     readonly ips: number,
-    readonly inSession: Int32Array,
-    readonly uploadTime: Float32Array,
+    readonly stamps: Int32Array,
+    readonly record: Float32Array,
   ) {
     this.slots = new Int32Array(ips);
     this.source = new Uint8Array(ips);
@@ -75,9 +93,10 @@ class Page {
 
   /** Adds v unless the page is full, v < 0, v is already on it or not yet uploaded. */
   add(v: number, src: ImpressionSource): boolean {
-    if (this.n >= this.ips || v < 0 || this.inSession[v] === this.sid) return false;
-    if (!(this.uploadTime[v] <= this.t)) return false;
-    this.inSession[v] = this.sid;
+    const m = STAMP_STRIDE * v + STAMP_SESSION;
+    if (this.n >= this.ips || v < 0 || this.stamps[m] === this.sid) return false;
+    if (!(this.record[REC_STRIDE * v + REC_UPLOAD] <= this.t)) return false;
+    this.stamps[m] = this.sid;
     this.slots[this.n] = v;
     this.source[this.n++] = src;
     return true;
@@ -121,58 +140,92 @@ export function simulateUserRange(
   to: number,
   onProgress?: Progress,
 ): Logs {
-  const { world, vocab, popAlias, uploads, postings, prevEpisode, terms } = ctx;
-  const cfg = world.config;
-  const vid = world.videos;
-  const usr = world.users;
-  const N = vid.count;
-  const T = cfg.topics;
-  const ips = cfg.impressionsPerSession;
-  const searchRate = cfg.searchRate;
-  const uploadTime = vid.uploadTime;
-  const popularity = vid.popularity;
-  const logPopularityN = ctx.logPopularityN;
-  const nextEpisode = vid.nextEpisode;
-  const duration = vid.duration;
-  const topicOffsets = vocab.topicOffsets;
-  const topicTokens = vocab.topicTokens;
-
-  let expectedSessions = 0;
-  for (let u = from; u < to; u++) expectedSessions += usr.activity[u] * cfg.days;
-  const out = new LogColumns(Math.ceil(expectedSessions * 1.1) + 16, ips, searchRate);
-  const userWatchOffsets = new Int32Array(to - from + 1);
-  const userSearchOffsets = new Int32Array(to - from + 1);
-
-  // Per-user scratch, reset by stamping with the user / session number instead of clearing.
-  const watchedBy = new Int32Array(N).fill(-1);
-  const inSession = new Int32Array(N).fill(-1);
-  let sessionId = 0;
-  const pool = new LegacyPool(ctx);
-  const poolIds = pool.ids;
-  const poolScore = pool.scores;
-  const page = new Page(ips, inSession, uploadTime);
-  const slots = page.slots;
-  const slotSource = page.source;
-  const dayTimes = new Float64Array(MAX_SESSIONS_PER_DAY);
-  const cdf = new Float64Array(T);
-
+  const sim = new RangeSimulator(ctx, from, to);
   for (let u = from; u < to; u++) {
-    const rng = new SimRng(cfg.seed, STREAM.logs, u);
-    interestCdf(usr.interests, u, T, cdf);
-    const language = usr.language[u];
+    sim.user(u);
+    if (onProgress && (u & 255) === 255) onProgress((u + 1 - from) / (to - from));
+  }
+  return sim.finish();
+}
+
+/**
+ * The simulation of one range of users, split into a method per step of a session (search,
+ * the rest of the page, clicks and watches) so that each is compiled on its own and the
+ * engine inlines the per-impression helpers (affinity, the click logit, the random stream)
+ * into it rather than calling them.
+ */
+class RangeSimulator {
+  private readonly world: World;
+  private readonly cfg: World['config'];
+  private readonly ips: number;
+  private readonly d: number;
+  private readonly out: LogColumns;
+  private readonly userWatchOffsets: Int32Array;
+  private readonly userSearchOffsets: Int32Array;
+  /**
+   * Per-video scratch, reset by stamping with the user / session number instead of clearing:
+   * the session on whose page the video is, the last user who watched it, the pool's epoch.
+   */
+  private readonly stamps: Int32Array;
+  private readonly pool: LegacyPool;
+  private readonly page: Page;
+  private readonly dayTimes = new Float64Array(MAX_SESSIONS_PER_DAY);
+  private readonly cdf: Float64Array;
+  private sessionId = 0;
+  /** A sum of what the prefetching passes read, kept live so they are not optimised away. */
+  touched = 0;
+  // The current user.
+  private rng: SimRng;
+  private u = 0;
+  private pu = 0;
+  private language = 0;
+  private durationWeight = 0;
+  private lastWatched = -1;
+  /** A session starts after the user's previous one ends, so watches stay in time order. */
+  private free = -Infinity;
+
+  constructor(
+    private readonly ctx: SessionContext,
+    private readonly from: number,
+    to: number,
+  ) {
+    const world = (this.world = ctx.world);
+    const cfg = (this.cfg = world.config);
+    this.ips = cfg.impressionsPerSession;
+    this.d = cfg.latentDim;
+    let expectedSessions = 0;
+    for (let u = from; u < to; u++) expectedSessions += world.users.activity[u] * cfg.days;
+    this.out = new LogColumns(Math.ceil(expectedSessions * 1.1) + 16, this.ips, cfg.searchRate);
+    this.userWatchOffsets = new Int32Array(to - from + 1);
+    this.userSearchOffsets = new Int32Array(to - from + 1);
+    this.stamps = new Int32Array(STAMP_STRIDE * world.videos.count).fill(-1);
+    this.pool = new LegacyPool(ctx, this.stamps);
+    this.page = new Page(this.ips, this.stamps, ctx.record);
+    this.cdf = new Float64Array(cfg.topics);
+    this.rng = new SimRng(cfg.seed, STREAM.logs, from);
+  }
+
+  /** Simulates user u's days (users in ascending order). */
+  user(u: number): void {
+    const { cfg, pool, dayTimes } = this;
+    const usr = this.world.users;
+    const rng = (this.rng = new SimRng(cfg.seed, STREAM.logs, u));
+    interestCdf(usr.interests, u, cfg.topics, this.cdf);
+    this.u = u;
+    this.pu = u * this.d;
+    this.language = usr.language[u];
+    this.durationWeight = this.ctx.terms.durationPreference[u];
     const activity = usr.activity[u];
     pool.size = 0;
-    let lastWatched = -1;
-    // A session starts after the user's previous one ends, so watches stay in time order.
-    let free = -Infinity;
+    this.lastWatched = -1;
+    this.free = -Infinity;
     let sessionsSinceRefresh = Infinity;
-
     for (let day = 0; day < cfg.days; day++) {
       const k = Math.min(MAX_SESSIONS_PER_DAY, rng.poisson(activity));
       // Refresh every POOL_REFRESH_SESSIONS sessions (about every 4 days for an average user):
       // the cost follows activity, so light users cost little however large the catalogue.
       if (k > 0 && sessionsSinceRefresh >= POOL_REFRESH_SESSIONS) {
-        pool.refresh(u, day, rng, cdf);
+        pool.refresh(u, day, rng, this.cdf);
         sessionsSinceRefresh = 0;
       }
       sessionsSinceRefresh += k;
@@ -184,137 +237,196 @@ export function simulateUserRange(
         for (; j > 0 && dayTimes[j - 1] > x; j--) dayTimes[j] = dayTimes[j - 1];
         dayTimes[j] = x;
       }
-      for (let s = 0; s < k; s++) {
-        const t = Math.max(dayTimes[s], free);
-        const sid = sessionId++;
-        page.start(sid, t);
-        out.reserve(ips);
-
-        // Search: a topic the user likes, one to three of its words.
-        let search = -1;
-        if (rng.next() < searchRate) {
-          const topic = drawTopic(cdf, rng);
-          const a = topicOffsets[topic];
-          const b = topicOffsets[topic + 1];
-          const q = 1 + rng.int(3);
-          search = out.searches++;
-          out.searchTime[search] = t;
-          let tok = -1;
-          for (let i = 0; i < q; i++) {
-            tok = i === 0 && rng.next() < 0.6 ? topicTokens[a] : topicTokens[a + rng.int(b - a)];
-            out.searchTokens[out.tokens++] = tok;
-          }
-          out.searchTokenOffsets[out.searches] = out.tokens;
-          // Results: of a dozen videos with the last query word, the best by affinity and popularity.
-          const p0 = postings.offsets[tok];
-          const p1 = postings.offsets[tok + 1];
-          for (let r = 0; r < SEARCH_RESULTS && p1 > p0; r++) {
-            let best = -1;
-            let bestScore = -Infinity;
-            for (let c = 0; c < 4; c++) {
-              const v = postings.videos[p0 + rng.int(p1 - p0)];
-              if (!(uploadTime[v] <= t) || inSession[v] === sid) continue;
-              const sc = affinity(world, u, v) + 0.5 * logPopularityN[v];
-              if (sc > bestScore) {
-                bestScore = sc;
-                best = v;
-              }
-            }
-            page.add(best, ImpressionSource.Search);
-          }
-        }
-        if (lastWatched >= 0) page.add(nextEpisode[lastWatched], ImpressionSource.NextEpisode);
-        for (let i = 0, got = 0; got < 2 && i < 20; i++)
-          if (page.add(popAlias.sample(rng), ImpressionSource.Popular)) got++;
-        // Fresh: the most popular of three uploads from the last few days.
-        const hi = upperBound(uploads, t);
-        const lo = upperBound(uploads, t - FRESH_WINDOW_DAYS);
-        if (hi > lo) {
-          let best = -1;
-          for (let c = 0; c < 3; c++) {
-            const v = uploads.order[lo + rng.int(hi - lo)];
-            if (inSession[v] !== sid && (best < 0 || popularity[v] > popularity[best])) best = v;
-          }
-          page.add(best, ImpressionSource.Fresh);
-        }
-        for (let i = 0; i < 10; i++) if (page.add(rng.int(N), ImpressionSource.Random)) break;
-        // Legacy recommender: pool entries in random order, skipping what was watched.
-        for (let i = 0; i < pool.size && page.n < ips; i++) {
-          const j = i + rng.int(pool.size - i);
-          const v = poolIds[j];
-          poolIds[j] = poolIds[i];
-          poolIds[i] = v;
-          const sc = poolScore[j];
-          poolScore[j] = poolScore[i];
-          poolScore[i] = sc;
-          if (watchedBy[v] !== u) page.add(v, ImpressionSource.Legacy);
-        }
-        // Pool exhausted: the legacy recommender falls back to popular videos of liked topics.
-        for (let i = 0; page.n < ips && i < 50; i++) {
-          const v = drawTopicalInLanguage(ctx, drawTopic(cdf, rng), language, rng);
-          if (v >= 0 && watchedBy[v] !== u) page.add(v, ImpressionSource.Legacy);
-        }
-
-        // Shuffle the page, then let the user click and watch in page order.
-        const n = page.n;
-        for (let i = n - 1; i > 0; i--) {
-          const j = rng.int(i + 1);
-          const v = slots[i];
-          slots[i] = slots[j];
-          slots[j] = v;
-          const src = slotSource[i];
-          slotSource[i] = slotSource[j];
-          slotSource[j] = src;
-        }
-        let clock = t;
-        for (let i = 0; i < n; i++) {
-          const v = slots[i];
-          const a = affinity(world, u, v);
-          const prev = prevEpisode[v];
-          const logit = clickLogitWith(
-            terms,
-            world,
-            u,
-            v,
-            t,
-            a,
-            watchedBy[v] === u,
-            prev >= 0 && watchedBy[prev] === u,
-          );
-          const imp = out.impressions++;
-          out.impVideo[imp] = v;
-          out.impSource[imp] = slotSource[i];
-          if (rng.next() < sigmoid(logit)) {
-            const f = watchFractionWith(terms, v, a);
-            const frac = rng.beta(f * WATCH_CONCENTRATION, (1 - f) * WATCH_CONCENTRATION);
-            const minutes = duration[v] * frac;
-            out.impClicked[imp] = 1;
-            out.impWatchMinutes[imp] = minutes;
-            const w = out.watches++;
-            out.watchVideo[w] = v;
-            out.watchTime[w] = clock;
-            out.watchMinutes[w] = minutes;
-            out.watchImpression[w] = imp;
-            clock += Math.max(minutes, MIN_WATCH_STEP_MINUTES) / 1440;
-            watchedBy[v] = u;
-            lastWatched = v;
-          } else {
-            out.impClicked[imp] = 0;
-            out.impWatchMinutes[imp] = 0;
-          }
-        }
-        free = clock + MIN_WATCH_STEP_MINUTES / 1440;
-        const ses = out.sessions++;
-        out.sessionUser[ses] = u;
-        out.sessionTime[ses] = t;
-        out.sessionSearch[ses] = search;
-        out.sessionImpOffsets[ses + 1] = out.impressions;
-      }
+      for (let s = 0; s < k; s++) this.session(Math.max(dayTimes[s], this.free));
     }
-    userWatchOffsets[u + 1 - from] = out.watches;
-    userSearchOffsets[u + 1 - from] = out.searches;
-    if (onProgress && (u & 255) === 255) onProgress((u + 1 - from) / (to - from));
+    this.userWatchOffsets[u + 1 - this.from] = this.out.watches;
+    this.userSearchOffsets[u + 1 - this.from] = this.out.searches;
   }
 
-  return out.finish(userWatchOffsets, userSearchOffsets);
+  /** One session of the current user starting at time t (days). */
+  private session(t: number): void {
+    const { out, page, rng } = this;
+    const sid = this.sessionId++;
+    page.start(sid, t);
+    out.reserve(this.ips);
+    const search = rng.next() < this.cfg.searchRate ? this.search(t, sid) : -1;
+    this.fillPage(t, sid);
+    this.clickAndWatch(t);
+    const ses = out.sessions++;
+    out.sessionUser[ses] = this.u;
+    out.sessionTime[ses] = t;
+    out.sessionSearch[ses] = search;
+    out.sessionImpOffsets[ses + 1] = out.impressions;
+  }
+
+  /**
+   * Search: a topic the user likes, one to three of its words; of a dozen videos with the last
+   * query word, the best by affinity and popularity go on the page. Returns the search id.
+   */
+  private search(t: number, sid: number): number {
+    const { out, rng, stamps, page, d, pu } = this;
+    const { vocab, postings, record, logPopularityN } = this.ctx;
+    const userLatent = this.world.users.latent;
+    const videoLatent = this.world.videos.latent;
+    const topic = drawTopic(this.cdf, rng);
+    const a = vocab.topicOffsets[topic];
+    const b = vocab.topicOffsets[topic + 1];
+    const q = 1 + rng.int(3);
+    const search = out.searches++;
+    out.searchTime[search] = t;
+    let tok = -1;
+    for (let i = 0; i < q; i++) {
+      tok =
+        i === 0 && rng.next() < 0.6 ? vocab.topicTokens[a] : vocab.topicTokens[a + rng.int(b - a)];
+      out.searchTokens[out.tokens++] = tok;
+    }
+    out.searchTokenOffsets[out.searches] = out.tokens;
+    const p0 = postings.offsets[tok];
+    const p1 = postings.offsets[tok + 1];
+    for (let r = 0; r < SEARCH_RESULTS && p1 > p0; r++) {
+      let best = -1;
+      let bestScore = -Infinity;
+      for (let c = 0; c < 4; c++) {
+        const v = postings.videos[p0 + rng.int(p1 - p0)];
+        if (
+          !(record[REC_STRIDE * v + REC_UPLOAD] <= t) ||
+          stamps[STAMP_STRIDE * v + STAMP_SESSION] === sid
+        )
+          continue;
+        const sc = affinityAt(userLatent, pu, videoLatent, v * d, d) + 0.5 * logPopularityN[v];
+        if (sc > bestScore) {
+          bestScore = sc;
+          best = v;
+        }
+      }
+      page.add(best, ImpressionSource.Search);
+    }
+    return search;
+  }
+
+  /**
+   * The rest of the page: next episode, popular, fresh, random, the legacy pool and its
+   * fallback; then the page shuffled.
+   */
+  private fillPage(t: number, sid: number): void {
+    const { rng, stamps, page, pool, ips, u } = this;
+    const { popular, uploads } = this.ctx;
+    const popularity = this.world.videos.popularity;
+    if (this.lastWatched >= 0)
+      page.add(this.world.videos.nextEpisode[this.lastWatched], ImpressionSource.NextEpisode);
+    for (let i = 0, got = 0; got < 2 && i < 20; i++)
+      if (page.add(sampleVideo(popular, 0, rng), ImpressionSource.Popular)) got++;
+    // Fresh: the most popular of three uploads from the last few days.
+    const hi = upperBound(uploads, t);
+    const lo = upperBound(uploads, t - FRESH_WINDOW_DAYS);
+    if (hi > lo) {
+      let best = -1;
+      for (let c = 0; c < 3; c++) {
+        const v = uploads.order[lo + rng.int(hi - lo)];
+        if (
+          stamps[STAMP_STRIDE * v + STAMP_SESSION] !== sid &&
+          (best < 0 || popularity[v] > popularity[best])
+        )
+          best = v;
+      }
+      page.add(best, ImpressionSource.Fresh);
+    }
+    const N = this.world.videos.count;
+    for (let i = 0; i < 10; i++) if (page.add(rng.int(N), ImpressionSource.Random)) break;
+    // Legacy recommender: pool entries in random order, skipping what was watched.
+    const poolIds = pool.ids;
+    const poolScore = pool.scores;
+    for (let i = 0; i < pool.size && page.n < ips; i++) {
+      const j = i + rng.int(pool.size - i);
+      const v = poolIds[j];
+      poolIds[j] = poolIds[i];
+      poolIds[i] = v;
+      const sc = poolScore[j];
+      poolScore[j] = poolScore[i];
+      poolScore[i] = sc;
+      if (stamps[STAMP_STRIDE * v + STAMP_WATCHED] !== u) page.add(v, ImpressionSource.Legacy);
+    }
+    // Pool exhausted: the legacy recommender falls back to popular videos of liked topics.
+    for (let i = 0; page.n < ips && i < 50; i++) {
+      const v = drawTopicalInLanguage(this.ctx, drawTopic(this.cdf, rng), this.language, rng);
+      if (v >= 0 && stamps[STAMP_STRIDE * v + STAMP_WATCHED] !== u)
+        page.add(v, ImpressionSource.Legacy);
+    }
+    // Shuffle the page.
+    const slots = page.slots;
+    const slotSource = page.source;
+    for (let i = page.n - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      const v = slots[i];
+      slots[i] = slots[j];
+      slots[j] = v;
+      const src = slotSource[i];
+      slotSource[i] = slotSource[j];
+      slotSource[j] = src;
+    }
+  }
+
+  /** The user clicks and watches in page order; the session started at t (days). */
+  private clickAndWatch(t: number): void {
+    const { out, rng, stamps, page, d, pu, u, language, durationWeight } = this;
+    const { record, recordInt } = this.ctx;
+    const videoLatent = this.world.videos.latent;
+    const userLatent = this.world.users.latent;
+    const slots = page.slots;
+    const n = page.n;
+    // Read each shown video's latent row and its previous episode's stamps once, without
+    // branching, so their cache misses overlap (the loop below then finds them in cache).
+    let touch = 0;
+    for (let i = 0; i < n; i++) {
+      const v = slots[i];
+      const prev = recordInt[REC_STRIDE * v + REC_PREV_EPISODE];
+      touch += videoLatent[v * d] + stamps[STAMP_STRIDE * (prev < 0 ? v : prev)];
+    }
+    this.touched += touch;
+    let clock = t;
+    for (let i = 0; i < n; i++) {
+      const v = slots[i];
+      const r = REC_STRIDE * v;
+      const a = affinityAt(userLatent, pu, videoLatent, v * d, d);
+      const prev = recordInt[r + REC_PREV_EPISODE];
+      // clickLogitFromAffinity (oracle.ts) from the video's record, to the bit.
+      const logit = clickLogitOf(
+        record[r + REC_CLICK],
+        a,
+        freshnessAt(t - record[r + REC_UPLOAD], record[r + REC_VIRAL]),
+        durationWeight * record[r + REC_LOG_DURATION],
+        recordInt[r + REC_LANGUAGE] !== language,
+        prev >= 0 && stamps[STAMP_STRIDE * prev + STAMP_WATCHED] === u,
+        stamps[STAMP_STRIDE * v + STAMP_WATCHED] === u,
+      );
+      const imp = out.impressions++;
+      out.impVideo[imp] = v;
+      out.impSource[imp] = page.source[i];
+      if (rng.next() < sigmoid(logit)) {
+        const f = watchFractionOf(record[r + REC_WATCH], a);
+        const frac = rng.beta(f * WATCH_CONCENTRATION, (1 - f) * WATCH_CONCENTRATION);
+        const minutes = record[r + REC_DURATION] * frac;
+        out.impClicked[imp] = 1;
+        out.impWatchMinutes[imp] = minutes;
+        const w = out.watches++;
+        out.watchVideo[w] = v;
+        out.watchTime[w] = clock;
+        out.watchMinutes[w] = minutes;
+        out.watchImpression[w] = imp;
+        clock += Math.max(minutes, MIN_WATCH_STEP_MINUTES) / 1440;
+        stamps[STAMP_STRIDE * v + STAMP_WATCHED] = u;
+        this.lastWatched = v;
+      } else {
+        out.impClicked[imp] = 0;
+        out.impWatchMinutes[imp] = 0;
+      }
+    }
+    this.free = clock + MIN_WATCH_STEP_MINUTES / 1440;
+  }
+
+  /** The logs of the range. */
+  finish(): Logs {
+    this.pool.touched += this.touched;
+    return this.out.finish(this.userWatchOffsets, this.userSearchOffsets);
+  }
 }
