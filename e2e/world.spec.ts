@@ -78,115 +78,126 @@ class WorldPanel {
   }
 }
 
-test('the page builds the world of the URL and shows its statistics and charts, with no console errors', async ({
-  page,
-}) => {
-  const errors = collectConsoleErrors(page);
-  await page.goto('/' + SMALL);
-  const w = new WorldPanel(page);
-  await w.ready();
+/**
+ * Tests 1–3 look at one small world on one page (built once, in `beforeAll`): the statistics,
+ * then a refused size that must leave that world on screen, then a new seed (last, as it
+ * replaces the world).
+ */
+test.describe.serial('one small world on one page', () => {
+  let page: Page;
+  let w: WorldPanel;
+  let errors: string[];
 
-  expect(await w.value('videos')).toBe(5000);
-  expect(await w.value('users')).toBe(1000);
-  expect(await w.value('seed')).toBe(7);
-  const watches = await w.value('watches');
-  const impressions = await w.value('impressions');
-  expect(watches).toBeGreaterThan(0);
-  expect(impressions).toBeGreaterThan(watches);
-  expect(await w.value('ctr')).toBeCloseTo(watches / impressions, 3);
-  expect(await w.value('watchesPerVideo')).toBeCloseTo(watches / 5000, 1);
-  const zipf = await w.value('zipfExponent');
-  expect(zipf).toBeGreaterThan(0.5);
-  expect(zipf).toBeLessThan(2);
-  // Clickbait is clicked more than the rest; CTRs are shares.
-  const cb = await w.value('clickbaitCtr');
-  const rest = await w.value('clickbaitCtrOther');
-  expect(cb).toBeGreaterThan(rest);
-  expect(cb).toBeLessThan(1);
-  expect(rest).toBeGreaterThan(0);
-  const fwd = await w.value('forwardShare');
-  expect(fwd).toBeGreaterThan(0.5);
-  expect(fwd).toBeLessThanOrEqual(1);
-  await expect(w.stat('watchesPerVideo')).toHaveText((watches / 5000).toFixed(1));
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage();
+    errors = collectConsoleErrors(page);
+    await page.goto('/' + SMALL);
+    w = new WorldPanel(page);
+    await w.ready();
+  });
 
-  // The five charts are drawn, each with a caption; the popularity caption names the fit.
-  await expect(w.chart('topics').locator('svg rect')).not.toHaveCount(0);
-  await expect(w.chart('topics').locator('svg g.bars rect')).toHaveCount(40);
-  await expect
-    .poll(() => w.chart('popularity').locator('svg g.points circle').count())
-    .toBeGreaterThan(20);
-  await expect(w.chart('popularity').locator('figcaption')).toContainText(/Zipf exponent \d\.\d\d/);
-  await expect
-    .poll(() => w.chart('duration').locator('svg g.bars rect').count())
-    .toBeGreaterThan(5);
-  await expect(w.chart('clickbait').locator('svg g.bars rect')).toHaveCount(4);
-  await expect
-    .poll(() => w.chart('timeline').locator('svg g.marks circle').count())
-    .toBeGreaterThan(0);
-  await expect(w.chart('timeline').locator('figcaption')).toContainText(
-    /User \d+ \(age .+top interests/,
-  );
-  for (const name of ['topics', 'popularity', 'duration', 'clickbait', 'timeline']) {
-    await expect(w.chart(name).locator('figcaption')).not.toBeEmpty();
-    await expect(w.chart(name).locator('svg text.x-title, svg text.y-title')).not.toHaveCount(0);
-  }
+  test.afterAll(async () => {
+    await page.close();
+  });
 
-  await expect(page).toHaveURL(/#seed=7&videos=5000&users=1000$/);
-  await expect(w.error).toHaveCount(0);
-  expect(errors).toEqual([]);
-});
+  test('the page builds the world of the URL and shows its statistics and charts, with no console errors', async () => {
+    expect(await w.value('videos')).toBe(5000);
+    expect(await w.value('users')).toBe(1000);
+    expect(await w.value('seed')).toBe(7);
+    const watches = await w.value('watches');
+    const impressions = await w.value('impressions');
+    expect(watches).toBeGreaterThan(0);
+    expect(impressions).toBeGreaterThan(watches);
+    expect(await w.value('ctr')).toBeCloseTo(watches / impressions, 3);
+    expect(await w.value('watchesPerVideo')).toBeCloseTo(watches / 5000, 1);
+    const zipf = await w.value('zipfExponent');
+    expect(zipf).toBeGreaterThan(0.5);
+    expect(zipf).toBeLessThan(2);
+    // Clickbait is clicked more than the rest; CTRs are shares.
+    const cb = await w.value('clickbaitCtr');
+    const rest = await w.value('clickbaitCtrOther');
+    expect(cb).toBeGreaterThan(rest);
+    expect(cb).toBeLessThan(1);
+    expect(rest).toBeGreaterThan(0);
+    const fwd = await w.value('forwardShare');
+    expect(fwd).toBeGreaterThan(0.5);
+    expect(fwd).toBeLessThanOrEqual(1);
+    await expect(w.stat('watchesPerVideo')).toHaveText((watches / 5000).toFixed(1));
 
-test('a new seed builds a new world with new statistics', async ({ page }) => {
-  const errors = collectConsoleErrors(page);
-  await page.goto('/' + SMALL);
-  const w = new WorldPanel(page);
-  await w.ready();
-  const before = await w.texts();
+    // The five charts are drawn, each with a caption; the popularity caption names the fit.
+    await expect(w.chart('topics').locator('svg rect')).not.toHaveCount(0);
+    await expect(w.chart('topics').locator('svg g.bars rect')).toHaveCount(40);
+    await expect
+      .poll(() => w.chart('popularity').locator('svg g.points circle').count())
+      .toBeGreaterThan(20);
+    await expect(w.chart('popularity').locator('figcaption')).toContainText(
+      /Zipf exponent \d\.\d\d/,
+    );
+    await expect
+      .poll(() => w.chart('duration').locator('svg g.bars rect').count())
+      .toBeGreaterThan(5);
+    await expect(w.chart('clickbait').locator('svg g.bars rect')).toHaveCount(4);
+    await expect
+      .poll(() => w.chart('timeline').locator('svg g.marks circle').count())
+      .toBeGreaterThan(0);
+    await expect(w.chart('timeline').locator('figcaption')).toContainText(
+      /User \d+ \(age .+top interests/,
+    );
+    for (const name of ['topics', 'popularity', 'duration', 'clickbait', 'timeline']) {
+      await expect(w.chart(name).locator('figcaption')).not.toBeEmpty();
+      await expect(w.chart(name).locator('svg text.x-title, svg text.y-title')).not.toHaveCount(0);
+    }
 
-  await w.generate({ seed: '8' });
-  await expect(w.stat('seed')).toHaveText('8', { timeout: BUILD_TIMEOUT });
-  await w.ready();
-  const after = await w.texts();
-  expect(after.watches).not.toBe(before.watches);
-  expect(after.impressions).not.toBe(before.impressions);
-  expect(after.videos).toBe('5000');
-  expect(after.users).toBe('1000');
-  await expect(page).toHaveURL(/#seed=8&videos=5000&users=1000$/);
+    await expect(page).toHaveURL(/#seed=7&videos=5000&users=1000$/);
+    await expect(w.error).toHaveCount(0);
+    expect(errors).toEqual([]);
+  });
 
-  // Editing the URL by hand builds that world too, and the form follows.
-  await page.evaluate(() => (window.location.hash = '#seed=9&videos=5000&users=1000'));
-  await expect(w.stat('seed')).toHaveText('9', { timeout: BUILD_TIMEOUT });
-  await expect(w.param('seed')).toHaveValue('9');
-  expect(errors).toEqual([]);
-});
+  test('an invalid size names the field and range and keeps the world on screen', async () => {
+    const before = await w.texts();
+    const topicsSvg = await w.chart('topics').locator('svg').innerHTML();
 
-test('an invalid size names the field and range and keeps the world on screen', async ({
-  page,
-}) => {
-  const errors = collectConsoleErrors(page);
-  await page.goto('/' + SMALL);
-  const w = new WorldPanel(page);
-  await w.ready();
-  const before = await w.texts();
-  const topicsSvg = await w.chart('topics').locator('svg').innerHTML();
+    await w.generate({ videos: '5' });
+    await expect(w.error).toBeVisible();
+    await expect(w.error).toContainText('videos must be an integer from 100 to 1000000');
+    await expect(w.error).toContainText('"5"');
+    await expect(w.param('videos')).toHaveAttribute('aria-invalid', 'true');
+    // Nothing is built, and nothing on screen changes (give a stray build time to show up).
+    await page.waitForTimeout(1500);
+    await expect(w.progress).toHaveCount(0);
+    expect(await w.texts()).toEqual(before);
+    expect(await w.chart('topics').locator('svg').innerHTML()).toBe(topicsSvg);
+    await expect(page).toHaveURL(/#seed=7&videos=5000&users=1000$/);
 
-  await w.generate({ videos: '5' });
-  await expect(w.error).toBeVisible();
-  await expect(w.error).toContainText('videos must be an integer from 100 to 1000000');
-  await expect(w.error).toContainText('"5"');
-  await expect(w.param('videos')).toHaveAttribute('aria-invalid', 'true');
-  // Nothing is built, and nothing on screen changes (give a stray build time to show up).
-  await page.waitForTimeout(1500);
-  await expect(w.progress).toHaveCount(0);
-  expect(await w.texts()).toEqual(before);
-  expect(await w.chart('topics').locator('svg').innerHTML()).toBe(topicsSvg);
-  await expect(page).toHaveURL(/#seed=7&videos=5000&users=1000$/);
+    // Text is rejected the same way.
+    await w.generate({ videos: 'abc' });
+    await expect(w.error).toContainText(
+      'videos must be an integer from 100 to 1000000 (got "abc")',
+    );
+    expect(await w.texts()).toEqual(before);
+    expect(errors).toEqual([]);
+  });
 
-  // Text is rejected the same way.
-  await w.generate({ videos: 'abc' });
-  await expect(w.error).toContainText('videos must be an integer from 100 to 1000000 (got "abc")');
-  expect(await w.texts()).toEqual(before);
-  expect(errors).toEqual([]);
+  test('a new seed builds a new world with new statistics', async () => {
+    const before = await w.texts();
+
+    // The form still holds the refused size of the test above: a valid one goes with the seed.
+    await w.generate({ videos: '5000', seed: '8' });
+    await expect(w.stat('seed')).toHaveText('8', { timeout: BUILD_TIMEOUT });
+    await w.ready();
+    const after = await w.texts();
+    expect(after.watches).not.toBe(before.watches);
+    expect(after.impressions).not.toBe(before.impressions);
+    expect(after.videos).toBe('5000');
+    expect(after.users).toBe('1000');
+    await expect(page).toHaveURL(/#seed=8&videos=5000&users=1000$/);
+
+    // Editing the URL by hand builds that world too, and the form follows.
+    await page.evaluate(() => (window.location.hash = '#seed=9&videos=5000&users=1000'));
+    await expect(w.stat('seed')).toHaveText('9', { timeout: BUILD_TIMEOUT });
+    await expect(w.param('seed')).toHaveValue('9');
+    expect(errors).toEqual([]);
+  });
 });
 
 test('an invalid URL value is reported and the default is used', async ({ page }) => {
