@@ -13,6 +13,7 @@
  *                                        another world (URL hash; default the e2e's small one)
  *   npm run bench:ui -- --top 3          also list each stretch's 3 costliest tasks (CPU time)
  *                                        and the largest events inside them
+ *   npm run bench:ui -- --no-tabs        training only (no tab visits)
  *   npm run bench:ui -- --port 4314 --out-dir /tmp/my-dist
  *                                        serve another build on another port (default 4181, dist)
  *
@@ -90,11 +91,12 @@ function options(): {
   world: string;
   port: number;
   outDir: string;
+  tabs: boolean;
 } | null {
   const flags = parseArgs(process.argv.slice(2));
   if (flags.help) return null;
   for (const name of Object.keys(flags))
-    if (!['json', 'build', 'steps', 'top', 'world', 'port', 'out-dir'].includes(name))
+    if (!['json', 'build', 'steps', 'top', 'world', 'port', 'out-dir', 'tabs'].includes(name))
       throw new Error(`unknown flag --${name} (see --help)`);
   const steps = flags.steps === undefined ? DEFAULT_STEPS : Number(flags.steps);
   if (!Number.isInteger(steps) || steps < 1)
@@ -124,6 +126,7 @@ function options(): {
     world: hash,
     port,
     outDir,
+    tabs: flags.tabs !== false,
   };
 }
 
@@ -433,8 +436,10 @@ async function main(): Promise<number> {
     const loadBefore = loadavg();
     log(`training to step ${opts.steps} (backend ${backend})`);
     const training = await trainingStretch(page, opts.steps);
-    log(`trained: ${training.stretch.seconds.toFixed(1)} s; visiting every tab`);
-    const tabs = await tabStretches(page, opts.steps - 50);
+    log(
+      `trained: ${training.stretch.seconds.toFixed(1)} s${opts.tabs ? '; visiting every tab' : ''}`,
+    );
+    const tabs = opts.tabs ? await tabStretches(page, opts.steps - 50) : [];
     const stretches = [training.stretch, ...tabs];
     const result = {
       world: opts.world,
