@@ -1,6 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { PageToWorker, WorkerToPage } from '../protocol';
+import { sessionContext, simulateUserRange } from '../sim/sessions';
+import { generateWorld } from '../sim/world';
 import { WorldHost } from './world-host';
+import type { ShardRunner } from './world-shards';
+
+/** Helper threads played in this thread: each range simulated when asked, answered later. */
+function fakeShards(threads: number): ShardRunner & { ranges: [number, number][] } {
+  const ranges: [number, number][] = [];
+  return {
+    threads,
+    ranges,
+    run: (base, vocab, from, to, onProgress) => {
+      ranges.push([from, to]);
+      const logs = simulateUserRange(sessionContext(base, vocab), from, to, onProgress);
+      return new Promise((resolve) => setTimeout(() => resolve(logs), 0));
+    },
+    close: () => {},
+  };
+}
 
 /** A host whose clock advances 30 ms per reading, and the messages it posted. */
 function makeHost() {
@@ -71,5 +89,27 @@ describe('WorldHost', () => {
     host.handle({ type: 'nonsense' } as unknown as PageToWorker);
     expect(posted).toHaveLength(1);
     expect(posted[0].type).toBe('error');
+  });
+
+  it('builds the same world with its sessions on 2 or 3 helper threads as in one thread', async () => {
+    const settings = { seed: 11, videos: 1500, users: 600, days: 9 };
+    const whole = generateWorld(settings);
+    for (const threads of [2, 3]) {
+      const posted: WorkerToPage[] = [];
+      const shards = fakeShards(threads);
+      const host = new WorldHost((m) => posted.push(m), undefined, null, shards);
+      host.handle({ type: 'generateWorld', requestId: 4, settings });
+      await expect.poll(() => posted.at(-1)?.type).toBe('worldReady');
+      expect(shards.ranges).toHaveLength(threads);
+      expect(shards.ranges[0][0]).toBe(0);
+      expect(shards.ranges.at(-1)![1]).toBe(600);
+      const logs = host.world!.logs;
+      for (const [k, v] of Object.entries(whole.logs)) {
+        const got = logs[k as keyof typeof logs];
+        if (ArrayBuffer.isView(v))
+          expect(Array.from(got as Int32Array), k).toEqual(Array.from(v as Int32Array));
+        else expect(got, k).toBe(v);
+      }
+    }
   });
 });

@@ -7,9 +7,10 @@
  * which learns of every new world.
  */
 import { ConfigError } from '../sim/config';
+import { joinLogs, simulateLogs } from '../sim/sessions';
 import { summarizeWorld } from '../sim/summary';
 import type { World } from '../sim/types';
-import { generateWorld } from '../sim/world';
+import { generateWorldBase } from '../sim/world';
 import {
   PROGRESS_INTERVAL_MS,
   REQUEST_ROUTES,
@@ -22,6 +23,7 @@ import {
 import { throttle } from './throttle';
 import type { Post } from './host-env';
 import type { TrainingHost } from './training-host';
+import { MIN_USERS_TO_SHARD, userRanges, webWorkerShards, type ShardRunner } from './world-shards';
 
 export type { Post };
 
@@ -29,17 +31,22 @@ export type { Post };
 export class WorldHost {
   /** The world of the last successful `generateWorld`, or null before the first one. */
   world: World | null = null;
+  /** The request id of the build in flight on the shard helpers (a later request wins). */
+  private building = -1;
 
   /**
    * @param post sends a message to the page
    * @param now clock in milliseconds for throttling progress (a fake one in tests)
    * @param training the training loop, told of every new world (absent: training messages
    *   are answered with an error)
+   * @param shards helper threads that simulate ranges of users (in the browser: two Web
+   *   Workers; null where there are none, as in Node: the world is built in this thread)
    */
   constructor(
     private readonly post: Post,
     private readonly now: () => number = () => performance.now(),
     private readonly training: TrainingHost | null = null,
+    private readonly shards: ShardRunner | null = webWorkerShards(),
   ) {}
 
   /** Handles one message from the page. Never throws: failures become `error` messages. */
@@ -64,9 +71,12 @@ export class WorldHost {
   }
 
   /**
-   * Builds the world synchronously, posting throttled progress as it goes (a worker's
-   * postMessage is delivered to the page while the worker is still busy), then the summary.
-   * On failure the previous world stays current.
+   * Builds the world, posting throttled progress as it goes, then the summary. With shard
+   * helpers and at least MIN_USERS_TO_SHARD users, the catalogue and users are built here and
+   * the sessions of each range of users on a helper (docs/scale-out.md#in-the-page: the same
+   * world as one thread builds); otherwise all of it here, synchronously (a worker's
+   * postMessage reaches the page while the worker is still busy). On failure the previous world
+   * stays current; a later request supersedes one still on the helpers.
    */
   private generate({ requestId, settings }: GenerateWorldRequest): void {
     const progress = throttle(
@@ -75,24 +85,70 @@ export class WorldHost {
       PROGRESS_INTERVAL_MS,
       this.now,
     );
+    this.building = requestId;
     try {
       const t0 = this.now();
-      const world = generateWorld(settings, (f, stage) =>
+      const base = generateWorldBase(settings, (f, stage) =>
         progress(f * WORLD_PROGRESS_SHARE, stage),
       );
-      const genMs = this.now() - t0;
+      const users = base.world.users.count;
+      if (!this.shards || users < MIN_USERS_TO_SHARD) {
+        const world = base.world;
+        world.logs = simulateLogs(world, base.vocab, (f) =>
+          progress((0.15 + 0.85 * f) * WORLD_PROGRESS_SHARE, 'sessions'),
+        );
+        return this.ready(requestId, world, this.now() - t0, progress);
+      }
+      const ranges = userRanges(users, this.shards.threads);
+      const done = new Float64Array(ranges.length);
+      const parts = ranges.map(([from, to], i) =>
+        this.shards!.run(base.world, base.vocab, from, to, (f) => {
+          done[i] = f * (to - from);
+          const fraction = 0.15 + (0.85 * done.reduce((a, b) => a + b, 0)) / users;
+          progress(fraction * WORLD_PROGRESS_SHARE, 'sessions');
+        }),
+      );
+      Promise.all(parts).then(
+        (logs) => {
+          if (this.building !== requestId) return;
+          const world = base.world;
+          world.logs = logs.length === 1 ? logs[0] : joinLogs(logs);
+          this.ready(requestId, world, this.now() - t0, progress);
+        },
+        (e: unknown) => {
+          if (this.building === requestId) this.fail(requestId, e);
+        },
+      );
+    } catch (e) {
+      this.fail(requestId, e);
+    }
+  }
+
+  /** The world is built: summarise it, make it current, tell the training loop and the page. */
+  private ready(
+    requestId: number,
+    world: World,
+    genMs: number,
+    progress: (fraction: number, stage: WorldBuildStage) => void,
+  ): void {
+    try {
       progress(WORLD_PROGRESS_SHARE, 'summary');
       const summary = summarizeWorld(world, genMs);
       this.world = world;
       this.training?.setWorld(world);
       this.post({ type: 'worldReady', requestId, summary, config: world.config });
     } catch (e) {
-      if (e instanceof ConfigError) {
-        this.post({ type: 'error', requestId, field: e.field, message: e.message });
-      } else {
-        const why = e instanceof Error ? e.message : String(e);
-        this.post({ type: 'error', requestId, message: `building the world failed: ${why}` });
-      }
+      this.fail(requestId, e);
+    }
+  }
+
+  /** A build failed: a bad setting names its field, anything else says what failed. */
+  private fail(requestId: number, e: unknown): void {
+    if (e instanceof ConfigError) {
+      this.post({ type: 'error', requestId, field: e.field, message: e.message });
+    } else {
+      const why = e instanceof Error ? e.message : String(e);
+      this.post({ type: 'error', requestId, message: `building the world failed: ${why}` });
     }
   }
 }
