@@ -26,7 +26,7 @@ export interface WorldSizeEstimate {
   searches: number;
   /** Bytes of the finished world's typed arrays. */
   bytes: number;
-  /** Bytes held at the peak of the build (growing log buffers, their tight copies, scratch). */
+  /** Bytes held at the peak of the build (the catalogue and users, the log buffers, scratch). */
   peakBytes: number;
   /** Bytes of the largest single typed array allocated during the build. */
   largestArrayBytes: number;
@@ -129,18 +129,20 @@ export function estimateWorldSize(settings: Partial<WorldConfig> = {}): WorldSiz
     sessions * perSession + impressions * perImpression + watches * perWatch + searches * perSearch;
   const bytes = entities + logs;
 
-  // The build holds the log buffers (sized for 1.1× the expected sessions, 3 watches a
-  // session) and their tight copies at once, plus per-video scratch (alias tables, marks).
+  // The build holds the log buffers (sized for 1.1× the expected sessions, a quarter of the
+  // impressions as watches, growing by 1.5× when full) and hands them out as views, not copies
+  // (`log-columns.ts`), plus per-video scratch: the session context's record (32 B), stamps
+  // (16 B), flattened alias tables (4 × 24 B) and their build (`session-context.ts`).
   const cap = sessions * BUFFER_HEADROOM;
-  let watchCap = cap * 3; // doubles when full (`Growable`)
-  while (watchCap < watches) watchCap *= 2;
+  let watchCap = (cap * c.impressionsPerSession) / 4;
+  while (watchCap < watches) watchCap *= 1.5;
   const buffers =
     cap * perSession +
     cap * c.impressionsPerSession * perImpression +
     watchCap * perWatch +
     cap * c.searchRate * perSearch;
-  const scratch = c.videos * 80;
-  const peakBytes = entities + logs + buffers + scratch;
+  const scratch = c.videos * 200;
+  const peakBytes = entities + Math.max(logs, buffers) + scratch;
   const largestArrayBytes = Math.max(4 * cap * c.impressionsPerSession, 4 * c.videos * c.latentDim);
 
   const ms =
