@@ -75,16 +75,6 @@ export class AliasTable {
     return rng() < this.keep[column] ? column : this.alias[column];
   }
 
-  /**
-   * The same draw as {@link draw} from a stream object (a `SimRng`, rng.ts): the column from one
-   * `next()`, the coin from the second. A method call the generator's hot loops can inline,
-   * where a detached `rng.uniform` function is called through a closure.
-   */
-  sample(rng: { next(): number }): number {
-    const column = Math.min(this.size - 1, Math.floor(rng.next() * this.size));
-    return rng.next() < this.keep[column] ? column : this.alias[column];
-  }
-
   private fill(i: number): void {
     this.keep[i] = 1;
     this.alias[i] = i;
