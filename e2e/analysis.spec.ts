@@ -37,7 +37,9 @@ test('sampled softmax: live estimate, logQ and K change the bias, the sweep trai
   test.setTimeout(240_000);
   const errors = collectConsoleErrors(page);
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.goto(`/#${WORLD}&view=softmax`);
+  // Batches of 64: the sweep trains 5 models × 200 steps with the run's settings, and what it
+  // checks (a table of recalls, one row per K) does not need the default 256 rows a step.
+  await page.goto(`/#${WORLD}&batch=64&view=softmax`);
   await expect(page.getByTestId('view.softmax')).toBeVisible();
   await expect(page.getByTestId('train.state')).toHaveText('paused', { timeout: PREPARE_TIMEOUT });
   await expect(page.getByTestId('softmax.step')).toHaveText('0', { timeout: 60_000 });
