@@ -76,5 +76,5 @@ export const embeddings: LessonSpec = {
     },
   ],
   sizing:
-    'Set like the other retrieval lessons (5000 videos × 2500 users × 30 days, popularity sampler, K 64, batch 128, 2,000 held-out next watches, 300 steps, 3 repeats) and measured once on seed 7 (364 s at load 30): recall@100 joint 0.200, frozen 0.133, fine-tuned 0.195; joint − frozen +0.067 [+0.050, +0.084], fine-tuned − frozen +0.062 [+0.041, +0.082], joint − fine-tuned +0.006 [+0.000, +0.011] (bootstrap holds 0). At step 100 joint − frozen was already about +0.05 in each repeat (0.13 vs 0.08), so fewer steps would likely do; not measured below 300.',
+    'Set like the other retrieval lessons (5000 videos × 2500 users × 30 days, popularity sampler, K 64, batch 128, 2,000 held-out next watches, 300 steps, 3 repeats) and measured on seed 7 (364 s at load 30; 28 s in the page and 23 s in Node on a quiet machine, load under 3, 3 December 2026): recall@100 joint 0.200, frozen 0.133, fine-tuned 0.195; joint − frozen +0.067 [+0.050, +0.084], fine-tuned − frozen +0.062 [+0.041, +0.082], joint − fine-tuned +0.006 [+0.000, +0.011] (bootstrap holds 0). At step 100 joint − frozen was already about +0.05 in each repeat (0.13 vs 0.08), so fewer steps would likely do; not measured below 300.',
 };

@@ -145,7 +145,7 @@ const negatives: LessonSpec = {
     },
   ],
   sizing:
-    'Measured on seed 7 (2000 videos × 2500 users × 30 days, batch 128, logQ on, 200 steps, 3 repeats, 2,000 held-out next watches): recall@100 0.166 (K 8), 0.212 (64), 0.235 (512), 0.249 (full); K 512 vs 8 +0.069 [+0.011, +0.127]. 423 s under load 12: over the minute, because a full-softmax step scores every video (about 4× a K = 512 step here) and K = 512 is about 4× K = 64. Milliseconds per step are wall-clock and swing with other processes on the cores, so the cost comparison is inconclusive on a shared machine.',
+    'Measured on seed 7 (2000 videos × 2500 users × 30 days, batch 128, logQ on, 200 steps, 3 repeats, 2,000 held-out next watches): recall@100 0.166 (K 8), 0.212 (64), 0.235 (512), 0.249 (full); K 512 vs 8 +0.069 [+0.011, +0.127]. On a quiet machine (load under 3, 3 December 2026) the lesson takes 25 s in the page (21 s in Node); under load 12 it took 423 s. A full-softmax step scores every video (about 4× a K = 512 step here) and K = 512 is about 4× K = 64. Milliseconds per step are wall-clock and swing with other processes on the cores, so the cost comparison is inconclusive on a shared machine.',
 };
 
 const labels: LessonSpec = {
@@ -289,7 +289,7 @@ const rankingTowers: LessonSpec = {
     },
   ],
   sizing:
-    'Measured on seed 7 (3000 videos × 1000 users × 30 days, 2,000 held-out pages, 3 repeats, 150 steps, batches paired across towers; 195 s under load 9–11): deepest vs none −0.036 [−0.068, −0.003] (−16% relative; paper −17%); one layer (128) vs none −0.034 [−0.066, −0.002]; deepest vs one layer −0.001 [−0.010, +0.007]; unweighted +0.025 [+0.016, +0.033]; without x̃², √x̃ +0.004 [−0.014, +0.021]. The no-hidden-layer ranker varies most between seeds, which sets the width of the headline interval. At 300 steps (none, 128 and deepest only) deepest vs none is −0.035 [−0.052, −0.018] and deepest vs one layer +0.001 [−0.003, +0.004]: more steps narrow the interval but show no gain from depth. Before the ranker batches were paired, 150 steps left the headline inconclusive (−0.039 [−0.080, +0.001]). Nine variants × 3 repeats cannot fit a minute.',
+    'Measured on seed 7 (3000 videos × 1000 users × 30 days, 2,000 held-out pages, 3 repeats, 150 steps, batches paired across towers; 195 s under load 9–11): deepest vs none −0.036 [−0.068, −0.003] (−16% relative; paper −17%); one layer (128) vs none −0.034 [−0.066, −0.002]; deepest vs one layer −0.001 [−0.010, +0.007]; unweighted +0.025 [+0.016, +0.033]; without x̃², √x̃ +0.004 [−0.014, +0.021]. The no-hidden-layer ranker varies most between seeds, which sets the width of the headline interval. At 300 steps (none, 128 and deepest only) deepest vs none is −0.035 [−0.052, −0.018] and deepest vs one layer +0.001 [−0.003, +0.004]: more steps narrow the interval but show no gain from depth. Before the ranker batches were paired, 150 steps left the headline inconclusive (−0.039 [−0.080, +0.001]). Nine variants × 3 repeats take 56 s in the page and 60 s in Node on a quiet machine (load under 3, 3 December 2026), just inside the minute; under load 9–11 the same run took 195 s.',
 };
 
 const watchTime: LessonSpec = {
@@ -408,7 +408,7 @@ const featuresDepth: LessonSpec = {
     },
   ],
   sizing:
-    'Measured on seed 7 (5000 videos × 2500 users × 30 days, K 64, batch 128, 300 steps, 3 repeats, 2,000 held-out next watches; 179 s under load 10): depth 2 is still far behind depth 0 (recall@100 0.12 vs 0.19, MAP 0.014 vs 0.018), and all features are no better than watches only (MAP −0.003 at depth 0). At 600 steps (393 s) the gap widens: MAP 0.0145 vs 0.0230, Δ −0.0085 [−0.0121, −0.0049], so longer training does not help at this scale. Reduced grid: 2 feature sets × depths 0 and 2.',
+    'Measured on seed 7 (5000 videos × 2500 users × 30 days, K 64, batch 128, 300 steps, 3 repeats, 2,000 held-out next watches; 179 s under load 10): depth 2 is still far behind depth 0 (recall@100 0.12 vs 0.19, MAP 0.014 vs 0.018), and all features are no better than watches only (MAP −0.003 at depth 0). At 600 steps (393 s) the gap widens: MAP 0.0145 vs 0.0230, Δ −0.0085 [−0.0121, −0.0049], so longer training does not help at this scale. Reduced grid: 2 feature sets × depths 0 and 2; 29 s in the page and 26 s in Node on a quiet machine (load under 3, 3 December 2026).',
 };
 
 /** Every lesson, in teaching order. */
