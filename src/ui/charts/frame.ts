@@ -52,6 +52,8 @@ export class Frame {
   /** Width and height of the plot area. */
   readonly width: number;
   readonly height: number;
+  /** viewBox width and height of the whole chart, as constructed. */
+  private readonly size: { width: number; height: number };
 
   /**
    * @param container element the SVG is appended to
@@ -83,6 +85,7 @@ export class Frame {
       .style('width', '100%')
       .style('height', '100%')
       .style('display', 'block');
+    this.size = size;
     this.width = size.width - margin.left - margin.right;
     this.height = size.height - margin.top - margin.bottom;
     this.plot = this.svg.append('g').attr('transform', `translate(${margin.left},${margin.top})`);
@@ -120,7 +123,9 @@ export class Frame {
 
   /**
    * Draws a legend of coloured swatches above the plot: from its top-right corner leftwards,
-   * or with `align` 'left' from its top-left corner rightwards.
+   * or with `align` 'left' from its top-left corner rightwards, wrapping onto more rows when the
+   * labels are wider than the chart; the chart then grows upwards by a row height per extra row
+   * (its viewBox starts above 0), so no label runs off the edge or over the plot.
    */
   legend(
     items: { label: string; colour: string; shape?: 'square' | 'circle' | 'tick' | 'diamond' }[],
@@ -128,17 +133,26 @@ export class Frame {
   ): void {
     const g = this.layer('legend');
     if (align === 'left') {
-      let x = 0;
-      for (const item of items) {
-        drawSwatch(g, item.shape ?? 'square', x + 5, -12, item.colour);
-        g.append('text')
-          .attr('x', x + 14)
-          .attr('y', -8)
-          .attr('font-size', 10.5)
-          .attr('fill', COLOURS.text)
-          .text(item.label);
-        x += textWidth(item.label, 10.5) + 28;
-      }
+      const rows = legendRows(
+        items.map((item) => textWidth(item.label, 10.5) + 28),
+        this.width + this.margin.right,
+      );
+      const extra = LEGEND_ROW * (rows.length - 1);
+      this.svg.attr('viewBox', `0 ${-extra} ${this.size.width} ${this.size.height + extra}`);
+      this.box.style('aspect-ratio', `${this.size.width} / ${this.size.height + extra}`);
+      rows.forEach((row, r) => {
+        const y = -8 - LEGEND_ROW * (rows.length - 1 - r);
+        for (const [i, x] of row) {
+          const item = items[i];
+          drawSwatch(g, item.shape ?? 'square', x + 5, y - 4, item.colour);
+          g.append('text')
+            .attr('x', x + 14)
+            .attr('y', y)
+            .attr('font-size', 10.5)
+            .attr('fill', COLOURS.text)
+            .text(item.label);
+        }
+      });
       return;
     }
     let x = this.width;
@@ -161,6 +175,29 @@ export class Frame {
   destroy(): void {
     this.box.remove();
   }
+}
+
+/** Height of one legend row, in viewBox units. */
+const LEGEND_ROW = 14;
+
+/**
+ * Lays legend items of the given widths left to right in rows no wider than `maxWidth`
+ * (an item wider than that gets a row of its own): per row, [item index, x] pairs.
+ */
+export function legendRows(widths: number[], maxWidth: number): [number, number][][] {
+  const rows: [number, number][][] = [[]];
+  let x = 0;
+  widths.forEach((w, i) => {
+    const row = rows[rows.length - 1];
+    if (row.length > 0 && x + w - 14 > maxWidth) {
+      rows.push([[i, 0]]);
+      x = w;
+    } else {
+      row.push([i, x]);
+      x += w;
+    }
+  });
+  return rows;
 }
 
 let measurer: CanvasRenderingContext2D | null | undefined;
