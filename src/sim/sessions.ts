@@ -48,11 +48,11 @@ const FRESH_WINDOW_DAYS = 3;
  * The clock advances at least this much (minutes) per watch and between sessions, so a user's
  * watch times are strictly increasing even in float32.
  */
-const MIN_WATCH_STEP_MINUTES = 0.05;
+export const MIN_WATCH_STEP_MINUTES = 0.05;
 /** Concentration of the Beta draw of the watched fraction around its mean. */
-const WATCH_CONCENTRATION = 3;
+export const WATCH_CONCENTRATION = 3;
 /** At most this many sessions per user-day (the Poisson draw is capped). */
-const MAX_SESSIONS_PER_DAY = 64;
+export const MAX_SESSIONS_PER_DAY = 64;
 /** Word of a video's stamps (STAMP_STRIDE per video) holding the session that shows it. */
 const STAMP_SESSION = 0;
 /** Word of a video's stamps holding the last user who watched it. */
