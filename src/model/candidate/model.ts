@@ -39,7 +39,10 @@ import { vocabularies } from '../vocabulary';
 import { pretrainedEmbeddings } from '../pretrain';
 import {
   drawSoftmaxBatch,
+  drawsNegatives,
+  logSumExpRows,
   makeProposal,
+  sampledSoftmaxLogits,
   sampledSoftmaxLoss,
   type NegativeSampler,
   type SoftmaxBatch,
@@ -52,6 +55,17 @@ import {
   type InputTables,
   type UserInputs,
 } from './inputs';
+import { buildStepTrace, type StepTrace } from './step-trace';
+
+/** The parts of one step before its gradient (see `CandidateModel.prepareStep`). */
+interface PreparedStep {
+  B: number;
+  labels: Int32Array;
+  inputs: UserInputs;
+  batch: SoftmaxBatch;
+  input: { x: Float32Array; width: number };
+  leaves: tf.Variable[];
+}
 
 /** Figures of one training step. */
 export interface StepResult {
@@ -350,12 +364,17 @@ export class CandidateModel {
    * vocabulary the rows are drawn among those whose label is in it (docs/model.md#vocabulary).
    */
   async trainStep(examples: CandidateExamples): Promise<StepResult> {
+    return this.trainBatch(examples, this.drawRows(examples, this.config.batchSize, this.rng));
+  }
+
+  /** min(`size`, pool) rows of `examples` drawn with replacement by `stream` (see {@link trainStep}). */
+  private drawRows(examples: CandidateExamples, size: number, stream: UniformStream): Int32Array {
     const pool = this.trainingRows(examples);
     const n = pool ? pool.length : examples.count;
-    const B = Math.min(this.config.batchSize, n);
+    const B = Math.min(size, n);
     const rows = new Int32Array(B);
-    for (let b = 0; b < B; b++) rows[b] = pool ? pool[this.rng.int(n)] : this.rng.int(n);
-    return this.trainBatch(examples, rows);
+    for (let b = 0; b < B; b++) rows[b] = pool ? pool[stream.int(n)] : stream.int(n);
+    return rows;
   }
 
   /**
@@ -391,39 +410,11 @@ export class CandidateModel {
     rows: Int32Array,
     uniform: UniformSource = this.rng.uniform,
   ): Promise<StepResult> {
-    const B = rows.length;
-    const labels = Int32Array.from(rows, (r) => examples.label[r]);
-    const inputs = this.inputs(examples, rows);
-    const batch = this.softmaxBatch(labels, uniform);
+    const prepared = this.prepareStep(examples, rows, uniform, this.cfg);
+    const { B, labels, inputs, batch, input, leaves } = prepared;
     const columns = batch.columns;
-    const K = columns.length;
-    const d = this.d;
-
-    const input = this.towerInput(inputs);
-    const leaves = [
-      leafVariable(input.x, [B, input.width]),
-      leafVariable(this.videoOut.gather(labels), [B, d]),
-      leafVariable(this.videoOut.gather(columns), [K, d]),
-      leafVariable(this.videoBias.gather(labels), [B]),
-      leafVariable(this.videoBias.gather(columns), [K]),
-    ];
     const towerVars = this.net?.variables ?? [];
-    const [x, wLabel, wColumns, bLabel, bColumns] = leaves;
-    // Label rows are unused when the labels are among the columns (full and in-batch softmax).
-    const outputVars = batch.needsLabelRows
-      ? [wLabel, wColumns, bLabel, bColumns]
-      : [wColumns, bColumns];
-
-    const { value, grads } = tf.variableGrads(
-      () =>
-        sampledSoftmaxLoss(this.tower(x as tf.Variable<tf.Rank.R2>), batch, {
-          columnVectors: wColumns as tf.Tensor2D,
-          columnBiases: bColumns as tf.Tensor1D,
-          labelVectors: wLabel as tf.Tensor2D,
-          labelBiases: bLabel as tf.Tensor1D,
-        }),
-      [...towerVars, x, ...outputVars],
-    );
+    const { value, grads } = this.stepGradients(prepared);
 
     const towerGrads: tf.NamedTensorMap = {};
     for (const v of towerVars) towerGrads[v.name] = grads[v.name];
@@ -448,6 +439,162 @@ export class CandidateModel {
     this.applyOutputGradients(labels, columns, leafGrads.slice(1));
     this.steps++;
     return { loss, accidentalHits: batch.accidentalHits };
+  }
+
+  /**
+   * What a step needs before its gradient: the labels y_b [B], the user inputs, the softmax
+   * columns drawn with `uniform` under `settings` (the sampler must be the model's), the tower
+   * input x [B × width] and the step's leaves (x, v_y [B × d], v_j [K × d], b_y [B], b_j [K]).
+   * Shared by {@link trainBatch} and {@link traceBatch}, so both score the same batch the same
+   * way. The caller disposes the leaves.
+   */
+  private prepareStep(
+    examples: CandidateExamples,
+    rows: Int32Array,
+    uniform: UniformSource,
+    settings: CandidateConfig,
+  ): PreparedStep {
+    const B = rows.length;
+    const labels = Int32Array.from(rows, (r) => examples.label[r]);
+    const inputs = this.inputs(examples, rows);
+    const batch = drawSoftmaxBatch(
+      settings,
+      this.proposal,
+      this.world.videos.count,
+      labels,
+      uniform,
+    );
+    const columns = batch.columns;
+    const K = columns.length;
+    const d = this.d;
+    const input = this.towerInput(inputs);
+    const leaves = [
+      leafVariable(input.x, [B, input.width]),
+      leafVariable(this.videoOut.gather(labels), [B, d]),
+      leafVariable(this.videoOut.gather(columns), [K, d]),
+      leafVariable(this.videoBias.gather(labels), [B]),
+      leafVariable(this.videoBias.gather(columns), [K]),
+    ];
+    return { B, labels, inputs, batch, input, leaves };
+  }
+
+  /**
+   * The step's arithmetic: the mean sampled-softmax loss of a prepared batch through the user
+   * tower, and its gradients on the tower's variables and on the leaves (by leaf and variable
+   * name). Nothing is applied; the caller disposes `value` and the gradients.
+   */
+  private stepGradients(prepared: PreparedStep): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+    const { batch, leaves } = prepared;
+    const towerVars = this.net?.variables ?? [];
+    const [x, wLabel, wColumns, bLabel, bColumns] = leaves;
+    // Label rows are unused when the labels are among the columns (full and in-batch softmax).
+    const outputVars = batch.needsLabelRows
+      ? [wLabel, wColumns, bLabel, bColumns]
+      : [wColumns, bColumns];
+    return tf.variableGrads(
+      () =>
+        sampledSoftmaxLoss(this.tower(x as tf.Variable<tf.Rank.R2>), batch, {
+          columnVectors: wColumns as tf.Tensor2D,
+          columnBiases: bColumns as tf.Tensor1D,
+          labelVectors: wLabel as tf.Tensor2D,
+          labelBiases: bLabel as tf.Tensor1D,
+        }),
+      [...towerVars, x, ...outputVars],
+    );
+  }
+
+  /**
+   * The next step in slow motion: a trace of one step of sampled softmax on the first `batch`
+   * rows the next {@link trainStep} would draw and `negatives` negatives drawn after them, from
+   * a copy of the model's stream. Nothing changes: weights, optimisers, stream and step count
+   * are as before, so the run continues as if no trace had been taken. Needs a softmax choice
+   * that draws negatives (uniform, popularity, log-uniform); throws an Error otherwise.
+   */
+  async traceStep(
+    examples: CandidateExamples,
+    batch: number,
+    negatives: number,
+  ): Promise<StepTrace> {
+    const stream = new UniformStream(0);
+    stream.restore(this.rng.state);
+    const rows = this.drawRows(examples, batch, stream);
+    return this.traceBatch(examples, rows, stream.uniform, negatives);
+  }
+
+  /**
+   * A trace of one step of sampled softmax on examples `rows` with `negatives` negatives drawn
+   * with `uniform` (step-trace.ts {@link StepTrace}): the loss and the output rows' gradients
+   * come from the training step's own arithmetic ({@link stepGradients}), unapplied; the
+   * logits, softmax, per-example losses and ∂L/∂u from the same loss functions on the same
+   * batch. With the model's K, the loss is bit for bit what {@link trainBatch} reports for
+   * the same rows and `uniform`.
+   */
+  async traceBatch(
+    examples: CandidateExamples,
+    rows: Int32Array,
+    uniform: UniformSource,
+    negatives: number,
+  ): Promise<StepTrace> {
+    if (!drawsNegatives(this.cfg.sampler))
+      throw new Error(
+        `a step can be traced with drawn negatives (uniform, popularity, log-uniform); this run's softmax is '${this.cfg.sampler}'`,
+      );
+    const prepared = this.prepareStep(examples, rows, uniform, { ...this.cfg, negatives });
+    const { value, grads } = this.stepGradients(prepared);
+    const [x, wLabel, wColumns, bLabel, bColumns] = prepared.leaves;
+    const { batch } = prepared;
+    const outputRows = {
+      columnVectors: wColumns as tf.Tensor2D,
+      columnBiases: bColumns as tf.Tensor1D,
+      labelVectors: wLabel as tf.Tensor2D,
+      labelBiases: bLabel as tf.Tensor1D,
+    };
+    const plain: SoftmaxBatch = { ...batch, logQColumns: null, logQLabels: null, mask: null };
+    const t = tf.tidy(() => {
+      const u = this.tower(x as tf.Tensor2D);
+      const scores = sampledSoftmaxLogits(u, plain, outputRows).logits;
+      const { logits, labelLogit } = sampledSoftmaxLogits(u, batch, outputRows);
+      const lse = logSumExpRows(logits);
+      const softmax = tf.exp(tf.sub(logits, tf.expandDims(lse, 1)));
+      const perExample = tf.sub(lse, labelLogit);
+      const du = tf.grad((uu: tf.Tensor) =>
+        sampledSoftmaxLoss(uu as tf.Tensor2D, batch, outputRows),
+      )(u);
+      return { u, scores, logits, softmax, perExample, du };
+    });
+    const read = (a: tf.Tensor) => a.data() as Promise<Float32Array>;
+    const proposal = this.proposal!;
+    const result = buildStepTrace({
+      step: this.steps,
+      sampler: this.cfg.sampler,
+      logQ: this.cfg.logQ,
+      removeAccidentalHits: this.cfg.removeAccidentalHits,
+      d: this.d,
+      rows,
+      users: Int32Array.from(rows, (r) => examples.user[r]),
+      labels: prepared.labels,
+      columns: batch.columns,
+      logQLabels: proposal.logQInto(prepared.labels, new Float32Array(prepared.B)),
+      logQColumns: proposal.logQInto(batch.columns, new Float32Array(batch.columns.length)),
+      mask: batch.mask,
+      loss: (await value.data())[0],
+      u: await read(t.u),
+      scores: await read(t.scores),
+      logits: await read(t.logits),
+      softmax: await read(t.softmax),
+      perExample: await read(t.perExample),
+      gradU: await read(t.du),
+      vLabel: await read(wLabel),
+      vColumns: await read(wColumns),
+      bLabel: await read(bLabel),
+      bColumns: await read(bColumns),
+      gradLabel: await read(grads[wLabel.name]),
+      gradColumns: await read(grads[wColumns.name]),
+      gradLabelBias: await read(grads[bLabel.name]),
+      gradColumnBias: await read(grads[bColumns.name]),
+    });
+    tf.dispose([value, ...prepared.leaves, ...Object.values(grads), ...Object.values(t)]);
+    return result;
   }
 
   /**
