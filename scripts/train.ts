@@ -16,6 +16,7 @@ import { parseArgs } from './args';
 import { checkKnown, helpText, readSwitch, runCli } from './flags';
 import { OTHER_FLAGS, TRAIN_SECTIONS, experimentFromFlags } from './train-flags';
 import { DIVERGED_EXIT, DivergedError } from '../src/worker/divergence';
+import { ConfigError } from '../src/sim/config';
 
 /** The flags of the run-file mode (`run-file-cli.ts`). */
 const RUN_FILE_FLAGS = ['load', 'save'];
@@ -42,7 +43,28 @@ async function main(): Promise<void> {
     console.log(JSON.stringify(result, null, json ? undefined : 2));
     return;
   }
+  // --data: your own interactions instead of a world (data-train.ts, docs/own-data.md).
+  const dataFlag = flags.data;
+  const format = flags.format;
+  delete flags.data;
+  delete flags.format;
   const settings = experimentFromFlags(flags);
+  if (dataFlag !== undefined) {
+    const { dataPaths, dataFormat, runDataExperiment } = await import('./data-train');
+    if (typeof dataFlag !== 'string')
+      throw new ConfigError('data', '--data needs a file, files separated by commas, or a folder');
+    const paths = dataPaths(dataFlag);
+    const fmt = dataFormat(format);
+    const { useBackend } = await import('../src/model/backend');
+    const asked = settings.params.backend;
+    const backend = await useBackend(asked === 'auto' ? undefined : (asked as BackendName));
+    const result = await runDataExperiment(settings, paths, fmt, backend, (line) =>
+      process.stderr.write(line + '\n'),
+    );
+    console.log(JSON.stringify(result, null, json ? undefined : 2));
+    return;
+  } else if (format !== undefined)
+    throw new ConfigError('format', '--format goes with --data (the format of your files)');
   const { runExperiment } = await import('./experiment');
   const { useBackend } = await import('../src/model/backend');
   const asked = settings.params.backend;
