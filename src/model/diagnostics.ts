@@ -105,22 +105,24 @@ export interface GroupOdds {
 }
 
 /**
- * {@link GroupOdds} of the fresh impressions (videoAge < `freshDays`) and of the others among
- * `rows`, for logits `z` [rows.length]: does the ranker over- or under-predict fresh videos?
+ * {@link GroupOdds} of two groups of `rows` (logits `z` [rows.length]): `groupOf(row)` gives 0 or
+ * 1, or -1 to leave the row out.
  */
-export function freshOdds(
+function twoGroups(
   examples: RankingExamples,
   rows: ArrayLike<number>,
   z: ArrayLike<number>,
-  freshDays = FRESH_AGE_DAYS,
-): { fresh: GroupOdds; other: GroupOdds } {
+  groupOf: (row: number) => -1 | 0 | 1,
+): [GroupOdds, GroupOdds] {
   const acc = [
     [0, 0, 0],
     [0, 0, 0],
   ];
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
-    const a = acc[examples.videoAge[r] < freshDays ? 0 : 1];
+    const g = groupOf(r);
+    if (g < 0) continue;
+    const a = acc[g];
     a[0]++;
     a[1] += Math.exp(z[i]);
     a[2] += examples.oracleWatch[r];
@@ -130,7 +132,23 @@ export function freshOdds(
     meanOdds: n ? o / n : NaN,
     meanTruth: n ? t / n : NaN,
   });
-  return { fresh: group(acc[0]), other: group(acc[1]) };
+  return [group(acc[0]), group(acc[1])];
+}
+
+/**
+ * {@link GroupOdds} of the fresh impressions (videoAge < `freshDays`) and of the others among
+ * `rows`, for logits `z` [rows.length]: does the ranker over- or under-predict fresh videos?
+ */
+export function freshOdds(
+  examples: RankingExamples,
+  rows: ArrayLike<number>,
+  z: ArrayLike<number>,
+  freshDays = FRESH_AGE_DAYS,
+): { fresh: GroupOdds; other: GroupOdds } {
+  const [fresh, other] = twoGroups(examples, rows, z, (r) =>
+    examples.videoAge[r] < freshDays ? 0 : 1,
+  );
+  return { fresh, other };
 }
 
 /**
@@ -145,24 +163,14 @@ export function freshOddsByUpload(
   splitDay: number,
   freshDays = FRESH_AGE_DAYS,
 ): { beforeSplit: GroupOdds; afterSplit: GroupOdds } {
-  const acc = [
-    [0, 0, 0],
-    [0, 0, 0],
-  ];
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    if (!(examples.videoAge[r] < freshDays)) continue;
-    const a = acc[examples.time[r] - examples.videoAge[r] < splitDay ? 0 : 1];
-    a[0]++;
-    a[1] += Math.exp(z[i]);
-    a[2] += examples.oracleWatch[r];
-  }
-  const group = ([n, o, t]: number[]): GroupOdds => ({
-    impressions: n,
-    meanOdds: n ? o / n : NaN,
-    meanTruth: n ? t / n : NaN,
-  });
-  return { beforeSplit: group(acc[0]), afterSplit: group(acc[1]) };
+  const [beforeSplit, afterSplit] = twoGroups(examples, rows, z, (r) =>
+    !(examples.videoAge[r] < freshDays)
+      ? -1
+      : examples.time[r] - examples.videoAge[r] < splitDay
+        ? 0
+        : 1,
+  );
+  return { beforeSplit, afterSplit };
 }
 
 /** Optional inputs of {@link rankingDiagnostics}: the split day and logits of training pages. */
