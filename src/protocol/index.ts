@@ -24,7 +24,7 @@
 import type { HealthRequest, HealthToPage } from './faults';
 import type { TrainingRequest, TrainingToPage } from './training';
 import type { ViewRequest, ViewToPage } from './views';
-import type { GenerateWorldRequest, WorldToPage } from './world';
+import type { GenerateWorldRequest, LoadDataRequest, WorldToPage } from './world';
 
 export type * from './faults';
 export type * from './training';
@@ -35,6 +35,9 @@ export {
   FUNNEL_NS,
   FUNNEL_QUERIES,
   SOFTMAX_SCATTER_ITEMS,
+  STEP_TRACE_BATCH,
+  STEP_TRACE_MAX,
+  STEP_TRACE_NEGATIVES,
   TRAINING_SWEEP_NEGATIVES,
 } from './views';
 export {
@@ -54,7 +57,8 @@ export { HEARTBEAT_TIMEOUT_MS, LONG_WORK_TIMEOUT_MS, PING_EVERY_MS } from './fau
 export { transferablesOf } from './transfer';
 
 /** Every message the page may send to the worker. */
-export type PageToWorker = GenerateWorldRequest | TrainingRequest | ViewRequest | HealthRequest;
+export type PageToWorker =
+  GenerateWorldRequest | LoadDataRequest | TrainingRequest | ViewRequest | HealthRequest;
 
 /** Every message the worker may send to the page. */
 export type WorkerToPage = WorldToPage | TrainingToPage | ViewToPage | HealthToPage;
@@ -69,6 +73,7 @@ export type RequestRoute = 'world' | 'training' | 'views' | 'worker';
  */
 export const REQUEST_ROUTES: Readonly<Record<PageToWorker['type'], RequestRoute>> = {
   generateWorld: 'world',
+  loadData: 'world',
   ping: 'worker',
   play: 'training',
   pause: 'training',
@@ -84,6 +89,7 @@ export const REQUEST_ROUTES: Readonly<Record<PageToWorker['type'], RequestRoute>
   cancelSweep: 'views',
   funnel: 'views',
   vectors: 'views',
+  stepTrace: 'views',
 };
 
 /** The slice of the page's store that receives a reply. */
@@ -111,6 +117,7 @@ export const REPLY_ROUTES: Readonly<Record<WorkerToPage['type'], ReplyRoute>> = 
   funnel: 'analysis',
   negativesSweep: 'analysis',
   vectors: 'analysis',
+  stepTrace: 'analysis',
   viewError: 'analysis',
   pong: 'worker',
   workerFault: 'worker',

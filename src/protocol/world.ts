@@ -5,6 +5,9 @@
 import type { WorldSummary } from '../sim/summary-types';
 import type { WorldConfig } from '../sim/types';
 import type { WorldStage } from '../sim/world';
+import type { DatasetInfo } from '../sim/import/data-world';
+import type { DataFormat } from '../sim/import/formats';
+import type { DataFile } from '../sim/import/parse';
 
 /** Identifies one request of the page; replies repeat it. Positive, increasing per page. */
 export type RequestId = number;
@@ -21,6 +24,21 @@ export interface GenerateWorldRequest {
   requestId: RequestId;
   /** World settings; absent fields take their defaults (`defaultWorldConfig`). */
   settings: Partial<WorldConfig>;
+}
+
+/**
+ * Load your own interactions (docs/own-data.md) and make them the worker's world: the files
+ * (Files from a picker or a drop; strings in tests) are checked against the byte limits, then
+ * parsed in the worker. Replies: zero or more {@link WorldProgressMessage}, then one
+ * {@link WorldReadyMessage} with `dataset`, or one {@link ErrorMessage} with field `data` (the
+ * world on screen stays).
+ */
+export interface LoadDataRequest {
+  type: 'loadData';
+  requestId: RequestId;
+  files: DataFile[];
+  /** The files' format; absent: from their names. */
+  format?: DataFormat;
 }
 
 // ---- Worker → page ------------------------------------------------------------------------
@@ -55,6 +73,8 @@ export interface WorldReadyMessage {
   summary: WorldSummary;
   /** The full, validated settings the world was built with (defaults filled in). */
   config: WorldConfig;
+  /** What was loaded, when the world is your own data (`loadData`); absent for a generated one. */
+  dataset?: DatasetInfo;
 }
 
 /**

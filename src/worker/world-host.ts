@@ -11,11 +11,15 @@ import { joinLogs, simulateLogs } from '../sim/sessions';
 import { summarizeWorld } from '../sim/summary';
 import type { World } from '../sim/types';
 import { generateWorldBase } from '../sim/world';
+import { worldFromInteractions, type DatasetInfo } from '../sim/import/data-world';
+import { DataError } from '../sim/import/formats';
+import { parseDataFiles } from '../sim/import/parse';
 import {
   PROGRESS_INTERVAL_MS,
   REQUEST_ROUTES,
   WORLD_PROGRESS_SHARE,
   type GenerateWorldRequest,
+  type LoadDataRequest,
   type PageToWorker,
   type PingRequest,
   type WorldBuildStage,
@@ -54,12 +58,16 @@ export class WorldHost {
     const route = Object.hasOwn(REQUEST_ROUTES, message.type)
       ? REQUEST_ROUTES[message.type]
       : undefined;
-    if (route === 'world') this.generate(message as GenerateWorldRequest);
+    if (route === 'world' && message.type === 'loadData') void this.loadData(message);
+    else if (route === 'world') this.generate(message as GenerateWorldRequest);
     // The heartbeat: answered now, not queued behind the training loop's requests.
     else if (route === 'worker' && message.type === 'ping')
       this.post({ type: 'pong', seq: message.seq });
     else if (route === 'training' || route === 'views') {
-      const m = message as Exclude<PageToWorker, GenerateWorldRequest | PingRequest>;
+      const m = message as Exclude<
+        PageToWorker,
+        GenerateWorldRequest | LoadDataRequest | PingRequest
+      >;
       if (this.training) this.training.handle(m);
       else this.post({ type: 'error', message: 'this worker does not train' });
     } else {
@@ -124,19 +132,61 @@ export class WorldHost {
     }
   }
 
+  /**
+   * Loads your own interactions (docs/own-data.md): the byte limits are checked before a byte
+   * is read, the files parsed here in chunks (papaparse), then the data's world built and made
+   * current like a generated one. A bad file is an error with field `data` naming the file,
+   * line and column; the world on screen stays. A later request supersedes this one.
+   */
+  private async loadData({ requestId, files, format }: LoadDataRequest): Promise<void> {
+    const progress = throttle(
+      (fraction: number, stage: WorldBuildStage) =>
+        this.post({ type: 'worldProgress', requestId, fraction, stage }),
+      PROGRESS_INTERVAL_MS,
+      this.now,
+    );
+    this.building = requestId;
+    try {
+      const t0 = this.now();
+      const interactions = await parseDataFiles(files, format, (read, total) =>
+        progress((0.9 * read * WORLD_PROGRESS_SHARE) / Math.max(1, total), 'catalogue'),
+      );
+      if (this.building !== requestId) return;
+      const { world, info } = worldFromInteractions(interactions);
+      this.ready(requestId, world, this.now() - t0, progress, info);
+    } catch (e) {
+      if (this.building !== requestId) return;
+      const message = e instanceof Error ? e.message : String(e);
+      const known = e instanceof DataError;
+      this.post({
+        type: 'error',
+        requestId,
+        field: 'data',
+        message: known ? message : `loading the data failed: ${message}`,
+      });
+    }
+  }
+
   /** The world is built: summarise it, make it current, tell the training loop and the page. */
   private ready(
     requestId: number,
     world: World,
     genMs: number,
     progress: (fraction: number, stage: WorldBuildStage) => void,
+    dataset?: DatasetInfo,
   ): void {
     try {
       progress(WORLD_PROGRESS_SHARE, 'summary');
       const summary = summarizeWorld(world, genMs);
       this.world = world;
       this.training?.setWorld(world);
-      this.post({ type: 'worldReady', requestId, summary, config: world.config });
+      this.post({
+        type: 'worldReady',
+        requestId,
+        summary,
+        config: world.config,
+        ...(dataset ? { dataset } : {}),
+      });
     } catch (e) {
       this.fail(requestId, e);
     }
