@@ -6,6 +6,7 @@
  * training steps on the models as they stand, so the answer's `step` says which.
  */
 import type { StudySampler } from './params';
+import type { StepTrace } from '../model/candidate/step-trace';
 
 export type { StudySampler } from './params';
 export { FUNNEL_NS } from './params';
@@ -89,8 +90,29 @@ export interface VectorsRequest {
   user: number;
 }
 
+/** Batch size B and negatives K of a traced step (docs/step.md): small enough to read. */
+export const STEP_TRACE_BATCH = 6;
+export const STEP_TRACE_NEGATIVES = 12;
+/** Largest B and K a trace may ask for (its matrices are drawn cell by cell). */
+export const STEP_TRACE_MAX = 32;
+
+/**
+ * Asks for the next candidate-generation step in slow motion (docs/step.md): a trace of one
+ * step on the first `batch` rows the next step would draw, with `negatives` negatives, from
+ * the model as it stands. The run is not changed (model/candidate/model.ts `traceStep`).
+ */
+export interface StepTraceRequest {
+  type: 'stepTrace';
+  runId: number;
+  /** Batch size B, 1 … {@link STEP_TRACE_MAX}. */
+  batch: number;
+  /** Negatives K, 1 … {@link STEP_TRACE_MAX}. */
+  negatives: number;
+}
+
 /** Every analysis request the page may send. */
 export type ViewRequest =
+  | StepTraceRequest
   | FocusRequest
   | SoftmaxRequest
   | NegativesSweepRequest
@@ -271,6 +293,37 @@ export interface ViewErrorMessage {
   message: string;
 }
 
+/**
+ * A 2-D picture of a traced step: PCA of the vectors the step touches (the B user vectors u_b,
+ * the B positives v_y and the K negatives v_j, stacked in that order: n = 2B + K points), and
+ * each point's gradient-descent direction −∂L/∂x projected on the same two components (no
+ * centring: a direction, not a point).
+ */
+export interface StepProjection {
+  /** Points [n × 2] (centred on the points' mean) and arrows −gradient [n × 2]. */
+  coords: Float32Array;
+  arrows: Float32Array;
+  /** Share of the points' variance on each component. */
+  explained: [number, number];
+}
+
+/** The trace of the next step (answer to {@link StepTraceRequest}). */
+export interface StepTraceMessage {
+  type: 'stepTrace';
+  runId: number;
+  /** The run's step when traced (the traced step would be step + 1). */
+  step: number;
+  trace: StepTrace;
+  projection: StepProjection;
+  /** Worker milliseconds. */
+  ms: number;
+}
+
 /** Every analysis answer of the worker. */
 export type ViewToPage =
-  SoftmaxMessage | NegativesSweepMessage | FunnelMessage | VectorsMessage | ViewErrorMessage;
+  | SoftmaxMessage
+  | NegativesSweepMessage
+  | FunnelMessage
+  | VectorsMessage
+  | StepTraceMessage
+  | ViewErrorMessage;

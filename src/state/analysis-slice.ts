@@ -270,7 +270,14 @@ export function createAnalysisSlice(
           case 'vectors':
             get().receiveUmap(m);
             return;
+          case 'stepTrace':
+            get().receiveStepTrace(m);
+            return;
           case 'viewError': {
+            if (m.request === 'stepTrace') {
+              get().receiveStepTrace(m);
+              return;
+            }
             const key =
               m.request === 'negativesSweep' || m.request === 'cancelSweep'
                 ? 'sweep'

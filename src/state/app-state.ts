@@ -19,6 +19,7 @@ import type {
   RestoreResultMessage,
   SnapshotMessage,
   SoftmaxMessage,
+  StepTraceMessage,
   StudySampler,
   TrainingParams,
   TrainingRunToPage,
@@ -455,6 +456,26 @@ export interface WorkerRouting {
   receive(message: WorkerToPage): void;
 }
 
+// ---- Step in slow motion (step-slice.ts) ---------------------------------------------------
+
+/** State and actions of the "Step in slow motion" view (docs/step.md). */
+export interface StepSlice {
+  /** The last trace the worker sent (of any run: the view shows it only for the current run). */
+  stepTrace: StepTraceMessage | null;
+  /** A trace request is in flight. */
+  stepTracePending: boolean;
+  /** Why the last trace failed (the worker's message), or null. */
+  stepTraceProblem: string | null;
+  /** The phase shown, 0 … STEP_PHASES.length − 1. */
+  stepPhase: number;
+  /** Asks the worker for a trace of the next step of the current run (B, K as given). */
+  requestStepTrace(batch?: number, negatives?: number): void;
+  /** Moves to phase `phase` (clamped to the phases). */
+  setStepPhase(phase: number): void;
+  /** Handles the worker's trace, or its error about a trace. */
+  receiveStepTrace(message: StepTraceMessage | ViewErrorMessage): void;
+}
+
 /** The whole state of the app: the union of its slices. */
 export type AppState = WorldSlice &
   TrainingSlice &
@@ -463,4 +484,5 @@ export type AppState = WorldSlice &
   ViewsSlice &
   AnalysisSlice &
   UmapSlice &
+  StepSlice &
   WorkerRouting;

@@ -19,6 +19,7 @@ import { createAnalysisSlice } from './analysis-slice';
 import { idbRunStore } from './autosave';
 import type { AppState, StartUmap, StoreEnv } from './app-state';
 import { createRunFileSlice } from './run-file-slice';
+import { createStepSlice } from './step-slice';
 import { createTrainingSlice } from './training-slice';
 import { startUmap } from './umap-client';
 import { createUmapSlice } from './umap-slice';
@@ -73,6 +74,7 @@ export function createAppStore(
       ...createViewsSlice(channel)(set, get, api),
       ...createAnalysisSlice(channel)(set, get, api),
       ...createUmapSlice(channel, umap)(set, get, api),
+      ...createStepSlice(channel)(set, get, api),
       receive(m) {
         const route = Object.hasOwn(REPLY_ROUTES, m.type) ? REPLY_ROUTES[m.type] : undefined;
         const state = get();

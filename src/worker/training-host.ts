@@ -129,6 +129,7 @@ export class TrainingHost {
       case 'softmax':
       case 'funnel':
       case 'vectors':
+      case 'stepTrace':
       case 'cancelSweep':
         await this.views.apply(r);
         return;

@@ -17,6 +17,7 @@ import {
 import { transferablesOf } from '../protocol';
 import { SERVING_PARAMS, checkValue } from '../protocol/params';
 import { projection } from './embedding-views';
+import { checkStepTrace, stepTraceFigures } from './step-trace-view';
 import type { ViewRequest } from '../protocol/views';
 import type { Post } from './host-env';
 
@@ -95,6 +96,13 @@ export class ViewsHost {
             u: q.u,
             best: bestVideos(s, q, 10),
           });
+          return;
+        }
+        case 'stepTrace': {
+          const bad = checkStepTrace(r.batch, r.negatives);
+          if (bad) throw new RangeError(bad);
+          const figures = await stepTraceFigures(s, r.batch, r.negatives, this.now);
+          this.send({ type: 'stepTrace', runId: r.runId, ...figures });
           return;
         }
         case 'negativesSweep': {
@@ -219,6 +227,7 @@ function label(type: ViewRequest['type']): string {
     vectors: 'copying the embeddings',
     negativesSweep: 'negatives sweep',
     cancelSweep: 'negatives sweep',
+    stepTrace: 'tracing the step',
   }[type];
 }
 
