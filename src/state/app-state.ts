@@ -7,6 +7,9 @@
  * It imports only modules that import no slice and no store (the protocol, the settings
  * tables, the URL's helpers, the worker link, the metric history, the simulator's types).
  */
+import type { DatasetInfo } from '../sim/import/data-world';
+import type { DataFormat } from '../sim/import/formats';
+import type { DataFile } from '../sim/import/parse';
 import type {
   BackendReport,
   EmbeddingToPage,
@@ -109,6 +112,15 @@ export interface WorldSlice {
   sizeCheck: WorldSizeCheck | null;
   /** What happened to a press of Generate that did not simply start a build; '' when none. */
   worldNotice: string;
+  /** What was loaded when the world on screen is your own data; null for a generated world. */
+  dataset: DatasetInfo | null;
+
+  /**
+   * Loads your own files (docs/own-data.md) in the worker and makes them the world: files over
+   * the byte limits are refused at once; a bad file or line becomes a problem with field
+   * `data` naming the file, line and column, and the world on screen stays.
+   */
+  loadData(files: readonly DataFile[], format?: DataFormat): void;
 
   /**
    * Builds a world with already-valid settings, and writes them into the URL — unless it is too

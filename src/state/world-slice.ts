@@ -8,6 +8,7 @@
  */
 import type { StateCreator } from 'zustand';
 import { ConfigError } from '../sim/config';
+import { DataError, checkFileSizes } from '../sim/import/formats';
 import {
   CONFIRM_ABOVE,
   TAB_LIMITS,
@@ -33,6 +34,9 @@ export type { StoreEnv, WorldProgress, Problem, WorldSlice, WorldSizeCheck } fro
 
 /** The problem field of a world refused for its size. */
 export const SIZE_FIELD = 'size';
+
+/** The problem field of your own data (a file refused or a bad line; docs/own-data.md). */
+export const DATA_FIELD = 'data';
 
 /** True when two settings ask for the same world (unset and set-to-default differ). */
 export function sameWorldSettings(a: WorldSettings, b: WorldSettings): boolean {
@@ -88,6 +92,31 @@ export function createWorldSlice(
       pendingRequest: null,
       sizeCheck: null,
       worldNotice: '',
+      dataset: null,
+
+      loadData(files, format) {
+        const others = get().problems.filter((p) => p.field !== DATA_FIELD);
+        // Over the limits: refused here, before a byte is read or sent (the worker checks too).
+        try {
+          checkFileSizes(files);
+        } catch (e) {
+          if (!(e instanceof DataError)) throw e;
+          set({ problems: [...others, { field: DATA_FIELD, message: e.message }] });
+          return;
+        }
+        const requestId = nextRequest++;
+        building = null;
+        set({
+          problems: others,
+          sizeCheck: null,
+          worldNotice: '',
+          pendingRequest: requestId,
+          progress: { fraction: 0, stage: 'catalogue' },
+        });
+        // The run on screen belongs to the old world: the training slice starts a new one.
+        get().worldRequested();
+        channel.send({ type: 'loadData', requestId, files: [...files], format });
+      },
 
       generate(settings, confirmed = false) {
         const s = get();
@@ -258,6 +287,7 @@ export function createWorldSlice(
             set({
               summary: message.summary,
               config: message.config,
+              dataset: message.dataset ?? null,
               progress: null,
               pendingRequest: null,
               worldNotice: '',

@@ -6,6 +6,7 @@
 import { memo, useDeferredValue, type KeyboardEvent } from 'react';
 import { useAppStore } from '../state/store';
 import type { View } from '../state/training-settings';
+import { DataView } from './DataView';
 import { FunnelView } from './FunnelView';
 import { LessonsView } from './LessonsView';
 import { ProjectionView } from './ProjectionView';
@@ -26,6 +27,7 @@ const TABS: { view: View; label: string }[] = [
   { view: 'funnel', label: '5. Funnel' },
   { view: 'watchtime', label: '6. Watch-time weighting' },
   { view: 'lessons', label: '7. Lessons' },
+  { view: 'data', label: 'Your data' },
 ];
 
 /** The view of `view` (memo: re-rendered only when the view shown changes, or by its own state). */
@@ -42,6 +44,8 @@ const ViewBody = memo(function ViewBody({ view }: { view: View }) {
     <FunnelView />
   ) : view === 'lessons' ? (
     <LessonsView />
+  ) : view === 'data' ? (
+    <DataView />
   ) : (
     <WatchTimeView />
   );

@@ -4,6 +4,7 @@
  * k. Against N: recall@N of the next watch, the oracle watch time of what is shown, latency;
  * and the chosen user's own top k at the N of the slider.
  */
+import { DataNote } from './DataNote';
 import { useEffect, useMemo, useState } from 'react';
 import { SERVING_KEYS, SERVING_PARAMS, type ServingKey } from '../state/funnel-settings';
 import { useAppStore } from '../state/store';
@@ -165,6 +166,7 @@ export function FunnelView() {
 
   return (
     <main className="training funnel" data-testid="view.funnel">
+      <DataNote view="funnel" />
       <TrainingToolbar />
       <p className="train-intro">
         Serving happens in two stages: candidate generation retrieves the N videos with the largest

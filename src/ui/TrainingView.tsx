@@ -3,6 +3,7 @@
  * (bad settings, a stopped run with its resume button, knobs that need a reset), the
  * hyperparameter form, the live figures and the four training charts.
  */
+import { DataNote } from './DataNote';
 import { useEffect } from 'react';
 import { appStore, useAppStore } from '../state/store';
 import { needsReset } from '../state/training-slice';
@@ -117,6 +118,7 @@ export function TrainingView() {
 
   return (
     <main className="training">
+      <DataNote view="training" />
       <TrainingToolbar />
       <p className="train-intro">
         Each step trains three models on one batch each, in a background worker: the two-tower

@@ -5,6 +5,7 @@
  * held-out pages: watch time and clickbait share of each page's top 3, the weighted per-user
  * loss, and a reliability chart of the weighted ranker's e^z against both odds' targets.
  */
+import { DataNote } from './DataNote';
 import { useEffect } from 'react';
 import { appStore, useAppStore, type AppState } from '../state/store';
 import { EVAL_EVERY, RANKING_EVAL_PAGES } from '../state/protocol';
@@ -99,6 +100,7 @@ export function WatchTimeView() {
 
   return (
     <main className="training watchtime" data-testid="view.watchtime">
+      <DataNote view="watchtime" />
       <TrainingToolbar />
       <p className="train-intro">
         Two rankers learn from the same impressions: one weights each click by the minutes then

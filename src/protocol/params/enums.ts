@@ -101,6 +101,7 @@ export const VIEWS = [
   'funnel',
   'watchtime',
   'lessons',
+  'data',
 ] as const;
 
 /** One of {@link VIEWS}. */

@@ -81,7 +81,7 @@ export function checkFileSizes(files: readonly { name: string; size: number }[])
         f.name,
         null,
         null,
-        `${f.name} is ${formatBytes(f.size)}; the limit is ${formatBytes(DATA_LIMITS.bytesPerFile)} per file (refused before reading)`,
+        `${f.name} is ${formatBytes(f.size)} (${f.size} bytes); the limit is ${formatBytes(DATA_LIMITS.bytesPerFile)} (${DATA_LIMITS.bytesPerFile} bytes) per file (refused before reading)`,
       );
     total += f.size;
   }
@@ -90,7 +90,7 @@ export function checkFileSizes(files: readonly { name: string; size: number }[])
       files.map((f) => f.name).join(', '),
       null,
       null,
-      `the files are ${formatBytes(total)} together; the limit is ${formatBytes(DATA_LIMITS.totalBytes)} per load (refused before reading)`,
+      `the files are ${formatBytes(total)} (${total} bytes) together; the limit is ${formatBytes(DATA_LIMITS.totalBytes)} (${DATA_LIMITS.totalBytes} bytes) per load (refused before reading)`,
     );
 }
 

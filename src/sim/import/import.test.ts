@@ -81,7 +81,7 @@ describe('parsing own data', () => {
     };
     const e = await failure(parseDataFiles([huge]));
     expect(e.message).toBe(
-      'ratings.csv is 64 MB; the limit is 64 MB per file (refused before reading)',
+      'ratings.csv is 64 MB (67108865 bytes); the limit is 64 MB (67108864 bytes) per file (refused before reading)',
     );
     expect(() => checkFileSizes([{ name: 'a', size: 10 }])).not.toThrow();
     expect(detectFormat(['u.data', 'u.item'])).toBe('ml100k');
