@@ -91,7 +91,7 @@ export interface VectorsRequest {
 }
 
 /** Batch size B and negatives K of a traced step (docs/step.md): small enough to read. */
-export const STEP_TRACE_BATCH = 6;
+export const STEP_TRACE_BATCH = 8;
 export const STEP_TRACE_NEGATIVES = 12;
 /** Largest B and K a trace may ask for (its matrices are drawn cell by cell). */
 export const STEP_TRACE_MAX = 32;

@@ -14,6 +14,7 @@ export type {
   ProjectionMessage,
   RankerSide,
   SoftmaxMessage,
+  StepTraceMessage,
   StudySampler,
   TrainingState,
   VideoMetaMessage,

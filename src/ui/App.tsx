@@ -11,6 +11,7 @@ import { FunnelView } from './FunnelView';
 import { LessonsView } from './LessonsView';
 import { ProjectionView } from './ProjectionView';
 import { SoftmaxView } from './SoftmaxView';
+import { StepView } from './StepView';
 import { TrainingView } from './TrainingView';
 import { UrlMessages } from './UrlMessages';
 import { WorkerStatus } from './WorkerStatus';
@@ -24,6 +25,7 @@ const TABS: { view: View; label: string }[] = [
   { view: 'training', label: '2. Training' },
   { view: 'projection', label: '3. Embeddings' },
   { view: 'softmax', label: '4. Sampled softmax' },
+  { view: 'step', label: '4b. Step in slow motion' },
   { view: 'funnel', label: '5. Funnel' },
   { view: 'watchtime', label: '6. Watch-time weighting' },
   { view: 'lessons', label: '7. Lessons' },
@@ -40,6 +42,8 @@ const ViewBody = memo(function ViewBody({ view }: { view: View }) {
     <ProjectionView />
   ) : view === 'softmax' ? (
     <SoftmaxView />
+  ) : view === 'step' ? (
+    <StepView />
   ) : view === 'funnel' ? (
     <FunnelView />
   ) : view === 'lessons' ? (

@@ -98,6 +98,7 @@ export const VIEWS = [
   'training',
   'projection',
   'softmax',
+  'step',
   'funnel',
   'watchtime',
   'lessons',
