@@ -1,5 +1,6 @@
 /**
- * `npm run train -- --data <file,file|dir> [--format movielens|ml100k|ml1m|csv] [flags]`:
+ * `npm run train -- --data <file,file|dir> [--format movielens|ml100k|ml1m|csv]
+ * [--held-out last|time] [flags]`:
  * loads your own interactions (src/sim/import, docs/own-data.md), trains candidate generation
  * and the factorisation baseline on them and prints recall@k against most-popular. The ranker
  * and the oracle are left out: the data has no unclicked impressions and no ground truth.
@@ -10,7 +11,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCandidateExamples } from '../src/sim/examples';
 import { ConfigError } from '../src/sim/config';
-import { worldFromInteractions } from '../src/sim/import/data-world';
+import { HELD_OUTS, worldFromInteractions, type HeldOut } from '../src/sim/import/data-world';
 import {
   DATA_FORMATS,
   checkFileSizes,
@@ -60,6 +61,17 @@ export function dataFormat(v: string | boolean | undefined): DataFormat | undefi
   return v as DataFormat;
 }
 
+/** `--held-out`, checked (default `last`: each user's last interaction). */
+export function dataHeldOut(v: string | boolean | undefined): HeldOut {
+  if (v === undefined) return 'last';
+  if (typeof v !== 'string' || !(HELD_OUTS as readonly string[]).includes(v))
+    throw new ConfigError(
+      'held-out',
+      `--held-out must be one of ${HELD_OUTS.join(', ')} (got ${JSON.stringify(v)})`,
+    );
+  return v as HeldOut;
+}
+
 const round = (x: number): number => Math.round(x * 10000) / 10000;
 const roundAll = (r: Record<number, number>): Record<number, number> =>
   Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v)]));
@@ -69,6 +81,7 @@ export async function runDataExperiment(
   s: ExperimentSettings,
   paths: string[],
   format: DataFormat | undefined,
+  heldOut: HeldOut,
   backend: BackendName,
   log: (line: string) => void,
 ): Promise<object> {
@@ -83,7 +96,7 @@ export async function runDataExperiment(
   }));
   const interactions = await parseDataFiles(files, fmt);
   const parseMs = performance.now() - t0;
-  const { world, info } = worldFromInteractions(interactions);
+  const { world, info } = worldFromInteractions(interactions, heldOut);
   const train = buildCandidateExamples(world, {
     split: 'train',
     label: s.label,
@@ -92,7 +105,7 @@ export async function runDataExperiment(
   const test = buildCandidateExamples(world, { split: 'test', perUserCap: 1 });
   const loadMs = performance.now() - t0;
   log(
-    `data: ${info.users} users, ${info.items} items, ${info.interactions} interactions (${fmt}; parsed in ${(parseMs / 1000).toFixed(1)} s, examples ready at ${(loadMs / 1000).toFixed(1)} s); held out after ${info.splitDate}: ${info.heldOutInteractions} interactions of ${info.heldOutUsers} users`,
+    `data: ${info.users} users, ${info.items} items, ${info.interactions} interactions (${fmt}; parsed in ${(parseMs / 1000).toFixed(1)} s, examples ready at ${(loadMs / 1000).toFixed(1)} s); held out (${heldOut === 'last' ? "each user's last" : `from ${info.splitDate}`}): ${info.heldOutInteractions} interactions of ${info.heldOutUsers} users`,
   );
   log(`candidate examples: ${train.count} train (${s.label}), ${test.count} test next watches`);
   // The data has no searches and no demographics: those inputs would be empty or constant.

@@ -77,7 +77,7 @@ export const TRAIN_SECTIONS: FlagSection[] = [
 ];
 
 /** Flags that are not knobs. */
-export const OTHER_FLAGS = ['json', 'help', 'load', 'save', 'data', 'format'];
+export const OTHER_FLAGS = ['json', 'help', 'load', 'save', 'data', 'format', 'held-out'];
 
 /** The backends Node can start (`src/model/backend.ts`); WebGPU and WebGL are the browser's. */
 export const NODE_BACKENDS: readonly BackendRequest[] = ['auto', 'wasm', 'cpu'];

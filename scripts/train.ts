@@ -46,25 +46,31 @@ async function main(): Promise<void> {
   // --data: your own interactions instead of a world (data-train.ts, docs/own-data.md).
   const dataFlag = flags.data;
   const format = flags.format;
+  const heldOut = flags['held-out'];
   delete flags.data;
   delete flags.format;
+  delete flags['held-out'];
   const settings = experimentFromFlags(flags);
   if (dataFlag !== undefined) {
-    const { dataPaths, dataFormat, runDataExperiment } = await import('./data-train');
+    const { dataPaths, dataFormat, dataHeldOut, runDataExperiment } = await import('./data-train');
     if (typeof dataFlag !== 'string')
       throw new ConfigError('data', '--data needs a file, files separated by commas, or a folder');
     const paths = dataPaths(dataFlag);
     const fmt = dataFormat(format);
+    const held = dataHeldOut(heldOut);
     const { useBackend } = await import('../src/model/backend');
     const asked = settings.params.backend;
     const backend = await useBackend(asked === 'auto' ? undefined : (asked as BackendName));
-    const result = await runDataExperiment(settings, paths, fmt, backend, (line) =>
+    const result = await runDataExperiment(settings, paths, fmt, held, backend, (line) =>
       process.stderr.write(line + '\n'),
     );
     console.log(JSON.stringify(result, null, json ? undefined : 2));
     return;
-  } else if (format !== undefined)
-    throw new ConfigError('format', '--format goes with --data (the format of your files)');
+  } else if (format !== undefined || heldOut !== undefined)
+    throw new ConfigError(
+      format !== undefined ? 'format' : 'held-out',
+      `--${format !== undefined ? 'format' : 'held-out'} goes with --data (your own files)`,
+    );
   const { runExperiment } = await import('./experiment');
   const { useBackend } = await import('../src/model/backend');
   const asked = settings.params.backend;

@@ -5,7 +5,7 @@
 import type { WorldSummary } from '../sim/summary-types';
 import type { WorldConfig } from '../sim/types';
 import type { WorldStage } from '../sim/world';
-import type { DatasetInfo } from '../sim/import/data-world';
+import type { DatasetInfo, HeldOut } from '../sim/import/data-world';
 import type { DataFormat } from '../sim/import/formats';
 import type { DataFile } from '../sim/import/parse';
 
@@ -39,6 +39,8 @@ export interface LoadDataRequest {
   files: DataFile[];
   /** The files' format; absent: from their names. */
   format?: DataFormat;
+  /** What is held out for recall; absent: each user's last interaction. */
+  heldOut?: HeldOut;
 }
 
 // ---- Worker → page ------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  * It imports only modules that import no slice and no store (the protocol, the settings
  * tables, the URL's helpers, the worker link, the metric history, the simulator's types).
  */
-import type { DatasetInfo } from '../sim/import/data-world';
+import type { DatasetInfo, HeldOut } from '../sim/import/data-world';
 import type { DataFormat } from '../sim/import/formats';
 import type { DataFile } from '../sim/import/parse';
 import type {
@@ -120,7 +120,7 @@ export interface WorldSlice {
    * the byte limits are refused at once; a bad file or line becomes a problem with field
    * `data` naming the file, line and column, and the world on screen stays.
    */
-  loadData(files: readonly DataFile[], format?: DataFormat): void;
+  loadData(files: readonly DataFile[], format?: DataFormat, heldOut?: HeldOut): void;
 
   /**
    * Builds a world with already-valid settings, and writes them into the URL — unless it is too

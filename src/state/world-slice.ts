@@ -94,7 +94,7 @@ export function createWorldSlice(
       worldNotice: '',
       dataset: null,
 
-      loadData(files, format) {
+      loadData(files, format, heldOut) {
         const others = get().problems.filter((p) => p.field !== DATA_FIELD);
         // Over the limits: refused here, before a byte is read or sent (the worker checks too).
         try {
@@ -115,7 +115,7 @@ export function createWorldSlice(
         });
         // The run on screen belongs to the old world: the training slice starts a new one.
         get().worldRequested();
-        channel.send({ type: 'loadData', requestId, files: [...files], format });
+        channel.send({ type: 'loadData', requestId, files: [...files], format, heldOut });
       },
 
       generate(settings, confirmed = false) {

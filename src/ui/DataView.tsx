@@ -9,7 +9,7 @@ import { useState, type DragEvent } from 'react';
 import { useAppStore } from '../state/store';
 import { DATA_FIELD } from '../state/world-slice';
 import { DATA_FORMATS, DATA_LIMITS, formatBytes, type DataFormat } from '../sim/import/formats';
-import { HELD_OUT_SHARE } from '../sim/import/data-world';
+import { HELD_OUT_SHARE, HELD_OUTS, type HeldOut } from '../sim/import/data-world';
 import { fixed, int } from './format';
 
 const FORMAT_TEXT: Record<DataFormat, string> = {
@@ -17,6 +17,11 @@ const FORMAT_TEXT: Record<DataFormat, string> = {
   ml100k: 'MovieLens 100K u.data (tab) + u.item (pipe, latin-1)',
   ml1m: 'MovieLens 1M ratings.dat + movies.dat (::, latin-1)',
   csv: 'CSV user,item,timestamp[,watch_seconds][,title] — header line required',
+};
+
+const HELD_OUT_TEXT: Record<HeldOut, string> = {
+  last: 'each user’s last interaction',
+  time: `the latest ${Math.round(100 * HELD_OUT_SHARE)}% by time`,
 };
 
 /** Numbers of the loaded data. */
@@ -31,11 +36,13 @@ function DatasetFacts() {
     ['Time span', `${d.firstDate} … ${d.lastDate} (${fixed(d.days, 0)} days)`],
     [
       'Training part',
-      `${int(d.trainInteractions)} interactions before ${d.splitDate} (next-watch labels in each user's time order)`,
+      `${int(d.trainInteractions)} interactions${d.heldOut === 'time' ? ` before ${d.splitDate}` : ''} (next-watch labels in each user's time order)`,
     ],
     [
       'Held out',
-      `${int(d.heldOutInteractions)} interactions from ${d.splitDate} on; ${int(d.heldOutUsers)} users have one, each gives one next watch to score recall on`,
+      d.heldOut === 'last'
+        ? `each user's last interaction: ${int(d.heldOutUsers)} users (those with at least two), one next watch each to score recall on`
+        : `${int(d.heldOutInteractions)} interactions from ${d.splitDate} on; ${int(d.heldOutUsers)} users have one, each gives one next watch to score recall on`,
     ],
     ['Titles', `${int(d.titled)} of ${int(d.items)} items`],
     ['Genres (topics)', d.genres.length ? d.genres.join(', ') : 'none (one topic, "all")'],
@@ -66,11 +73,12 @@ export function DataView() {
   const progress = useAppStore((s) => s.progress);
   const error = useAppStore((s) => s.problems.findLast((p) => p.field === DATA_FIELD));
   const [format, setFormat] = useState<DataFormat | 'auto'>('auto');
+  const [heldOut, setHeldOut] = useState<HeldOut>('last');
   const [over, setOver] = useState(false);
   const load = (list: FileList | null) => {
     if (!list || list.length === 0) return;
     const files = Array.from(list, (f) => ({ name: f.name, size: f.size, content: f }));
-    loadData(files, format === 'auto' ? undefined : format);
+    loadData(files, format === 'auto' ? undefined : format, heldOut);
   };
   const onDrop = (e: DragEvent<HTMLElement>) => {
     e.preventDefault();
@@ -83,9 +91,10 @@ export function DataView() {
       <p>
         Load interactions from files: they are read in the worker, checked line by line, and become
         the world every tab trains on. Candidate generation learns next watches from each
-        user&apos;s time order, with logQ from the data&apos;s own popularity; the latest{' '}
-        {Math.round(100 * HELD_OUT_SHARE)}% of the interactions (by time) are held out for recall@k
-        against most-popular and the factorisation baseline.
+        user&apos;s time order, with logQ from the data&apos;s own popularity; each user&apos;s last
+        interaction (or, if chosen, the latest {Math.round(100 * HELD_OUT_SHARE)}% of all
+        interactions by time) is held out for recall@k against most-popular and the factorisation
+        baseline.
       </p>
       <ul className="data-formats">
         {DATA_FORMATS.map((f) => (
@@ -135,6 +144,20 @@ export function DataView() {
             {DATA_FORMATS.map((f) => (
               <option key={f} value={f}>
                 {f}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          Held out for recall:{' '}
+          <select
+            value={heldOut}
+            data-testid="data.heldOut"
+            onChange={(e) => setHeldOut(e.currentTarget.value as HeldOut)}
+          >
+            {HELD_OUTS.map((h) => (
+              <option key={h} value={h}>
+                {HELD_OUT_TEXT[h]}
               </option>
             ))}
           </select>

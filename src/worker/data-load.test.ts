@@ -63,6 +63,14 @@ describe('loading own data in the worker', () => {
     expect(e.popularRecall[RECALL_KS.indexOf(100)]).toBeGreaterThan(0);
     expect(h.training.current?.data.test.count).toBe(ready.dataset!.heldOutUsers);
     expect(h.training.current?.data.world).toBe(world);
+    // The projection and the Embeddings view's metadata are of the loaded items (genres as topics).
+    const meta = h.posted.find((m) => m.type === 'videoMeta');
+    const projection = h.posted.find((m) => m.type === 'projection');
+    expect(meta?.type === 'videoMeta' && meta.topicNames).toEqual(ready.dataset!.genres);
+    expect(meta?.type === 'videoMeta' && meta.titles[0]).toMatch(/^Movie \d+, The \(\d{4}\)$/);
+    expect(projection?.type === 'projection' && projection.coords.length).toBe(
+      2 * ready.dataset!.items,
+    );
 
     // A bad line: an error naming it, and the loaded world stays.
     h.host.handle({

@@ -138,7 +138,7 @@ export class WorldHost {
    * current like a generated one. A bad file is an error with field `data` naming the file,
    * line and column; the world on screen stays. A later request supersedes this one.
    */
-  private async loadData({ requestId, files, format }: LoadDataRequest): Promise<void> {
+  private async loadData({ requestId, files, format, heldOut }: LoadDataRequest): Promise<void> {
     const progress = throttle(
       (fraction: number, stage: WorldBuildStage) =>
         this.post({ type: 'worldProgress', requestId, fraction, stage }),
@@ -152,7 +152,7 @@ export class WorldHost {
         progress((0.9 * read * WORLD_PROGRESS_SHARE) / Math.max(1, total), 'catalogue'),
       );
       if (this.building !== requestId) return;
-      const { world, info } = worldFromInteractions(interactions);
+      const { world, info } = worldFromInteractions(interactions, heldOut);
       this.ready(requestId, world, this.now() - t0, progress, info);
     } catch (e) {
       if (this.building !== requestId) return;

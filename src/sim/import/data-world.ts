@@ -5,9 +5,12 @@
  * and logQ read the training label counts; most-popular reads `videos.popularity`. Those are
  * filled from the data; the rest is switched off or derived, and said so (docs/own-data.md):
  *
- * - time: days since the first interaction; `splitDay` = the time of the interaction at the
- *   {@link HELD_OUT_SHARE} quantile, so the last tenth of the interactions (by time) is held
- *   out; next-watch labels come from each user's time order (ties in file order);
+ * - time: days since the first interaction; next-watch labels come from each user's time
+ *   order (ties in file order). What is held out for recall ({@link HeldOut}): with `last`
+ *   (the default) each user's last interaction (users with at least two), moved to `splitDay`
+ *   = one day after the data's last interaction, so the examples builder's one split day
+ *   separates it; with `time` the latest {@link HELD_OUT_SHARE} of the interactions by time
+ *   (`splitDay` = the time at that quantile; only users active then are scored);
  * - one session, one impression, one click per interaction: there are no unclicked
  *   impressions, so nothing a ranker or a funnel's ranking half could learn from;
  * - `videos.popularity`: each item's share of the training interactions (most-popular and
@@ -23,8 +26,18 @@ import { DataError } from './formats';
 import type { Logs, Users, Videos, World, WorldConfig } from '../types';
 import { ImpressionSource } from '../types';
 
-/** Share of the interactions, the latest by time, held out for evaluation. */
+/** Share of the interactions, the latest by time, held out for evaluation with `heldOut: 'time'`. */
 export const HELD_OUT_SHARE = 0.1;
+
+/**
+ * What is held out for recall: `last` = each user's last interaction (leave-last-out; users
+ * with one interaction are only trained on), `time` = the latest {@link HELD_OUT_SHARE} of all
+ * interactions by time (a global time split, as the generated world's split day).
+ */
+export type HeldOut = 'last' | 'time';
+
+/** Every {@link HeldOut}. */
+export const HELD_OUTS: readonly HeldOut[] = ['last', 'time'];
 
 /** Minutes of a watch with no `watch_seconds` (MovieLens ratings). */
 export const UNTIMED_WATCH_MINUTES = 1;
@@ -32,6 +45,8 @@ export const UNTIMED_WATCH_MINUTES = 1;
 /** What was loaded, in numbers the page and the CLI show. */
 export interface DatasetInfo {
   format: string;
+  /** What was held out for recall. */
+  heldOut: HeldOut;
   files: string[];
   users: number;
   items: number;
@@ -41,7 +56,10 @@ export interface DatasetInfo {
   heldOutInteractions: number;
   /** Users with at least one held-out interaction (each gives one recall example). */
   heldOutUsers: number;
-  /** ISO dates of the first interaction, the split and the last interaction. */
+  /**
+   * ISO dates of the first interaction, the split (`time`: the first held-out interaction's;
+   * `last`: '' — each user's own last) and the last interaction.
+   */
   firstDate: string;
   splitDate: string;
   lastDate: string;
@@ -65,7 +83,7 @@ const DAY = 86_400;
  * Builds the {@link World} of `data` (module comment). Throws a {@link DataError} when the
  * timestamps do not leave both a training and a held-out part.
  */
-export function worldFromInteractions(data: Interactions): DataWorld {
+export function worldFromInteractions(data: Interactions, heldOut: HeldOut = 'last'): DataWorld {
   const n = data.count;
   const U = data.userKeys.length;
   const N = data.itemKeys.length;
@@ -80,9 +98,12 @@ export function worldFromInteractions(data: Interactions): DataWorld {
     if (data.time[k] > t1) t1 = data.time[k];
   }
   const sortedTimes = Float64Array.from(data.time).sort();
-  const splitSeconds = sortedTimes[Math.min(n - 1, Math.floor((1 - HELD_OUT_SHARE) * n))];
+  const splitSeconds =
+    heldOut === 'time'
+      ? sortedTimes[Math.min(n - 1, Math.floor((1 - HELD_OUT_SHARE) * n))]
+      : t1 + DAY;
   const files = data.files.join(', ');
-  if (!(splitSeconds > t0))
+  if (heldOut === 'time' && !(splitSeconds > t0))
     throw new DataError(
       files,
       null,
@@ -106,6 +127,22 @@ export function worldFromInteractions(data: Interactions): DataWorld {
     watchTime[j] = day(data.time[k]);
     const w = data.watchSeconds[k];
     watchMinutes[j] = Number.isNaN(w) ? UNTIMED_WATCH_MINUTES : w / 60;
+  }
+  if (heldOut === 'last') {
+    // Each user's last interaction (of at least two) moves to the split day: held out.
+    let held = 0;
+    for (let u = 0; u < U; u++)
+      if (userWatchOffsets[u + 1] - userWatchOffsets[u] >= 2) {
+        watchTime[userWatchOffsets[u + 1] - 1] = splitDay;
+        held++;
+      }
+    if (held === 0)
+      throw new DataError(
+        files,
+        null,
+        null,
+        `${files}: no user has two interactions, so no last one can be held out`,
+      );
   }
 
   // Items: training counts → popularity; first seen → upload time.
@@ -202,7 +239,7 @@ export function worldFromInteractions(data: Interactions): DataWorld {
     searchTokenOffsets: new Int32Array(1),
     searchTokens: new Int32Array(0),
   };
-  const days = Math.max(1, Math.ceil(day(t1) + 1e-6));
+  const days = Math.max(1, Math.ceil(Math.max(day(t1), splitDay) + 1e-6));
   const config: WorldConfig = {
     seed: 1,
     videos: N,
@@ -227,6 +264,7 @@ export function worldFromInteractions(data: Interactions): DataWorld {
   const iso = (s: number) => new Date(s * 1000).toISOString().slice(0, 10);
   const info: DatasetInfo = {
     format: data.format,
+    heldOut,
     files: [...data.files],
     users: U,
     items: N,
@@ -235,7 +273,7 @@ export function worldFromInteractions(data: Interactions): DataWorld {
     heldOutInteractions: n - train,
     heldOutUsers: heldOutUsers.size,
     firstDate: iso(t0),
-    splitDate: iso(splitSeconds),
+    splitDate: heldOut === 'time' ? iso(splitSeconds) : '',
     lastDate: iso(t1),
     days: (t1 - t0) / DAY,
     titled: data.titles.filter((t) => t !== '').length,

@@ -96,7 +96,7 @@ describe('a world from own data', () => {
       file('ratings.csv', ml.ratings),
       file('movies.csv', ml.movies),
     ]);
-    const { world, info } = worldFromInteractions(d);
+    const { world, info } = worldFromInteractions(d, 'time');
     const { logs, config } = world;
     expect(logs.watches).toBe(d.count);
     for (let u = 0; u < world.users.count; u++)
@@ -120,8 +120,30 @@ describe('a world from own data', () => {
     expect(world.topicNames.length).toBe(info.genres.length);
   });
 
-  it('refuses timestamps that leave nothing to train on', async () => {
+  it('holds out each user’s last interaction by default', async () => {
+    const d = await parseDataFiles([file('ratings.csv', toMovieLensCsv(small).ratings)]);
+    const { world, info } = worldFromInteractions(d);
+    const { logs, config } = world;
+    expect(info.heldOut).toBe('last');
+    expect(info.heldOutUsers).toBe(60);
+    expect(info.heldOutInteractions).toBe(60);
+    const test = buildCandidateExamples(world, { split: 'test', perUserCap: 1 });
+    expect(test.count).toBe(60);
+    for (let i = 0; i < test.count; i++) {
+      const u = test.user[i];
+      // The label is the user's last interaction in time order, its context all before it.
+      expect(test.labelWatch[i]).toBe(logs.userWatchOffsets[u + 1] - 1);
+      expect(test.time[i]).toBe(config.splitDay);
+      expect(logs.watchTime[test.labelWatch[i] - 1]).toBeLessThan(config.splitDay);
+      expect(test.bagEnd[i] - test.bagStart[i]).toBe(
+        Math.min(50, logs.userWatchOffsets[u + 1] - 1 - logs.userWatchOffsets[u]),
+      );
+    }
+  });
+
+  it('refuses data that leaves nothing to hold out', async () => {
     const d = await parseDataFiles([file('x.csv', 'user,item,timestamp\na,b,5\nc,d,5\n')]);
-    expect(() => worldFromInteractions(d)).toThrow(/timestamps do not spread/);
+    expect(() => worldFromInteractions(d, 'time')).toThrow(/timestamps do not spread/);
+    expect(() => worldFromInteractions(d, 'last')).toThrow(/no user has two interactions/);
   });
 });
