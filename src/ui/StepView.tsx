@@ -205,8 +205,9 @@ function Caption({ phase, m }: { phase: StepPhase; m: StepTraceMessage }) {
     case 'mask':
       return (
         <p>
-          An accidental hit is a sampled negative that is the row&apos;s own positive: left in, the
-          same video would be pushed up as the positive and down as a negative.{' '}
+          An <GlossaryLink term="accidental-hit" /> is a sampled negative that is the row&apos;s own
+          positive: left in, the same video would be pushed up as the positive and down as a
+          negative.{' '}
           {t.removeAccidentalHits
             ? `Its logit is set to −10⁹ so the softmax gives it 0. This batch has ${hits} hit${hits === 1 ? '' : 's'} (grey).`
             : 'This run keeps them (accidental-hit removal is off).'}

@@ -14,6 +14,11 @@ export interface GlossaryTerm {
 /** Every term, alphabetical by `term`. */
 export const GLOSSARY: readonly GlossaryTerm[] = [
   {
+    id: 'accidental-hit',
+    term: 'accidental hit',
+    text: 'A sampled negative that is the example’s own positive (the video actually watched next). Left in, the same video would be pushed up as the positive and down as a negative; it is masked out of the softmax (its logit set to −10⁹).',
+  },
+  {
     id: 'auc',
     term: 'AUC',
     text: 'Area under the ROC curve: the chance that the ranker scores a clicked impression above a non-clicked one. 0.5 is guessing, 1 is perfect.',
