@@ -6,7 +6,7 @@
  * and that when the run takes that step, the loss training reports for it is the loss the view
  * showed, to every digit shown. axe-core's WCAG 2 A/AA rules pass on two phases.
  *
- * Set STEP_SCREENSHOTS=/some/dir to save screenshots of three phases.
+ * Set STEP_SCREENSHOTS=/some/dir to save screenshots of four phases.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
@@ -84,6 +84,7 @@ test('one step in slow motion: every phase, B × (1 + K) cells, the loss trainin
       const mean = each.reduce((a, x) => a + x, 0) / B;
       // Each shown to 6 decimals: their mean is within 1e-6 of the loss, plus float32 rounding.
       expect(Math.abs(mean - Number(loss))).toBeLessThan(1e-5);
+      if (SHOTS) await page.screenshot({ path: `${SHOTS}/step-loss.png`, fullPage: true });
     }
     if (name === 'gradients') {
       const arrows = page.getByTestId('step.arrows');
