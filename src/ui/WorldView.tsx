@@ -2,6 +2,7 @@
  * The World view: the settings form, progress and messages, the statistics and the charts
  * of the world on screen. The world on screen changes only when a new one is ready.
  */
+import { DataNote } from './DataNote';
 import { useAppStore } from '../state/store';
 import { WorldCharts } from './WorldCharts';
 import { WorldControls } from './WorldControls';
@@ -14,6 +15,7 @@ export function WorldView() {
   const config = useAppStore((s) => s.config);
   return (
     <main className="world">
+      <DataNote view="world" />
       <div className="toolbar">
         <WorldControls />
         <WorldStatus />

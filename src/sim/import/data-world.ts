@@ -8,8 +8,8 @@
  * - time: days since the first interaction; next-watch labels come from each user's time
  *   order (ties in file order). What is held out for recall ({@link HeldOut}): with `last`
  *   (the default) each user's last interaction (users with at least two), moved to `splitDay`
- *   = one day after the data's last interaction, so the examples builder's one split day
- *   separates it; with `time` the latest {@link HELD_OUT_SHARE} of the interactions by time
+ *   = the first whole day after the data's last interaction, so the examples builder's one
+ *   split day separates it; with `time` the latest {@link HELD_OUT_SHARE} of the interactions by time
  *   (`splitDay` = the time at that quantile; only users active then are scored);
  * - one session, one impression, one click per interaction: there are no unclicked
  *   impressions, so nothing a ranker or a funnel's ranking half could learn from;
@@ -101,7 +101,7 @@ export function worldFromInteractions(data: Interactions, heldOut: HeldOut = 'la
   const splitSeconds =
     heldOut === 'time'
       ? sortedTimes[Math.min(n - 1, Math.floor((1 - HELD_OUT_SHARE) * n))]
-      : t1 + DAY;
+      : t0 + (Math.floor((t1 - t0) / DAY) + 1) * DAY;
   const files = data.files.join(', ');
   if (heldOut === 'time' && !(splitSeconds > t0))
     throw new DataError(
