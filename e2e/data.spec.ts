@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { generateFixture, toMovieLensCsv, withBadLine } from '../src/sim/import/fixtures';
+import { generateFixture, toMl100k, toMovieLensCsv, withBadLine } from '../src/sim/import/fixtures';
 import { parseDataFiles } from '../src/sim/import/parse';
 import { worldFromInteractions } from '../src/sim/import/data-world';
 import { buildCandidateExamples } from '../src/sim/examples';
@@ -99,5 +99,21 @@ test('loads a MovieLens fixture, trains above most-popular, refuses a bad line a
   // Back to the generated world.
   await page.getByTestId('data.back').click();
   await expect(page.getByTestId('data.none')).toBeVisible({ timeout: 60_000 });
+
+  // Dropped files: MovieLens 100K's u.data + u.item (u.item written in latin-1).
+  const k = toMl100k(generateFixture({ seed: 9, users: 50, items: 40, ratings: 800 }));
+  const item = k.item.replace('Movie 1, The', 'Movie 1, Thé');
+  const dataTransfer = await page.evaluateHandle(
+    ([data, bytes]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([data], 'u.data'));
+      dt.items.add(new File([new Uint8Array(bytes)], 'u.item'));
+      return dt;
+    },
+    [k.data, [...Buffer.from(item, 'latin1')]] as const,
+  );
+  await page.getByTestId('data.drop').dispatchEvent('drop', { dataTransfer });
+  await expect(summary).toContainText('Filesu.data, u.item (ml100k)');
+  await expect(summary).toContainText('Users50');
   expect(errors).toEqual([]);
 });
