@@ -124,7 +124,7 @@ export class CandidateModel {
   private readonly optimizer: tf.Optimizer;
   /** Draws the batches (and the candidate model's negatives); its position is saved with the state. */
   private readonly rng: UniformStream;
-  private readonly labelCounts: Float32Array;
+  private labelCounts: Float32Array;
   private adam: AdamSettings;
   /** The training rows whose label is in the vocabulary, for the last examples seen. */
   private inVocab: { examples: CandidateExamples; rows: Int32Array } | null = null;
@@ -251,6 +251,20 @@ export class CandidateModel {
     cur.removeAccidentalHits = next.removeAccidentalHits;
     cur.learningRate = next.learningRate;
     cur.batchSize = next.batchSize;
+  }
+
+  /**
+   * Replaces the label counts given to the constructor (the popularity and in-batch samplers'
+   * q, the log-uniform sampler's order) and rebuilds the proposal, from the next step on: the
+   * closed loop's models retrain on each round's new examples (docs/loop.md#retraining).
+   * Weights, optimiser moments and the batch stream are kept.
+   */
+  setLabelCounts(counts: Float32Array): void {
+    const N = this.world.videos.count;
+    if (counts.length !== N)
+      throw new RangeError(`label counts need one entry per video (${N}, got ${counts.length})`);
+    this.labelCounts = counts;
+    this.proposal = makeProposal(this.cfg.sampler, N, counts, this.cfg.alpha);
   }
 
   /**
