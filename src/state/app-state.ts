@@ -121,6 +121,11 @@ export interface WorldSlice {
    * `data` naming the file, line and column, and the world on screen stays.
    */
   loadData(files: readonly DataFile[], format?: DataFormat, heldOut?: HeldOut): void;
+  /**
+   * Builds the world on screen again in a fresh worker: your data from the same files when it
+   * is data, else the generated world of `settings`.
+   */
+  rebuildWorld(): void;
 
   /**
    * Builds a world with already-valid settings, and writes them into the URL — unless it is too

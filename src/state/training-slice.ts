@@ -305,7 +305,7 @@ export function createTrainingSlice(
       },
 
       trainingWorkerRestarted() {
-        const { run, snapshot, summary, settings } = get();
+        const { run, snapshot, summary } = get();
         if (summary !== null && snapshot && run.runId !== 0) {
           autoRestoredStep = snapshot.step;
           pendingRestore = snapshot;
@@ -314,8 +314,8 @@ export function createTrainingSlice(
             run: { ...run, state: 'preparing', detail: 'restarting the worker', error: null },
           });
         }
-        // Without a snapshot the world is rebuilt and a new run starts on it.
-        get().generate(settings);
+        // Without a snapshot the world is rebuilt and a new run starts on it (your data: re-read).
+        get().rebuildWorld();
       },
 
       trainingWorkerFailed(why) {
@@ -328,7 +328,7 @@ export function createTrainingSlice(
             notice: `The worker stopped (${why}). A new worker rebuilt the world and the run resumed from its snapshot of step ${snapshot.step}; press play to continue.`,
             run: { ...run, state: 'preparing', detail: 'restarting the worker' },
           });
-          get().generate(get().settings);
+          get().rebuildWorld();
           return;
         }
         set({

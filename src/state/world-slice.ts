@@ -8,7 +8,9 @@
  */
 import type { StateCreator } from 'zustand';
 import { ConfigError } from '../sim/config';
-import { DataError, checkFileSizes } from '../sim/import/formats';
+import { DataError, checkFileSizes, type DataFormat } from '../sim/import/formats';
+import type { HeldOut } from '../sim/import/data-world';
+import type { DataFile } from '../sim/import/parse';
 import {
   CONFIRM_ABOVE,
   TAB_LIMITS,
@@ -75,9 +77,14 @@ export function createWorldSlice(
     /** The settings of the build in flight, and of the world on screen (for a cancel). */
     let building: WorldSettings | null = null;
     let built: WorldSettings | null = null;
+    /** The files of the load in flight, and of the data on screen (re-read after a restart). */
+    type DataLoad = { files: DataFile[]; format?: DataFormat; heldOut?: HeldOut };
+    let loading: DataLoad | null = null;
+    let loaded: DataLoad | null = null;
     const send = (settings: WorldSettings) => {
       const requestId = nextRequest++;
       building = settings;
+      loading = null;
       set({ pendingRequest: requestId, progress: { fraction: 0, stage: 'catalogue' } });
       channel.send({ type: 'generateWorld', requestId, settings: { ...settings } });
     };
@@ -115,14 +122,26 @@ export function createWorldSlice(
         });
         // The run on screen belongs to the old world: the training slice starts a new one.
         get().worldRequested();
-        channel.send({ type: 'loadData', requestId, files: [...files], format, heldOut });
+        loading = { files: [...files], format, heldOut };
+        channel.send({ type: 'loadData', requestId, ...loading });
+      },
+
+      rebuildWorld() {
+        const s = get();
+        if (s.dataset && loaded) s.loadData(loaded.files, loaded.format, loaded.heldOut);
+        else s.generate(s.settings);
       },
 
       generate(settings, confirmed = false) {
         const s = get();
         const others = (ps: Problem[]) => ps.filter((p) => p.field !== SIZE_FIELD);
         // A second press of Generate while this very world is being built: say so, go on.
-        if (s.pendingRequest !== null && sameWorldSettings(settings, s.settings)) {
+        // (A data load in flight is not this world: Generate goes ahead.)
+        if (
+          s.pendingRequest !== null &&
+          loading === null &&
+          sameWorldSettings(settings, s.settings)
+        ) {
           const pct = Math.round(100 * (s.progress?.fraction ?? 0));
           set({
             sizeCheck: null,
@@ -284,6 +303,8 @@ export function createWorldSlice(
           case 'worldReady':
             if (message.requestId !== pendingRequest) return;
             built = building;
+            loaded = message.dataset ? loading : null;
+            loading = null;
             set({
               summary: message.summary,
               config: message.config,
@@ -298,6 +319,7 @@ export function createWorldSlice(
             // An error of a superseded request is stale; one tied to no request is always news.
             if (message.requestId !== undefined && message.requestId !== pendingRequest) return;
             const done = message.requestId !== undefined;
+            if (done) loading = null;
             set({
               problems: [...get().problems, { field: message.field, message: message.message }],
               ...(done ? { progress: null, pendingRequest: null } : {}),
