@@ -10,6 +10,7 @@
 import { mkdirSync, mkdtempSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { generateFixture, toMl100k, toMovieLensCsv, withBadLine } from '../src/sim/import/fixtures';
 import { parseDataFiles } from '../src/sim/import/parse';
@@ -95,6 +96,9 @@ test('loads a MovieLens fixture, trains above most-popular, refuses a bad line a
     `huge.csv is 64 MB (${DATA_LIMITS.bytesPerFile + 1} bytes); the limit is 64 MB (${DATA_LIMITS.bytesPerFile} bytes) per file (refused before reading)`,
   );
   await expect(summary).toBeVisible();
+  // The tab with data, an error and every control passes axe-core's WCAG 2 A/AA rules.
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
   // Back to the generated world.
   await page.getByTestId('data.back').click();

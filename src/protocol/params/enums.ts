@@ -101,8 +101,8 @@ export const VIEWS = [
   'step',
   'funnel',
   'watchtime',
-  'lessons',
   'data',
+  'lessons',
 ] as const;
 
 /** One of {@link VIEWS}. */
