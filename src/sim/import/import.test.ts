@@ -125,6 +125,8 @@ describe('a world from own data', () => {
     const { world, info } = worldFromInteractions(d);
     const { logs, config } = world;
     expect(info.heldOut).toBe('last');
+    // Deterministic: the same files give the same world (a restarted worker's rebuild).
+    expect(worldFromInteractions(d)).toEqual({ world, info });
     expect(info.heldOutUsers).toBe(60);
     expect(info.heldOutInteractions).toBe(60);
     const test = buildCandidateExamples(world, { split: 'test', perUserCap: 1 });
