@@ -46,6 +46,20 @@ describe('parsing own data', () => {
     expect(Number.isNaN(a.watchSeconds[0])).toBe(true);
   });
 
+  it('reads MovieLens 1M’s ::-separated ratings.dat and movies.dat', async () => {
+    const ratings = Array.from(
+      small.user,
+      (u, k) => `${u}::${small.item[k]}::${small.rating[k]}::${small.time[k]}`,
+    ).join('\n');
+    const movies = small.titles.map((t, i) => `${i + 1}::${t}::Comedy|Drama`).join('\n');
+    const d = await parseDataFiles([file('movies.dat', movies), file('ratings.dat', ratings)]);
+    expect(d.format).toBe('ml1m');
+    expect(d.count).toBe(small.user.length);
+    expect(d.titles[0]).toBe(small.titles[Number(d.itemKeys[0]) - 1]);
+    expect(d.genres).toEqual(['Comedy']);
+    expect(Array.from(d.time.subarray(0, 20))).toEqual(Array.from(small.time.subarray(0, 20)));
+  });
+
   it('names the file, line and column of a bad value, and what is allowed', async () => {
     const ml = toMovieLensCsv(small);
     const bad = withBadLine(ml.ratings, 17, '3,12,4.0,yesterday');
