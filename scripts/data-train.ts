@@ -14,6 +14,7 @@ import { ConfigError } from '../src/sim/config';
 import { HELD_OUTS, worldFromInteractions, type HeldOut } from '../src/sim/import/data-world';
 import {
   DATA_FORMATS,
+  DataError,
   checkFileSizes,
   detectFormat,
   fileDialect,
@@ -76,8 +77,28 @@ const round = (x: number): number => Math.round(x * 10000) / 10000;
 const roundAll = (r: Record<number, number>): Record<number, number> =>
   Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v)]));
 
-/** Loads the files, trains and returns the JSON-able result. */
+/**
+ * Loads the files, trains and returns the JSON-able result. A bad file (or one over the limits,
+ * refused before it is read) throws a ConfigError with the file, line and column: one line, exit 2.
+ */
 export async function runDataExperiment(
+  s: ExperimentSettings,
+  paths: string[],
+  format: DataFormat | undefined,
+  heldOut: HeldOut,
+  backend: BackendName,
+  log: (line: string) => void,
+): Promise<object> {
+  try {
+    return await loadAndTrain(s, paths, format, heldOut, backend, log);
+  } catch (e) {
+    // A bad file is one line and exit code 2, like a bad flag.
+    if (e instanceof DataError) throw new ConfigError('data', e.message);
+    throw e;
+  }
+}
+
+async function loadAndTrain(
   s: ExperimentSettings,
   paths: string[],
   format: DataFormat | undefined,
