@@ -69,7 +69,7 @@ export class TimelineChart implements Chart<TimelineData> {
       .attr('text-anchor', 'end')
       .attr('font-size', 10)
       .attr('fill', COLOURS.muted)
-      .text(`held out from day ${splitDay} →`);
+      .text(`held out from day ${Number.isInteger(splitDay) ? splitDay : splitDay.toFixed(1)} →`);
 
     const marks = f.layer('marks');
     marks
