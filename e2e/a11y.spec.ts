@@ -15,6 +15,7 @@ const TABS: [string, string][] = [
   ['funnel', 'chart.funnelRecall'],
   ['watchtime', 'chart.watchTime'],
   ['lessons', 'lesson.paper'],
+  ['loop', 'loop.run'],
 ];
 
 async function violations(page: Page): Promise<string[]> {
@@ -55,11 +56,11 @@ test('the tab bar moves with the arrow keys, Home and End', async ({ page }) => 
   await expect(page.getByTestId('tab.training')).toBeFocused();
   await expect(page.getByTestId('tab.training')).toHaveAttribute('aria-selected', 'true');
   await page.keyboard.press('End');
-  await expect(page.getByTestId('tab.lessons')).toBeFocused();
+  await expect(page.getByTestId('tab.loop')).toBeFocused();
   await page.keyboard.press('ArrowRight');
   await expect(world).toBeFocused();
   await page.keyboard.press('ArrowLeft');
-  await expect(page.getByTestId('tab.lessons')).toBeFocused();
+  await expect(page.getByTestId('tab.loop')).toBeFocused();
   await page.keyboard.press('Home');
   await expect(world).toBeFocused();
   await expect(world).toHaveAttribute('aria-selected', 'true');

@@ -183,7 +183,7 @@ describe('bad values in the URL', () => {
         table: 'page',
         key: 'view',
         message:
-          'view must be one of world, training, projection, softmax, step, funnel, watchtime, lessons, data (got "map") in the URL; using the default world',
+          'view must be one of world, training, projection, softmax, step, funnel, watchtime, data, lessons, loop (got "map") in the URL; using the default world',
       },
       {
         table: 'page',

@@ -9,6 +9,7 @@ import type { View } from '../state/training-settings';
 import { DataView } from './DataView';
 import { FunnelView } from './FunnelView';
 import { LessonsView } from './LessonsView';
+import { LoopView } from './LoopView';
 import { ProjectionView } from './ProjectionView';
 import { SoftmaxView } from './SoftmaxView';
 import { StepView } from './StepView';
@@ -30,6 +31,7 @@ const TABS: { view: View; label: string }[] = [
   { view: 'watchtime', label: '6. Watch-time weighting' },
   { view: 'data', label: 'Your data' },
   { view: 'lessons', label: '7. Lessons' },
+  { view: 'loop', label: '8. Feedback loop' },
 ];
 
 /** The view of `view` (memo: re-rendered only when the view shown changes, or by its own state). */
@@ -48,6 +50,8 @@ const ViewBody = memo(function ViewBody({ view }: { view: View }) {
     <FunnelView />
   ) : view === 'lessons' ? (
     <LessonsView />
+  ) : view === 'loop' ? (
+    <LoopView />
   ) : view === 'data' ? (
     <DataView />
   ) : (

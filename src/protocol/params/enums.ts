@@ -103,6 +103,7 @@ export const VIEWS = [
   'watchtime',
   'data',
   'lessons',
+  'loop',
 ] as const;
 
 /** One of {@link VIEWS}. */

@@ -1,0 +1,31 @@
+/**
+ * What the Feedback loop tab needs of the loop's settings and results (src/protocol/loop), for
+ * the UI, which reaches the protocol only through src/state.
+ */
+export {
+  AB_METRICS,
+  ROUND_METRICS,
+  type AbResult,
+  type LoopResult,
+  type RoundMetricKey,
+  type RoundMetrics,
+} from '../protocol/loop/result';
+export {
+  AB_PARAMS,
+  AB_PRESETS,
+  LOOP_PARAMS,
+  LOOP_START_DAY,
+  POLICY_HELP,
+  POLICY_IDS,
+  POLICY_LABELS,
+  checkAbSettings,
+  checkLoopSettings,
+  defaultAbSettings,
+  defaultLoopSettings,
+  type AbPreset,
+  type AbSettings,
+  type LoopSettings,
+  type PolicyId,
+} from '../protocol/loop/settings';
+export type { Param } from '../protocol/params/spec';
+export type { LoopWorkerToPage, PageToLoopWorker } from '../protocol/loop/messages';
