@@ -32,6 +32,8 @@ export interface LineChartData {
   zeroBased?: boolean;
   /** Least x range shown (so a young run does not fill the width with two points). */
   minXMax?: number;
+  /** x takes whole values only (e.g. rounds): the x axis ticks whole numbers. */
+  integerX?: boolean;
   /** Text shown in the plot while no series has points. */
   empty?: string;
 }
@@ -46,6 +48,7 @@ export function sameLineChartData(a: LineChartData, b: LineChartData): boolean {
     a.yTitle !== b.yTitle ||
     a.zeroBased !== b.zeroBased ||
     a.minXMax !== b.minXMax ||
+    a.integerX !== b.integerX ||
     a.empty !== b.empty ||
     a.yDomain?.[0] !== b.yDomain?.[0] ||
     a.yDomain?.[1] !== b.yDomain?.[1] ||
@@ -127,7 +130,9 @@ export class LineChart implements Chart<LineChartData> {
     }
     const y = scaleLinear().domain(yd).range([f.height, 0]).nice();
 
-    const axesKey = `${x.domain().join()}|${y.domain().join()}`;
+    // Whole-number x: at most one tick per unit (d3 then picks whole steps).
+    const xTicks = d.integerX ? Math.max(1, Math.min(6, Math.floor(x.domain()[1]))) : 6;
+    const axesKey = `${x.domain().join()}|${y.domain().join()}|${xTicks}`;
     if (axesKey !== this.axesKey) {
       this.axesKey = axesKey;
       gridY(
@@ -138,7 +143,7 @@ export class LineChart implements Chart<LineChartData> {
       const xAxis = f.plot
         .select<SVGGElement>('g.x-axis')
         .attr('transform', `translate(0,${f.height})`);
-      xAxis.call(axisBottom(x).ticks(6, '~s'));
+      xAxis.call(axisBottom(x).ticks(xTicks, '~s'));
       styleAxis(xAxis);
       const yAxis = f.plot.select<SVGGElement>('g.y-axis');
       yAxis.call(axisLeft(y).ticks(5).tickFormat(format('~g')));

@@ -51,6 +51,7 @@ export function loopCurveData(run: LoopRunState | null, key: RoundMetricKey): Li
     yTitle: label,
     zeroBased: true,
     minXMax: run?.settings.rounds ?? 10,
+    integerX: true,
     empty: 'press Run',
   };
 }
