@@ -29,6 +29,7 @@ import { loopStore, useLoop, type AbRunState, type LoopRunState } from '../state
 import { ChartFigure } from './ChartFigure';
 import { cell, loopCurveData, loopTableRows, POLICY_COLOURS } from './charts/loop-data';
 import { LineChart } from './charts/line-chart';
+import { TermHelp } from './glossary/Glossary';
 
 /** The loop's number knobs in the form, in order. */
 const LOOP_FIELDS = [
@@ -183,6 +184,7 @@ function RoundTable({ run }: { run: LoopRunState | null }) {
             {ROUND_METRICS.map((m) => (
               <th key={m.key} scope="col">
                 {m.label}
+                {COLUMN_TERMS[m.key] && <TermHelp term={COLUMN_TERMS[m.key]!} />}
               </th>
             ))}
           </tr>
@@ -235,6 +237,16 @@ function LoopCharts({ run }: { run: LoopRunState | null }) {
     </div>
   );
 }
+
+/** The glossary term of a table column, where there is one. */
+const COLUMN_TERMS: Partial<Record<(typeof ROUND_METRICS)[number]['key'], string>> = {
+  gini: 'exposure-gini',
+  homogenisation: 'homogenisation',
+  shownHomogenisation: 'homogenisation',
+  clickbaitShare: 'clickbait',
+  recallNext: 'recall-at-k',
+  recallHeldout: 'recall-at-k',
+};
 
 const CAPTIONS: Record<(typeof ROUND_METRICS)[number]['key'], string> = {
   welfare:
@@ -394,7 +406,10 @@ function AbResultPanel({ run }: { run: AbRunState | null }) {
             <th scope="col">A: {A.label}</th>
             <th scope="col">B: {B.label}</th>
             <th scope="col">B − A</th>
-            <th scope="col">users per arm needed</th>
+            <th scope="col">
+              users per arm needed
+              <TermHelp term="users-needed" />
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -432,14 +447,16 @@ export function LoopView() {
   const ab = useLoop((s) => s.ab);
   return (
     <main className="loop-view" data-testid="view.loop">
-      <h2>Feedback loop</h2>
+      <h2>
+        Feedback loop <TermHelp term="feedback-loop" />
+      </h2>
       <p className="train-intro">
         The trained recommender is deployed into its own world: each round (one day) the same
         simulated users visit under every policy, click and watch what it shows them (with position
-        bias: lower slots are seen less), and the model retrains on what they did. Does exposure
-        concentrate, does what people watch grow alike, and does the offline metric still tell the
-        truth? Each policy gets its own copy of the world; the world’s first {LOOP_START_DAY} days
-        of legacy logs are the history every model first trains on.
+        bias <TermHelp term="position-bias" />: lower slots are seen less), and the model retrains
+        on what they did. Does exposure concentrate, does what people watch grow alike, and does the
+        offline metric still tell the truth? Each policy gets its own copy of the world; the world’s
+        first {LOOP_START_DAY} days of legacy logs are the history every model first trains on.
       </p>
       <ul className="loop-legend">
         {POLICY_IDS.map((p: PolicyId) => (
@@ -452,7 +469,9 @@ export function LoopView() {
       <LoopControls run={run} />
       <LoopCharts run={run} />
       <RoundTable run={run} />
-      <h2>Simulated A/B test</h2>
+      <h2>
+        Simulated A/B test <TermHelp term="ab-test" />
+      </h2>
       <p className="train-intro">
         Two models with a known offline gap serve randomised halves of the users for a few days,
         without retraining: does the offline difference show online, and how many users would it

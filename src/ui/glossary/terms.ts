@@ -14,6 +14,11 @@ export interface GlossaryTerm {
 /** Every term, alphabetical by `term`. */
 export const GLOSSARY: readonly GlossaryTerm[] = [
   {
+    id: 'ab-test',
+    term: 'A/B test (simulated)',
+    text: 'Two models serve randomised halves of the users for a few days (Feedback loop tab); the difference of a per-user metric between the halves, with its 95% interval, is the online effect, which may disagree with the models’ offline numbers.',
+  },
+  {
     id: 'accidental-hit',
     term: 'accidental hit',
     text: 'A sampled negative that is the example’s own positive (the video actually watched next). Left in, the same video would be pushed up as the positive and down as a negative; it is masked out of the softmax (its logit set to −10⁹).',
@@ -59,6 +64,16 @@ export const GLOSSARY: readonly GlossaryTerm[] = [
     text: 'How long before the end of training an example happened, fed to the model as an input. At serving it is set to 0, so the model predicts what is popular now, not on average over the training window (the paper’s Figure 4).',
   },
   {
+    id: 'exposure-gini',
+    term: 'exposure Gini',
+    text: 'The Gini coefficient of how often each live video was shown: 0 when every video is shown equally, near 1 when a few videos get almost every impression.',
+  },
+  {
+    id: 'feedback-loop',
+    term: 'feedback loop',
+    text: 'The recommender’s slates decide what users can click, and those clicks become its next training data; the Feedback loop tab runs it for rounds of simulated days.',
+  },
+  {
     id: 'full-softmax',
     term: 'full softmax',
     text: 'The softmax over every video of the catalogue at each training step: exact, but its cost grows with the catalogue.',
@@ -67,6 +82,11 @@ export const GLOSSARY: readonly GlossaryTerm[] = [
     id: 'funnel',
     term: 'funnel',
     text: 'The two stages together: retrieval narrows the catalogue to N candidates, the ranker orders them and shows the top k.',
+  },
+  {
+    id: 'homogenisation',
+    term: 'homogenisation',
+    text: 'How alike users’ consumption is: the mean cosine similarity, over every pair of users, of their watch minutes per topic. 1 when everyone watches the same mix, 0 when no two users share a topic.',
   },
   {
     id: 'ivf',
@@ -104,6 +124,11 @@ export const GLOSSARY: readonly GlossaryTerm[] = [
     text: 'How many lists of the IVF index a query opens. More lists: closer to the exact scan, slower.',
   },
   {
+    id: 'position-bias',
+    term: 'position bias',
+    text: 'Lower slots of a slate are looked at less: in the Feedback loop’s choice model slot i is examined with probability (1 + i)^−η, so a video clicked on top might have been ignored lower down.',
+  },
+  {
     id: 'ranker',
     term: 'ranker',
     text: 'The second stage: scores each of the N candidates with many more features (what the user saw and watched of the video’s channel, time since last watch, …) and shows the best k.',
@@ -132,6 +157,11 @@ export const GLOSSARY: readonly GlossaryTerm[] = [
     id: 'softmax',
     term: 'softmax',
     text: 'Turns one score per video into probabilities that sum to 1: p_i = e^(s_i) / Σ e^(s_j). The candidate model predicts the next watch as a softmax over the catalogue.',
+  },
+  {
+    id: 'users-needed',
+    term: 'users needed',
+    text: 'How many users per arm an A/B test needs to detect a difference δ with power 0.8 at α 0.05: n = 2·(1.96 + 0.84)²·σ²/δ², σ the per-user standard deviation.',
   },
   {
     id: 'verdict',
