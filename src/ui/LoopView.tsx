@@ -6,7 +6,7 @@
  * simulated A/B test: two models on randomised halves of the users, online differences with
  * 95% intervals and the users needed, beside the models' offline numbers.
  */
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import {
   AB_METRICS,
   ROUND_METRICS,
@@ -95,21 +95,37 @@ function progressText(job: LoopRunState | AbRunState | null): string {
   }`;
 }
 
-/** The loop's settings, Run/Cancel and progress. */
-function LoopControls({ run }: { run: LoopRunState | null }) {
-  const saved = useLoop((s) => s.loopSettings);
-  const [texts, setTexts] = useState<Texts>(() =>
-    Object.fromEntries(LOOP_FIELDS.map((k) => [k, LOOP_PARAMS[k].format(saved[k] as never)])),
-  );
-  const [policies, setPolicies] = useState(saved.policies);
+/**
+ * The frame both jobs' controls share: a Run/Cancel button, the fields between, the progress
+ * line and the error of the last Run. `settings()` reads and checks the fields (it throws a
+ * message naming the bad one, shown under the fields); `start` gets the checked settings.
+ */
+function JobControls<S>({
+  job,
+  run,
+  runLabel,
+  progressLabel,
+  settings,
+  start,
+  cancel,
+  children,
+}: {
+  job: 'loop' | 'ab';
+  run: LoopRunState | AbRunState | null;
+  runLabel: string;
+  progressLabel: string;
+  settings: () => S;
+  start: (settings: S) => void;
+  cancel: () => void;
+  children: ReactNode;
+}) {
   const [problem, setProblem] = useState('');
   const running = run?.status === 'running';
-  const start = () => {
+  const onRun = () => {
     try {
-      const values = readTexts(texts, LOOP_PARAMS, LOOP_FIELDS);
-      const settings = checkLoopSettings({ ...saved, ...values, policies } as LoopSettings);
+      const checked = settings();
       setProblem('');
-      loopStore.getState().startLoop(settings);
+      start(checked);
     } catch (e) {
       setProblem(e instanceof Error ? e.message : String(e));
     }
@@ -119,11 +135,51 @@ function LoopControls({ run }: { run: LoopRunState | null }) {
       <button
         type="button"
         className="primary"
-        data-testid="loop.run"
-        onClick={running ? () => loopStore.getState().cancelLoop() : start}
+        data-testid={`${job}.run`}
+        onClick={running ? cancel : onRun}
       >
-        {running ? 'Cancel' : run ? 'Run again' : 'Run the loop'}
+        {running ? 'Cancel' : run ? 'Run again' : runLabel}
       </button>
+      {children}
+      <div className="loop-progress">
+        <progress max={1} value={run?.progress?.fraction ?? 0} aria-label={progressLabel} />
+        <span className="run-state" data-testid={`${job}.progress`} role="status">
+          {progressText(run)}
+        </span>
+      </div>
+      {problem && (
+        <p className="error" role="alert" data-testid={`${job}.error`}>
+          {problem}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** The loop's settings, Run/Cancel and progress. */
+function LoopControls({ run }: { run: LoopRunState | null }) {
+  const saved = useLoop((s) => s.loopSettings);
+  const [texts, setTexts] = useState<Texts>(() =>
+    Object.fromEntries(LOOP_FIELDS.map((k) => [k, LOOP_PARAMS[k].format(saved[k] as never)])),
+  );
+  const [policies, setPolicies] = useState(saved.policies);
+  const running = run?.status === 'running';
+  return (
+    <JobControls
+      job="loop"
+      run={run}
+      runLabel="Run the loop"
+      progressLabel="loop progress"
+      settings={() =>
+        checkLoopSettings({
+          ...saved,
+          ...readTexts(texts, LOOP_PARAMS, LOOP_FIELDS),
+          policies,
+        } as LoopSettings)
+      }
+      start={(settings) => loopStore.getState().startLoop(settings)}
+      cancel={() => loopStore.getState().cancelLoop()}
+    >
       {LOOP_FIELDS.map((k) => (
         <NumberField
           key={k}
@@ -149,18 +205,7 @@ function LoopControls({ run }: { run: LoopRunState | null }) {
           </label>
         ))}
       </fieldset>
-      <div className="loop-progress">
-        <progress max={1} value={run?.progress?.fraction ?? 0} aria-label="loop progress" />
-        <span className="run-state" data-testid="loop.progress" role="status">
-          {progressText(run)}
-        </span>
-      </div>
-      {problem && (
-        <p className="error" role="alert" data-testid="loop.error">
-          {problem}
-        </p>
-      )}
-    </div>
+    </JobControls>
   );
 }
 
@@ -275,37 +320,28 @@ function AbControls({ run }: { run: AbRunState | null }) {
     abUsers: String(saved.abUsers),
   }));
   const [preset, setPreset] = useState<AbPreset>(saved.ab);
-  const [problem, setProblem] = useState('');
   const loopSettings = useLoop((s) => s.loopSettings);
   const running = run?.status === 'running';
-  const start = () => {
-    try {
-      const values = readTexts(texts, AB_PARAMS as Record<string, Param<unknown>>, AB_FIELDS);
-      const settings = checkAbSettings({
-        ...saved,
-        seed: loopSettings.seed,
-        videos: loopSettings.videos,
-        steps: loopSettings.steps,
-        positionBias: loopSettings.positionBias,
-        ...values,
-        ab: preset,
-      } as AbSettings);
-      setProblem('');
-      loopStore.getState().startAb(settings);
-    } catch (e) {
-      setProblem(e instanceof Error ? e.message : String(e));
-    }
-  };
   return (
-    <div className="toolbar loop-controls">
-      <button
-        type="button"
-        className="primary"
-        data-testid="ab.run"
-        onClick={running ? () => loopStore.getState().cancelAb() : start}
-      >
-        {running ? 'Cancel' : run ? 'Run again' : 'Run the A/B test'}
-      </button>
+    <JobControls
+      job="ab"
+      run={run}
+      runLabel="Run the A/B test"
+      progressLabel="A/B test progress"
+      settings={() =>
+        checkAbSettings({
+          ...saved,
+          seed: loopSettings.seed,
+          videos: loopSettings.videos,
+          steps: loopSettings.steps,
+          positionBias: loopSettings.positionBias,
+          ...readTexts(texts, AB_PARAMS as Record<string, Param<unknown>>, AB_FIELDS),
+          ab: preset,
+        } as AbSettings)
+      }
+      start={(settings) => loopStore.getState().startAb(settings)}
+      cancel={() => loopStore.getState().cancelAb()}
+    >
       <label className="field" title={AB_PARAMS.ab.help}>
         {AB_PARAMS.ab.label}
         <select
@@ -334,18 +370,7 @@ function AbControls({ run }: { run: AbRunState | null }) {
       <span className="muted field-note">
         Seed, videos, steps and position bias are the loop’s (above).
       </span>
-      <div className="loop-progress">
-        <progress max={1} value={run?.progress?.fraction ?? 0} aria-label="A/B test progress" />
-        <span className="run-state" data-testid="ab.progress" role="status">
-          {progressText(run)}
-        </span>
-      </div>
-      {problem && (
-        <p className="error" role="alert" data-testid="ab.error">
-          {problem}
-        </p>
-      )}
-    </div>
+    </JobControls>
   );
 }
 
