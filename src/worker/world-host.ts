@@ -79,6 +79,21 @@ export class WorldHost {
   }
 
   /**
+   * Makes `requestId` the build in progress (a later one supersedes it) and gives its progress
+   * poster: (fraction of the whole build in [0, 1], stage), throttled to one post per
+   * PROGRESS_INTERVAL_MS.
+   */
+  private begin(requestId: number) {
+    this.building = requestId;
+    return throttle(
+      (fraction: number, stage: WorldBuildStage) =>
+        this.post({ type: 'worldProgress', requestId, fraction, stage }),
+      PROGRESS_INTERVAL_MS,
+      this.now,
+    );
+  }
+
+  /**
    * Builds the world, posting throttled progress as it goes, then the summary. With shard
    * helpers and at least MIN_USERS_TO_SHARD users, the catalogue and users are built here and
    * the sessions of each range of users on a helper (docs/scale-out.md#in-the-page: the same
@@ -87,13 +102,7 @@ export class WorldHost {
    * stays current; a later request supersedes one still on the helpers.
    */
   private generate({ requestId, settings }: GenerateWorldRequest): void {
-    const progress = throttle(
-      (fraction: number, stage: WorldBuildStage) =>
-        this.post({ type: 'worldProgress', requestId, fraction, stage }),
-      PROGRESS_INTERVAL_MS,
-      this.now,
-    );
-    this.building = requestId;
+    const progress = this.begin(requestId);
     try {
       const t0 = this.now();
       const base = generateWorldBase(settings, (f, stage) =>
@@ -139,13 +148,7 @@ export class WorldHost {
    * line and column; the world on screen stays. A later request supersedes this one.
    */
   private async loadData({ requestId, files, format, heldOut }: LoadDataRequest): Promise<void> {
-    const progress = throttle(
-      (fraction: number, stage: WorldBuildStage) =>
-        this.post({ type: 'worldProgress', requestId, fraction, stage }),
-      PROGRESS_INTERVAL_MS,
-      this.now,
-    );
-    this.building = requestId;
+    const progress = this.begin(requestId);
     try {
       const t0 = this.now();
       const interactions = await parseDataFiles(files, format, (read, total) =>
