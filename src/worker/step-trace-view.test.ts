@@ -8,19 +8,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../model/backend';
 import type { World } from '../sim/types';
 import { generateWorld } from '../sim/world';
-import type { WorkerToPage } from '../protocol';
 import { DEFAULT_TRAINING_PARAMS } from '../protocol/params';
 import type { TrainingParams } from '../protocol/training';
-import { TrainingHost, type ChooseBackend } from './training-host';
-import { yieldToEvents } from './yield';
+import { testHost } from './test-host';
 
 const PARAMS: TrainingParams = { ...DEFAULT_TRAINING_PARAMS, batch: 32, negatives: 32 };
-
-const wasm: ChooseBackend = async (requested) => ({
-  name: await useBackend('wasm'),
-  requested,
-  passedOver: [],
-});
 
 let world: World;
 beforeAll(async () => {
@@ -29,18 +21,9 @@ beforeAll(async () => {
 }, 60_000);
 
 function makeHost() {
-  const posted: WorkerToPage[] = [];
-  const host = new TrainingHost({
-    post: (m) => posted.push(m),
-    chooseBackend: wasm,
-    yieldToEvents,
-    now: () => performance.now(),
-  });
-  host.setWorld(world);
-  const of = <T extends WorkerToPage['type']>(type: T) =>
-    posted.filter((m): m is Extract<WorkerToPage, { type: T }> => m.type === type);
-  const losses = () => of('metrics').flatMap((m) => Array.from(m.loss));
-  return { host, of, losses };
+  const h = testHost(world);
+  const losses = () => h.of('metrics').flatMap((m) => Array.from(m.loss));
+  return { ...h, losses };
 }
 
 describe('step trace through the TrainingHost', () => {

@@ -6,20 +6,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../model/backend';
 import type { World } from '../sim/types';
 import { generateWorld } from '../sim/world';
-import type { WorkerToPage } from '../protocol';
-import { TrainingHost, type ChooseBackend } from './training-host';
+import { testHost } from './test-host';
+import { yieldToEvents } from './yield';
 import { DEFAULT_TRAINING_PARAMS } from '../protocol/params';
 import type { TrainingParams } from '../protocol/training';
 import { BIAS_SWEEP_NEGATIVES, FUNNEL_NS } from '../protocol/views';
-import { yieldToEvents } from './yield';
 
 const PARAMS: TrainingParams = { ...DEFAULT_TRAINING_PARAMS, batch: 64, negatives: 64 };
-
-const wasm: ChooseBackend = async (requested) => ({
-  name: await useBackend('wasm'),
-  requested,
-  passedOver: [],
-});
 
 let world: World;
 beforeAll(async () => {
@@ -27,20 +20,7 @@ beforeAll(async () => {
   world = generateWorld({ seed: 3, videos: 600, users: 200, days: 20 });
 }, 60_000);
 
-function makeHost() {
-  const posted: WorkerToPage[] = [];
-  const host = new TrainingHost({
-    post: (m) => posted.push(m),
-    chooseBackend: wasm,
-    yieldToEvents,
-    now: () => performance.now(),
-  });
-  host.setWorld(world);
-  /** The messages of a type posted so far, from the `from`-th message on. */
-  const of = <T extends WorkerToPage['type']>(type: T, from = 0) =>
-    posted.slice(from).filter((m): m is Extract<WorkerToPage, { type: T }> => m.type === type);
-  return { host, posted, of };
-}
+const makeHost = () => testHost(world);
 
 async function trained(steps: number) {
   const h = makeHost();
