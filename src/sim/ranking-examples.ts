@@ -7,7 +7,7 @@
  * watches by anyone before the session).
  */
 import { createRng } from './rng';
-import { expectedWatchPerImpression, pClick } from './oracle';
+import { affinityAt, clickLogitWith, oracleTerms, sigmoid, watchFractionOf } from './oracle';
 import type { Split } from './examples';
 import type { World } from './types';
 
@@ -137,17 +137,29 @@ export function watchesBefore(index: VideoWatchIndex, v: number, time: number): 
   return lo - start;
 }
 
-/** Builds ranking examples for one split. O(impressions + watches). */
+/**
+ * Builds ranking examples for one split. O(impressions + watches).
+ *
+ * Two passes over the users: the first draws each user's pages (the only use of the split's
+ * random stream, so the draws are those of one pass) and counts their impressions; the second
+ * writes every column straight into a typed array of that length. The oracle's terms are read
+ * once per impression from the cached {@link oracleTerms} with one affinity (the same sums, in
+ * the same order, as oracle.ts's `pClick` and `expectedWatchPerImpression`).
+ */
 export function buildRankingExamples(
   world: World,
   options: Partial<RankingExampleOptions> = {},
 ): RankingExamples {
   const o = { ...defaultRankingOptions, ...options };
   const { logs, videos, users, config } = world;
-  const split = config.splitDay;
-  const rng = createRng(o.seed, 0x7a4, o.split === 'train' ? 1 : 2);
+  const chosen = choosePages(world, o);
+  let count = 0;
+  for (let x = 0; x < logs.sessions; x++)
+    if (chosen[x]) count += logs.sessionImpOffsets[x + 1] - logs.sessionImpOffsets[x];
 
   const popularity = videoWatchIndex(world);
+  const terms = oracleTerms(world);
+  const latentDim = config.latentDim;
   const prevEpisode = new Int32Array(videos.count).fill(-1);
   for (let v = 0; v < videos.count; v++)
     if (videos.nextEpisode[v] >= 0) prevEpisode[videos.nextEpisode[v]] = v;
@@ -161,34 +173,37 @@ export function buildRankingExamples(
   const impUser = new Int32Array(videos.count).fill(-1);
   const watchedUser = new Int32Array(videos.count).fill(-1);
 
-  const cols: number[][] = Array.from({ length: 17 }, () => []);
-  const [U, V, P, TM, C, WM, WT, B0, B1, LM, SC, ST, PI, AGE, LP, OC, OW] = cols;
+  const ex: RankingExamples = {
+    count,
+    options: o,
+    user: new Int32Array(count),
+    video: new Int32Array(count),
+    page: new Int32Array(count),
+    time: new Float32Array(count),
+    clicked: new Uint8Array(count),
+    watchMinutes: new Float32Array(count),
+    weight: new Float32Array(count),
+    bagStart: new Int32Array(count),
+    bagEnd: new Int32Array(count),
+    languageMatch: new Uint8Array(count),
+    sinceChannel: new Float32Array(count),
+    sinceTopic: new Float32Array(count),
+    previousImpressions: new Float32Array(count),
+    videoAge: new Float32Array(count),
+    logPopularity: new Float32Array(count),
+    oracleClick: new Float32Array(count),
+    oracleWatch: new Float32Array(count),
+  };
+  let n = 0;
   let s = 0;
-  const chosen = new Set<number>();
   for (let u = 0; u < users.count; u++) {
     const sBegin = s;
     while (s < logs.sessions && logs.sessionUser[s] === u) s++;
     const sEnd = s;
-    // Pages of this split, subsampled to the cap.
-    const eligible: number[] = [];
-    for (let x = sBegin; x < sEnd; x++) {
-      const inTrain = logs.sessionTime[x] < split;
-      if (inTrain === (o.split === 'train')) eligible.push(x);
-    }
-    chosen.clear();
-    if (o.pagesPerUser > 0 && eligible.length > o.pagesPerUser) {
-      for (let i = 0; i < o.pagesPerUser; i++) {
-        const k = i + rng.int(eligible.length - i);
-        const tmp = eligible[i];
-        eligible[i] = eligible[k];
-        eligible[k] = tmp;
-        chosen.add(eligible[i]);
-      }
-    } else for (const x of eligible) chosen.add(x);
-
     let j = logs.userWatchOffsets[u];
     const w0 = j;
     const w1 = logs.userWatchOffsets[u + 1];
+    const userLanguage = users.language[u];
     for (let x = sBegin; x < sEnd; x++) {
       const t = logs.sessionTime[x];
       for (; j < w1 && logs.watchTime[j] < t; j++) {
@@ -201,33 +216,44 @@ export function buildRankingExamples(
       }
       const i0 = logs.sessionImpOffsets[x];
       const i1 = logs.sessionImpOffsets[x + 1];
-      if (chosen.has(x)) {
-        for (let i = i0; i < i1; i++) {
+      if (chosen[x]) {
+        const bagStart = Math.max(w0, j - o.maxWatches);
+        for (let i = i0; i < i1; i++, n++) {
           const v = logs.impVideo[i];
           const ch = videos.channel[v];
           const tp = videos.topic[v];
           const clicked = logs.impClicked[i];
-          const ctx = {
-            watched: watchedUser[v] === u,
-            previousEpisodeWatched: prevEpisode[v] >= 0 && watchedUser[prevEpisode[v]] === u,
-          };
-          U.push(u);
-          V.push(v);
-          P.push(x);
-          TM.push(t);
-          C.push(clicked);
-          WM.push(logs.impWatchMinutes[i]);
-          WT.push(clicked ? logs.impWatchMinutes[i] : 1);
-          B0.push(Math.max(w0, j - o.maxWatches));
-          B1.push(j);
-          LM.push(videos.language[v] === users.language[u] ? 1 : 0);
-          SC.push(chUser[ch] === u ? Math.min(NEVER_DAYS, t - chTime[ch]) : NEVER_DAYS);
-          ST.push(tpUser[tp] === u ? Math.min(NEVER_DAYS, t - tpTime[tp]) : NEVER_DAYS);
-          PI.push(impUser[v] === u ? impCount[v] : 0);
-          AGE.push(t - videos.uploadTime[v]);
-          LP.push(Math.log1p(watchesBefore(popularity, v, t)));
-          OC.push(pClick(world, u, v, t, ctx));
-          OW.push(expectedWatchPerImpression(world, u, v, t, ctx));
+          const minutes = logs.impWatchMinutes[i];
+          const watched = watchedUser[v] === u;
+          const previousEpisodeWatched = prevEpisode[v] >= 0 && watchedUser[prevEpisode[v]] === u;
+          ex.user[n] = u;
+          ex.video[n] = v;
+          ex.page[n] = x;
+          ex.time[n] = t;
+          ex.clicked[n] = clicked;
+          ex.watchMinutes[n] = minutes;
+          ex.weight[n] = clicked ? minutes : 1;
+          ex.bagStart[n] = bagStart;
+          ex.bagEnd[n] = j;
+          ex.languageMatch[n] = videos.language[v] === userLanguage ? 1 : 0;
+          ex.sinceChannel[n] = chUser[ch] === u ? Math.min(NEVER_DAYS, t - chTime[ch]) : NEVER_DAYS;
+          ex.sinceTopic[n] = tpUser[tp] === u ? Math.min(NEVER_DAYS, t - tpTime[tp]) : NEVER_DAYS;
+          ex.previousImpressions[n] = impUser[v] === u ? impCount[v] : 0;
+          ex.videoAge[n] = t - videos.uploadTime[v];
+          ex.logPopularity[n] = Math.log1p(watchesBefore(popularity, v, t));
+          // As pClick and expectedWatchPerImpression, with the affinity computed once.
+          const a = affinityAt(
+            users.latent,
+            u * latentDim,
+            videos.latent,
+            v * latentDim,
+            latentDim,
+          );
+          const p = sigmoid(
+            clickLogitWith(terms, world, u, v, t, a, watched, previousEpisodeWatched),
+          );
+          ex.oracleClick[n] = p;
+          ex.oracleWatch[n] = p * videos.duration[v] * watchFractionOf(terms.watch[v], a);
         }
       }
       for (let i = i0; i < i1; i++) {
@@ -240,25 +266,37 @@ export function buildRankingExamples(
       }
     }
   }
-  return {
-    count: U.length,
-    options: o,
-    user: Int32Array.from(U),
-    video: Int32Array.from(V),
-    page: Int32Array.from(P),
-    time: Float32Array.from(TM),
-    clicked: Uint8Array.from(C),
-    watchMinutes: Float32Array.from(WM),
-    weight: Float32Array.from(WT),
-    bagStart: Int32Array.from(B0),
-    bagEnd: Int32Array.from(B1),
-    languageMatch: Uint8Array.from(LM),
-    sinceChannel: Float32Array.from(SC),
-    sinceTopic: Float32Array.from(ST),
-    previousImpressions: Float32Array.from(PI),
-    videoAge: Float32Array.from(AGE),
-    logPopularity: Float32Array.from(LP),
-    oracleClick: Float32Array.from(OC),
-    oracleWatch: Float32Array.from(OW),
-  };
+  return ex;
+}
+
+/**
+ * The pages (sessions) of split `o.split` that become examples: chosen[x] = 1 for each. A user
+ * with more than `o.pagesPerUser` pages in the split keeps that many, drawn without replacement
+ * by a partial Fisher–Yates shuffle of the split's seeded stream; `pagesPerUser` 0 keeps all.
+ */
+function choosePages(world: World, o: RankingExampleOptions): Uint8Array {
+  const { logs, users, config } = world;
+  const rng = createRng(o.seed, 0x7a4, o.split === 'train' ? 1 : 2);
+  const chosen = new Uint8Array(logs.sessions);
+  const eligible: number[] = [];
+  let s = 0;
+  for (let u = 0; u < users.count; u++) {
+    const sBegin = s;
+    while (s < logs.sessions && logs.sessionUser[s] === u) s++;
+    eligible.length = 0;
+    for (let x = sBegin; x < s; x++) {
+      const inTrain = logs.sessionTime[x] < config.splitDay;
+      if (inTrain === (o.split === 'train')) eligible.push(x);
+    }
+    if (o.pagesPerUser > 0 && eligible.length > o.pagesPerUser) {
+      for (let i = 0; i < o.pagesPerUser; i++) {
+        const k = i + rng.int(eligible.length - i);
+        const tmp = eligible[i];
+        eligible[i] = eligible[k];
+        eligible[k] = tmp;
+        chosen[eligible[i]] = 1;
+      }
+    } else for (const x of eligible) chosen[x] = 1;
+  }
+  return chosen;
 }
