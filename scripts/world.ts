@@ -1,11 +1,13 @@
 /**
- * `npm run world -- --seed 7 --videos 20000 --users 5000 [--json]`: generates a world in
- * Node and prints its statistics (one JSON object with --json, else a readable summary).
- * Every world setting of `WORLD_PARAMS` is a flag. `--bench` times the default world and the
- * 1 000 000-video / 100 000-user world (light activity; `--full` for the default activity), each
- * in a child process of its own, and prints their time and peak memory (`--json`: rows with
- * `videos`, `users`, `seconds`, `peakMb`). A world too large for this machine is refused before it is
- * built (`checkWorldSize`); every mistake answers one line and exit code 2 (`runCli`).
+ * `npm run world -- --seed 7 --videos 20000 --users 5000 [--workers W] [--json]`: generates a
+ * world in Node and prints its statistics (one JSON object with --json, else a readable
+ * summary). Every world setting of `WORLD_PARAMS` is a flag. The sessions are simulated on W
+ * threads (default: one per core; scripts/world-threads.ts), the same world for any W.
+ * `--bench` times the default world and the 1 000 000-video / 100 000-user world (light
+ * activity; `--full` for the default activity), each in a child process of its own, and prints
+ * their time and peak memory (`--json`: rows with `videos`, `users`, `threads`, `seconds`,
+ * `peakMb`). A world too large for this machine is refused before it is built
+ * (`checkWorldSize`); every mistake answers one line and exit code 2 (`runCli`).
  */
 import { ConfigError } from '../src/sim/config';
 import type { WorldConfig } from '../src/sim/types';
@@ -23,7 +25,7 @@ import {
 import { checkWorldSize, describeEstimate, type WorldSizeEstimate } from '../src/sim/size-estimate';
 import { summarizeWorld } from '../src/sim/summary';
 import type { WorldSummary } from '../src/sim/summary-types';
-import { generateWorld } from '../src/sim/world';
+import { defaultThreads, generateWorldOnThreads } from './world-threads';
 import { parseArgs } from './args';
 import { runShard, writeWorldShards } from './world-shards';
 import { SCALE_OUT_MAXIMA } from '../src/sim/shard';
@@ -93,6 +95,8 @@ interface BenchRow {
   videos: number;
   users: number;
   sessionsPerDay: number;
+  /** Threads that simulated the sessions (this one and threads − 1 workers). */
+  threads: number;
   /** Generation time, seconds (catalogue, users and sessions; not the summary). */
   seconds: number;
   /** Peak resident memory of the process that generated only this world, MiB (maxRSS). */
@@ -101,15 +105,19 @@ interface BenchRow {
   watches: number;
 }
 
-/** Generates world `BENCH_SIZES[index]` in this process and returns its row (`--bench-one`). */
-function benchOne(index: number): BenchRow {
+/**
+ * Generates world `BENCH_SIZES[index]` in this process on `threads` threads (default: one per
+ * core) and returns its row (`--bench-one`).
+ */
+async function benchOne(index: number, threads?: number): Promise<BenchRow> {
   const t0 = performance.now();
-  const w = generateWorld({ seed: 7, ...BENCH_SIZES[index] });
+  const w = await generateWorldOnThreads({ seed: 7, ...BENCH_SIZES[index] }, { threads });
   const seconds = (performance.now() - t0) / 1000;
   return {
     videos: w.videos.count,
     users: w.users.count,
     sessionsPerDay: w.config.sessionsPerDay,
+    threads: Math.min(w.users.count, threads ?? defaultThreads(w.users.count)),
     seconds: Math.round(seconds * 1000) / 1000,
     // resourceUsage().maxRSS is in KiB.
     peakMb: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -123,11 +131,12 @@ function benchOne(index: number): BenchRow {
  * peak memory is that world's alone. Prints one line per world, or with `--json` one object
  * `{ runtime, rows }` with `videos`, `users`, `seconds`, `peakMb` per row.
  */
-function runBench(full: boolean, json: boolean): void {
+function runBench(full: boolean, json: boolean, threads?: number): void {
   const rows: BenchRow[] = [];
   const count = full ? BENCH_SIZES.length : BENCH_SIZES.length - 1;
   for (let i = 0; i < count; i++) {
     const args = [...process.execArgv, fileURLToPath(import.meta.url), '--bench-one', String(i)];
+    if (threads !== undefined) args.push('--workers', String(threads));
     const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
     if (r.status !== 0)
       throw new Error(`world ${JSON.stringify(BENCH_SIZES[i])} failed: ${r.stderr || r.error}`);
@@ -135,7 +144,8 @@ function runBench(full: boolean, json: boolean): void {
     rows.push(row);
     if (!json)
       console.log(
-        `world ${row.videos} videos × ${row.users} users × ${row.sessionsPerDay} sessions/day: ` +
+        `world ${row.videos} videos × ${row.users} users × ${row.sessionsPerDay} sessions/day ` +
+          `on ${row.threads} thread(s): ` +
           `${row.seconds.toFixed(2)} s, peak ${row.peakMb} MB, ` +
           `${row.impressions} impressions, ${row.watches} watches`,
       );
@@ -187,11 +197,18 @@ async function writeShards(flags: Record<string, string | boolean>, json: boolea
     console.log(`  ${name}: ${t.rows} rows in ${t.files} file(s)`);
 }
 
+/** `--workers W` of an in-memory world: threads for the sessions (absent: one per core). */
+function threadsFlag(flags: Record<string, string | boolean>): number | undefined {
+  return Object.hasOwn(flags, 'workers') ? intFlag(flags, 'workers', 1, 64, 1) : undefined;
+}
+
 async function main(): Promise<void> {
   const flags = parseArgs(process.argv.slice(2));
   checkKnown(flags, SECTIONS, OTHER);
   if (readSwitch(flags, 'help')) {
-    console.log(helpText('npm run world -- [--json] [--bench [--full]] [flags]', SECTIONS));
+    console.log(
+      helpText('npm run world -- [--json] [--workers W] [--bench [--full]] [flags]', SECTIONS),
+    );
     return;
   }
   if (Object.hasOwn(flags, 'bench-one')) {
@@ -202,7 +219,7 @@ async function main(): Promise<void> {
         'bench-one',
         `--bench-one is internal to --bench (got ${flags['bench-one']})`,
       );
-    console.log(JSON.stringify(benchOne(i)));
+    console.log(JSON.stringify(await benchOne(i, threadsFlag(flags))));
     return;
   }
   const json = readSwitch(flags, 'json');
@@ -219,14 +236,15 @@ async function main(): Promise<void> {
         'bench',
         '--bench times fixed worlds and takes no world settings (only --full)',
       );
-    return runBench(full, json);
+    return runBench(full, json, threadsFlag(flags));
   }
-  if (['out', 'format', 'shards', 'workers', 'only-shard'].some((k) => Object.hasOwn(flags, k)))
+  if (['out', 'format', 'shards', 'only-shard'].some((k) => Object.hasOwn(flags, k)))
     return writeShards(flags, json);
   const settings = settingsFrom(flags);
   const estimate = checkWorldSize(settings, machineLimits());
+  const threads = threadsFlag(flags);
   const t0 = performance.now();
-  const world = generateWorld(settings);
+  const world = await generateWorldOnThreads(settings, { threads });
   const s = summarizeWorld(world, performance.now() - t0);
   console.log(json ? JSON.stringify(toJson(s, estimate)) : readable(s, estimate));
 }

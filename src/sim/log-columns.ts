@@ -140,6 +140,14 @@ export class LogColumns {
   }
 }
 
+/** The keys of `Logs` that hold a column (not a count). */
+type ColumnKey = {
+  [K in keyof Logs]: Logs[K] extends number ? never : K;
+}[keyof Logs];
+/** The keys of `Logs` that hold CSR offsets (joined by shifting, not concatenated). */
+type OffsetKey =
+  'sessionImpOffsets' | 'userWatchOffsets' | 'userSearchOffsets' | 'searchTokenOffsets';
+
 /** The parts one after another in one array of their element type. */
 function concat<T extends Column>(parts: T[]): T {
   let n = 0;
@@ -174,44 +182,78 @@ function joinOffsets(parts: Int32Array[]): Int32Array {
 /**
  * The logs of consecutive user ranges (from `simulateUserRange`, each with ids local to its
  * range) joined into one, ids shifted: the same logs as one range over all the users.
+ *
+ * `release`: each part's column is replaced by an empty one as soon as it has been copied, so
+ * the parts' memory can be reclaimed while the join goes on and the peak is the logs plus one
+ * column rather than the logs twice (the parts are then left empty: use only the result).
  */
-export function joinLogs(parts: Logs[]): Logs {
-  const sessionSearch = concat(parts.map((p) => p.sessionSearch));
-  const watchImpression = concat(parts.map((p) => p.watchImpression));
-  // Shift each part's search and impression ids by the counts of the parts before it.
+export function joinLogs(parts: Logs[], { release = false } = {}): Logs {
+  /** Column `key` of every part, one after another; the parts' copies emptied on `release`. */
+  const take = <K extends ColumnKey>(key: K): Logs[K] => {
+    const out = concat(parts.map((p) => p[key]));
+    if (release) for (const p of parts) p[key] = p[key].subarray(0, 0) as Logs[K];
+    return out;
+  };
+  const takeOffsets = (key: OffsetKey): Int32Array => {
+    const out = joinOffsets(parts.map((p) => p[key]));
+    if (release) for (const p of parts) p[key] = p[key].subarray(0, 0);
+    return out;
+  };
+  const sum = (f: (p: Logs) => number) => parts.reduce((a, p) => a + f(p), 0);
+  // Each part's search and impression ids are shifted by the counts of the parts before it.
+  const shifts = parts.map((p) => ({
+    sessions: p.sessions,
+    watches: p.watches,
+    search: 0,
+    imp: 0,
+  }));
+  for (let i = 1; i < parts.length; i++) {
+    shifts[i].search = shifts[i - 1].search + parts[i - 1].searches;
+    shifts[i].imp = shifts[i - 1].imp + parts[i - 1].impressions;
+  }
+  const sessions = sum((p) => p.sessions);
+  const impressions = sum((p) => p.impressions);
+  const watches = sum((p) => p.watches);
+  const searches = sum((p) => p.searches);
+  const sessionSearch = take('sessionSearch');
+  const watchImpression = take('watchImpression');
   let s = 0;
   let w = 0;
-  let searchBase = 0;
-  let impBase = 0;
-  for (const p of parts) {
-    for (let i = 0; i < p.sessions; i++, s++)
-      if (sessionSearch[s] >= 0) sessionSearch[s] += searchBase;
-    for (let i = 0; i < p.watches; i++, w++) watchImpression[w] += impBase;
-    searchBase += p.searches;
-    impBase += p.impressions;
+  for (const b of shifts) {
+    for (let i = 0; i < b.sessions; i++, s++)
+      if (sessionSearch[s] >= 0) sessionSearch[s] += b.search;
+    for (let i = 0; i < b.watches; i++, w++) watchImpression[w] += b.imp;
   }
-  const sum = (f: (p: Logs) => number) => parts.reduce((a, p) => a + f(p), 0);
   return {
-    sessions: sum((p) => p.sessions),
-    sessionUser: concat(parts.map((p) => p.sessionUser)),
-    sessionTime: concat(parts.map((p) => p.sessionTime)),
+    sessions,
+    sessionUser: take('sessionUser'),
+    sessionTime: take('sessionTime'),
     sessionSearch,
-    sessionImpOffsets: joinOffsets(parts.map((p) => p.sessionImpOffsets)),
-    impressions: sum((p) => p.impressions),
-    impVideo: concat(parts.map((p) => p.impVideo)),
-    impSource: concat(parts.map((p) => p.impSource)),
-    impClicked: concat(parts.map((p) => p.impClicked)),
-    impWatchMinutes: concat(parts.map((p) => p.impWatchMinutes)),
-    watches: sum((p) => p.watches),
-    userWatchOffsets: joinOffsets(parts.map((p) => p.userWatchOffsets)),
-    watchVideo: concat(parts.map((p) => p.watchVideo)),
-    watchTime: concat(parts.map((p) => p.watchTime)),
-    watchMinutes: concat(parts.map((p) => p.watchMinutes)),
+    sessionImpOffsets: takeOffsets('sessionImpOffsets'),
+    impressions,
+    impVideo: take('impVideo'),
+    impSource: take('impSource'),
+    impClicked: take('impClicked'),
+    impWatchMinutes: take('impWatchMinutes'),
+    watches,
+    userWatchOffsets: takeOffsets('userWatchOffsets'),
+    watchVideo: take('watchVideo'),
+    watchTime: take('watchTime'),
+    watchMinutes: take('watchMinutes'),
     watchImpression,
-    searches: sum((p) => p.searches),
-    userSearchOffsets: joinOffsets(parts.map((p) => p.userSearchOffsets)),
-    searchTime: concat(parts.map((p) => p.searchTime)),
-    searchTokenOffsets: joinOffsets(parts.map((p) => p.searchTokenOffsets)),
-    searchTokens: concat(parts.map((p) => p.searchTokens)),
+    searches,
+    userSearchOffsets: takeOffsets('userSearchOffsets'),
+    searchTime: take('searchTime'),
+    searchTokenOffsets: takeOffsets('searchTokenOffsets'),
+    searchTokens: take('searchTokens'),
   };
+}
+
+/** The distinct buffers under the typed arrays of `logs` (to transfer them to another thread). */
+export function logBuffers(logs: Logs): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const v of Object.values(logs))
+    if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && !out.includes(v.buffer))
+      out.push(v.buffer);
+  return out;
 }

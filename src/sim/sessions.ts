@@ -17,7 +17,7 @@
  */
 import { STREAM, type Vocabulary } from './catalogue';
 import { LegacyPool, POOL_REFRESH_SESSIONS, STAMP_STRIDE } from './legacy-pool';
-import { joinLogs, LogColumns } from './log-columns';
+import { joinLogs, LogColumns, logBuffers } from './log-columns';
 import { affinityAt, clickLogitOf, freshnessAt, sigmoid, watchFractionOf } from './oracle';
 import { SimRng } from './rng';
 import {
@@ -40,7 +40,7 @@ import {
 } from './session-context';
 import { ImpressionSource, type Logs, type World } from './types';
 
-export { joinLogs, sessionContext, type SessionContext };
+export { joinLogs, logBuffers, sessionContext, type SessionContext };
 
 const SEARCH_RESULTS = 3;
 const FRESH_WINDOW_DAYS = 3;
@@ -126,7 +126,7 @@ export function simulateLogs(
     parts.push(simulateUserRange(ctx, from, to, (f) => onProgress?.((from + f * (to - from)) / U)));
   }
   onProgress?.(1);
-  return parts.length === 1 ? parts[0] : joinLogs(parts);
+  return parts.length === 1 ? parts[0] : joinLogs(parts, { release: true });
 }
 
 /**

@@ -129,7 +129,7 @@ export class WorldHost {
         (logs) => {
           if (this.building !== requestId) return;
           const world = base.world;
-          world.logs = logs.length === 1 ? logs[0] : joinLogs(logs);
+          world.logs = logs.length === 1 ? logs[0] : joinLogs(logs, { release: true });
           this.ready(requestId, world, this.now() - t0, progress);
         },
         (e: unknown) => {

@@ -8,6 +8,8 @@
 import type { Vocabulary } from '../sim/catalogue';
 import type { Logs, World } from '../sim/types';
 
+export { logBuffers } from '../sim/log-columns';
+
 /** Simulates user ranges of a world on other threads. */
 export interface ShardRunner {
   /** Helper threads: ranges run at once. */
@@ -42,15 +44,6 @@ export type ShardReply =
   | { id: number; type: 'progress'; fraction: number }
   | { id: number; type: 'logs'; logs: Logs }
   | { id: number; type: 'error'; message: string };
-
-/** The distinct buffers under the typed arrays of `logs` (to transfer them). */
-export function logBuffers(logs: Logs): ArrayBuffer[] {
-  const out: ArrayBuffer[] = [];
-  for (const v of Object.values(logs))
-    if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && !out.includes(v.buffer))
-      out.push(v.buffer);
-  return out;
-}
 
 /** Ranges of users the helpers take: `threads` contiguous ranges of about equal size. */
 export function userRanges(users: number, threads: number): [number, number][] {

@@ -1,0 +1,150 @@
+/**
+ * `generateWorld` on Node worker threads (`npm run world`, `npm run bench:world`): the catalogue,
+ * the users and the session context (the catalogue's indexes, src/sim/session-context.ts) are
+ * built once in this thread and moved into shared memory (`SharedArrayBuffer`); then `threads`
+ * contiguous user ranges are simulated at once — the first in this thread, each other on a
+ * worker thread that reads the shared catalogue without copying it — and their logs, buffers
+ * transferred, are joined in order (`joinLogs`). Each user draws from a random stream of its
+ * own, so the world is the one `generateWorld` builds, bit for bit, whatever the number of
+ * threads (scripts/world-threads.test.ts; docs/performance.md#world-generation).
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { buildSync } from 'esbuild';
+import type { WorldMaxima } from '../src/sim/config';
+import { joinLogs, sessionContext, simulateUserRange } from '../src/sim/sessions';
+import type { SessionContext } from '../src/sim/session-context';
+import { shardRange } from '../src/sim/shard';
+import type { Logs, World, WorldConfig } from '../src/sim/types';
+import { generateWorldBase } from '../src/sim/world';
+
+/** Below this many users a world is built in one thread unless threads are asked for. */
+export const MIN_USERS_PER_THREAD = 250;
+
+/** What a range's worker thread is started with (`world-thread-worker.ts`). */
+export interface RangeJob {
+  /** The session context, its arrays in shared memory. */
+  ctx: SessionContext;
+  /** Users [from, to). */
+  from: number;
+  to: number;
+}
+
+/** A range worker's answer: the range's logs (ids local to it) or why it failed. */
+export type RangeReply = { ok: true; logs: Logs } | { ok: false; error: string };
+
+/**
+ * Moves every typed array reachable from `root` through plain objects into shared memory, in
+ * place: each distinct `ArrayBuffer` is copied once into a `SharedArrayBuffer` and every view
+ * on it replaced by the same view on the copy (so views sharing a buffer still share it).
+ * Arrays of strings and other non-plain objects are left as they are. Returns `root`.
+ */
+export function shareArrays<T extends object>(root: T): T {
+  const copies = new Map<ArrayBufferLike, SharedArrayBuffer>();
+  const seen = new Set<object>();
+  const visit = (o: Record<string, unknown>): void => {
+    if (seen.has(o)) return;
+    seen.add(o);
+    for (const [k, v] of Object.entries(o)) {
+      if (ArrayBuffer.isView(v)) {
+        if (!(v.buffer instanceof ArrayBuffer)) continue;
+        let sab = copies.get(v.buffer);
+        if (!sab) {
+          sab = new SharedArrayBuffer(v.buffer.byteLength);
+          new Uint8Array(sab).set(new Uint8Array(v.buffer));
+          copies.set(v.buffer, sab);
+        }
+        const View = v.constructor as new (b: ArrayBufferLike, at: number, n: number) => typeof v;
+        const n =
+          v.byteLength / ((v as unknown as { BYTES_PER_ELEMENT?: number }).BYTES_PER_ELEMENT ?? 1);
+        o[k] = new View(sab, v.byteOffset, n);
+      } else if (
+        v !== null &&
+        typeof v === 'object' &&
+        Object.getPrototypeOf(v) === Object.prototype
+      )
+        visit(v as Record<string, unknown>);
+    }
+  };
+  visit(root as Record<string, unknown>);
+  return root;
+}
+
+let bundled: URL | undefined;
+
+/**
+ * The range worker (`world-thread-worker.ts` and the src/sim modules it imports) as one ES
+ * module, bundled by esbuild once per process: a worker thread loads it in about 0.1 s, against
+ * about 0.5 s for registering tsx in the thread and compiling the modules there.
+ */
+export function rangeWorkerScript(): URL {
+  if (!bundled) {
+    const { outputFiles } = buildSync({
+      entryPoints: [fileURLToPath(new URL('./world-thread-worker.ts', import.meta.url))],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      write: false,
+    });
+    bundled = new URL('data:text/javascript,' + encodeURIComponent(outputFiles[0].text));
+  }
+  return bundled;
+}
+
+/** The logs of users [from, to) of `ctx` simulated on a worker thread. */
+function rangeOnWorker(job: RangeJob): Promise<Logs> {
+  return new Promise((resolve, reject) => {
+    const w = new Worker(rangeWorkerScript(), { workerData: { job } });
+    let answered = false;
+    w.once('message', (m: RangeReply) => {
+      answered = true;
+      if (m.ok) resolve(m.logs);
+      else reject(new Error(m.error));
+      void w.terminate();
+    });
+    w.once('error', reject);
+    w.once('exit', (code) => {
+      if (!answered)
+        reject(new Error(`the world thread for users ${job.from}–${job.to - 1} exited (${code})`));
+    });
+  });
+}
+
+/** How many threads `generateWorldOnThreads` uses for `users` users when none are asked for. */
+export function defaultThreads(users: number): number {
+  return Math.max(1, Math.min(availableParallelism(), Math.floor(users / MIN_USERS_PER_THREAD)));
+}
+
+/**
+ * The world of `settings` (merged over the defaults and validated; `ConfigError` on a bad value,
+ * `maxima` raising the limits) with its sessions simulated on `threads` threads (this one and
+ * threads − 1 workers; at most one per user). The same world as `generateWorld(settings)`, bit
+ * for bit, for any number of threads; its catalogue and users live in shared memory.
+ */
+export async function generateWorldOnThreads(
+  settings: Partial<WorldConfig> = {},
+  opts: { threads?: number; maxima?: WorldMaxima } = {},
+): Promise<World> {
+  const { world, vocab } = generateWorldBase(settings, undefined, opts.maxima);
+  const U = world.users.count;
+  const k = Math.max(1, Math.min(U, Math.floor(opts.threads ?? defaultThreads(U))));
+  const ctx = sessionContext(world, vocab);
+  if (k === 1) {
+    world.logs = simulateUserRange(ctx, 0, U);
+    return world;
+  }
+  shareArrays(ctx); // ctx.world is `world`: its catalogue and users are shared too
+  const others = Array.from({ length: k - 1 }, (_, i) => {
+    const [from, to] = shardRange(U, i + 1, k);
+    return rangeOnWorker({ ctx, from, to });
+  });
+  // Keep a failure of a worker from being reported as unhandled while this thread works.
+  for (const p of others) p.catch(() => {});
+  const [from, to] = shardRange(U, 0, k);
+  const first = simulateUserRange(ctx, from, to);
+  const parts = [first, ...(await Promise.all(others))];
+  world.logs = joinLogs(parts, { release: true });
+  return world;
+}
