@@ -108,6 +108,58 @@ test('the embeddings lesson pretrains in the page and gives a verdict', async ({
   expect(errors).toEqual([]);
 });
 
+test('the feedback-loop lesson runs whole loops per repeat and gives a verdict', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const errors = collectConsoleErrors(page);
+  // Two rounds and two repeats from the link; a loop lesson's steps are rounds.
+  await page.goto(
+    '/#seed=7&videos=1000&users=500&view=lessons&lesson=feedback-loop&chapter=2&lessonSteps=2&lessonRepeats=2',
+  );
+  await expect(page.getByTestId('lesson.steps')).toHaveValue('2');
+  await expect(page.locator('.lesson-run label').first()).toContainText('rounds');
+  // More rounds than the loop world has days is refused, naming the field and its range.
+  await page.getByTestId('lesson.steps').fill('31');
+  await page.getByTestId('lesson.run').click();
+  await expect(page.getByTestId('lesson.error')).toHaveText(
+    'rounds must be an integer from 1 to 30 (got "31")',
+  );
+  await page.getByTestId('lesson.steps').fill('2');
+  await page.getByTestId('lesson.run').click();
+  await expect(page.getByTestId('lesson.progress')).toHaveText(
+    /^done: 6 of 6 runs, 100% of rounds/,
+    { timeout: 220_000 },
+  );
+  // One curve per policy, one point per round.
+  const chart = page.getByTestId('chart.lesson.loopHomogenisation');
+  await expect(chart.locator('path.series')).toHaveCount(3);
+  await page.getByTestId('lesson.chapter3').click();
+  const verdict = page.getByTestId('lesson.verdict');
+  await expect(verdict).toHaveText(VERDICT);
+  await expect(verdict).toContainText('homogenisation of what users watch');
+  await expect(verdict).toContainText('2 rounds, 1,000 videos × 500 users');
+  const rows = page.getByTestId('lesson.table').locator('tbody tr');
+  await expect(rows).toHaveCount(3);
+  // Every policy's homogenisation, Gini, coverage, top-1% and clickbait shares lie in [0, 1];
+  // topics per user is at least 1; true watch minutes are above 0.
+  for (let i = 0; i < 3; i++) {
+    const cells = await rows.nth(i).locator('td.num').allTextContents();
+    const means = cells.map((c) => Number(/^(\d+\.\d+) ± /.exec(c)?.[1] ?? NaN));
+    expect(means).toHaveLength(7);
+    for (const j of [0, 2, 3, 4, 6]) {
+      expect(means[j]).toBeGreaterThanOrEqual(0);
+      expect(means[j]).toBeLessThanOrEqual(1);
+    }
+    expect(means[1]).toBeGreaterThanOrEqual(1);
+    expect(means[5]).toBeGreaterThan(0);
+  }
+  await expect(page.getByTestId('lesson.interests')).toHaveText(
+    /the users’ own interests: homogenisation 0\.\d{4}/,
+  );
+  expect(errors).toEqual([]);
+});
+
 test('a lesson link opens that lesson at its chapter; hide= hides what it names; present=on enlarges', async ({
   page,
 }) => {

@@ -3,7 +3,13 @@
  * the UI, which reaches the protocol only through src/state.
  */
 export { LESSONS, lessonById } from '../protocol/lessons/lessons';
-export { METRICS, type LessonSpec, type MetricId } from '../protocol/lessons/spec';
+export {
+  MAX_LOOP_ROUNDS,
+  METRICS,
+  lateRounds,
+  type LessonSpec,
+  type MetricId,
+} from '../protocol/lessons/spec';
 export type { ComparisonResult, Summary } from '../protocol/lessons/summary';
 export type { Verdict } from '../protocol/lessons/stats';
 export { resultCsv, resultJson } from '../protocol/lessons/export';

@@ -8,7 +8,9 @@ import { useMemo, useState } from 'react';
 import { appStore, useAppStore } from '../state/store';
 import {
   LESSONS,
+  MAX_LOOP_ROUNDS,
   METRICS,
+  lateRounds,
   lessonById,
   resultCsv,
   resultJson,
@@ -68,15 +70,29 @@ function PaperChapter({ spec }: { spec: LessonSpec }) {
         </tbody>
       </table>
       <h3>What we run</h3>
-      <p>
-        {spec.variants.map((v) => v.label).join(' vs ')}, each trained {int(base.steps)} steps on
-        one shared world of {int(Number(base.world.videos ?? 20000))} videos and{' '}
-        {int(Number(base.world.users ?? 5000))} users, {spec.repeats} times with different training
-        seeds (every variant of a repeat sees the same batches), scored on {int(base.evalExamples)}{' '}
-        held-out next watches
-        {base.rankPages > 0 ? ` and ${int(base.rankPages)} held-out pages` : ''}.{' '}
-        <span className="muted">{spec.sizing}</span>
-      </p>
+      {base.loop ? (
+        <p>
+          {spec.variants.map((v) => v.label).join(' vs ')}: each serves the same{' '}
+          {int(base.loop.users)} users of one world of {int(base.loop.videos)} videos for{' '}
+          {int(base.steps)} rounds (one simulated day each, from day 30 on), the same users at the
+          same times; the models first train {int(base.loop.steps)} steps on the 30 days of history,
+          and the retrained one trains {int(base.loop.roundSteps)} steps more on the latest{' '}
+          {int(base.loop.window)} days after every round. Each repeat ({spec.repeats}) is a whole
+          loop with other training seeds, visits and clicks. A run’s value is its mean over the
+          later half of the rounds (round {lateRounds(base.steps).from} on).{' '}
+          <span className="muted">{spec.sizing}</span>
+        </p>
+      ) : (
+        <p>
+          {spec.variants.map((v) => v.label).join(' vs ')}, each trained {int(base.steps)} steps on
+          one shared world of {int(Number(base.world.videos ?? 20000))} videos and{' '}
+          {int(Number(base.world.users ?? 5000))} users, {spec.repeats} times with different
+          training seeds (every variant of a repeat sees the same batches), scored on{' '}
+          {int(base.evalExamples)} held-out next watches
+          {base.rankPages > 0 ? ` and ${int(base.rankPages)} held-out pages` : ''}.{' '}
+          <span className="muted">{spec.sizing}</span>
+        </p>
+      )}
     </section>
   );
 }
@@ -105,11 +121,16 @@ function RunControls({ spec, run }: { spec: LessonSpec; run: LessonRunState | nu
   };
   const [problem, setProblem] = useState('');
   const running = run?.status === 'running';
+  // A loop lesson's steps are rounds (simulated days), at most the loop's 30.
+  const unit = spec.base.loop ? 'rounds' : 'steps';
+  const maxSteps = spec.base.loop ? MAX_LOOP_ROUNDS : 100_000;
   const start = () => {
     const s = Number(steps);
     const r = Number(repeats);
-    if (!Number.isInteger(s) || s < 1 || s > 100_000)
-      return setProblem(`steps must be an integer from 1 to 100000 (got "${steps.slice(0, 20)}")`);
+    if (!Number.isInteger(s) || s < 1 || s > maxSteps)
+      return setProblem(
+        `${unit} must be an integer from 1 to ${maxSteps} (got "${steps.slice(0, 20)}")`,
+      );
     if (!Number.isInteger(r) || r < 1 || r > 20)
       return setProblem(`repeats must be an integer from 1 to 20 (got "${repeats.slice(0, 20)}")`);
     setProblem('');
@@ -127,7 +148,7 @@ function RunControls({ spec, run }: { spec: LessonSpec; run: LessonRunState | nu
         {running ? 'Cancel' : run ? 'Run again' : 'Run'}
       </button>
       <label className="field">
-        steps
+        {unit}
         <input
           data-testid="lesson.steps"
           inputMode="numeric"
@@ -152,7 +173,7 @@ function RunControls({ spec, run }: { spec: LessonSpec; run: LessonRunState | nu
           ? 'not run yet'
           : `${run.status === 'running' ? 'running' : run.status}: ${p.done} of ${p.runs} runs, ${Math.round(
               100 * p.fraction,
-            )}% of steps, ${run.seconds.toFixed(0)} s${run.backend ? ` on ${run.backend}` : ''}${
+            )}% of ${unit}, ${run.seconds.toFixed(0)} s${run.backend ? ` on ${run.backend}` : ''}${
               run.workers > 1 ? `, ${run.workers} workers` : ''
             }${run.message && run.status === 'failed' ? ` — ${run.message}` : ''}`}
       </span>
@@ -176,7 +197,11 @@ function RunChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState | nul
   const key = `${run?.startedAt ?? 'none'}:${version}:${metrics.join(',')}`;
   const charts = useMemo(() => {
     void key;
-    return metrics.map((m) => ({ m, data: lessonCurveData(spec, run, m) }));
+    return metrics.map((m) => {
+      const data = lessonCurveData(spec, run, m);
+      // A loop lesson's curve has one point per round.
+      return { m, data: spec.base.loop ? { ...data, xTitle: 'round (simulated day)' } : data };
+    });
   }, [key]);
   const finished = run ? Object.values(run.runs).filter((r) => r.finished).length : 0;
   const ageKey = `${run?.startedAt ?? 'none'}:${finished}:${run?.result ? 1 : 0}`;
@@ -201,7 +226,11 @@ function RunChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState | nul
             key={m}
             testId={`chart.lesson.${m}`}
             title={METRICS[m].label}
-            caption={`Each variant's ${METRICS[m].label} on the held-out examples every ${spec.base.evalEvery} steps, the mean over the repeats evaluated so far.`}
+            caption={
+              spec.base.loop
+                ? `Each policy's ${METRICS[m].label} in every round (one simulated day), the mean over the repeats served so far. In round 1 the retrained model has not retrained yet and serves what its frozen copy serves.`
+                : `Each variant's ${METRICS[m].label} on the held-out examples every ${spec.base.evalEvery} steps, the mean over the repeats evaluated so far.`
+            }
             chart={LineChart}
             data={data}
           />
@@ -233,6 +262,9 @@ function VerdictChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState |
           <table className="lesson-table" data-testid="lesson.table">
             <caption>
               Ours: mean ± half the 95% interval over {run?.repeats} repeats
+              {spec.base.loop && run
+                ? ` of the mean over rounds ${lateRounds(run.steps).from}–${run.steps}`
+                : ''}
               {done ? '' : ' (runs finished so far)'}; the paper’s figure beside it
               <TermHelp term="confidence-interval" />
             </caption>
@@ -280,6 +312,13 @@ function VerdictChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState |
                 </li>
               ))}
             </ul>
+          )}
+          {spec.base.loop && run?.result?.interestHomogenisation !== undefined && (
+            <p data-testid="lesson.interests">
+              For reference, the users’ own interests: homogenisation{' '}
+              {run.result.interestHomogenisation.toFixed(4)} (the mean pairwise cosine of their true
+              topic mixtures, the level if everyone watched exactly what they like).
+            </p>
           )}
           <p className="muted">
             Paper: {spec.paper.numbers.map((n) => `${n.label} ${n.value}`).join('; ')} (

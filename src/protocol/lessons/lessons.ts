@@ -11,6 +11,7 @@ import type { LessonSpec } from './spec';
 import { exampleAge } from './example-age';
 import { funnel } from './funnel';
 import { embeddings } from './embeddings';
+import { feedbackLoop } from './feedback-loop';
 
 /** The smaller world the retrieval lessons share: big enough for 2,000 held-out next watches. */
 const SMALL_WORLD = { videos: 5000, users: 2500, days: 30 } as const;
@@ -422,6 +423,7 @@ export const LESSONS: readonly LessonSpec[] = [
   watchTime,
   funnel,
   embeddings,
+  feedbackLoop,
 ];
 
 /** The lesson of `id`, or undefined. */

@@ -15,6 +15,15 @@ import {
   type TrainingParams,
 } from '../params/training';
 import type { Direction } from './stats';
+import type { RoundMetrics } from '../loop/result';
+import {
+  LOOP_START_DAY,
+  LOOP_WORLD_DAYS,
+  POLICY_IDS,
+  checkLoopSettings,
+  type LoopSettings,
+  type PolicyId,
+} from '../loop/settings';
 
 /** The models an experiment can train. */
 export type ModelName = 'candidate' | 'ranker';
@@ -55,13 +64,76 @@ export const METRICS = {
     better: 'higher',
   },
   msPerStep: { label: 'ms per step', model: null, better: 'lower' },
+  // The closed loop's measures (docs/loop.md#metrics), for a loop lesson (`base.loop`): per
+  // round in the curve, and as the run's value the mean over the later half of the rounds
+  // (rounds ⌊R/2⌋ + 1 … R; see `lateRounds`).
+  loopHomogenisation: {
+    label: 'homogenisation of what users watch',
+    model: null,
+    better: 'lower',
+    round: 'homogenisation',
+  },
+  loopShownHomogenisation: {
+    label: 'homogenisation of what users are shown',
+    model: null,
+    better: 'lower',
+    round: 'shownHomogenisation',
+  },
+  loopTopics: { label: 'topics per user', model: null, better: 'higher', round: 'topicsPerUser' },
+  loopGini: { label: 'exposure Gini', model: null, better: 'lower', round: 'gini' },
+  loopCoverage: { label: 'coverage', model: null, better: 'higher', round: 'coverage' },
+  loopTop1: { label: 'top-1% share', model: null, better: 'lower', round: 'top1Share' },
+  loopWelfare: {
+    label: 'true watch min per user and day',
+    model: null,
+    better: 'higher',
+    round: 'welfare',
+  },
+  loopClickbait: {
+    label: 'clickbait share of clicks',
+    model: null,
+    better: 'lower',
+    round: 'clickbaitShare',
+  },
 } as const satisfies Record<
   string,
-  { label: string; model: ModelName | null; better: Direction; k?: number }
+  {
+    label: string;
+    model: ModelName | null;
+    better: Direction;
+    k?: number;
+    /** A loop lesson's metric: the field of the round's `RoundMetrics` it reads. */
+    round?: keyof RoundMetrics;
+  }
 >;
 
 /** A metric's id. */
 export type MetricId = keyof typeof METRICS;
+
+/** The `RoundMetrics` field a loop metric reads, or null for a training metric. */
+export function roundField(metric: MetricId): keyof RoundMetrics | null {
+  const m = METRICS[metric];
+  return 'round' in m ? m.round : null;
+}
+
+/**
+ * The rounds whose mean is a loop run's value of a metric: the later half, rounds
+ * ⌊R/2⌋ + 1 … R of R (1-based; round 1 alone when R = 1). In round 1 a retrained model and its
+ * never-retrained copy serve the same slates, so the later half is where the loop shows.
+ */
+export function lateRounds(rounds: number): { from: number; to: number } {
+  return { from: Math.floor(rounds / 2) + 1, to: rounds };
+}
+
+/**
+ * A closed-loop lesson's setting (docs/lessons.md#the-feedback-loop): the loop's knobs of
+ * src/protocol/loop/settings.ts except the seed (the run's), the policies (the variants') and
+ * the rounds (the base's `steps`: one step of a loop lesson is one round, one simulated day).
+ */
+export type LoopLessonBase = Omit<LoopSettings, 'seed' | 'policies' | 'rounds'>;
+
+/** The most rounds a loop lesson can run: the loop world's days after its history (30). */
+export const MAX_LOOP_ROUNDS = LOOP_WORLD_DAYS - LOOP_START_DAY;
 
 /** Knobs of the training data rather than of a model (not in the parameter table). */
 export interface DataKnobs {
@@ -95,6 +167,13 @@ export interface ExperimentBase {
    * starts (evenly spaced). Needs both models.
    */
   funnel?: { n: number; k: number; queries: number };
+  /**
+   * A closed-loop lesson (docs/lessons.md#the-feedback-loop): each variant is a policy of the
+   * loop (`Variant.policy`), `steps` is the number of rounds, every metric is a loop metric,
+   * and a repeat is a whole loop with the training seed and the draws of `repeatSeed(seed, r)`
+   * on the one world. `world`, `evalExamples`, `rankPages` and `models` are not used.
+   */
+  loop?: LoopLessonBase;
 }
 
 /** One arm of the experiment. */
@@ -105,6 +184,8 @@ export interface Variant {
   /** Knob values over the base's. */
   params: Partial<TrainingParams>;
   data?: DataKnobs;
+  /** In a loop lesson: the loop's policy this arm is (`model`, `frozen`, `legacy`, …). */
+  policy?: PolicyId;
   /**
    * The paper's figure for this arm, as printed (e.g. "41.6%" or "recall@100 0.3746"), shown in
    * a column beside ours; absent when the paper gives none for it.
@@ -199,6 +280,8 @@ export function checkSpec(spec: LessonSpec): string[] {
   if (!(spec.repeats >= 1)) problems.push('repeats must be ≥ 1');
   if (!(spec.base.steps >= 1)) problems.push('steps must be ≥ 1');
   for (const m of spec.metrics) {
+    if (roundField(m) && !spec.base.loop) problems.push(`metric ${m} needs base.loop`);
+    if (!roundField(m) && spec.base.loop) problems.push(`a loop lesson cannot record ${m}`);
     const model = METRICS[m].model;
     if (model && !spec.base.models.includes(model))
       problems.push(`metric ${m} needs the ${model}, which the experiment does not train`);
@@ -210,11 +293,45 @@ export function checkSpec(spec: LessonSpec): string[] {
     !(spec.base.models.includes('candidate') && spec.base.models.includes('ranker'))
   )
     problems.push('funnel metrics need both the candidate model and the ranker');
+  problems.push(...checkLoopLesson(spec));
   for (const c of spec.comparisons) {
     for (const id of [c.variant, c.base])
       if (!ids.has(id)) problems.push(`comparison names an unknown variant ${id}`);
     if (!spec.metrics.includes(c.metric))
       problems.push(`comparison's metric ${c.metric} is not recorded`);
+  }
+  return problems;
+}
+
+/**
+ * A loop lesson's own checks: every variant names a distinct policy and no knob, and the
+ * loop's settings with the base's rounds pass the loop's rows (the same messages as
+ * `npm run loop`). A lesson without `base.loop` may not name policies.
+ */
+function checkLoopLesson(spec: LessonSpec): string[] {
+  const loop = spec.base.loop;
+  if (!loop)
+    return spec.variants
+      .filter((v) => v.policy)
+      .map((v) => `variant ${v.id} names a policy, which only a loop lesson has`);
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const v of spec.variants) {
+    if (!v.policy || !(POLICY_IDS as readonly string[]).includes(v.policy))
+      problems.push(`variant ${v.id} must name a policy (${POLICY_IDS.join(', ')})`);
+    else if (seen.has(v.policy)) problems.push(`policy ${v.policy} appears twice`);
+    if (v.policy) seen.add(v.policy);
+    if (Object.keys(v.params).length || v.data)
+      problems.push(`variant ${v.id}: a loop lesson's variants set no knobs`);
+  }
+  const policies = Object.fromEntries(POLICY_IDS.map((p) => [p, seen.has(p)])) as Record<
+    PolicyId,
+    boolean
+  >;
+  try {
+    checkLoopSettings({ ...loop, seed: 0, rounds: spec.base.steps, policies });
+  } catch (e) {
+    problems.push(e instanceof Error ? e.message : String(e));
   }
   return problems;
 }

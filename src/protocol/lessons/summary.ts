@@ -66,6 +66,12 @@ export interface ExperimentResult {
    * `RunRecord.ageMass`), when the lesson records `freshShare`/`freshGap`.
    */
   ageShare?: number[];
+  /**
+   * A loop lesson's reference: the users' own interests' homogenisation (the mean pairwise
+   * cosine of their true topic mixtures; docs/loop.md#metrics), what the loop's watched
+   * homogenisation would be if everyone watched exactly what they like.
+   */
+  interestHomogenisation?: number;
 }
 
 /** One comparison, measured. */
@@ -120,7 +126,9 @@ const sep = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('e
 
 /** Decimals that show a metric's differences. */
 function digitsOf(metric: MetricId): number {
-  return metric === 'msPerStep' ? 1 : metric === 'watchPerImpression' ? 3 : 4;
+  if (metric === 'msPerStep') return 1;
+  if (metric === 'loopWelfare') return 2;
+  return metric === 'watchPerImpression' ? 3 : 4;
 }
 
 /** Measures one comparison. */
@@ -170,7 +178,7 @@ export function compare(
     `${baseMean.toFixed(dg)} (${label(c.base)}) to ${variantMean.toFixed(dg)} ` +
     `(difference ${signed(diff.mean, dg)}, ${ci(diff)} over ${repeats.length} repeats` +
     (bootstrap ? `; bootstrap over ${bootstrap.n} examples ${ci(bootstrap).slice(7)}` : '') +
-    `; ${result.steps} steps, ${sep(result.world.videos)} videos × ${sep(result.world.users)} users): ` +
+    `; ${result.steps} ${spec.base.loop ? 'rounds' : 'steps'}, ${sep(result.world.videos)} videos × ${sep(result.world.users)} users): ` +
     `${outcome[verdict]} (${c.claim}).`;
   return {
     ...c,

@@ -231,4 +231,12 @@ export const METRIC_TERMS: Readonly<Record<string, string>> = {
   clickbaitShare: 'clickbait',
   funnelRecall: 'funnel',
   funnelWatch: 'watch-time',
+  loopHomogenisation: 'homogenisation',
+  loopShownHomogenisation: 'homogenisation',
+  loopTopics: 'feedback-loop',
+  loopGini: 'exposure-gini',
+  loopCoverage: 'exposure-gini',
+  loopTop1: 'exposure-gini',
+  loopWelfare: 'watch-time',
+  loopClickbait: 'clickbait',
 };

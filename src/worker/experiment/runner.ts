@@ -13,7 +13,8 @@
  * every run.
  *
  * It trains only the models the spec names, through the models' own classes (not
- * `TrainingSession`, which always trains all four of the Training tab).
+ * `TrainingSession`, which always trains all four of the Training tab). A closed-loop lesson
+ * (`base.loop`) runs whole loops instead (./loop-lesson.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { buildCandidateExamples, type CandidateExamples } from '../../sim/examples';
@@ -48,6 +49,7 @@ import { funnelSweep } from '../../serve/funnel';
 import { sessionStartRows } from '../../sim/candidate-features';
 import { freshShare, labelAgeShare, modelAgeMass } from '../../model/candidate/age-mass';
 import type { LessonProgressMessage } from '../../protocol/experiment';
+import { runLoopExperiment } from './loop-lesson';
 
 /** Stream of the candidate model's batch rows: `UniformStream(trainSeed, BATCH_STREAM)`. */
 export const BATCH_STREAM = 0xba7c;
@@ -172,6 +174,7 @@ export async function runExperiment(
 ): Promise<ExperimentResult> {
   const problems = checkSpec(spec);
   if (problems.length) throw new Error(`lesson ${spec.id}: ${problems.join('; ')}`);
+  if (spec.base.loop) return runLoopExperiment(spec, opts);
   const now = opts.now ?? (() => performance.now());
   const seed = opts.seed ?? 7;
   const t0 = now();

@@ -99,9 +99,25 @@ export interface LoopRunOptions {
   onRound?(policy: PolicyId, m: RoundMetrics): void;
   /** Called between training steps and rounds (e.g. yield so a worker hears a cancel). */
   between?(): Promise<void>;
-  /** A world already built with the run's settings (tests). */
+  /** A world already built with the run's settings (tests, and a lesson's repeats). */
   world?: World;
   now?(): number;
+  /**
+   * The models' training seed (initial weights, batches, negatives); default the parameter
+   * table's `trainSeed`. A loop lesson's repeat r uses `repeatSeed(seed, r)`.
+   */
+  trainSeed?: number;
+  /**
+   * The seed of the rounds' visits, clicks and the policies' own draws (`SimRng(drawSeed, …)`);
+   * default the world's seed. Every policy of one run shares it (common random numbers).
+   */
+  drawSeed?: number;
+  /**
+   * Score the candidate models' recall@100 (held-out and own logs) every round; default true.
+   * Off, `recallNext`, `recallHeldout` and `initialRecallHeldout` are null (a lesson that does
+   * not report them saves the time).
+   */
+  recall?: boolean;
 }
 
 const cancelled = (signal: AbortSignal | undefined) => {
@@ -216,9 +232,14 @@ export async function runLoop(input: LoopSettings, opts: LoopRunOptions = {}): P
   cancelled(opts.signal);
   const U = world.users.count;
   const history = logsBefore(world.logs, U, LOOP_START_DAY);
-  const held = heldOut(world, s.evalExamples);
+  const recall = opts.recall ?? true;
+  const held = recall ? heldOut(world, s.evalExamples) : null;
   const choice = new ChoiceModel(world, s.positionBias);
-  const base = defaultTrainingParams();
+  const drawSeed = opts.drawSeed ?? s.seed;
+  const base = {
+    ...defaultTrainingParams(),
+    ...(opts.trainSeed !== undefined ? { trainSeed: opts.trainSeed } : {}),
+  };
   const paramsOf = (id: PolicyId): TrainingParams =>
     id === 'ageOff' ? { ...base, features: { ...base.features, exampleAge: false } } : base;
 
@@ -289,9 +310,10 @@ export async function runLoop(input: LoopSettings, opts: LoopRunOptions = {}): P
       out.push({
         id: r.id,
         label: POLICY_LABELS[r.id],
-        initialRecallHeldout: r.model
-          ? recallFromRanks(await heldOutRanks(r.lw, world, r.model.candidate, held), RECALL_K)
-          : null,
+        initialRecallHeldout:
+          r.model && held
+            ? recallFromRanks(await heldOutRanks(r.lw, world, r.model.candidate, held), RECALL_K)
+            : null,
         rounds: [],
       });
 
@@ -310,7 +332,7 @@ export async function runLoop(input: LoopSettings, opts: LoopRunOptions = {}): P
         const stats = await serveRound(
           r.lw,
           choice,
-          s.seed,
+          drawSeed,
           LOOP_STREAMS,
           round,
           day,
@@ -319,16 +341,17 @@ export async function runLoop(input: LoopSettings, opts: LoopRunOptions = {}): P
         const m = roundMetrics(stats, round + 1, day);
         if (r.model) {
           const { candidate, policy } = r.model;
-          m.recallNext = await recallOnRound(r.lw, candidate, day, s.evalExamples);
+          if (held) m.recallNext = await recallOnRound(r.lw, candidate, day, s.evalExamples);
           if (r.id !== 'frozen')
             await policy.learn(day + 1, s.window, s.roundSteps, async (step) => {
               cancelled(opts.signal);
               if (step % 25 === 0) await opts.between?.();
             });
-          m.recallHeldout = recallFromRanks(
-            await heldOutRanks(r.lw, world, candidate, held),
-            RECALL_K,
-          );
+          if (held)
+            m.recallHeldout = recallFromRanks(
+              await heldOutRanks(r.lw, world, candidate, held),
+              RECALL_K,
+            );
         }
         m.seconds = (now() - ts) / 1000;
         out[i].rounds.push(m);
