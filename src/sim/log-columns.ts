@@ -43,9 +43,8 @@ export class LogColumns {
   sessionImpOffsets: Int32Array;
   impressions = 0;
   impVideo: Int32Array;
-  impSource: Uint8Array;
-  impClicked: Uint8Array;
-  impWatchMinutes: Float32Array;
+  /** Source and clicked bit packed (`Logs.impFlags`). */
+  impFlags: Uint8Array;
   watches = 0;
   watchVideo: Int32Array;
   watchTime: Float32Array;
@@ -70,9 +69,7 @@ export class LogColumns {
     this.sessionSearch = new Int32Array(sessionCap);
     this.sessionImpOffsets = new Int32Array(sessionCap + 1);
     this.impVideo = new Int32Array(sessionCap * ips);
-    this.impSource = new Uint8Array(sessionCap * ips);
-    this.impClicked = new Uint8Array(sessionCap * ips);
-    this.impWatchMinutes = new Float32Array(sessionCap * ips);
+    this.impFlags = new Uint8Array(sessionCap * ips);
     this.watchVideo = new Int32Array(watchCap);
     this.watchTime = new Float32Array(watchCap);
     this.watchMinutes = new Float32Array(watchCap);
@@ -93,9 +90,7 @@ export class LogColumns {
     if (this.impressions + ips > this.impVideo.length) {
       const need = this.impressions + ips;
       this.impVideo = grow(this.impVideo, need);
-      this.impSource = grow(this.impSource, need);
-      this.impClicked = grow(this.impClicked, need);
-      this.impWatchMinutes = grow(this.impWatchMinutes, need);
+      this.impFlags = grow(this.impFlags, need);
     }
     if (this.watches + ips > this.watchVideo.length) {
       const need = this.watches + ips;
@@ -122,9 +117,7 @@ export class LogColumns {
       sessionImpOffsets: finish(this.sessionImpOffsets, this.sessions + 1),
       impressions: this.impressions,
       impVideo: finish(this.impVideo, this.impressions),
-      impSource: finish(this.impSource, this.impressions),
-      impClicked: finish(this.impClicked, this.impressions),
-      impWatchMinutes: finish(this.impWatchMinutes, this.impressions),
+      impFlags: finish(this.impFlags, this.impressions),
       watches: this.watches,
       userWatchOffsets,
       watchVideo: finish(this.watchVideo, this.watches),
@@ -232,9 +225,7 @@ export function joinLogs(parts: Logs[], { release = false } = {}): Logs {
     sessionImpOffsets: takeOffsets('sessionImpOffsets'),
     impressions,
     impVideo: take('impVideo'),
-    impSource: take('impSource'),
-    impClicked: take('impClicked'),
-    impWatchMinutes: take('impWatchMinutes'),
+    impFlags: take('impFlags'),
     watches,
     userWatchOffsets: takeOffsets('userWatchOffsets'),
     watchVideo: take('watchVideo'),

@@ -4,7 +4,7 @@ import { buildCandidateExamples } from './examples';
 import { appendLogs, logsBefore, logsBetween, RoundWriter } from './loop-logs';
 import { buildRankingExamples } from './ranking-examples';
 import { SimRng } from './rng';
-import { ImpressionSource, type Logs, type World } from './types';
+import { IMP_CLICKED, ImpressionSource, type Logs, type World } from './types';
 import { generateWorld } from './world';
 
 /** Every column of `logs` as plain arrays, for deep equality. */
@@ -40,7 +40,7 @@ describe('loop logs', () => {
         sessions++;
         if (w.logs.sessionSearch[s] >= 0) searches++;
         for (let i = w.logs.sessionImpOffsets[s]; i < w.logs.sessionImpOffsets[s + 1]; i++)
-          watches += w.logs.impClicked[i];
+          watches += w.logs.impFlags[i] >>> 7;
       }
     expect(cut.sessions).toBe(sessions);
     expect(cut.watches).toBe(watches);
@@ -48,7 +48,7 @@ describe('loop logs', () => {
     // Every watch points at a clicked impression of its video.
     for (let j = 0; j < cut.watches; j++) {
       const imp = cut.watchImpression[j];
-      expect(cut.impClicked[imp]).toBe(1);
+      expect(cut.impFlags[imp] & IMP_CLICKED).toBe(IMP_CLICKED);
       expect(cut.impVideo[imp]).toBe(cut.watchVideo[j]);
     }
   });

@@ -11,7 +11,7 @@
  */
 import type { SlateAnswer } from './choice';
 import { LogColumns } from './log-columns';
-import type { ImpressionSource, Logs } from './types';
+import { impFlagsOf, type ImpressionSource, type Logs } from './types';
 
 /** Most query tokens of one search that `LogColumns.reserve` makes room for. */
 const MAX_QUERY_TOKENS = 3;
@@ -73,9 +73,7 @@ class LogBuilder {
       } else out.sessionSearch[ses] = -1;
       const shift = out.impressions - i0;
       out.impVideo.set(src.impVideo.subarray(i0, i1), out.impressions);
-      out.impSource.set(src.impSource.subarray(i0, i1), out.impressions);
-      out.impClicked.set(src.impClicked.subarray(i0, i1), out.impressions);
-      out.impWatchMinutes.set(src.impWatchMinutes.subarray(i0, i1), out.impressions);
+      out.impFlags.set(src.impFlags.subarray(i0, i1), out.impressions);
       out.impressions += i1 - i0;
       out.sessionImpOffsets[ses + 1] = out.impressions;
       // This session's watches: the user's next watches whose impression is in [i0, i1).
@@ -111,9 +109,7 @@ class LogBuilder {
     for (let i = 0; i < n; i++) {
       const imp = out.impressions++;
       out.impVideo[imp] = slate[i];
-      out.impSource[imp] = source[i];
-      out.impClicked[imp] = answer.clicked[i];
-      out.impWatchMinutes[imp] = answer.minutes[i];
+      out.impFlags[imp] = impFlagsOf(source[i], answer.clicked[i]);
       if (answer.clicked[i]) {
         const w = out.watches++;
         out.watchVideo[w] = slate[i];

@@ -45,7 +45,7 @@ describe('ranking examples', () => {
       Array.from(l.impVideo.subarray(i0, i0 + n)),
     );
     expect(Array.from(train.clicked.subarray(0, n))).toEqual(
-      Array.from(l.impClicked.subarray(i0, i0 + n)),
+      Array.from(l.impFlags.subarray(i0, i0 + n), (f) => f >>> 7),
     );
   });
 

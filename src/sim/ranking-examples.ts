@@ -203,6 +203,8 @@ export function buildRankingExamples(
     let j = logs.userWatchOffsets[u];
     const w0 = j;
     const w1 = logs.userWatchOffsets[u + 1];
+    // The watch of the next clicked impression (watches are the clicked impressions in order).
+    let k = w0;
     const userLanguage = users.language[u];
     for (let x = sBegin; x < sEnd; x++) {
       const t = logs.sessionTime[x];
@@ -218,12 +220,13 @@ export function buildRankingExamples(
       const i1 = logs.sessionImpOffsets[x + 1];
       if (chosen[x]) {
         const bagStart = Math.max(w0, j - o.maxWatches);
+        while (k < w1 && logs.watchImpression[k] < i0) k++;
         for (let i = i0; i < i1; i++, n++) {
           const v = logs.impVideo[i];
           const ch = videos.channel[v];
           const tp = videos.topic[v];
-          const clicked = logs.impClicked[i];
-          const minutes = logs.impWatchMinutes[i];
+          const clicked = logs.impFlags[i] >>> 7;
+          const minutes = clicked ? logs.watchMinutes[k++] : 0;
           const watched = watchedUser[v] === u;
           const previousEpisodeWatched = prevEpisode[v] >= 0 && watchedUser[prevEpisode[v]] === u;
           ex.user[n] = u;

@@ -38,7 +38,7 @@ import {
   upperBound,
   type SessionContext,
 } from './session-context';
-import { ImpressionSource, type Logs, type World } from './types';
+import { IMP_CLICKED, ImpressionSource, type Logs, type World } from './types';
 
 export { joinLogs, logBuffers, sessionContext, type SessionContext };
 
@@ -401,13 +401,11 @@ class RangeSimulator {
       );
       const imp = out.impressions++;
       out.impVideo[imp] = v;
-      out.impSource[imp] = page.source[i];
       if (rng.next() < sigmoid(logit)) {
         const f = watchFractionOf(record[r + REC_WATCH], a);
         const frac = rng.beta(f * WATCH_CONCENTRATION, (1 - f) * WATCH_CONCENTRATION);
         const minutes = record[r + REC_DURATION] * frac;
-        out.impClicked[imp] = 1;
-        out.impWatchMinutes[imp] = minutes;
+        out.impFlags[imp] = page.source[i] | IMP_CLICKED;
         const w = out.watches++;
         out.watchVideo[w] = v;
         out.watchTime[w] = clock;
@@ -416,10 +414,7 @@ class RangeSimulator {
         clock += Math.max(minutes, MIN_WATCH_STEP_MINUTES) / 1440;
         stamps[STAMP_STRIDE * v + STAMP_WATCHED] = u;
         this.lastWatched = v;
-      } else {
-        out.impClicked[imp] = 0;
-        out.impWatchMinutes[imp] = 0;
-      }
+      } else out.impFlags[imp] = page.source[i];
     }
     this.free = clock + MIN_WATCH_STEP_MINUTES / 1440;
   }

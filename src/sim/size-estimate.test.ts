@@ -43,9 +43,10 @@ describe('estimateWorldSize', () => {
     const world: World = generateWorld(settings);
     const e = estimateWorldSize(settings);
     const actual = bytesOf(world);
-    // The estimate leans high (full sessions, a high CTR) but not by much.
+    // The estimate leans high (full sessions, a high CTR) but not by much (1.7: with impressions
+    // packed to 5 bytes, the watches' high estimate weighs more).
     expect(e.bytes).toBeGreaterThanOrEqual(0.9 * actual);
-    expect(e.bytes).toBeLessThanOrEqual(1.6 * actual);
+    expect(e.bytes).toBeLessThanOrEqual(1.7 * actual);
     expect(e.sessions).toBeGreaterThan(0.85 * world.logs.sessions);
     expect(e.sessions).toBeLessThan(1.2 * world.logs.sessions);
     expect(e.impressions).toBeGreaterThanOrEqual(0.95 * world.logs.impressions);

@@ -8,7 +8,7 @@ import {
   watchCounts,
 } from './summary';
 import type { WorldSummary } from './summary-types';
-import type { World } from './types';
+import { IMP_CLICKED, impressionMinutes, type World } from './types';
 import { generateWorld } from './world';
 
 /**
@@ -124,12 +124,13 @@ describe('summarizeWorld: consistency with the logs', () => {
     const shown = [0, 0];
     const clicks = [0, 0];
     const frac = [0, 0];
+    const minutes = impressionMinutes(l);
     for (let i = 0; i < l.impressions; i++) {
       const cb = v.clickbait[l.impVideo[i]];
       shown[cb]++;
-      if (l.impClicked[i]) {
+      if (l.impFlags[i] & IMP_CLICKED) {
         clicks[cb]++;
-        frac[cb] += l.impWatchMinutes[i] / v.duration[l.impVideo[i]];
+        frac[cb] += minutes[i] / v.duration[l.impVideo[i]];
       }
     }
     expect(s.clickbait.ctr).toBeCloseTo(clicks[1] / shown[1], 9);

@@ -4,7 +4,7 @@
  * series direction, topic mix, popularity by rank, durations and one user's timeline.
  */
 import type { UserTimeline, WorldSummary } from './summary-types';
-import { ImpressionSource, type World } from './types';
+import { IMP_CLICKED, IMP_SOURCE, ImpressionSource, type World } from './types';
 import { AGE_BUCKETS, COUNTRIES, DEVICES, LANGUAGES } from './vocab-names';
 
 /**
@@ -42,9 +42,9 @@ export function fitZipfExponent(
 /** Per video, how many times it was shown because of its popularity (source Popular). */
 export function popularShown(world: World): Float64Array {
   const c = new Float64Array(world.videos.count);
-  const { impVideo, impSource } = world.logs;
+  const { impVideo, impFlags } = world.logs;
   for (let i = 0; i < impVideo.length; i++)
-    if (impSource[i] === ImpressionSource.Popular) c[impVideo[i]]++;
+    if ((impFlags[i] & IMP_SOURCE) === ImpressionSource.Popular) c[impVideo[i]]++;
   return c;
 }
 
@@ -119,13 +119,13 @@ export function userTimeline(world: World, u = medianUser(world)): UserTimeline 
   let end = lo;
   for (; end < logs.sessions && logs.sessionUser[end] === u; end++) {
     for (let i = logs.sessionImpOffsets[end]; i < logs.sessionImpOffsets[end + 1]; i++)
-      unclicked += 1 - logs.impClicked[i];
+      unclicked += 1 - (logs.impFlags[i] >>> 7);
   }
   const stride = Math.max(1, Math.ceil(unclicked / 400));
   let k = 0;
   for (let s = lo; s < end; s++) {
     for (let i = logs.sessionImpOffsets[s]; i < logs.sessionImpOffsets[s + 1]; i++) {
-      if (logs.impClicked[i] || k++ % stride !== 0) continue;
+      if (logs.impFlags[i] & IMP_CLICKED || k++ % stride !== 0) continue;
       const v = logs.impVideo[i];
       impressions.push({ time: logs.sessionTime[s], video: v, topic: topicNames[videos.topic[v]] });
     }
@@ -168,7 +168,7 @@ export function summarizeWorld(world: World, genMs = 0, timelineUser?: number): 
   for (let i = 0; i < logs.impressions; i++) {
     const cb = videos.clickbait[logs.impVideo[i]];
     imp[cb]++;
-    clk[cb] += logs.impClicked[i];
+    clk[cb] += logs.impFlags[i] >>> 7;
   }
   const frac = [0, 0];
   for (let j = 0; j < logs.watches; j++) {
@@ -188,7 +188,7 @@ export function summarizeWorld(world: World, genMs = 0, timelineUser?: number): 
 
   const sourceNames = Object.keys(ImpressionSource);
   const bySource = new Float64Array(sourceNames.length);
-  for (let i = 0; i < logs.impressions; i++) bySource[logs.impSource[i]]++;
+  for (let i = 0; i < logs.impressions; i++) bySource[logs.impFlags[i] & IMP_SOURCE]++;
 
   const topicVideos = new Float64Array(config.topics);
   const topicWatches = new Float64Array(config.topics);

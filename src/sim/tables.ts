@@ -12,7 +12,7 @@ import {
   type Split,
 } from './examples';
 import type { ShardWorld } from './shard';
-import { ImpressionSource, type World } from './types';
+import { IMP_SOURCE, ImpressionSource, impressionMinutes, type World } from './types';
 import { AGE_BUCKETS, COUNTRIES, DEVICES, LANGUAGES } from './vocab-names';
 import { videoTitle } from './world';
 
@@ -167,11 +167,13 @@ function logTables(sw: ShardWorld): Table[] {
   const impUser = new Int32Array(L.impressions);
   const impSessionOfUser = new Int32Array(L.impressions);
   const impPosition = new Int32Array(L.impressions);
+  const impClicked = new Uint8Array(L.impressions);
   for (let i = 0; i < L.impressions; i++) {
     const s = impSession[i];
     impUser[i] = L.sessionUser[s];
     impSessionOfUser[i] = sessionOfUser[s];
     impPosition[i] = i - L.sessionImpOffsets[s];
+    impClicked[i] = L.impFlags[i] >>> 7;
   }
   const sessionSearch = new Int32Array(L.sessions);
   const sessionImps = new Int32Array(L.sessions);
@@ -232,14 +234,14 @@ function logTables(sw: ShardWorld): Table[] {
           name: 'source',
           doc: 'why it was shown: ' + SOURCE_NAMES.join(', '),
           kind: 'string',
-          at: (i) => SOURCE_NAMES[L.impSource[i]],
+          at: (i) => SOURCE_NAMES[L.impFlags[i] & IMP_SOURCE],
         },
-        { name: 'clicked', doc: 'clicked (a watch)', kind: 'bool', data: L.impClicked },
+        { name: 'clicked', doc: 'clicked (a watch)', kind: 'bool', data: impClicked },
         {
           name: 'watch_minutes',
           doc: 'minutes watched, 0 if not clicked',
           kind: 'float',
-          data: L.impWatchMinutes,
+          data: impressionMinutes(L),
         },
       ],
     },

@@ -116,6 +116,11 @@ export interface Users {
  * Sessions, impressions, watches and searches. Sessions are ordered by (user, time);
  * impressions are grouped by session (CSR); watches and searches are grouped by user (CSR)
  * in time order.
+ *
+ * Watches are the clicked impressions, in the same order: `watchImpression` is strictly
+ * increasing and names every impression whose `impFlags` has IMP_CLICKED, once. So the minutes
+ * of a clicked impression are its watch's `watchMinutes` (found by {@link watchOfImpression},
+ * or by a cursor that moves with the impressions), and an impression costs 5 bytes.
  */
 export interface Logs {
   /** Number of sessions. */
@@ -133,12 +138,12 @@ export interface Logs {
   impressions: number;
   /** Video shown. */
   impVideo: Int32Array;
-  /** Why it was shown: a `ImpressionSource` value. */
-  impSource: Uint8Array;
-  /** 1 if clicked. */
-  impClicked: Uint8Array;
-  /** Minutes watched (0 when not clicked). */
-  impWatchMinutes: Float32Array;
+  /**
+   * Why it was shown and whether it was clicked, packed: bits 0–2 the `ImpressionSource`
+   * (`flags & IMP_SOURCE`), bit 7 set when clicked (`flags & IMP_CLICKED`, or `flags >>> 7` as
+   * 0 or 1); the other bits are 0.
+   */
+  impFlags: Uint8Array;
 
   /** Number of watches (= clicked impressions). */
   watches: number;
@@ -175,6 +180,43 @@ export const ImpressionSource = {
   Random: 5,
 } as const;
 export type ImpressionSource = (typeof ImpressionSource)[keyof typeof ImpressionSource];
+
+/** Bits of `Logs.impFlags` holding the impression's `ImpressionSource`. */
+export const IMP_SOURCE = 0x07;
+/** Bit of `Logs.impFlags` set when the impression was clicked (and so has a watch). */
+export const IMP_CLICKED = 0x80;
+
+/** `Logs.impFlags` of an impression shown for `source`, clicked or not (1/0 or a boolean). */
+export function impFlagsOf(source: number, clicked: number | boolean): number {
+  return source | (clicked ? IMP_CLICKED : 0);
+}
+
+/**
+ * The watch that impression i of `logs` led to (an index into the watch columns), or −1 when
+ * it was not clicked: a binary search of `watchImpression` (O(log watches)).
+ */
+export function watchOfImpression(logs: Logs, i: number): number {
+  const w = logs.watchImpression;
+  let lo = 0;
+  let hi = logs.watches;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (w[mid] < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < logs.watches && w[lo] === i ? lo : -1;
+}
+
+/**
+ * Minutes watched of each impression of `logs` (0 when not clicked), [impressions]: the
+ * watches' minutes put at their impressions. O(impressions); 4 bytes per impression, so for a
+ * shard or a test rather than the whole of a large world.
+ */
+export function impressionMinutes(logs: Logs): Float32Array {
+  const out = new Float32Array(logs.impressions);
+  for (let w = 0; w < logs.watches; w++) out[logs.watchImpression[w]] = logs.watchMinutes[w];
+  return out;
+}
 
 /** A generated world: its settings, entities, logs and the vocabulary of title/search tokens. */
 export interface World {

@@ -2,12 +2,14 @@
  * The world is pinned bit for bit: every typed-array column of a few small worlds is hashed and
  * compared against hashes recorded from the generator before its speed-ups (commit 8a703fc).
  * A speed-up must not change a single draw; a deliberate change of the world (a new oracle
- * term, a new random stream) updates these hashes in the same commit and says so.
+ * term, a new random stream) updates these hashes in the same commit and says so. A change of
+ * layout alone (issue 14: source and clicked packed in `impFlags`, the impressions' minutes
+ * read from their watches) is hashed through `logicalLogs`, against the same recorded hashes.
  */
 import { describe, expect, it } from 'vitest';
 import { buildVocabulary } from './catalogue';
 import { simulateLogs } from './sessions';
-import type { World, WorldConfig } from './types';
+import { IMP_SOURCE, impressionMinutes, type Logs, type World, type WorldConfig } from './types';
 import { generateWorld } from './world';
 
 /** FNV-1a (32-bit) over the bytes of a typed array, with its byte length in front. */
@@ -18,11 +20,28 @@ function hashBytes(a: ArrayBufferView): string {
   return `${b.length}:${(h >>> 0).toString(16).padStart(8, '0')}`;
 }
 
+/**
+ * The logs' logical columns as they were recorded, read through the packed layout: `impFlags`
+ * unpacked into the source (`impSource`, one byte) and the clicked bit (`impClicked`, 0 or 1),
+ * and the minutes of each impression (`impWatchMinutes`, float32, 0 when not clicked) put back
+ * from its watch. The recorded hashes of these three columns hold for the packed logs.
+ */
+function logicalLogs(l: Logs): Record<string, unknown> {
+  const { impFlags, ...rest } = l;
+  return {
+    ...rest,
+    impSource: impFlags.map((f) => f & IMP_SOURCE),
+    impClicked: impFlags.map((f) => f >>> 7),
+    impWatchMinutes: impressionMinutes(l),
+  };
+}
+
 /** `table.field` → hash, for every typed-array column and every number of the world. */
 function worldHashes(w: World): Record<string, string> {
   const out: Record<string, string> = {};
   for (const table of ['videos', 'users', 'logs'] as const) {
-    for (const [k, v] of Object.entries(w[table])) {
+    const columns = table === 'logs' ? logicalLogs(w.logs) : w[table];
+    for (const [k, v] of Object.entries(columns)) {
       if (ArrayBuffer.isView(v)) out[`${table}.${k}`] = hashBytes(v);
       else out[`${table}.${k}`] = String(v);
     }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { summarizeWorld } from './summary';
 import type { WorldSummary } from './summary-types';
-import { ImpressionSource, type World } from './types';
+import { IMP_CLICKED, IMP_SOURCE, ImpressionSource, watchOfImpression, type World } from './types';
 import { generateWorld, videoTitle, type WorldStage } from './world';
 
 /** A small world: generates in well under a second. */
@@ -78,7 +78,7 @@ describe('generateWorld: determinism', () => {
   it('changes the world when any other setting changes', () => {
     const d = generateWorld({ ...SMALL, seed: 5, clickbaitShare: 0.3 });
     expect(sameBytes(a.videos.clickbait, d.videos.clickbait)).toBe(false);
-    expect(sameBytes(a.logs.impClicked, d.logs.impClicked)).toBe(false);
+    expect(sameBytes(a.logs.impFlags, d.logs.impFlags)).toBe(false);
   });
 });
 
@@ -193,30 +193,34 @@ describe('generateWorld: shapes and invariants of the logs', () => {
     expect(l.sessions).toBeGreaterThan(1000);
   });
 
-  it('has one watch per clicked impression, for that video, in that user', () => {
+  it('has one watch per clicked impression, in order, for that video, in that user', () => {
     const l = w.logs;
     let clicked = 0;
-    let minutesUnclicked = 0;
+    let otherBits = 0;
     for (let i = 0; i < l.impressions; i++) {
-      clicked += l.impClicked[i];
-      if (!l.impClicked[i] && l.impWatchMinutes[i] !== 0) minutesUnclicked++;
+      clicked += l.impFlags[i] >>> 7;
+      if ((l.impFlags[i] & ~(IMP_CLICKED | IMP_SOURCE)) !== 0) otherBits++;
     }
     expect(l.watches).toBe(clicked);
-    expect(minutesUnclicked).toBe(0);
+    expect(otherBits).toBe(0);
+    let unordered = 0;
+    for (let j = 1; j < l.watches; j++)
+      if (!(l.watchImpression[j] > l.watchImpression[j - 1])) unordered++;
+    expect(unordered).toBe(0);
     const impUser = new Int32Array(l.impressions);
     for (let s = 0; s < l.sessions; s++)
       for (let i = l.sessionImpOffsets[s]; i < l.sessionImpOffsets[s + 1]; i++)
         impUser[i] = l.sessionUser[s];
-    const bad = { notClicked: 0, otherVideo: 0, otherUser: 0, otherMinutes: 0, longerThanVideo: 0 };
+    const bad = { notClicked: 0, otherVideo: 0, otherUser: 0, notFound: 0, longerThanVideo: 0 };
     const used = new Uint8Array(l.impressions);
     for (let u = 0; u < w.users.count; u++) {
       for (let j = l.userWatchOffsets[u]; j < l.userWatchOffsets[u + 1]; j++) {
         const i = l.watchImpression[j];
         used[i]++;
-        if (l.impClicked[i] !== 1) bad.notClicked++;
+        if (!(l.impFlags[i] & IMP_CLICKED)) bad.notClicked++;
         if (l.impVideo[i] !== l.watchVideo[j]) bad.otherVideo++;
         if (impUser[i] !== u) bad.otherUser++;
-        if (l.watchMinutes[j] !== l.impWatchMinutes[i]) bad.otherMinutes++;
+        if (watchOfImpression(l, i) !== j) bad.notFound++;
         if (l.watchMinutes[j] > w.videos.duration[l.watchVideo[j]]) bad.longerThanVideo++;
       }
     }
@@ -224,7 +228,7 @@ describe('generateWorld: shapes and invariants of the logs', () => {
       notClicked: 0,
       otherVideo: 0,
       otherUser: 0,
-      otherMinutes: 0,
+      notFound: 0,
       longerThanVideo: 0,
     });
     expect(used.every((x) => x <= 1)).toBe(true);

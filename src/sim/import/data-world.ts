@@ -24,7 +24,7 @@
 import type { Interactions } from './interactions';
 import { DataError } from './formats';
 import type { Logs, Users, Videos, World, WorldConfig } from '../types';
-import { ImpressionSource } from '../types';
+import { ImpressionSource, impFlagsOf } from '../types';
 
 /** Share of the interactions, the latest by time, held out for evaluation with `heldOut: 'time'`. */
 export const HELD_OUT_SHARE = 0.1;
@@ -224,9 +224,7 @@ export function worldFromInteractions(data: Interactions, heldOut: HeldOut = 'la
     sessionImpOffsets,
     impressions: n,
     impVideo: watchVideo.slice(),
-    impSource: new Uint8Array(n).fill(ImpressionSource.Random),
-    impClicked: new Uint8Array(n).fill(1),
-    impWatchMinutes: watchMinutes.slice(),
+    impFlags: new Uint8Array(n).fill(impFlagsOf(ImpressionSource.Random, true)),
     watches: n,
     userWatchOffsets,
     watchVideo,
