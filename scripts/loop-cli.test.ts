@@ -41,6 +41,13 @@ describe('npm run loop flags', () => {
     const r = read(['--ab', 'weighting', '--ab-days', '2', '--seed', '11']);
     expect(r.mode).toBe('ab');
     expect(r.settings).toMatchObject({ ab: 'weighting', abDays: 2, seed: 11, abUsers: 4000 });
+    // Any two lesson variants; the second may leave out its lesson.
+    expect(read(['--ab', 'watch-time:ctr,weighted']).settings).toMatchObject({
+      ab: 'watch-time:ctr,watch-time:weighted',
+    });
+    expect(read(['--ab', 'logq:off,negatives:k512']).settings).toMatchObject({
+      ab: 'logq:off,negatives:k512',
+    });
   });
 
   it('names the flag and its range for every mistake', () => {
@@ -57,7 +64,18 @@ describe('npm run loop flags', () => {
     expect(() => read(['--policies', 'none'])).toThrow('policies must name at least one');
     expect(() => read(['--roundz', '3'])).toThrow('unknown flag --roundz');
     expect(() => read(['--rounds'])).toThrow('--rounds needs a value');
-    expect(() => read(['--ab', 'both'])).toThrow('ab must be one of negatives, weighting');
+    expect(() => read(['--ab', 'both'])).toThrow(
+      '--ab: ab must be negatives, weighting, or two lesson variants as lesson:variant,lesson:variant',
+    );
+    expect(() => read(['--ab', 'watch-time:ctr,fast'])).toThrow(
+      '--ab: ab: lesson watch-time has no variant "fast" (its variants: ctr, weighted)',
+    );
+    expect(() => read(['--ab', 'feedback-loop:model,frozen'])).toThrow(
+      "feedback-loop's variants are policies of the loop, not models",
+    );
+    expect(() => read(['--ab', 'negatives:k512,k8', '--videos', '400'])).toThrow(
+      'ab: arm negatives:k512 samples 512 negatives, which needs more than 512 videos (videos is 400)',
+    );
     expect(() => read(['--ab', 'negatives', '--rounds', '3'])).toThrow(
       '--rounds is a setting of the loop, not of --ab',
     );

@@ -6,16 +6,18 @@
 import type { Param } from '../src/protocol/params';
 import { ConfigError } from '../src/protocol/params';
 import {
-  AB_PARAMS,
   LOOP_PARAMS,
   POLICY_IDS,
-  checkAbSettings,
   checkLoopSettings,
-  defaultAbSettings,
   defaultLoopSettings,
-  type AbSettings,
   type LoopSettings,
 } from '../src/protocol/loop/settings';
+import {
+  AB_PARAMS,
+  checkAbSettings,
+  defaultAbSettings,
+  type AbSettings,
+} from '../src/protocol/loop/ab-settings';
 import type { AbResult, LoopResult, RoundMetrics } from '../src/protocol/loop/result';
 import { AB_METRICS } from '../src/protocol/loop/result';
 import { checkKnown, readFlags, type FlagSection } from './flags';
@@ -29,7 +31,7 @@ export const SECTIONS: FlagSection[] = [
 const OTHER = ['json', 'help'];
 
 export const USAGE = `npm run loop -- [--rounds N] [--seed N] [--policies ${POLICY_IDS.join(',')}] [--json] [flags]
-npm run loop -- --ab negatives|weighting [--ab-days N] [--ab-users N] [--seed N] [--json]`;
+npm run loop -- --ab negatives|weighting|<lesson>:<variant>,<lesson>:<variant> [--ab-days N] [--ab-users N] [--seed N] [--json]`;
 
 /** The settings from the flags: the loop's, or the A/B test's with --ab. */
 export function settingsFromFlags(
@@ -109,7 +111,7 @@ export function abReport(r: AbResult): string {
     `${f(x.value, d)} [${f(x.lo, d)}, ${f(x.hi, d)}]`;
   const [A, B] = r.arms;
   const out = [
-    `A/B test (${r.preset}): ${r.world.videos} videos × ${r.world.users} users (seed ${r.settings.seed}), ${r.world.days} days from day ${r.world.startDay}, backend ${r.backend}, ${r.seconds.toFixed(0)} s`,
+    `A/B test (${r.ab}): ${r.world.videos} videos × ${r.world.users} users (seed ${r.settings.seed}), ${r.world.days} days from day ${r.world.startDay}, backend ${r.backend}, ${r.seconds.toFixed(0)} s`,
     `A: ${A.label} — ${A.users} users (${A.activeUsers} with a session)`,
     `B: ${B.label} — ${B.users} users (${B.activeUsers} with a session)`,
     '',

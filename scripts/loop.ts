@@ -5,8 +5,9 @@
  * the same simulated users day after day, the models retraining on what their users did; one
  * table of per-round metrics per policy (or, with --json, one JSON object).
  *
- * `npm run loop -- --ab negatives|weighting [--ab-days 3] [--ab-users 4000] [--seed 7] [--json]`:
- * the simulated A/B test instead: two models serve randomised halves of the users; the online
+ * `npm run loop -- --ab negatives|weighting|<lesson>:<variant>,<lesson>:<variant> [--ab-days 3]
+ * [--ab-users 4000] [--seed 7] [--json]`: the simulated A/B test instead: two models (a preset,
+ * or any two lesson variants, e.g. `watch-time:ctr,weighted`) serve randomised halves of the users; the online
  * differences with 95% intervals and the users needed to detect them, beside the models'
  * offline recall@100, MAP and AUC.
  *
@@ -27,7 +28,8 @@ async function main(): Promise<void> {
   const run = settingsFromFlags(flags);
   // tfjs loads only now, after the flags were read.
   const { useBackend } = await import('../src/model/backend');
-  const { runLoop, runAb } = await import('../src/worker/loop/runner');
+  const { runLoop } = await import('../src/worker/loop/runner');
+  const { runAb } = await import('../src/worker/loop/ab');
   await useBackend();
   const t0 = performance.now();
   const onProgress = (p: { message: string }) =>

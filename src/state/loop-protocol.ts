@@ -11,21 +11,26 @@ export {
   type RoundMetrics,
 } from '../protocol/loop/result';
 export {
-  AB_PARAMS,
-  AB_PRESETS,
   LOOP_PARAMS,
   LOOP_START_DAY,
   POLICY_HELP,
   POLICY_IDS,
   POLICY_LABELS,
-  checkAbSettings,
   checkLoopSettings,
-  defaultAbSettings,
   defaultLoopSettings,
-  type AbPreset,
-  type AbSettings,
   type LoopSettings,
   type PolicyId,
 } from '../protocol/loop/settings';
+export {
+  AB_PARAMS,
+  AB_PRESETS,
+  AB_PRESET_LABELS,
+  abArmRefs,
+  armLessons,
+  checkAbSettings,
+  defaultAbSettings,
+  type AbPreset,
+  type AbSettings,
+} from '../protocol/loop/ab-settings';
 export type { Param } from '../protocol/params/spec';
 export type { LoopWorkerToPage, PageToLoopWorker } from '../protocol/loop/messages';

@@ -8,13 +8,8 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LoopWorkerToPage, PageToLoopWorker } from '../protocol/loop/messages';
 import type { AbResult, LoopProgress, LoopResult, RoundMetrics } from '../protocol/loop/result';
-import {
-  defaultAbSettings,
-  defaultLoopSettings,
-  type AbSettings,
-  type LoopSettings,
-  type PolicyId,
-} from '../protocol/loop/settings';
+import { defaultAbSettings, type AbSettings } from '../protocol/loop/ab-settings';
+import { defaultLoopSettings, type LoopSettings, type PolicyId } from '../protocol/loop/settings';
 import type { BackendReport } from '../protocol/training';
 
 /** The part of a Worker the store uses (a fake in tests). */

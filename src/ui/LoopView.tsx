@@ -12,11 +12,14 @@ import {
   ROUND_METRICS,
   AB_PARAMS,
   AB_PRESETS,
+  AB_PRESET_LABELS,
   LOOP_PARAMS,
   LOOP_START_DAY,
   POLICY_HELP,
   POLICY_IDS,
   POLICY_LABELS,
+  abArmRefs,
+  armLessons,
   checkAbSettings,
   checkLoopSettings,
   type AbPreset,
@@ -46,6 +49,10 @@ const LOOP_FIELDS = [
 
 /** The A/B test's number knobs in the form (with the preset menu). */
 const AB_FIELDS = ['abDays', 'abUsers'] as const;
+
+/** The A/B menu's entry for two lesson variants, and the pair it starts with. */
+const LESSON_ARMS = 'lessons';
+const DEFAULT_LESSON_ARMS = 'watch-time:ctr,watch-time:weighted';
 
 /** The form's text of every number knob. */
 type Texts = Record<string, string>;
@@ -319,7 +326,13 @@ function AbControls({ run }: { run: AbRunState | null }) {
     abDays: String(saved.abDays),
     abUsers: String(saved.abUsers),
   }));
-  const [preset, setPreset] = useState<AbPreset>(saved.ab);
+  // A preset, or two lesson variants `lesson:variant,lesson:variant`.
+  const [ab, setAb] = useState<string>(saved.ab);
+  const isPreset = (AB_PRESETS as readonly string[]).includes(ab);
+  const refs = isPreset ? null : abArmRefs(ab);
+  const arms = refs ? refs.map((r) => `${r.lesson}:${r.variant}`) : [];
+  const setArm = (i: 0 | 1, ref: string) =>
+    setAb(i === 0 ? `${ref},${arms[1]}` : `${arms[0]},${ref}`);
   const loopSettings = useLoop((s) => s.loopSettings);
   const running = run?.status === 'running';
   return (
@@ -336,7 +349,7 @@ function AbControls({ run }: { run: AbRunState | null }) {
           steps: loopSettings.steps,
           positionBias: loopSettings.positionBias,
           ...readTexts(texts, AB_PARAMS as Record<string, Param<unknown>>, AB_FIELDS),
-          ab: preset,
+          ab,
         } as AbSettings)
       }
       start={(settings) => loopStore.getState().startAb(settings)}
@@ -346,17 +359,42 @@ function AbControls({ run }: { run: AbRunState | null }) {
         {AB_PARAMS.ab.label}
         <select
           data-testid="ab.preset"
-          value={preset}
+          value={isPreset ? ab : LESSON_ARMS}
           disabled={running}
-          onChange={(e) => setPreset(e.target.value as AbPreset)}
+          onChange={(e) =>
+            setAb(e.target.value === LESSON_ARMS ? DEFAULT_LESSON_ARMS : e.target.value)
+          }
         >
           {AB_PRESETS.map((p) => (
             <option key={p} value={p}>
-              {p === 'negatives' ? 'K 8 vs 512 negatives' : 'CTR vs watch-time ranker'}
+              {AB_PRESET_LABELS[p as AbPreset]}
             </option>
           ))}
+          <option value={LESSON_ARMS}>two lesson variants…</option>
         </select>
       </label>
+      {refs &&
+        ([0, 1] as const).map((i) => (
+          <label key={i} className="field">
+            arm {i === 0 ? 'A' : 'B'}
+            <select
+              data-testid={`ab.arm${i === 0 ? 'A' : 'B'}`}
+              value={arms[i]}
+              disabled={running}
+              onChange={(e) => setArm(i, e.target.value)}
+            >
+              {armLessons().map((l) => (
+                <optgroup key={l.id} label={l.title}>
+                  {l.variants.map((v) => (
+                    <option key={v.id} value={`${l.id}:${v.id}`}>
+                      {v.label} ({l.id})
+                    </option>
+                  ))}
+                </optgroup>
+              ))}
+            </select>
+          </label>
+        ))}
       {AB_FIELDS.map((k) => (
         <NumberField
           key={k}

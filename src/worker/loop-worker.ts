@@ -8,7 +8,8 @@
  */
 import type { LoopWorkerToPage, PageToLoopWorker } from '../protocol/loop/messages';
 import { chooseBrowserBackend } from './backend-choice';
-import { runAb, runLoop, type LoopRunOptions } from './loop/runner';
+import { runAb } from './loop/ab';
+import { runLoop, type LoopRunOptions } from './loop/runner';
 import { runMessageLoop } from './message-loop';
 import { yieldToEvents } from './yield';
 

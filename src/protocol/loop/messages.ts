@@ -5,7 +5,8 @@
  */
 import type { BackendReport } from '../training';
 import type { AbResult, LoopProgress, LoopResult, RoundMetrics } from './result';
-import type { AbSettings, LoopSettings, PolicyId } from './settings';
+import type { AbSettings } from './ab-settings';
+import type { LoopSettings, PolicyId } from './settings';
 
 /** Page → worker. */
 export type PageToLoopWorker =

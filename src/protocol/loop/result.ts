@@ -3,7 +3,8 @@
  * runner (src/worker/loop), the command line and the page. Pure.
  */
 import type { AbMetric } from './ab-stats';
-import type { AbPreset, AbSettings, LoopSettings, PolicyId } from './settings';
+import type { AbSettings } from './ab-settings';
+import type { LoopSettings, PolicyId } from './settings';
 
 /** One policy's measurements of one round (one simulated day). */
 export interface RoundMetrics {
@@ -139,7 +140,8 @@ export type AbMetricKey = (typeof AB_METRICS)[number]['key'];
 /** The A/B test. */
 export interface AbResult {
   settings: AbSettings;
-  preset: AbPreset;
+  /** The arms: a preset, or two lesson variants `lesson:variant,lesson:variant`. */
+  ab: string;
   backend: string;
   world: { videos: number; users: number; startDay: number; days: number };
   arms: [AbArm, AbArm];

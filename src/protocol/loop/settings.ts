@@ -1,10 +1,10 @@
 /**
- * The closed loop's and the A/B test's settings (docs/loop.md#settings): one row per knob, built
+ * The closed loop's settings (docs/loop.md#settings; the A/B test's are in ab-settings.ts): one row per knob, built
  * with the parameter table's builders, so the command line (`npm run loop`), the page's form and
  * the worker refuse a bad value in the same words ("rounds must be an integer from 1 to 30
  * (got "0")"). Pure: no tfjs, no DOM.
  */
-import { ConfigError, choice, numeric, switches, type Param } from '../params/spec';
+import { ConfigError, numeric, switches, type Param } from '../params/spec';
 
 /** The loop's policies, in display order. */
 export const POLICY_IDS = ['model', 'ageOff', 'explore', 'frozen', 'legacy', 'oracle'] as const;
@@ -38,12 +38,6 @@ export const POLICY_HELP: Record<PolicyId, string> = {
     'each user’s live videos by the oracle’s expected watch minutes (the best a slate can do)',
 };
 
-/** The A/B test's pairs of models, each with a known offline gap (docs/loop.md#the-ab-test). */
-export const AB_PRESETS = ['negatives', 'weighting'] as const;
-
-/** One A/B preset. */
-export type AbPreset = (typeof AB_PRESETS)[number];
-
 /**
  * The loop's world: `LOOP_WORLD_DAYS` days drawn by the generator (catalogue uploads spread
  * over all of them); the legacy logs before `LOOP_START_DAY` are the history the models first
@@ -65,19 +59,6 @@ export interface LoopSettings {
   roundSteps: number;
   window: number;
   epsilon: number;
-  positionBias: number;
-  retrieve: number;
-  evalExamples: number;
-}
-
-/** Settings of the A/B test (the shared ones are the loop's: seed, videos, steps, …). */
-export interface AbSettings {
-  seed: number;
-  ab: AbPreset;
-  abDays: number;
-  abUsers: number;
-  videos: number;
-  steps: number;
   positionBias: number;
   retrieve: number;
   evalExamples: number;
@@ -172,46 +153,11 @@ export const LOOP_PARAMS = {
   ),
 } as const;
 
-/** The A/B test's own knobs (with seed, videos, steps, positionBias, retrieve, evalExamples). */
-export const AB_PARAMS = {
-  ab: choice<AbPreset>('ab', AB_PRESETS, {
-    default: 'negatives',
-    live: false,
-    label: 'Models',
-    help: 'negatives: candidate K 8 vs K 512 (one ranker); weighting: CTR vs watch-time ranker (one candidate model)',
-  }),
-  abDays: int('abDays', 1, 10, 3, 'Days', 'days of the A/B test (no retraining)'),
-  abUsers: int(
-    'abUsers',
-    100,
-    20000,
-    4000,
-    'Users',
-    'users in the A/B world, randomised into two halves',
-  ),
-} as const;
-
 /** Every loop knob's default. */
 export function defaultLoopSettings(): LoopSettings {
   const out: Record<string, unknown> = {};
   for (const [k, row] of Object.entries(LOOP_PARAMS)) out[k] = structuredCopy(row.default);
   return out as unknown as LoopSettings;
-}
-
-/** Every A/B knob's default. */
-export function defaultAbSettings(): AbSettings {
-  const l = defaultLoopSettings();
-  return {
-    seed: l.seed,
-    ab: AB_PARAMS.ab.default,
-    abDays: AB_PARAMS.abDays.default,
-    abUsers: AB_PARAMS.abUsers.default,
-    videos: l.videos,
-    steps: l.steps,
-    positionBias: l.positionBias,
-    retrieve: l.retrieve,
-    evalExamples: l.evalExamples,
-  };
 }
 
 function structuredCopy<T>(v: T): T {
@@ -237,12 +183,5 @@ export function checkLoopSettings(s: LoopSettings): LoopSettings {
       'policies',
       `policies must name at least one of ${POLICY_IDS.join(', ')}`,
     );
-  return s;
-}
-
-/** As {@link checkLoopSettings}, for the A/B test. */
-export function checkAbSettings(s: AbSettings): AbSettings {
-  const rows = { ...LOOP_PARAMS, ...AB_PARAMS } as Record<string, AnyRow>;
-  for (const k of Object.keys(s)) rows[k].parse(rows[k].format(s[k as keyof AbSettings]));
   return s;
 }

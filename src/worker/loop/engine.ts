@@ -203,8 +203,30 @@ export function roundVisits(
   };
 }
 
+/** The visits of the users for whom `include` is true (their draws unchanged). */
+export function visitsOf(visits: RoundVisits, include: (u: number) => boolean): RoundVisits {
+  const users: number[] = [];
+  const counts: number[] = [];
+  const times: number[] = [];
+  const offsets = [0];
+  visits.users.forEach((u, i) => {
+    if (!include(u)) return;
+    users.push(u);
+    counts.push(visits.counts[i]);
+    for (let s = visits.offsets[i]; s < visits.offsets[i + 1]; s++) times.push(visits.times[s]);
+    offsets.push(times.length);
+  });
+  return {
+    users: Int32Array.from(users),
+    counts: Int32Array.from(counts),
+    times: Float64Array.from(times),
+    offsets: Int32Array.from(offsets),
+  };
+}
+
 /**
- * Serves one round (day `day`, 0-based `round`) to every user with sessions: user u gets
+ * Serves one round (day `day`, 0-based `round`) to every user with sessions (only those for
+ * whom `include` is true, when given: an A/B arm's world serves its own users): user u gets
  * slates from `policyOf(u)`, answers them through `choice`, and the answers are appended to
  * the world's logs (the split day becomes day + 1). Returns the round's statistics.
  */
@@ -216,10 +238,12 @@ export async function serveRound(
   round: number,
   day: number,
   policyOf: (u: number) => Policy,
+  include?: (u: number) => boolean,
 ): Promise<RoundStats> {
   const world = lw.world;
   const k = world.config.impressionsPerSession;
-  const visits = roundVisits(world, seed, streams.sessions, round, day);
+  const all = roundVisits(world, seed, streams.sessions, round, day);
+  const visits = include ? visitsOf(all, include) : all;
   // Each policy prepares for its own users.
   const byPolicy = new Map<Policy, number[]>();
   visits.users.forEach((u, i) => {
@@ -493,12 +517,18 @@ export class OraclePolicy extends RankedListPolicy {
 
 /**
  * The training examples of the latest `window` days before `now` of a world's logs: candidate
- * next-watch examples (no per-user cap) and the ranker's impressions (every page), with the
- * world's split day set to `now` (the example age is counted from it).
+ * examples (no per-user cap; labels the next watch, or a random held-out watch with `label`
+ * `heldout`, paper §3.4) and the ranker's impressions (every page), with the world's split day
+ * set to `now` (the example age is counted from it).
  */
-export function trainingData(world: World, now: number, window: number) {
+export function trainingData(
+  world: World,
+  now: number,
+  window: number,
+  label: 'next' | 'heldout' = 'next',
+) {
   world.config.splitDay = now;
-  const all = buildCandidateExamples(world, { split: 'train', perUserCap: 0 });
+  const all = buildCandidateExamples(world, { split: 'train', perUserCap: 0, label });
   const train = candidateRows(all, rowsFrom(all.time, now - window));
   const ranks = buildRankingExamples(world, { split: 'train', pagesPerUser: 0 });
   const rankTrain = rankingRows(ranks, rowsFrom(ranks.time, now - window));

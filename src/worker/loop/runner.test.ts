@@ -1,18 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../model/backend';
 import type { LoopResult, RoundMetrics } from '../../protocol/loop/result';
-import {
-  defaultAbSettings,
-  defaultLoopSettings,
-  type AbSettings,
-  type LoopSettings,
-} from '../../protocol/loop/settings';
+import { abArms, defaultAbSettings, type AbSettings } from '../../protocol/loop/ab-settings';
+import { defaultLoopSettings, type LoopSettings } from '../../protocol/loop/settings';
 import { ChoiceModel } from '../../sim/choice';
 import { logsBefore } from '../../sim/loop-logs';
 import type { World } from '../../sim/types';
 import { generateWorld } from '../../sim/world';
 import { LegacyPolicy, LoopWorld, serveRound, type Policy } from './engine';
-import { abArms, loopWorldSettings, LOOP_STREAMS, runAb, runLoop } from './runner';
+import { runAb } from './ab';
+import { loopWorldSettings, LOOP_STREAMS, runLoop } from './runner';
 
 const small: LoopSettings = {
   ...defaultLoopSettings(),
@@ -196,6 +193,36 @@ describe('simulated A/B test', () => {
       expect(m.diff.value).toBeCloseTo(m.b.value - m.a.value, 10);
       expect(m.diff.hi - m.diff.lo).toBeGreaterThan(0);
       expect(m.usersNeeded).toBeGreaterThan(0);
+    }
+    const again = await runAb(s, { world });
+    expect({ ...again, seconds: 0 }).toEqual({ ...r, seconds: 0 });
+  }, 120_000);
+
+  it('serves any two lesson variants, each arm in its own world', async () => {
+    const s: AbSettings = {
+      ...defaultAbSettings(),
+      ab: 'watch-time:ctr,watch-time:weighted',
+      videos: 400,
+      abUsers: 120,
+      abDays: 1,
+      steps: 20,
+      evalExamples: 100,
+      retrieve: 30,
+    };
+    const world = generateWorld(loopWorldSettings(s.seed, s.videos, s.abUsers));
+    const r = await runAb(s, { world });
+    expect(r.ab).toBe('watch-time:ctr,watch-time:weighted');
+    expect(r.arms.map((a) => a.label)).toEqual([
+      'CTR (unweighted) (watch-time)',
+      'weighted by watch time (watch-time)',
+    ]);
+    // One candidate model for both (the lesson varies only the ranker): the same recall and MAP.
+    expect(r.arms[0].offline.recall100).toBe(r.arms[1].offline.recall100);
+    expect(r.arms[0].offline.map).toBe(r.arms[1].offline.map);
+    expect(r.arms[0].offline.auc).not.toBe(r.arms[1].offline.auc);
+    for (const m of Object.values(r.metrics)) {
+      expect(m.diff.lo).toBeLessThanOrEqual(m.diff.value);
+      expect(m.diff.hi).toBeGreaterThanOrEqual(m.diff.value);
     }
     const again = await runAb(s, { world });
     expect({ ...again, seconds: 0 }).toEqual({ ...r, seconds: 0 });

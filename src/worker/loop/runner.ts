@@ -1,7 +1,7 @@
 /**
- * The closed loop and the simulated A/B test (docs/loop.md), headless: no DOM and no messages,
- * so `npm run loop` calls them in Node and the loop worker (src/worker/loop-worker.ts) in the
- * page.
+ * The closed loop (docs/loop.md), headless: no DOM and no messages, so `npm run loop` calls it
+ * in Node and the loop worker (src/worker/loop-worker.ts) in the page; the A/B test, on the same
+ * machinery, is in ./ab.ts.
  *
  * {@link runLoop}: one seeded world of `LOOP_WORLD_DAYS` days; the legacy logs before
  * `LOOP_START_DAY` are every policy's history. The model policies' candidate model and ranker
@@ -11,18 +11,13 @@
  * numbers), the users answer through the choice model, the answers are appended to that
  * policy's logs, the round is measured, and the policy's models retrain warm on the latest
  * `window` days (`roundSteps` steps).
- *
- * {@link runAb}: two models (a preset with a known offline gap) trained on the same history,
- * scored offline on the legacy world's held-out data, then serving randomised halves of the
- * users for `abDays` days (no retraining); per-user online metrics with 95% intervals and the
- * users needed to detect the difference (src/protocol/loop/ab-stats.ts).
+
  */
 import * as tf from '@tensorflow/tfjs';
 import { evaluationRows, modelRanks } from '../../model/candidate/evaluate';
 import { CandidateModel, labelCounts } from '../../model/candidate/model';
-import { meanAveragePrecision, recallFromRanks } from '../../model/metrics';
+import { recallFromRanks } from '../../model/metrics';
 import { fitFeatureQuantiles, type FeatureQuantiles } from '../../model/ranking/features';
-import { pageRows, rankingMetrics } from '../../model/ranking/evaluate';
 import { RankingModel } from '../../model/ranking/model';
 import type { ModelState } from '../../model/weights';
 import {
@@ -31,7 +26,6 @@ import {
   rankingConfig,
   type TrainingParams,
 } from '../../protocol/params';
-import { abMean, abRatio } from '../../protocol/loop/ab-stats';
 import {
   coverage,
   gini,
@@ -40,23 +34,13 @@ import {
   meanPairwiseCosine,
   topShare,
 } from '../../protocol/loop/metrics';
-import type {
-  AbArm,
-  AbResult,
-  LoopProgress,
-  LoopResult,
-  PolicyRun,
-  RoundMetrics,
-} from '../../protocol/loop/result';
+import type { LoopProgress, LoopResult, PolicyRun, RoundMetrics } from '../../protocol/loop/result';
 import {
-  checkAbSettings,
   checkLoopSettings,
   LOOP_START_DAY,
   LOOP_WORLD_DAYS,
   POLICY_LABELS,
   policiesOn,
-  type AbPreset,
-  type AbSettings,
   type LoopSettings,
   type PolicyId,
 } from '../../protocol/loop/settings';
@@ -64,8 +48,6 @@ import { liveMask } from '../../serve/funnel';
 import { ChoiceModel } from '../../sim/choice';
 import { buildCandidateExamples, type CandidateExamples } from '../../sim/examples';
 import { logsBefore } from '../../sim/loop-logs';
-import { buildRankingExamples } from '../../sim/ranking-examples';
-import { SimRng } from '../../sim/rng';
 import type { World } from '../../sim/types';
 import { generateWorld } from '../../sim/world';
 import {
@@ -83,15 +65,11 @@ import {
 
 /** The loop's streams (engine.ts `Streams`). */
 export const LOOP_STREAMS: Streams = { sessions: 0x100a, choice: 0x100b, policy: 0x100c };
-/** The A/B test's streams: fresh visits, not the loop's. */
-export const AB_STREAMS: Streams = { sessions: 0x1a0a, choice: 0x1a0b, policy: 0x1a0c };
-/** Stream of the A/B test's randomisation of users into arms. */
-export const AB_ARMS_STREAM = 0x1a0d;
 
 /** The k of the loop's offline recall. */
-const RECALL_K = 100;
+export const RECALL_K = 100;
 
-/** Options of {@link runLoop} and {@link runAb}. */
+/** Options of {@link runLoop} and of the A/B test's `runAb` (./ab.ts). */
 export interface LoopRunOptions {
   signal?: AbortSignal;
   onProgress?(p: LoopProgress): void;
@@ -120,7 +98,8 @@ export interface LoopRunOptions {
   recall?: boolean;
 }
 
-const cancelled = (signal: AbortSignal | undefined) => {
+/** Throws the signal's reason when it was aborted. */
+export const cancelled = (signal: AbortSignal | undefined) => {
   if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
 };
 
@@ -130,7 +109,7 @@ export function loopWorldSettings(seed: number, videos: number, users: number) {
 }
 
 /** The legacy world's held-out next watches (one per user, from LOOP_START_DAY on). */
-function heldOut(world: World, max: number): { ex: CandidateExamples; rows: Int32Array } {
+export function heldOut(world: World, max: number): { ex: CandidateExamples; rows: Int32Array } {
   const ex = buildCandidateExamples(world, { split: 'test', perUserCap: 1 });
   return { ex, rows: evaluationRows(ex, max) };
 }
@@ -198,7 +177,7 @@ async function recallOnRound(lw: LoopWorld, candidate: CandidateModel, day: numb
 }
 
 /** Ranks of the held-out examples under `candidate`, scored against the legacy world's logs. */
-async function heldOutRanks(
+export async function heldOutRanks(
   lw: LoopWorld,
   legacy: World,
   candidate: CandidateModel,
@@ -379,175 +358,5 @@ export async function runLoop(input: LoopSettings, opts: LoopRunOptions = {}): P
       r.model?.candidate.dispose();
       r.model?.ranker.dispose();
     }
-  }
-}
-
-/** The two arms' knobs of an A/B preset, over the defaults, and their labels. */
-export function abArms(
-  preset: AbPreset,
-  videos: number,
-): [{ label: string; params: TrainingParams }, { label: string; params: TrainingParams }] {
-  const base = defaultTrainingParams();
-  if (preset === 'negatives') {
-    const big = Math.min(512, Math.floor(videos / 2));
-    return [
-      { label: 'K = 8 negatives', params: { ...base, negatives: 8 } },
-      { label: `K = ${big} negatives`, params: { ...base, negatives: big } },
-    ];
-  }
-  return [
-    { label: 'CTR ranker (unweighted)', params: { ...base, weighting: 'unweighted' } },
-    { label: 'watch-time ranker (weighted)', params: { ...base, weighting: 'weighted' } },
-  ];
-}
-
-/** Runs the simulated A/B test (see the module comment). */
-export async function runAb(input: AbSettings, opts: LoopRunOptions = {}): Promise<AbResult> {
-  const s = checkAbSettings(input);
-  const now = opts.now ?? (() => performance.now());
-  const t0 = now();
-  const progress = (fraction: number, message: string) =>
-    opts.onProgress?.({ phase: 'ab', fraction, message });
-  progress(0, 'building the world');
-  const world = opts.world ?? generateWorld(loopWorldSettings(s.seed, s.videos, s.abUsers));
-  cancelled(opts.signal);
-  const U = world.users.count;
-  const history = logsBefore(world.logs, U, LOOP_START_DAY);
-  const lw = new LoopWorld(world, history, LOOP_START_DAY);
-  const choice = new ChoiceModel(world, s.positionBias);
-  const arms = abArms(s.ab, world.videos.count);
-  const data = trainingData(lw.world, LOOP_START_DAY, LOOP_START_DAY);
-  const quantiles = fitFeatureQuantiles(data.rankTrain);
-  const counts = labelCounts(lw.world, data.train);
-
-  // One model per distinct config: the arms share the model their knobs do not change.
-  const candidates: CandidateModel[] = [];
-  const rankers: RankingModel[] = [];
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const made: (CandidateModel | RankingModel)[] = [];
-  try {
-    for (const arm of arms) {
-      const cc = candidateConfig(arm.params, 'features');
-      const rc = rankingConfig(arm.params);
-      const c0 = candidates[0];
-      const r0 = rankers[0];
-      const c = c0 && same(c0.config, cc) ? c0 : new CandidateModel(lw.world, cc, counts);
-      const r =
-        r0 && same(r0.config, rc) ? r0 : new RankingModel(lw.world, rc, data.rankTrain, quantiles);
-      if (!made.includes(c)) made.push(c);
-      if (!made.includes(r)) made.push(r);
-      candidates.push(c);
-      rankers.push(r);
-    }
-    for (let i = 0; i < made.length; i++) {
-      const m = made[i];
-      await trainModels(
-        m instanceof CandidateModel ? m : null,
-        m instanceof RankingModel ? m : null,
-        data.train,
-        data.rankTrain,
-        s.steps,
-        async (step) => {
-          cancelled(opts.signal);
-          if (step % 25 === 0) {
-            progress(
-              0.05 + (0.45 * (i + step / s.steps)) / made.length,
-              `training model ${i + 1}/${made.length}: step ${step}/${s.steps}`,
-            );
-            await opts.between?.();
-          }
-        },
-      );
-    }
-
-    // Offline, on the legacy world's held-out data (from LOOP_START_DAY on).
-    progress(0.5, 'scoring both models offline');
-    const held = heldOut(world, s.evalExamples);
-    const rankTest = buildRankingExamples(world, { split: 'test' });
-    const pages = pageRows(rankTest, 2000);
-    const offline: AbArm['offline'][] = [];
-    for (let a = 0; a < 2; a++) {
-      const ranks = await heldOutRanks(lw, world, candidates[a], held);
-      const ranker = rankers[a];
-      const z = await lw.with(world.logs, LOOP_START_DAY, () =>
-        ranker.predictLogits(rankTest, pages),
-      );
-      const rm = rankingMetrics(world, rankTest, pages, z, {
-        weighting: { weighted: ranker.config.weighted, exactOdds: ranker.config.exactOdds },
-      });
-      offline.push({
-        recall100: recallFromRanks(ranks, RECALL_K),
-        map: meanAveragePrecision(ranks),
-        auc: rm.auc,
-        clickbaitTop3: rm.topK.clickbaitShare,
-      });
-    }
-
-    // Randomise the users into two halves.
-    const order = Int32Array.from({ length: U }, (_, i) => i);
-    const rng = new SimRng(s.seed, AB_ARMS_STREAM);
-    for (let i = U - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      [order[i], order[j]] = [order[j], order[i]];
-    }
-    const arm = new Uint8Array(U);
-    for (let i = Math.floor(U / 2); i < U; i++) arm[order[i]] = 1;
-    const policies = [0, 1].map(
-      (a) => new ModelPolicy(lw, candidates[a], rankers[a], { retrieve: s.retrieve, epsilon: 0 }),
-    );
-    const sessions = new Int32Array(U);
-    const minutes = new Float64Array(U);
-    const welfare = new Float64Array(U);
-    const clicks = new Float64Array(U);
-    const clickbait = new Float64Array(U);
-    for (let d = 0; d < s.abDays; d++) {
-      cancelled(opts.signal);
-      const day = LOOP_START_DAY + d;
-      progress(0.55 + (0.45 * d) / s.abDays, `serving day ${d + 1}/${s.abDays} to both arms`);
-      const st = await serveRound(lw, choice, s.seed, AB_STREAMS, d, day, (u) => policies[arm[u]]);
-      for (let u = 0; u < U; u++) {
-        sessions[u] += st.userSessions[u];
-        minutes[u] += st.userMinutes[u];
-        welfare[u] += st.userExpected[u];
-        clicks[u] += st.userClicks[u];
-        clickbait[u] += st.userClickbait[u];
-      }
-      await opts.between?.();
-    }
-    // Per-user values of the users with at least one session, by arm.
-    const pick = (x: Float64Array, a: number) =>
-      Float64Array.from(
-        Array.from({ length: U }, (_, u) => u).filter((u) => arm[u] === a && sessions[u] > 0),
-        (u) => x[u],
-      );
-    const result: AbResult = {
-      settings: s,
-      preset: s.ab,
-      backend: tf.getBackend(),
-      world: { videos: world.videos.count, users: U, startDay: LOOP_START_DAY, days: s.abDays },
-      arms: [0, 1].map((a): AbArm => ({
-        id: a === 0 ? 'A' : 'B',
-        label: arms[a].label,
-        users: arm.reduce((n, x) => n + (x === a ? 1 : 0), 0),
-        activeUsers: pick(minutes, a).length,
-        offline: offline[a],
-      })) as [AbArm, AbArm],
-      metrics: {
-        minutes: abMean(pick(minutes, 0), pick(minutes, 1)),
-        welfare: abMean(pick(welfare, 0), pick(welfare, 1)),
-        clicks: abMean(pick(clicks, 0), pick(clicks, 1)),
-        clickbaitShare: abRatio(
-          pick(clickbait, 0),
-          pick(clicks, 0),
-          pick(clickbait, 1),
-          pick(clicks, 1),
-        ),
-      },
-      seconds: (now() - t0) / 1000,
-    };
-    progress(1, 'done');
-    return result;
-  } finally {
-    for (const m of made) m.dispose();
   }
 }
