@@ -1,8 +1,9 @@
 /**
  * `npm run world -- [world flags] --out DIR --format parquet --shards N [--workers W]`: writes
- * the world as Parquet shards by user range (docs/scale-out.md). W worker threads (default: one
- * per core, at most N) each build the catalogue and users once and then take shards from a
- * queue; a shard is simulated, turned into tables (src/sim/tables.ts) and written as
+ * the world as Parquet shards by user range (docs/scale-out.md). The main thread builds the
+ * catalogue, the users and the session context once and puts them in shared memory
+ * (`shareArrays`); W worker threads (default: one per core, at most N) read them there without a
+ * copy and take shards from a queue; a shard is simulated, turned into tables (src/sim/tables.ts) and written as
  * `DIR/<table>/part-<shard>.parquet`; shard 0 also writes `DIR/videos/part-00000.parquet`.
  * `DIR/manifest.json` names the settings, the shards, every table's rows and columns, the time
  * and the peak memory. The same settings give the same rows whatever N and W.
@@ -18,12 +19,18 @@ import { shardTables, videoTable, type Table } from '../src/sim/tables';
 import type { World, WorldConfig } from '../src/sim/types';
 import { generateWorldBase } from '../src/sim/world';
 import { writeParquet } from './parquet';
+import { shareArrays } from './world-threads';
 
 /** What every worker is started with. */
 export interface WorkerInit {
   settings: Partial<WorldConfig>;
   shards: number;
   out: string;
+  /**
+   * The session context (its world: the catalogue and users) built once by the main thread, its
+   * arrays in shared memory; absent, the thread builds its own from `settings`.
+   */
+  ctx?: SessionContext;
 }
 
 /** One unit of work: a shard index. */
@@ -72,11 +79,14 @@ function write(out: string, table: Table, shard: number, into: ShardResult): voi
 }
 
 /**
- * A shard writer for one thread: builds the catalogue, users and session context on its first
- * call and reuses them for every later shard.
+ * A shard writer for one thread: takes the shared session context of `init`, or builds the
+ * catalogue, users and session context on its first call, and reuses them for every shard.
  */
 export function runShard(init: WorkerInit): (shard: number) => ShardResult {
-  let base: { world: World; ctx: SessionContext } | undefined;
+  let base: { world: World; ctx: SessionContext } | undefined = init.ctx && {
+    world: init.ctx.world,
+    ctx: init.ctx,
+  };
   return (shard) => {
     const t0 = performance.now();
     if (!base) {
@@ -143,7 +153,12 @@ export async function writeWorldShards(opts: {
   if (workers <= 0) {
     const run = runShard(init);
     results = Array.from({ length: opts.shards }, (_, s) => run(s));
-  } else results = await runOnWorkers(init, workers);
+  } else {
+    // One catalogue for all the threads: built here, shared, never copied per worker.
+    const { world, vocab } = generateWorldBase(config, undefined, SCALE_OUT_MAXIMA);
+    init.ctx = shareArrays(sessionContext(world, vocab));
+    results = await runOnWorkers(init, workers);
+  }
   const tables: Manifest['tables'] = {};
   for (const r of results)
     for (const [name, rows] of Object.entries(r.rows)) {
