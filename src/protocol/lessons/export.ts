@@ -30,6 +30,9 @@ export function resultJson(spec: LessonSpec, result: ExperimentResult, summary?:
     evalExamples: result.evalExamples,
     rankPages: result.rankPages,
     worldSeconds: round(result.worldSeconds, 2),
+    ...(result.interestHomogenisation !== undefined
+      ? { interestHomogenisation: round(result.interestHomogenisation) }
+      : {}),
     paper: spec.paper,
     sizing: spec.sizing,
     variants: s.variants.map((v) => ({

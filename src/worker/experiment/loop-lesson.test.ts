@@ -3,6 +3,7 @@ import { useBackend } from '../../model/backend';
 import { feedbackLoop } from '../../protocol/lessons/feedback-loop';
 import { lessonById } from '../../protocol/lessons/lessons';
 import { checkSpec, lateRounds, repeatSeed, type LessonSpec } from '../../protocol/lessons/spec';
+import { resultJson } from '../../protocol/lessons/export';
 import { summarise, type ExperimentResult, type RunRecord } from '../../protocol/lessons/summary';
 import type { World } from '../../sim/types';
 import { generateWorld } from '../../sim/world';
@@ -150,5 +151,9 @@ describe('a loop lesson runs whole loops per repeat', () => {
     expect(c.diff.n).toBe(2);
     expect(c.sentence).toContain('2 rounds, 400 videos × 60 users');
     expect(c.sentence).toMatch(/^(reproduced|not-reproduced|inconclusive): /);
+    // npm run lesson --json carries the users' own interests' homogenisation too.
+    const json = resultJson(tiny, result);
+    expect(json.interestHomogenisation).toBeCloseTo(result.interestHomogenisation!, 6);
+    expect(json.verdict).toBe(s.verdict);
   });
 });
