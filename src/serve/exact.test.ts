@@ -3,9 +3,16 @@
  * continuous random vectors, on small-integer vectors full of exact ties (ordered by id), with
  * a bias and with a mask, for single queries and batches.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useBackend } from '../model/backend';
 import { createRng } from '../sim/rng';
-import { exactTopN, exactTopNBatch, type ItemVectors, type ScoreOptions } from './exact';
+import {
+  BlockedItems,
+  exactTopN,
+  exactTopNBatch,
+  type ItemVectors,
+  type ScoreOptions,
+} from './exact';
 import { gaussianVectors } from './synthetic';
 import { TopNHeap, type TopN } from './topn';
 
@@ -107,6 +114,87 @@ describe('exact top-N', () => {
     ).toThrow(RangeError);
     expect(() => exactTopNBatch(items, new Float32Array(33), 10)).toThrow(RangeError);
     expect(() => exactTopN(items, queries.subarray(0, 32), -1)).toThrow(RangeError);
+  });
+});
+
+/** Every query's top N by the plain scan and by the matrix-product path, which must be equal. */
+function bothWays(items: ItemVectors, queries: Float32Array, n: number, options: ScoreOptions) {
+  return {
+    scan: exactTopNBatch(items, queries, n, options, 'scan'),
+    gemm: exactTopNBatch(items, queries, n, options, 'gemm'),
+  };
+}
+
+describe('exact top-N by matrix products (WASM)', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  it('gives the scan’s ids and scores bit for bit: random vectors, bias, one mask, a mask per query', () => {
+    // 20 000 items: three blocks of the product, the last one partial and not a whole group.
+    const items = gaussianVectors(20_003, 32, 11);
+    const queries = gaussianVectors(40, 32, 12, 1).vectors;
+    const rng = createRng(13, 0x2b);
+    const bias = Float32Array.from({ length: items.count }, () => rng.normal() * 3);
+    const mask = Uint8Array.from({ length: items.count }, () => (rng.uniform() < 0.7 ? 1 : 0));
+    const masks = Array.from({ length: 40 }, (_, q) =>
+      Uint8Array.from({ length: items.count }, (_, i) => (i % 40 <= q ? 1 : 0)),
+    );
+    for (const options of [{}, { bias }, { bias, mask }, { bias, masks }]) {
+      const { scan, gemm } = bothWays(items, queries, 500, options);
+      expect(gemm).toHaveLength(40);
+      for (let q = 0; q < 40; q++) expectSameTop(gemm[q], scan[q], true);
+    }
+    // The per-query masks were obeyed: query 0 sees only ids ≡ 0 (mod 40).
+    const { gemm } = bothWays(items, queries, 500, { bias, masks });
+    expect(Array.from(gemm[0].ids).every((i) => i % 40 === 0)).toBe(true);
+  });
+
+  it('orders exact ties by id as the scan does (integer vectors, duplicated rows)', () => {
+    const items = integerVectors(9000, 8, 5);
+    const queries = integerVectors(16, 8, 6).vectors;
+    const bias = Float32Array.from({ length: 9000 }, (_, i) => i % 3);
+    for (const options of [{}, { bias }]) {
+      const { scan, gemm } = bothWays(items, queries, 300, options);
+      for (let q = 0; q < 16; q++) expectSameTop(gemm[q], scan[q], true);
+    }
+  });
+
+  it('returns fewer than N when fewer are allowed, nothing for N = 0, and scans what is not finite', () => {
+    const items = gaussianVectors(3000, 16, 21);
+    const queries = gaussianVectors(9, 16, 22, 1).vectors;
+    const mask = Uint8Array.from({ length: 3000 }, (_, i) => (i < 7 ? 1 : 0));
+    const few = bothWays(items, queries, 50, { mask });
+    for (let q = 0; q < 9; q++) {
+      expect(few.gemm[q].ids).toHaveLength(7);
+      expectSameTop(few.gemm[q], few.scan[q], true);
+    }
+    expect(exactTopNBatch(items, queries, 0, {}, 'gemm').every((t) => t.ids.length === 0)).toBe(
+      true,
+    );
+    // A NaN or infinite item: no bound holds, so the vectors are scanned (the same answer).
+    const broken = { ...items, vectors: items.vectors.slice() };
+    broken.vectors[5 * 16] = NaN;
+    broken.vectors[9 * 16] = Infinity;
+    expect(BlockedItems.prepare(broken)).toBeNull();
+    const b = bothWays(broken, queries, 20, {});
+    for (let q = 0; q < 9; q++) expectSameTop(b.gemm[q], b.scan[q], true);
+  });
+
+  it('answers many batches from one preparation, as exactTopNBatch does', () => {
+    const items = gaussianVectors(10_000, 32, 31);
+    const bias = Float32Array.from({ length: 10_000 }, (_, i) => (i % 7) / 10);
+    const blocked = BlockedItems.prepare(items, bias)!;
+    try {
+      for (const seed of [32, 33]) {
+        const queries = gaussianVectors(12, 32, seed, 1).vectors;
+        const want = exactTopNBatch(items, queries, 100, { bias }, 'scan');
+        const got = blocked.topN(queries, 100);
+        for (let q = 0; q < 12; q++) expectSameTop(got[q], want[q], true);
+      }
+    } finally {
+      blocked.dispose();
+    }
   });
 });
 

@@ -1,9 +1,17 @@
 /**
- * Exact retrieval (docs/model.md#exact-retrieval, paper §3.1): the top N items by u·v_i + b_i, by
- * scanning every item in plain TypeScript. It is the reference the approximate index is measured
- * against and the "exact" side of the funnel. A scan of n items of width d costs n·d multiply-adds
- * per query plus a bounded heap of N ({@link TopNHeap}), never a full sort.
+ * Exact retrieval (docs/model.md#exact-retrieval, paper §3.1): the top N items by u·v_i + b_i.
+ * It is the reference the approximate index is measured against and the "exact" side of the
+ * funnel. Every score that decides the answer is the same double-precision sum ({@link dotAt},
+ * then the bias), and a bounded heap of N ({@link TopNHeap}) keeps the best, never a full sort.
+ *
+ * A batch of queries on the WASM backend goes through a matrix product first (blocks of queries
+ * × blocks of items, XNNPACK's float32 GEMM with neither operand transposed): its float32 scores
+ * are within a proven bound of the exact ones, so an item whose float32 score plus that bound
+ * falls below the heap's current threshold cannot be in the top N and is skipped; every other
+ * item is scored exactly and offered. The answer is therefore the exact scan's, bit for bit
+ * (ties, bias and mask included); only the work differs (docs/performance.md#retrieval).
  */
+import * as tf from '@tensorflow/tfjs';
 import { TopNHeap, type TopN } from './topn';
 
 /** A table of item vectors; row i is item i (e.g. CandidateModel.videoOut.weights). */
@@ -22,7 +30,15 @@ export interface ScoreOptions {
   bias?: Float32Array;
   /** Allowed items [count]: item i may be returned iff mask[i] ≠ 0 (e.g. already uploaded). */
   mask?: Uint8Array;
+  /**
+   * One mask per query of a batch (each [count], as `mask`), for queries served at different
+   * times; when given it replaces `mask` and must have one entry per query.
+   */
+  masks?: readonly Uint8Array[];
 }
+
+/** How a batch is scored: `'auto'` picks the matrix product when it can run (WASM) and pays. */
+export type ScanMethod = 'auto' | 'scan' | 'gemm';
 
 /**
  * q·x for q = query[qo .. qo+d) and x = items[xo .. xo+d), summed in double precision.
@@ -75,35 +91,73 @@ export function checkShapes(
     throw new RangeError(`bias has ${options.bias.length} values for ${count} items`);
   if (options.mask && options.mask.length < count)
     throw new RangeError(`mask has ${options.mask.length} values for ${count} items`);
+  for (const m of options.masks ?? [])
+    if (m.length < count) throw new RangeError(`a mask has ${m.length} values for ${count} items`);
+  if (options.masks && options.masks.length !== queries.length / dim)
+    throw new RangeError(`${options.masks.length} masks for ${queries.length / dim} queries`);
   if (!(n >= 0) || !Number.isInteger(n)) throw new RangeError(`N must be an integer ≥ 0, got ${n}`);
 }
 
-/** Items per block of the batched scan: 2048 × 32 floats = 256 KiB, which stays in cache. */
+/** Items per block of the plain scan: 2048 × 32 floats = 256 KiB, which stays in cache. */
 const BLOCK = 2048;
 
 /**
  * Exact top-N for a batch of queries [m × d] (m = queries.length / d). Returns one
- * {@link TopN} per query, in query order.
+ * {@link TopN} per query, in query order; the same answer whichever `method` computes it.
  *
- * The scan goes block by block over the items and, inside a block, query by query, so each
- * block is read from memory once for the whole batch rather than once per query.
+ * `'scan'` goes block by block over the items and, inside a block, query by query (each block
+ * is read from memory once for the whole batch). `'gemm'` (WASM backend only; otherwise it
+ * scans) filters through float32 matrix products first, see the module comment. `'auto'`
+ * (default) takes `'gemm'` on WASM for at least {@link GEMM_MIN_QUERIES} queries and
+ * {@link GEMM_MIN_WORK} multiply-adds (it transposes the items once per call, which a batch
+ * pays back and a single query does not).
  */
 export function exactTopNBatch(
   items: ItemVectors,
   queries: Float32Array,
   n: number,
   options: ScoreOptions = {},
+  method: ScanMethod = 'auto',
 ): TopN[] {
   checkShapes(items, queries, options, n);
-  const { vectors, count, dim: d } = items;
-  const { bias, mask } = options;
-  const m = queries.length / d;
+  const m = queries.length / items.dim;
   const heaps = Array.from({ length: m }, () => new TopNHeap(n));
   for (const h of heaps) h.reset();
+  const work = m * items.count * items.dim;
+  const gemm =
+    method !== 'scan' &&
+    (method === 'gemm' || (m >= GEMM_MIN_QUERIES && work >= GEMM_MIN_WORK)) &&
+    n > 0 &&
+    tf.getBackend() === 'wasm';
+  const blocked = gemm ? BlockedItems.prepare(items, options.bias) : null;
+  try {
+    if (!blocked?.fill(queries, heaps, options)) scanTopN(items, queries, heaps, options);
+  } finally {
+    blocked?.dispose();
+  }
+  return heaps.map((h) => h.result());
+}
+
+/** The least multiply-adds (queries × items × d) for which `'auto'` takes the matrix product. */
+export const GEMM_MIN_WORK = 1 << 22;
+/** The fewest queries for which `'auto'` takes the matrix product. */
+export const GEMM_MIN_QUERIES = 8;
+
+/** The plain scan into `heaps` (one per query, reset). */
+function scanTopN(
+  items: ItemVectors,
+  queries: Float32Array,
+  heaps: TopNHeap[],
+  options: ScoreOptions,
+): void {
+  const { vectors, count, dim: d } = items;
+  const { bias } = options;
+  const m = heaps.length;
   for (let start = 0; start < count; start += BLOCK) {
     const end = Math.min(count, start + BLOCK);
     for (let q = 0; q < m; q++) {
       const heap = heaps[q];
+      const mask = options.masks ? options.masks[q] : options.mask;
       const qo = q * d;
       for (let i = start; i < end; i++) {
         if (mask && mask[i] === 0) continue;
@@ -113,7 +167,165 @@ export function exactTopNBatch(
       }
     }
   }
-  return heaps.map((h) => h.result());
+}
+
+/** Items per block of the matrix product: [(d + 1) × 8192] floats in, [queries × 8192] scores. */
+const GEMM_ITEMS = 8192;
+/** Queries per block of the matrix product (bounds the product to 4 MiB of WASM memory). */
+const GEMM_QUERIES = 128;
+/** Items per group whose largest float32 score is read back (the rest stays in WASM memory). */
+const GEMM_GROUP = 8;
+
+/**
+ * A bound on |fl32(q̃·x̃) − (dotAt(q, x) + b)| for q̃ = [q, 1], x̃ = [x, b] over any summation
+ * order: with u = 2⁻²⁴ a float32 dot product of m terms errs by at most γ_m·Σ|q̃_k x̃_k|
+ * (γ_m = m·u / (1 − m·u); Higham, Accuracy and Stability, §3.1, products' rounding included),
+ * the double-precision reference by far less, and Σ|q̃_k x̃_k| ≤ ‖q̃‖·‖x̃‖ (Cauchy–Schwarz).
+ * The factor is twice γ_{d+2}; the caller adds 1e-30 for underflow.
+ */
+function gemmBound(d: number): number {
+  const mu = (d + 2) * 2 ** -24;
+  return (2 * mu) / (1 - mu);
+}
+
+/**
+ * Item vectors (and bias) laid out for exact top-N by matrix products on the WASM backend
+ * (docs/performance.md#retrieval): blocks of {@link GEMM_ITEMS} items transposed to
+ * [(d + 1) × block] tensors with the bias as the last row, each with the largest ‖[x, b]‖ of
+ * the block. Holds WASM memory until {@link dispose}; it copies the vectors, so it answers for
+ * the vectors as they were when prepared.
+ */
+export class BlockedItems {
+  private constructor(
+    readonly items: ItemVectors,
+    readonly bias: Float32Array | undefined,
+    private readonly blocks: tf.Tensor2D[],
+    private readonly norms: Float64Array,
+  ) {}
+
+  /**
+   * Prepares `items` (with optional bias [count]); null when the WASM backend is not the one
+   * in use, or when a vector or bias is not finite (the bound then says nothing).
+   */
+  static prepare(items: ItemVectors, bias?: Float32Array): BlockedItems | null {
+    checkShapes(items, new Float32Array(0), { bias }, 0);
+    if (tf.getBackend() !== 'wasm') return null;
+    const { vectors, count, dim: d } = items;
+    const w = d + 1;
+    const blocks: tf.Tensor2D[] = [];
+    const norms = new Float64Array(Math.ceil(count / GEMM_ITEMS));
+    // Each block written row by row as [cols × (d + 1)] and transposed by the backend; padded to
+    // whole groups with zero rows, which are never rescored.
+    const x = new Float32Array(GEMM_ITEMS * w);
+    for (let b = 0; b < norms.length; b++) {
+      const start = b * GEMM_ITEMS;
+      const width = Math.min(GEMM_ITEMS, count - start);
+      const cols = Math.ceil(width / GEMM_GROUP) * GEMM_GROUP;
+      let largest = 0;
+      for (let j = 0; j < width; j++) {
+        const o = (start + j) * d;
+        let s = 0;
+        for (let k = 0; k < d; k++) {
+          const v = vectors[o + k];
+          x[j * w + k] = v;
+          s += v * v;
+        }
+        const bj = bias ? bias[start + j] : 0;
+        x[j * w + d] = bj;
+        s += bj * bj;
+        if (!(s <= largest)) largest = s; // NaN propagates
+      }
+      x.fill(0, width * w, cols * w);
+      norms[b] = Math.sqrt(largest);
+      if (!Number.isFinite(norms[b])) {
+        for (const t of blocks) t.dispose();
+        return null;
+      }
+      blocks.push(tf.tidy(() => tf.transpose(tf.tensor2d(x.subarray(0, cols * w), [cols, w]))));
+    }
+    return new BlockedItems(items, bias, blocks, norms);
+  }
+
+  /**
+   * Offers every item that can be among the top N of each query to that query's heap (one per
+   * query, as {@link exactTopNBatch}); `options.bias` is ignored (the prepared bias is used).
+   * Returns false, touching nothing, when a query is not finite.
+   */
+  fill(queries: Float32Array, heaps: TopNHeap[], options: ScoreOptions): boolean {
+    const { vectors, count, dim: d } = this.items;
+    const bias = this.bias;
+    const m = heaps.length;
+    const w = d + 1;
+    const c = gemmBound(d);
+    const qNorm = new Float64Array(m);
+    const qt = new Float32Array(m * w);
+    for (let q = 0; q < m; q++) {
+      let s = 1;
+      for (let k = 0; k < d; k++) {
+        const x = queries[q * d + k];
+        qt[q * w + k] = x;
+        s += x * x;
+      }
+      qt[q * w + d] = 1;
+      qNorm[q] = Math.sqrt(s);
+      if (!Number.isFinite(qNorm[q])) return false;
+    }
+    for (let q0 = 0; q0 < m; q0 += GEMM_QUERIES) {
+      const mq = Math.min(GEMM_QUERIES, m - q0);
+      const qBlock = tf.tensor2d(qt.subarray(q0 * w, (q0 + mq) * w), [mq, w]);
+      try {
+        for (let b = 0; b < this.blocks.length; b++) {
+          const block = this.blocks[b];
+          const cols = block.shape[1];
+          const groups = cols / GEMM_GROUP;
+          const start = b * GEMM_ITEMS;
+          const end = Math.min(count, start + GEMM_ITEMS);
+          const pooled = tf.tidy(() =>
+            tf.max(tf.reshape(tf.matMul(qBlock, block), [mq, groups, GEMM_GROUP]), 2),
+          );
+          const top = pooled.dataSync() as Float32Array;
+          pooled.dispose();
+          for (let r = 0; r < mq; r++) {
+            const q = q0 + r;
+            const heap = heaps[q];
+            const mask = options.masks ? options.masks[q] : options.mask;
+            const slack = c * qNorm[q] * this.norms[b] + 1e-30;
+            const qo = q * d;
+            const row = r * groups;
+            for (let g = 0; g < groups; g++) {
+              if (top[row + g] + slack < heap.threshold) continue;
+              const i1 = Math.min(end, start + (g + 1) * GEMM_GROUP);
+              for (let i = start + g * GEMM_GROUP; i < i1; i++) {
+                if (mask && mask[i] === 0) continue;
+                let s = dotAt(queries, qo, vectors, i * d, d);
+                if (bias) s += bias[i];
+                if (s >= heap.threshold) heap.offer(i, s);
+              }
+            }
+          }
+        }
+      } finally {
+        qBlock.dispose();
+      }
+    }
+    return true;
+  }
+
+  /** Exact top-N of each query [m × d], as {@link exactTopNBatch} (the prepared bias). */
+  topN(queries: Float32Array, n: number, options: Omit<ScoreOptions, 'bias'> = {}): TopN[] {
+    checkShapes(this.items, queries, options, n);
+    const heaps = Array.from({ length: queries.length / this.items.dim }, () => new TopNHeap(n));
+    for (const h of heaps) h.reset();
+    if (!this.fill(queries, heaps, options))
+      scanTopN(this.items, queries, heaps, { ...options, bias: this.bias });
+    return heaps.map((h) => h.result());
+  }
+
+  /** Frees the WASM memory. */
+  dispose(): void {
+    for (const t of this.blocks) t.dispose();
+    this.blocks.length = 0;
+  }
 }
 
 /** Exact top-N for one query [d]. See {@link exactTopNBatch}. */

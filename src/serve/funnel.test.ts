@@ -14,9 +14,12 @@ import { candidateRankingExamples, sessionStartRows } from '../sim/candidate-fea
 import { buildCandidateExamples, type CandidateExamples } from '../sim/examples';
 import { buildRankingExamples } from '../sim/ranking-examples';
 import { generateWorld } from '../sim/world';
+import { exactTopN } from './exact';
 import {
+  funnelAtEachN,
   funnelQueries,
   funnelSweep,
+  liveMask,
   runFunnel,
   type FunnelModels,
   type FunnelSweep,
@@ -145,6 +148,47 @@ describe('funnelSweep against requests served in full', () => {
         expect(p.rankingMs).toBeGreaterThan(0);
       }
     }
+  });
+});
+
+describe('what a sweep served, and one query at every N', () => {
+  it('keeps each query’s top N_max: its first 100 are the top 100 of a request of 100', async () => {
+    const { queries, exact, approx } = sweep.served;
+    expect(queries).toHaveLength(60);
+    expect(exact).toHaveLength(60);
+    expect(approx).toHaveLength(60);
+    const { world, candidate } = models;
+    const items = {
+      vectors: candidate.videoOut.weights,
+      count: world.videos.count,
+      dim: candidate.d,
+    };
+    for (const [i, q] of queries.entries()) {
+      expect(exact[i].ids).toHaveLength(1000);
+      const mask = liveMask(world, q.time);
+      const e = exactTopN(items, q.u, 100, { bias: candidate.videoBias.weights, mask });
+      expect(Array.from(exact[i].ids.subarray(0, 100))).toEqual(Array.from(e.ids));
+      expect(Array.from(exact[i].scores.subarray(0, 100))).toEqual(Array.from(e.scores));
+      const a = index.search(q.u, 100, NPROBE, mask);
+      expect(Array.from(approx![i].ids.subarray(0, 100))).toEqual(Array.from(a.ids));
+    }
+  });
+
+  it('funnelAtEachN equals runFunnel at each N, field for field', async () => {
+    const { queries } = await funnelQueries(models.candidate, test, rows.subarray(0, 3));
+    const ns = [10, 50, 200, 1000];
+    for (const q of queries) {
+      const each = await funnelAtEachN(models, q, ns, K);
+      expect(each.map((e) => e.n)).toEqual(ns);
+      for (const e of each) {
+        const r = await runFunnel(models, q, { n: e.n, k: K });
+        expect(e.labelRetrievalRank).toBe(r.labelRetrievalRank);
+        expect(Array.from(e.topK)).toEqual(Array.from(r.topK));
+        expect(Array.from(e.topKLogits)).toEqual(Array.from(r.topKLogits));
+        expect(Array.from(e.topKOracleWatch)).toEqual(Array.from(r.topKOracleWatch));
+      }
+    }
+    await expect(funnelAtEachN(models, queries[0], [0], K)).rejects.toThrow(RangeError);
   });
 });
 

@@ -23,7 +23,7 @@ import { candidateRankingExamples, oracleWatchOf, userHistory } from '../sim/can
 import type { CandidateExamples } from '../sim/examples';
 import { defaultRankingOptions } from '../sim/ranking-examples';
 import type { World } from '../sim/types';
-import { exactTopN, type ItemVectors } from './exact';
+import { exactTopN, exactTopNBatch, type ItemVectors } from './exact';
 import type { IvfIndex } from './ivf';
 import type { TopN } from './topn';
 
@@ -122,7 +122,22 @@ function itemTable(candidate: CandidateModel): { items: ItemVectors; bias: Float
 /** 1 for videos uploaded by `time`, else 0 [videos]. */
 export function liveMask(world: World, time: number): Uint8Array {
   const up = world.videos.uploadTime;
-  return Uint8Array.from(up, (t) => (t <= time ? 1 : 0));
+  const mask = new Uint8Array(up.length);
+  for (let v = 0; v < up.length; v++) mask[v] = up[v] <= time ? 1 : 0;
+  return mask;
+}
+
+/**
+ * {@link liveMask} memoised by time, for the many queries of one request (session starts of
+ * one day share a mask only when their times are equal; the arrays are not copied).
+ */
+function maskCache(world: World): (time: number) => Uint8Array {
+  const masks = new Map<number, Uint8Array>();
+  return (time) => {
+    let mask = masks.get(time);
+    if (!mask) masks.set(time, (mask = liveMask(world, time)));
+    return mask;
+  };
 }
 
 /** Top N of one query, timed. */
@@ -168,6 +183,41 @@ async function scoreAll(
 }
 
 /**
+ * {@link scoreAll} for several id lists of one query (the exact and the index's top N, which
+ * share most of their videos): the union is scored once and each list gets its own rows back.
+ * The ranker scores every row on its own, so a video's logit does not depend on which other
+ * videos share its batch (the funnel's figures are equal to scoring each list apart; see
+ * funnel.test.ts).
+ */
+async function scoreLists(
+  m: FunnelModels,
+  q: FunnelQuery,
+  lists: readonly Int32Array[],
+  maxWatches: number,
+): Promise<{ z: Float32Array; oracle: Float32Array }[]> {
+  if (lists.length === 1) return [await scoreAll(m, q, lists[0], maxWatches)];
+  const slot = new Map<number, number>();
+  const union: number[] = [];
+  for (const ids of lists)
+    for (const id of ids)
+      if (!slot.has(id)) {
+        slot.set(id, union.length);
+        union.push(id);
+      }
+  const all = await scoreAll(m, q, Int32Array.from(union), maxWatches);
+  return lists.map((ids) => {
+    const z = new Float32Array(ids.length);
+    const oracle = new Float32Array(ids.length);
+    for (let i = 0; i < ids.length; i++) {
+      const j = slot.get(ids[i])!;
+      z[i] = all.z[j];
+      oracle[i] = all.oracle[j];
+    }
+    return { z, oracle };
+  });
+}
+
+/**
  * The top k of the first `n` ids by logit z (ties: lower id first), from scores of a longer
  * list: the ranker scores each candidate on its own, so ranking a prefix of the retrieved list
  * is ranking what a request of N = n would have retrieved.
@@ -199,10 +249,11 @@ async function rank(
   ids: Int32Array,
   k: number,
   maxWatches: number,
-): Promise<Ranked> {
+): Promise<Ranked & { scored: { z: Float32Array; oracle: Float32Array } }> {
   const t0 = performance.now();
-  const ranked = topOf(ids, await scoreAll(m, q, ids, maxWatches), ids.length, k);
-  return { ...ranked, ms: ids.length === 0 ? 0 : performance.now() - t0 };
+  const scored = await scoreAll(m, q, ids, maxWatches);
+  const ranked = topOf(ids, scored, ids.length, k);
+  return { ...ranked, ms: ids.length === 0 ? 0 : performance.now() - t0, scored };
 }
 
 /** The oracle's k best live videos by expected watch minutes per impression (ties: lower id). */
@@ -213,12 +264,30 @@ function oracleBest(
   k: number,
   maxWatches: number,
 ): { ids: Int32Array; mean: number } {
-  const live: number[] = [];
-  for (let v = 0; v < mask.length; v++) if (mask[v]) live.push(v);
-  const ids = Int32Array.from(live);
+  let count = 0;
+  for (let v = 0; v < mask.length; v++) if (mask[v]) count++;
+  const ids = new Int32Array(count);
+  for (let v = 0, i = 0; v < mask.length; v++) if (mask[v]) ids[i++] = v;
   const watch = oracleWatchOf(world, userHistory(world, q.user, q.time, maxWatches), ids);
-  const order = Array.from(ids, (_, i) => i).sort((a, b) => watch[b] - watch[a] || ids[a] - ids[b]);
-  order.length = Math.min(k, order.length);
+  // The k best by insertion into a sorted list of at most k (k ≪ live videos): the order of a
+  // full sort by (watch descending, id ascending), since ids arrive ascending and a later equal
+  // watch goes after the earlier one. A NaN (the oracle gives none) is kept out, after every number.
+  const keep = Math.min(k, count);
+  const order = new Int32Array(keep);
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    const w = watch[i];
+    if (!(w === w)) continue;
+    if (size === keep && !(w > watch[order[size - 1]])) continue;
+    let p = size < keep ? size++ : size - 1;
+    while (p > 0 && w > watch[order[p - 1]]) {
+      order[p] = order[p - 1];
+      p--;
+    }
+    order[p] = i;
+  }
+  // Fewer than k non-NaN watches: a full sort would put NaNs last, by id.
+  for (let i = 0; size < keep && i < count; i++) if (!(watch[i] === watch[i])) order[size++] = i;
   return {
     ids: Int32Array.from(order, (i) => ids[i]),
     mean: mean(Array.from(order, (i) => watch[i])),
@@ -315,6 +384,12 @@ export interface FunnelSweep {
   approx?: FunnelPoint[];
   /** Lists the index opened. */
   nprobe?: number;
+  /**
+   * What was served, for figures computed on the same requests: the queries (in row order) and
+   * each one's top N_max, exact and (with an index) approximate. The top n of either is the
+   * first n of these (the ranked order does not depend on N).
+   */
+  served: { queries: FunnelQuery[]; exact: TopN[]; approx?: TopN[] };
 }
 
 /** The N of the funnel chart (log axis). */
@@ -362,15 +437,51 @@ export async function funnelSweep(
   const modes: RetrievalSettings[] = [{}];
   if (options.index) modes.push({ index: options.index, nprobe: options.nprobe ?? 8 });
   const sums = modes.map(() => ns.map(() => new Float64Array(8)));
+  const tops: TopN[][] = modes.map(() => []);
   const timed = Math.min(FUNNEL_LATENCY_QUERIES, queries.length);
+  const maskAt = maskCache(m.world);
+  // Every query's exact top N_max in one batch (blocked matrix products where they pay; the
+  // same answer as one scan per query). The timed requests below still retrieve one by one.
+  const { items, bias } = itemTable(m.candidate);
+  const d = m.candidate.d;
+  const us = new Float32Array(queries.length * d);
+  queries.forEach((q, i) => us.set(q.u, i * d));
+  const exactAll = exactTopNBatch(items, us, nMax, {
+    bias,
+    masks: queries.map((q) => maskAt(q.time)),
+  });
   let oracleSum = 0;
   for (const [qi, q] of queries.entries()) {
-    const mask = liveMask(m.world, q.time);
+    const mask = maskAt(q.time);
     const best = oracleBest(m.world, q, mask, k, maxWatches);
     oracleSum += best.mean;
+    const lists = modes.map((mode) =>
+      mode.index ? retrieve(m.candidate, q.u, nMax, mask, mode).top : exactAll[qi],
+    );
+    let scores: { z: Float32Array; oracle: Float32Array }[] = [];
+    if (qi < timed) {
+      // The timed requests: every mode at every N served in full, one by one. The largest N's
+      // ranking scored the very list retrieved above, so the figures below reuse its scores.
+      for (let mi = 0; mi < modes.length; mi++) {
+        for (let ni = 0; ni < ns.length; ni++) {
+          const r = retrieve(m.candidate, q.u, ns[ni], mask, modes[mi]);
+          const ranked = await rank(m, q, r.top.ids, k, maxWatches);
+          sums[mi][ni][5] += r.ms;
+          sums[mi][ni][6] += ranked.ms;
+          if (ns[ni] === nMax) scores[mi] = ranked.scored;
+        }
+      }
+    } else
+      scores = await scoreLists(
+        m,
+        q,
+        lists.map((t) => t.ids),
+        maxWatches,
+      );
     for (let mi = 0; mi < modes.length; mi++) {
-      const all = retrieve(m.candidate, q.u, nMax, mask, modes[mi]).top.ids;
-      const scored = await scoreAll(m, q, all, maxWatches);
+      tops[mi].push(lists[mi]);
+      const all = lists[mi].ids;
+      const scored = scores[mi];
       for (let ni = 0; ni < ns.length; ni++) {
         const prefix = all.subarray(0, Math.min(ns[ni], all.length));
         const ranked = topOf(all, scored, ns[ni], k);
@@ -382,11 +493,6 @@ export async function funnelSweep(
         s[3] += watch;
         s[4] += best.mean - watch;
         s[7] += ranked.unranked;
-        if (qi < timed) {
-          const r = retrieve(m.candidate, q.u, ns[ni], mask, modes[mi]);
-          s[5] += r.ms;
-          s[6] += (await rank(m, q, r.top.ids, k, maxWatches)).ms;
-        }
       }
     }
     options.onProgress?.(qi + 1, queries.length);
@@ -415,5 +521,48 @@ export async function funnelSweep(
     towerMs,
     exact: points(0),
     ...(options.index ? { approx: points(1), nprobe: options.nprobe ?? 8 } : {}),
+    served: { queries, exact: tops[0], ...(options.index ? { approx: tops[1] } : {}) },
   };
+}
+
+/** One query's funnel at one N (exact retrieval): what {@link runFunnel} returns for that N. */
+export interface FunnelAtN {
+  n: number;
+  /** The label's position among the N retrieved, or −1 when retrieval missed it. */
+  labelRetrievalRank: number;
+  /** The ranker's top k of the N [≤ k], their logits and oracle watch minutes per impression. */
+  topK: Int32Array;
+  topKLogits: Float32Array;
+  topKOracleWatch: Float32Array;
+}
+
+/**
+ * One query served by exact retrieval at every N of `ns`, from one retrieval at the largest N
+ * and one ranking of it: each N's top N is the first N of it and the ranker scores videos one
+ * by one, so every entry equals the corresponding fields of `runFunnel(m, q, { n, k })`
+ * (tested), at the cost of one request instead of one per N.
+ */
+export async function funnelAtEachN(
+  m: FunnelModels,
+  q: FunnelQuery,
+  ns: readonly number[],
+  k: number,
+  maxWatches: number = defaultRankingOptions.maxWatches,
+): Promise<FunnelAtN[]> {
+  for (const n of ns) checkCounts(n, k);
+  if (ns.length === 0) return [];
+  const nMax = Math.max(...ns);
+  const all = retrieve(m.candidate, q.u, nMax, liveMask(m.world, q.time), {}).top.ids;
+  const scored = await scoreAll(m, q, all, maxWatches);
+  return ns.map((n) => {
+    const ranked = topOf(all, scored, n, k);
+    const rank = all.indexOf(q.label);
+    return {
+      n,
+      labelRetrievalRank: rank < n ? rank : -1,
+      topK: ranked.top,
+      topKLogits: ranked.logits,
+      topKOracleWatch: ranked.oracle,
+    };
+  });
 }

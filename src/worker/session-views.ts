@@ -13,7 +13,13 @@ import {
   type BiasSummary,
 } from '../model/softmax-bias';
 import { exactTopN } from '../serve/exact';
-import { funnelQueries, funnelSweep, liveMask, runFunnel, type FunnelPoint } from '../serve/funnel';
+import {
+  funnelAtEachN,
+  funnelQueries,
+  funnelSweep,
+  liveMask,
+  type FunnelPoint,
+} from '../serve/funnel';
 import { IvfIndex } from '../serve/ivf';
 import { recallAtK } from '../serve/recall';
 import { sessionStartRows } from '../sim/candidate-features';
@@ -268,22 +274,18 @@ export async function funnelFiguresOf(
   const models = { world, candidate: c, ranker: s.ranker };
   const sweep = await funnelSweep(models, test, rows, { ns: FUNNEL_NS, k, index, nprobe });
 
-  // The index against the exact scan on the same queries (top 100, live videos only).
-  const { queries } = await funnelQueries(c, test, rows);
-  const exactTop = queries.map((q) =>
-    exactTopN(items, q.u, 100, { bias: c.videoBias.weights, mask: liveMask(world, q.time) }),
-  );
-  const approxTop = queries.map((q) => index.search(q.u, 100, nprobe, liveMask(world, q.time)));
+  // The index against the exact scan on the same queries (top 100, live videos only): the top
+  // 100 of each is the first 100 of the sweep's top N (recallAtK reads only the first k).
+  const { queries } = sweep.served;
+  const exactTop = sweep.served.exact;
+  const approxTop = sweep.served.approx ?? [];
 
   // Where each query's next watch ranks among the live videos by u·v + b (0 = first).
+  const masks = new Map<number, Uint8Array>();
   const labelRanks = queries.map((q) => {
-    const scores = userScores(
-      q.u,
-      c.videoOut.weights,
-      items.count,
-      c.videoBias.weights,
-      liveMask(world, q.time),
-    );
+    let mask = masks.get(q.time);
+    if (!mask) masks.set(q.time, (mask = liveMask(world, q.time)));
+    const scores = userScores(q.u, c.videoOut.weights, items.count, c.videoBias.weights, mask);
     const own = scores[q.label];
     let rank = 0;
     for (let i = 0; i < scores.length; i++) if (scores[i] > own) rank++;
@@ -296,16 +298,12 @@ export async function funnelFiguresOf(
 
   let example: FunnelMessage['example'] = null;
   if (focus) {
-    const perN = [];
-    for (const n of FUNNEL_NS) {
-      const r = await runFunnel(models, focus, { n, k });
-      perN.push({
-        n,
-        labelRank: r.labelRetrievalRank,
-        topK: Array.from(r.topK),
-        topKWatch: Array.from(r.topKOracleWatch),
-      });
-    }
+    const perN = (await funnelAtEachN(models, focus, FUNNEL_NS, k)).map((r) => ({
+      n: r.n,
+      labelRank: r.labelRetrievalRank,
+      topK: Array.from(r.topK),
+      topKWatch: Array.from(r.topKOracleWatch),
+    }));
     example = { user: focus.user, label: focus.label, perN };
   }
   return {
