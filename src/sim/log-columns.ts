@@ -141,6 +141,11 @@ type ColumnKey = {
 type OffsetKey =
   'sessionImpOffsets' | 'userWatchOffsets' | 'userSearchOffsets' | 'searchTokenOffsets';
 
+/** An empty array of a's type on a buffer of its own (a view of `a` would keep a's buffer alive). */
+function empty<T extends Column>(a: T): T {
+  return new (a.constructor as new (n: number) => T)(0);
+}
+
 /** The parts one after another in one array of their element type. */
 function concat<T extends Column>(parts: T[]): T {
   let n = 0;
@@ -184,12 +189,12 @@ export function joinLogs(parts: Logs[], { release = false } = {}): Logs {
   /** Column `key` of every part, one after another; the parts' copies emptied on `release`. */
   const take = <K extends ColumnKey>(key: K): Logs[K] => {
     const out = concat(parts.map((p) => p[key]));
-    if (release) for (const p of parts) p[key] = p[key].subarray(0, 0) as Logs[K];
+    if (release) for (const p of parts) p[key] = empty(p[key]);
     return out;
   };
   const takeOffsets = (key: OffsetKey): Int32Array => {
     const out = joinOffsets(parts.map((p) => p[key]));
-    if (release) for (const p of parts) p[key] = p[key].subarray(0, 0);
+    if (release) for (const p of parts) p[key] = empty(p[key]);
     return out;
   };
   const sum = (f: (p: Logs) => number) => parts.reduce((a, p) => a + f(p), 0);
