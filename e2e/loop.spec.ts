@@ -136,6 +136,10 @@ test('the A/B test takes any two lesson variants: offline beside online, a bad p
   const offline = async (i: number) =>
     (await rows.nth(i).locator('td.num').allTextContents()).slice(1, 3);
   expect(await offline(0)).toEqual(await offline(1));
+  // Offline beside online: the shared candidate model makes no call on recall and MAP.
+  await expect(page.getByTestId('ab.agreement')).toContainText(
+    'Offline B − A: recall@100 +0.0000 (no call), MAP +0.0000 (no call), ranker AUC',
+  );
   for (const key of ['minutes', 'welfare', 'clicks', 'clickbaitShare']) {
     const text = ((await page.getByTestId(`ab.diff.${key}`).textContent()) ?? '').trim();
     const m = INTERVAL.exec(text);

@@ -20,6 +20,7 @@ import {
 } from '../src/protocol/loop/ab-settings';
 import type { AbResult, LoopResult, RoundMetrics } from '../src/protocol/loop/result';
 import { AB_METRICS } from '../src/protocol/loop/result';
+import { offlineVsOnline } from '../src/protocol/loop/ab-compare';
 import { checkKnown, readFlags, type FlagSection } from './flags';
 
 const rows = (t: Record<string, Param<unknown>>) => Object.values(t);
@@ -130,5 +131,6 @@ export function abReport(r: AbResult): string {
       `  ${m.label}: A ${e(x.a, d)}  B ${e(x.b, d)}  B − A ${e(x.diff, d)}  users per arm to detect: ${Number.isFinite(x.usersNeeded) ? x.usersNeeded : '∞'}`,
     );
   }
+  out.push('', offlineVsOnline(r).sentence);
   return out.join('\n');
 }

@@ -32,5 +32,6 @@ export {
   type AbPreset,
   type AbSettings,
 } from '../protocol/loop/ab-settings';
+export { offlineVsOnline } from '../protocol/loop/ab-compare';
 export type { Param } from '../protocol/params/spec';
 export type { LoopWorkerToPage, PageToLoopWorker } from '../protocol/loop/messages';

@@ -22,6 +22,7 @@ import {
   armLessons,
   checkAbSettings,
   checkLoopSettings,
+  offlineVsOnline,
   type AbPreset,
   type AbSettings,
   type LoopSettings,
@@ -497,9 +498,10 @@ function AbResultPanel({ run }: { run: AbRunState | null }) {
       </table>
       <p className="muted">
         Users needed per arm: n = 2·(z₀.₉₇₅ + z₀.₈)²·σ²/δ² with σ the per-user standard deviation
-        (pooled over the arms) and δ the difference measured. The arms share the world (a video’s
-        popularity counts both arms’ watches).
+        (pooled over the arms) and δ the difference measured. Each arm serves in its own copy of the
+        world (a video’s popularity counts only its arm’s watches).
       </p>
+      <p data-testid="ab.agreement">{offlineVsOnline(r).sentence}</p>
     </div>
   );
 }
