@@ -2,7 +2,7 @@
  * The paper's "more negatives" experiment, run on request: for each K, a fresh candidate model
  * with the run's settings and seed but K sampled negatives, trained a fixed number of steps on
  * the run's examples, then recall@100 on the run's held-out next watches and the mean ms per
- * step. Advanced one training step at a time by the host, so requests (cancel, pause) are
+ * step after {@link warmupSteps} untimed steps. Advanced one training step at a time by the host, so requests (cancel, pause) are
  * handled between steps and the page stays informed.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -37,6 +37,16 @@ export function checkSweepRequest(negatives: number[], steps: number): string | 
 
 /** Steps whose mean loss is reported as the final loss. */
 const LOSS_TAIL = 20;
+
+/**
+ * Leading steps of each K that train but are not timed: the first steps of a fresh model pay
+ * for compiling and allocating (the JIT, the backend's kernels for the new shapes, the Adam
+ * moments' pages), which once made the first K look slowest (K = 4 at 104 ms/step against
+ * K = 64 at 58 ms). With the fewest steps a sweep allows (10), half are timed.
+ */
+export function warmupSteps(steps: number): number {
+  return Math.min(5, Math.floor(steps / 2));
+}
 
 /** One sweep over K; call {@link step} until {@link done}, then {@link dispose}. */
 export class NegativesSweep {
@@ -98,6 +108,7 @@ export class NegativesSweep {
     }
     const engine = tf.engine();
     engine.startScope('negativesSweep');
+    const timed = this.stepInK >= warmupSteps(this.steps);
     const t0 = this.now();
     try {
       const { loss } = await this.model.trainStep(s.data.train);
@@ -106,7 +117,7 @@ export class NegativesSweep {
     } finally {
       engine.endScope();
     }
-    this.ms += this.now() - t0;
+    if (timed) this.ms += this.now() - t0;
     this.stepInK++;
     if (this.stepInK < this.steps) return;
     const ranks = await modelRanks(this.model, s.data.test, s.data.evalRows);
@@ -114,7 +125,7 @@ export class NegativesSweep {
       negatives: this.negatives[this.index],
       steps: this.steps,
       recall100: retrievalMetrics(ranks).recallAt[100],
-      msPerStep: this.ms / this.steps,
+      msPerStep: this.ms / (this.steps - warmupSteps(this.steps)),
       finalLoss: this.tail.reduce((a, b) => a + b, 0) / Math.max(1, this.tail.length),
     });
     this.model.dispose();
