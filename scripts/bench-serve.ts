@@ -11,9 +11,17 @@
  * Flags: `--no-browser` skips Chromium, `--browser-only` skips Node, `--browser-queries 200`
  * or `--browser-queries 200,100` (one per size) sets Chromium's queries, `--seed 1`.
  * Without Chromium installed the Node figures are still printed (exit 0).
+ *
+ * `--reference [--rounds 3] [--reference-queries 128] [--reference-sizes 1000000]`: the batched
+ * exact top-N against PyTorch's (bench/reference/topn.py), alternated in rounds, with the ratio
+ * (scripts/bench-serve-reference.ts); skipped with a message when torch is absent. Its figures
+ * are the JSON's `reference` (null without the flag). Node runs on tfjs's WASM backend.
  */
+import { loadavg } from 'node:os';
+import { useBackend } from '../src/model/backend';
 import { benchServe, type ServeBenchFigures } from '../src/serve/bench';
 import { parseArgs } from './args';
+import { runTopNReference, type TopNReference } from './bench-serve-reference';
 import {
   benchServeInChromium,
   ChromiumNotFoundError,
@@ -24,7 +32,9 @@ const flags = parseArgs(process.argv.slice(2));
 if (flags.help) {
   console.log(
     'npm run bench:serve -- [--json] [--sizes 100000,1000000] [--queries 200] [--seed 1]\n' +
-      '                       [--no-browser | --browser-only] [--browser-queries 200[,200]]',
+      '                       [--no-browser | --browser-only] [--browser-queries 200[,200]]\n' +
+      '                       [--reference [--rounds 3] [--reference-queries 128]\n' +
+      '                                    [--reference-sizes 1000000]]',
   );
   process.exit(0);
 }
@@ -61,6 +71,11 @@ function printRow(r: ServeBenchFigures): void {
   log(
     `  exact      ${ms(r.exactMsPerQuery)} ms/query (batched: ${ms(r.exactBatchMsPerQuery)}), ${r.exactQueries} queries`,
   );
+  if (r.exactPrepareMs !== null && r.exactPreparedMsPerQuery !== null)
+    log(
+      `  exact, blocked products on prepared items: ${ms(r.exactPreparedMsPerQuery)} ms/query ` +
+        `(batches of 64, ${r.queries} queries; preparing the items ${sec(r.exactPrepareMs)})`,
+    );
   log(
     `  IVF build  ${sec(b.buildMs)} (k-means ${sec(b.kmeansMs)}, assign ${sec(b.assignMs)}), ` +
       `${b.lists} lists, largest ${b.largestList}, ${(b.bytes / 2 ** 20).toFixed(1)} MiB`,
@@ -133,8 +148,13 @@ function printComparison(nodeRows: ServeBenchFigures[], browser: BrowserBenchRes
 
 // ---- Node ------------------------------------------------------------------------------------
 const nodeRows: ServeBenchFigures[] = [];
+const load = (): number => loadavg()[0];
+if (runNode || flags.reference) await useBackend('wasm');
 if (runNode) {
-  log(`Node ${process.version} (${process.arch}), top-500 retrieval, seed ${seed}:`);
+  log(
+    `Node ${process.version} (${process.arch}), tfjs WASM, top-500 retrieval, seed ${seed} ` +
+      `(load average ${load().toFixed(1)}):`,
+  );
   for (const n of sizes) {
     const r = benchServe(n, d, queries, seed, { onProgress: progress('node') });
     nodeRows.push(r);
@@ -177,9 +197,53 @@ if (runBrowser) {
   if (browser && runNode) printComparison(nodeRows, browser);
 }
 
+// ---- PyTorch reference ----------------------------------------------------------------------
+const reference: (TopNReference | { n: number; skipped: string })[] | null = flags.reference
+  ? []
+  : null;
+if (reference) {
+  const rounds = Number(flags.rounds ?? 3);
+  const refQueries = Number(flags['reference-queries'] ?? 128);
+  const refSizes = String(flags['reference-sizes'] ?? '1000000')
+    .split(',')
+    .map(Number);
+  for (const n of refSizes) {
+    log('');
+    log(
+      `Batched exact top-500 over ${n} × ${d} against PyTorch (bench/reference/topn.py), ` +
+        `${refQueries} queries in batches of 64, ${rounds} rounds alternated:`,
+    );
+    let skipped = '';
+    const r = runTopNReference(
+      n,
+      d,
+      refQueries,
+      seed,
+      rounds,
+      (line) => {
+        skipped = line;
+        log(line);
+      },
+      load,
+    );
+    if (!r) {
+      reference.push({ n, skipped });
+      continue;
+    }
+    reference.push(r);
+    log(
+      `  median: project ${ms(r.projectMsPerQuery)} ms/query, PyTorch ${ms(r.torchMsPerQuery)} ` +
+        `ms/query (torch ${r.torch}, ${r.threads} thread); project / PyTorch ${r.ratio.toFixed(2)} ` +
+        `(${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)}); the first query's top 500 agree ` +
+        `on ${(r.agreement * 100).toFixed(1)}%`,
+    );
+  }
+}
+
 if (flags.json)
   console.log(
     JSON.stringify({
+      reference,
       node: runNode
         ? { runtime: `node ${process.version}`, d, seed, queries, rows: nodeRows }
         : null,

@@ -1,7 +1,8 @@
 /**
  * `npm run bench [-- --json] [-- --reference]`: every benchmark in turn — world generation
  * (`bench:world`), candidate-generation training (`bench:train`, with `--reference` against
- * PyTorch), retrieval (`bench:serve`) and the page (`bench:ui --build`). Each runs in a process
+ * PyTorch), retrieval (`bench:serve`, with `--reference` its batched exact top-N against
+ * PyTorch's) and the page (`bench:ui --build`). Each runs in a process
  * of its own; their lines go to stderr as they come. With `--json` the figures are one JSON
  * object on stdout, `{ world, train, serve, ui }`, each the JSON its benchmark prints.
  */
@@ -13,7 +14,7 @@ const json = flags.json === true;
 const runs: [string, string[]][] = [
   ['world', ['scripts/world.ts', '--bench']],
   ['train', ['scripts/bench-train.ts', ...(flags.reference ? ['--reference'] : [])]],
-  ['serve', ['scripts/bench-serve.ts']],
+  ['serve', ['scripts/bench-serve.ts', ...(flags.reference ? ['--reference'] : [])]],
   ['ui', ['scripts/bench-ui.ts', '--build']],
 ];
 const out: Record<string, unknown> = {};

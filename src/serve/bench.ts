@@ -5,7 +5,7 @@
  * with no Node API, so the same function runs in Node (scripts/bench-serve.ts) and in a
  * browser worker. Figures are measured, never asserted.
  */
-import { exactTopN, exactTopNBatch } from './exact';
+import { BlockedItems, exactTopN, exactTopNBatch } from './exact';
 import { IvfIndex } from './ivf';
 import { recallAtK } from './recall';
 import { clusteredVectors, defaultClusters } from './synthetic';
@@ -56,9 +56,20 @@ export interface ServeBenchFigures {
   seed: number;
   /** Time to generate items and queries. */
   generateMs: number;
-  /** Exact top N, one query at a time, and as one batch (ms per query in both cases). */
+  /**
+   * Exact top N, one query at a time, and as one batch of `exactQueries` (ms per query in both
+   * cases). The batch takes blocked matrix products on WASM, its items' preparation included.
+   */
   exactMsPerQuery: number;
   exactBatchMsPerQuery: number;
+  /**
+   * The blocked path's one-off preparation of the items (transposed blocks in WASM memory) in
+   * ms, and its ms per query once prepared, over batches of {@link PREPARED_BATCH} queries; null
+   * where the WASM backend is not in use (e.g. in the browser benchmark, which loads no tfjs
+   * backend).
+   */
+  exactPrepareMs: number | null;
+  exactPreparedMsPerQuery: number | null;
   /** The index's build figures (lists, buildMs, bytes, …). */
   build: IvfStats;
   /** One row per nprobe swept. */
@@ -104,9 +115,18 @@ export function benchServe(
   const exact: TopN[] = [];
   for (let i = 0; i < exactQueries; i++) exact.push(exactTopN(items, query(i), topN));
   const exactMsPerQuery = (performance.now() - t) / exactQueries;
+  exactTopNBatch(items, q.subarray(0, Math.min(exactQueries, 8) * d), topN); // warm-up (JIT)
   t = performance.now();
   exactTopNBatch(items, q.subarray(0, exactQueries * d), topN);
   const exactBatchMsPerQuery = (performance.now() - t) / exactQueries;
+  t = performance.now();
+  const blocked = BlockedItems.prepare(items);
+  const exactPrepareMs = blocked ? performance.now() - t : null;
+  let exactPreparedMsPerQuery: number | null = null;
+  if (blocked) {
+    exactPreparedMsPerQuery = preparedMsPerQuery(blocked, q, queries, topN);
+    blocked.dispose();
+  }
 
   progress('build', n);
   const index = IvfIndex.build(
@@ -149,9 +169,32 @@ export function benchServe(
     generateMs,
     exactMsPerQuery,
     exactBatchMsPerQuery,
+    exactPrepareMs,
+    exactPreparedMsPerQuery,
     build: index.stats,
     sweep,
     approx,
     speedup: exactMsPerQuery / approx.msPerQuery,
   };
+}
+
+/** Queries per batch of the prepared exact top-N (and of the PyTorch reference). */
+export const PREPARED_BATCH = 64;
+
+/**
+ * Ms per query of `blocked.topN` over `count` queries of `queries` [≥ count × d] in batches of
+ * {@link PREPARED_BATCH}, after one batch of warm-up.
+ */
+export function preparedMsPerQuery(
+  blocked: BlockedItems,
+  queries: Float32Array,
+  count: number,
+  topN: number,
+): number {
+  const d = blocked.items.dim;
+  blocked.topN(queries.subarray(0, Math.min(count, PREPARED_BATCH) * d), topN); // warm-up
+  const t = performance.now();
+  for (let s = 0; s < count; s += PREPARED_BATCH)
+    blocked.topN(queries.subarray(s * d, Math.min(count, s + PREPARED_BATCH) * d), topN);
+  return (performance.now() - t) / count;
 }
