@@ -142,8 +142,10 @@ export async function generateWorldOnThreads(
   });
   // Keep a failure of a worker from being reported as unhandled while this thread works.
   for (const p of others) p.catch(() => {});
+  // The first range reserves room for everyone's logs (address space, written only as used),
+  // so the join copies the other ranges after it and never copies it.
   const [from, to] = shardRange(U, 0, k);
-  const first = simulateUserRange(ctx, from, to);
+  const first = simulateUserRange(ctx, from, to, undefined, U);
   const parts = [first, ...(await Promise.all(others))];
   world.logs = joinLogs(parts, { release: true });
   return world;

@@ -38,4 +38,12 @@ describe('joinLogs', () => {
           ).toBe(false);
         }
   });
+
+  it('joins in place into a first range reserved for every user, copying only the others', () => {
+    const first = simulateUserRange(ctx, 0, 25, undefined, 60);
+    const buffer = first.impVideo.buffer;
+    const joined = joinLogs([first, simulateUserRange(ctx, 25, 60)], { release: true });
+    expect(plain(joined)).toEqual(plain(world.logs));
+    expect(joined.impVideo.buffer).toBe(buffer);
+  });
 });

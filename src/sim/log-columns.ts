@@ -21,12 +21,12 @@ function grow<T extends Column>(a: T, need: number): T {
 }
 
 /**
- * The first `n` elements of `a`: a view on `a` when it is at least three quarters full (no copy,
- * so no second copy of a large column at the peak), else a tight copy.
+ * The first `n` elements of `a`: a view on `a` when it is at least three quarters full or
+ * `view` (no copy, so no second copy of a large column at the peak), else a tight copy.
  */
-function finish<T extends Column>(a: T, n: number): T {
+function finish<T extends Column>(a: T, n: number, view: boolean): T {
   if (n === a.length) return a;
-  return (4 * n >= 3 * a.length ? a.subarray(0, n) : a.slice(0, n)) as T;
+  return (view || 4 * n >= 3 * a.length ? a.subarray(0, n) : a.slice(0, n)) as T;
 }
 
 /**
@@ -59,9 +59,16 @@ export class LogColumns {
 
   /**
    * Room for about `sessionCap` sessions of `ips` impressions, a quarter of them clicked, and
-   * `searchRate` of them searched; columns grow past that when needed.
+   * `searchRate` of them searched; columns grow past that when needed. `views`: `finish` hands
+   * out views on the buffers however empty they are (the first range of a join in place, whose
+   * buffers are reserved for every range: `joinLogs`).
    */
-  constructor(sessionCap: number, ips: number, searchRate: number) {
+  constructor(
+    sessionCap: number,
+    ips: number,
+    searchRate: number,
+    private readonly views = false,
+  ) {
     const searchCap = Math.ceil(sessionCap * searchRate) + 16;
     const watchCap = Math.ceil((sessionCap * ips) / 4) + 16;
     this.sessionUser = new Int32Array(sessionCap);
@@ -111,24 +118,24 @@ export class LogColumns {
   finish(userWatchOffsets: Int32Array, userSearchOffsets: Int32Array): Logs {
     return {
       sessions: this.sessions,
-      sessionUser: finish(this.sessionUser, this.sessions),
-      sessionTime: finish(this.sessionTime, this.sessions),
-      sessionSearch: finish(this.sessionSearch, this.sessions),
-      sessionImpOffsets: finish(this.sessionImpOffsets, this.sessions + 1),
+      sessionUser: finish(this.sessionUser, this.sessions, this.views),
+      sessionTime: finish(this.sessionTime, this.sessions, this.views),
+      sessionSearch: finish(this.sessionSearch, this.sessions, this.views),
+      sessionImpOffsets: finish(this.sessionImpOffsets, this.sessions + 1, this.views),
       impressions: this.impressions,
-      impVideo: finish(this.impVideo, this.impressions),
-      impFlags: finish(this.impFlags, this.impressions),
+      impVideo: finish(this.impVideo, this.impressions, this.views),
+      impFlags: finish(this.impFlags, this.impressions, this.views),
       watches: this.watches,
       userWatchOffsets,
-      watchVideo: finish(this.watchVideo, this.watches),
-      watchTime: finish(this.watchTime, this.watches),
-      watchMinutes: finish(this.watchMinutes, this.watches),
-      watchImpression: finish(this.watchImpression, this.watches),
+      watchVideo: finish(this.watchVideo, this.watches, this.views),
+      watchTime: finish(this.watchTime, this.watches, this.views),
+      watchMinutes: finish(this.watchMinutes, this.watches, this.views),
+      watchImpression: finish(this.watchImpression, this.watches, this.views),
       searches: this.searches,
       userSearchOffsets,
-      searchTime: finish(this.searchTime, this.searches),
-      searchTokenOffsets: finish(this.searchTokenOffsets, this.searches + 1),
-      searchTokens: finish(this.searchTokens, this.tokens),
+      searchTime: finish(this.searchTime, this.searches, this.views),
+      searchTokenOffsets: finish(this.searchTokenOffsets, this.searches + 1, this.views),
+      searchTokens: finish(this.searchTokens, this.tokens, this.views),
     };
   }
 }
@@ -146,14 +153,24 @@ function empty<T extends Column>(a: T): T {
   return new (a.constructor as new (n: number) => T)(0);
 }
 
-/** The parts one after another in one array of their element type. */
-function concat<T extends Column>(parts: T[]): T {
+/**
+ * The parts one after another in one array of their element type. With `inPlace`, into the
+ * buffer of the first part when it starts at 0 and has room for them all (the first part's
+ * elements are already there: only the others are copied).
+ */
+function concat<T extends Column>(parts: T[], inPlace = false): T {
   let n = 0;
   for (const p of parts) n += p.length;
-  const out = new (parts[0].constructor as new (n: number) => T)(n);
+  const first = parts[0];
+  const Ctor = first.constructor as {
+    new (n: number): T;
+    new (b: ArrayBufferLike, at: number, n: number): T;
+  };
+  const room = first.byteOffset === 0 && first.buffer.byteLength >= n * first.BYTES_PER_ELEMENT;
+  const out = inPlace && room ? new Ctor(first.buffer, 0, n) : new Ctor(n);
   let at = 0;
   for (const p of parts) {
-    out.set(p, at);
+    if (p !== first || out.buffer !== first.buffer) out.set(p, at);
     at += p.length;
   }
   return out;
@@ -183,12 +200,17 @@ function joinOffsets(parts: Int32Array[]): Int32Array {
  *
  * `release`: each part's column is replaced by an empty one as soon as it has been copied, so
  * the parts' memory can be reclaimed while the join goes on and the peak is the logs plus one
- * column rather than the logs twice (the parts are then left empty: use only the result).
+ * column rather than the logs twice (the parts are then left empty: use only the result). A
+ * released first part whose buffers have room for the whole (`simulateUserRange`'s
+ * `reserveUntil`) is joined in place: the others are copied after it, nothing of it is copied.
  */
 export function joinLogs(parts: Logs[], { release = false } = {}): Logs {
   /** Column `key` of every part, one after another; the parts' copies emptied on `release`. */
   const take = <K extends ColumnKey>(key: K): Logs[K] => {
-    const out = concat(parts.map((p) => p[key]));
+    const out = concat(
+      parts.map((p) => p[key]),
+      release,
+    );
     if (release) for (const p of parts) p[key] = empty(p[key]);
     return out;
   };

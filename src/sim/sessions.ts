@@ -133,14 +133,21 @@ export function simulateLogs(
  * The logs of users [from, to): the same shape as `Logs`, its indices local to the range
  * (session, impression, watch and search ids start at 0; `userWatchOffsets` and
  * `userSearchOffsets` have to − from + 1 entries). `joinLogs` puts ranges together.
+ *
+ * `reserveUntil` > to: the first range of a join in place — its columns are reserved for the
+ * expected logs of users [from, reserveUntil) and handed out as views on those buffers, so that
+ * `joinLogs(…, { release: true })` copies the later ranges after it instead of copying it too.
+ * A reservation costs address space, not memory, where pages are mapped on first write (Node,
+ * browsers: a fresh typed array is zero pages until written).
  */
 export function simulateUserRange(
   ctx: SessionContext,
   from: number,
   to: number,
   onProgress?: Progress,
+  reserveUntil = to,
 ): Logs {
-  const sim = new RangeSimulator(ctx, from, to);
+  const sim = new RangeSimulator(ctx, from, to, Math.max(to, reserveUntil));
   for (let u = from; u < to; u++) {
     sim.user(u);
     if (onProgress && (u & 255) === 255) onProgress((u + 1 - from) / (to - from));
@@ -184,18 +191,26 @@ class RangeSimulator {
   /** A session starts after the user's previous one ends, so watches stay in time order. */
   private free = -Infinity;
 
+  /** Users [from, to), columns reserved for the users [from, reserveUntil) (≥ to). */
   constructor(
     private readonly ctx: SessionContext,
     private readonly from: number,
     to: number,
+    reserveUntil: number,
   ) {
     const world = (this.world = ctx.world);
     const cfg = (this.cfg = world.config);
     this.ips = cfg.impressionsPerSession;
     this.d = cfg.latentDim;
     let expectedSessions = 0;
-    for (let u = from; u < to; u++) expectedSessions += world.users.activity[u] * cfg.days;
-    this.out = new LogColumns(Math.ceil(expectedSessions * 1.1) + 16, this.ips, cfg.searchRate);
+    for (let u = from; u < reserveUntil; u++)
+      expectedSessions += world.users.activity[u] * cfg.days;
+    this.out = new LogColumns(
+      Math.ceil(expectedSessions * 1.1) + 16,
+      this.ips,
+      cfg.searchRate,
+      reserveUntil > to,
+    );
     this.userWatchOffsets = new Int32Array(to - from + 1);
     this.userSearchOffsets = new Int32Array(to - from + 1);
     this.stamps = new Int32Array(STAMP_STRIDE * world.videos.count).fill(-1);
