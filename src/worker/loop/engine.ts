@@ -195,6 +195,16 @@ export function roundVisits(
     times.push(...t);
     offsets.push(times.length);
   }
+  return packVisits(users, counts, times, offsets);
+}
+
+/** Visits built in plain arrays, as the typed columns of {@link RoundVisits}. */
+function packVisits(
+  users: number[],
+  counts: number[],
+  times: number[],
+  offsets: number[],
+): RoundVisits {
   return {
     users: Int32Array.from(users),
     counts: Int32Array.from(counts),
@@ -216,12 +226,7 @@ export function visitsOf(visits: RoundVisits, include: (u: number) => boolean): 
     for (let s = visits.offsets[i]; s < visits.offsets[i + 1]; s++) times.push(visits.times[s]);
     offsets.push(times.length);
   });
-  return {
-    users: Int32Array.from(users),
-    counts: Int32Array.from(counts),
-    times: Float64Array.from(times),
-    offsets: Int32Array.from(offsets),
-  };
+  return packVisits(users, counts, times, offsets);
 }
 
 /**
