@@ -41,6 +41,7 @@
 import { randomLcg } from 'd3-random';
 import { UMAP } from 'umap-js';
 import { mixSeed } from '../sim/rng';
+import { useTypedGraph } from './umap-graph';
 import { exactCosineKnn, sampleRows, unitRows } from './umap-knn';
 import {
   EXACT_PLACEMENT_LIMIT,
@@ -252,6 +253,7 @@ export async function umapLayout(
     random: randomLcg(mixSeed(seed, 0x75)),
   });
   umap.setPrecomputedKNN(knn.indices, knn.distances);
+  useTypedGraph(umap);
   // umap-js reads only the row count from the data once the neighbours are given.
   const data: number[][] = [];
   for (let t = 0; t < m; t++) data.push(Array.from(unit.subarray(t * dim, (t + 1) * dim)));
