@@ -3,7 +3,11 @@
  * (read before tfjs loads), and the real script answers one with exit code 2 on stderr.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runFileOf } from '../src/protocol/loop/ab-run.fixture';
 import { parseArgs } from './args';
 import { settingsFromFlags } from './loop-flags';
 
@@ -48,6 +52,27 @@ describe('npm run loop flags', () => {
     expect(read(['--ab', 'logq:off,negatives:k512']).settings).toMatchObject({
       ab: 'logq:off,negatives:k512',
     });
+  });
+
+  it('takes a run file as an arm, and names a bad file and its bad field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'loop-cli-'));
+    const good = join(dir, 'ctr.recsys-run');
+    writeFileSync(good, runFileOf({ weighting: 'unweighted' }));
+    const r = read(['--ab', `run:${good},watch-time:weighted`, '--seed', '11']);
+    expect(r.mode).toBe('ab');
+    if (r.mode !== 'ab') return;
+    expect(r.settings.ab).toBe(`run:${good},watch-time:weighted`);
+    expect(r.settings.runs?.map((x) => [x.name, x.params.weighting, x.step])).toEqual([
+      [good, 'unweighted', 200],
+    ]);
+    const bad = join(dir, 'bad.recsys-run');
+    writeFileSync(bad, runFileOf({}, 'not-hex'));
+    expect(() => read(['--ab', `run:${bad},watch-time:weighted`])).toThrow(
+      new RegExp(`^--ab: ab: run file ${bad}: bad-manifest: .*world\\.fingerprint`),
+    );
+    expect(() => read(['--ab', `run:${join(dir, 'none.recsys-run')},logq:on`])).toThrow(
+      `--ab: run file ${join(dir, 'none.recsys-run')} cannot be read (ENOENT`,
+    );
   });
 
   it('names the flag and its range for every mistake', () => {

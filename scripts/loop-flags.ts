@@ -21,7 +21,10 @@ import {
 import type { AbResult, LoopResult, RoundMetrics } from '../src/protocol/loop/result';
 import { AB_METRICS } from '../src/protocol/loop/result';
 import { offlineVsOnline } from '../src/protocol/loop/ab-compare';
+import { abArmRefs, parseAb, type AbRunArm } from '../src/protocol/loop/ab-settings';
+import { runArmFromFile } from '../src/protocol/loop/ab-run';
 import { checkKnown, readFlags, type FlagSection } from './flags';
+import { readFileSync } from 'node:fs';
 
 const rows = (t: Record<string, Param<unknown>>) => Object.values(t);
 const LOOP_ONLY = ['rounds', 'policies', 'users', 'roundSteps', 'window', 'epsilon'] as const;
@@ -32,7 +35,37 @@ export const SECTIONS: FlagSection[] = [
 const OTHER = ['json', 'help'];
 
 export const USAGE = `npm run loop -- [--rounds N] [--seed N] [--policies ${POLICY_IDS.join(',')}] [--json] [flags]
-npm run loop -- --ab negatives|weighting|<lesson>:<variant>,<lesson>:<variant> [--ab-days N] [--ab-users N] [--seed N] [--json]`;
+npm run loop -- --ab negatives|weighting|<lesson>:<variant>,<lesson>:<variant> [--ab-days N] [--ab-users N] [--seed N] [--json]
+npm run loop -- --ab run:<file.recsys-run>,<lesson>:<variant>   (a run file's knobs as an arm, retrained in the A/B world)`;
+
+/**
+ * The runs that `run:<file>` arms of an A/B choice name, read from their files (`run:-` is not
+ * special: the name is the path). Throws a ConfigError on `--ab` naming the file and what is
+ * wrong with it (unreadable, or the run file's own error, a bad field named).
+ */
+export function runArmsOf(
+  ab: string,
+  read: (path: string) => Uint8Array = readFileSync,
+): AbRunArm[] {
+  const refs = abArmRefs(parseAb(ab)) ?? [];
+  const runs: AbRunArm[] = [];
+  for (const r of refs) {
+    if (!('run' in r) || runs.some((x) => x.name === r.run)) continue;
+    let bytes: Uint8Array;
+    try {
+      bytes = read(r.run);
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e);
+      throw new ConfigError('ab', `--ab: run file ${r.run} cannot be read (${why})`);
+    }
+    try {
+      runs.push(runArmFromFile(r.run, bytes));
+    } catch (e) {
+      throw new ConfigError('ab', `--ab: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return runs;
+}
 
 /** The settings from the flags: the loop's, or the A/B test's with --ab. */
 export function settingsFromFlags(
@@ -47,9 +80,11 @@ export function settingsFromFlags(
         const flag = k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
         throw new ConfigError(flag, `--${flag} is a setting of the loop, not of --ab (see --help)`);
       }
+    const settings = { ...defaultAbSettings(), ...loop, ...ab } as AbSettings;
+    const runs = runArmsOf(settings.ab);
     return {
       mode: 'ab',
-      settings: checkAbSettings({ ...defaultAbSettings(), ...loop, ...ab } as AbSettings),
+      settings: checkAbSettings(runs.length ? { ...settings, runs } : settings),
     };
   }
   const abOnly = Object.keys(ab)[0];
@@ -115,6 +150,7 @@ export function abReport(r: AbResult): string {
     `A/B test (${r.ab}): ${r.world.videos} videos × ${r.world.users} users (seed ${r.settings.seed}), ${r.world.days} days from day ${r.world.startDay}, backend ${r.backend}, ${r.seconds.toFixed(0)} s`,
     `A: ${A.label} — ${A.users} users (${A.activeUsers} with a session)`,
     `B: ${B.label} — ${B.users} users (${B.activeUsers} with a session)`,
+    ...r.arms.filter((a) => a.note).map((a) => `   (${a.id}: ${a.note})`),
     '',
     'offline (legacy held-out data)   A        B',
     `  recall@100                     ${f(A.offline.recall100, 4)}   ${f(B.offline.recall100, 4)}`,

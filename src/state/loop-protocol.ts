@@ -25,13 +25,17 @@ export {
   AB_PARAMS,
   AB_PRESETS,
   AB_PRESET_LABELS,
+  RUN_PREFIX,
   abArmRefs,
   armLessons,
+  armRefText,
   checkAbSettings,
   defaultAbSettings,
   type AbPreset,
+  type AbRunArm,
   type AbSettings,
 } from '../protocol/loop/ab-settings';
+export { runArmFromFile } from '../protocol/loop/ab-run';
 export { offlineVsOnline } from '../protocol/loop/ab-compare';
 export type { Param } from '../protocol/params/spec';
 export type { LoopWorkerToPage, PageToLoopWorker } from '../protocol/loop/messages';

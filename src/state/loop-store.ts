@@ -8,7 +8,7 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LoopWorkerToPage, PageToLoopWorker } from '../protocol/loop/messages';
 import type { AbResult, LoopProgress, LoopResult, RoundMetrics } from '../protocol/loop/result';
-import { defaultAbSettings, type AbSettings } from '../protocol/loop/ab-settings';
+import { defaultAbSettings, type AbRunArm, type AbSettings } from '../protocol/loop/ab-settings';
 import { defaultLoopSettings, type LoopSettings, type PolicyId } from '../protocol/loop/settings';
 import type { BackendReport } from '../protocol/training';
 
@@ -67,6 +67,16 @@ export interface LoopState {
   abSettings: AbSettings;
   loop: LoopRunState | null;
   ab: AbRunState | null;
+  /**
+   * The A/B form's choice of models (a preset or two arms, `parseAb`'s text): the last run's, or
+   * what the form or a lesson's "A/B these arms" link set.
+   */
+  abChoice: string;
+  /** Runs picked from files or kept runs loaded for the A/B form (`run:<name>` arms). */
+  abRuns: AbRunArm[];
+  setAbChoice(ab: string): void;
+  /** Adds (or replaces, by name) a run the A/B form can name. */
+  addAbRun(run: AbRunArm): void;
   startLoop(settings: LoopSettings): void;
   startAb(settings: AbSettings): void;
   cancelLoop(): void;
@@ -145,6 +155,14 @@ export function createLoopStore(
       abSettings: defaultAbSettings(),
       loop: null,
       ab: null,
+      abChoice: defaultAbSettings().ab,
+      abRuns: [],
+      setAbChoice(ab) {
+        set({ abChoice: ab });
+      },
+      addAbRun(run) {
+        set({ abRuns: [...get().abRuns.filter((r) => r.name !== run.name), run] });
+      },
       startLoop(settings) {
         const jobId = nextJob++;
         set({ loopSettings: settings });
@@ -166,7 +184,7 @@ export function createLoopStore(
       },
       startAb(settings) {
         const jobId = nextJob++;
-        set({ abSettings: settings });
+        set({ abSettings: settings, abChoice: settings.ab });
         const startedAt = start('ab', { type: 'runAb', jobId, settings });
         set({
           ab: {

@@ -1,14 +1,19 @@
 /**
  * The simulated A/B test's settings (docs/loop.md#the-ab-test): which two models serve the two
- * arms — a preset with a known offline gap, or ANY two variants of the lessons
- * (`<lesson>:<variant>`, e.g. `watch-time:ctr,watch-time:weighted`), each arm trained with the
- * parameter table's defaults, then its lesson's base knobs, then its variant's (and its label
- * choice) — and the test's days and users. One row per knob, built like the loop's
+ * arms — a preset with a known offline gap, or ANY two arms among the lessons' variants
+ * (`<lesson>:<variant>`, e.g. `watch-time:ctr,watch-time:weighted`, each trained with the
+ * parameter table's defaults, then its lesson's base knobs, then its variant's and its label
+ * choice) and the user's own runs (`run:<name>`: a run file's or the Training tab's knobs,
+ * docs/loop.md#a-run-as-an-arm) — and the test's days and users. One row per knob, built like the loop's
  * (settings.ts), so the command line, the page's form and the worker refuse a bad value in the
  * same words. Pure: no tfjs, no DOM.
  */
 import { LESSONS, lessonById } from '../lessons/lessons';
-import { defaultTrainingParams, type TrainingParams } from '../params/training';
+import {
+  checkTrainingParams,
+  defaultTrainingParams,
+  type TrainingParams,
+} from '../params/training';
 import { ConfigError, got, numeric, type Param } from '../params/spec';
 import { LOOP_PARAMS, defaultLoopSettings } from './settings';
 
@@ -24,18 +29,45 @@ export const AB_PRESET_LABELS: Record<AbPreset, string> = {
   weighting: 'CTR vs watch-time ranker',
 };
 
-/** A lesson variant as an arm: `lesson` and `variant` ids of `LESSONS`. */
-export interface AbArmRef {
-  lesson: string;
-  variant: string;
+/**
+ * An arm as the A/B choice names it: a lesson variant (`lesson` and `variant` ids of `LESSONS`)
+ * or a run of the user's (`run`: the name of one of the settings' `runs`).
+ */
+export type AbArmRef = { lesson: string; variant: string } | { run: string };
+
+/** An arm reference as written in the A/B choice: `lesson:variant` or `run:name`. */
+export function armRefText(r: AbArmRef): string {
+  return 'run' in r ? `${RUN_PREFIX}${r.run}` : `${r.lesson}:${r.variant}`;
+}
+
+/** The prefix of a run arm in the A/B choice (`run:<name>`). */
+export const RUN_PREFIX = 'run:';
+
+/**
+ * A training run of the user's as an arm (docs/loop.md#a-run-as-an-arm): the knobs of a run
+ * file (saved, or kept in the browser) or of the Training tab's run. The arm is these knobs
+ * retrained in the A/B test's world for the A/B's `steps`, exactly as a lesson variant's arm is;
+ * the run's own weights are not served (they were trained on another world and split day).
+ */
+export interface AbRunArm {
+  /** The name the A/B choice calls it by (`run:<name>`): a file's name, `current`, … No comma. */
+  name: string;
+  /** Every training knob of the run (checked against the parameter table). */
+  params: TrainingParams;
+  /** The world settings the run was trained on (seed, videos, users, …), shown beside the arm. */
+  world: Record<string, number>;
+  /** Steps the run had taken (shown; the arm trains the A/B's `steps`). */
+  step: number;
 }
 
 /** One arm: its label and every training knob of its models. */
 export interface AbArmSpec {
   label: string;
   params: TrainingParams;
-  /** `<lesson>:<variant>` when the arm is a lesson variant. */
+  /** `<lesson>:<variant>` or `run:<name>` when the arm is a lesson variant or a run. */
   ref?: string;
+  /** A run arm's origin in words: the world it was trained on and its step; retrained here. */
+  note?: string;
 }
 
 /**
@@ -52,12 +84,13 @@ export function armRefs(): string[] {
 }
 
 const AB_RANGE =
-  'negatives, weighting, or two lesson variants as lesson:variant,lesson:variant (the second may leave out its lesson when it is the first’s; npm run lesson -- --list)';
+  'negatives, weighting, or two lesson variants as lesson:variant,lesson:variant (the second may leave out its lesson when it is the first’s; npm run lesson -- --list), either of which may be a run of yours as run:<run file>';
 
 /**
  * Reads an A/B choice: a preset, or two arm references (`a:x,b:y`, or `a:x,y` for two variants
- * of lesson a). Returns the preset or the two references in full (`a:x,a:y`); throws a
- * {@link ConfigError} naming `ab`, the part that is wrong and what is allowed.
+ * of lesson a; `run:<name>` for a run of the user's, whose knobs the settings' `runs` carry).
+ * Returns the preset or the two references in full (`a:x,a:y`); throws a {@link ConfigError}
+ * naming `ab`, the part that is wrong and what is allowed.
  */
 export function parseAb(raw: string): string {
   const text = raw.trim();
@@ -66,8 +99,13 @@ export function parseAb(raw: string): string {
   if (parts.length !== 2 || !parts[0].includes(':'))
     throw new ConfigError('ab', `ab must be ${AB_RANGE}${got(raw)}`);
   const [lesson] = parts[0].split(':');
-  const refs = parts.map((p) => (p.includes(':') ? p : `${lesson}:${p}`));
+  const refs = parts.map((p) => (p.includes(':') || lesson === 'run' ? p : `${lesson}:${p}`));
   for (const ref of refs) {
+    if (ref.startsWith(RUN_PREFIX)) {
+      if (ref.length === RUN_PREFIX.length)
+        throw new ConfigError('ab', `ab: run: needs the run's name or file${got(raw)}`);
+      continue;
+    }
     const [l, v, ...rest] = ref.split(':');
     const spec = lessonById(l);
     if (!spec || rest.length > 0)
@@ -98,11 +136,37 @@ export function parseAb(raw: string): string {
 /** The two arm references of a parsed A/B choice, or null for a preset. */
 export function abArmRefs(ab: string): [AbArmRef, AbArmRef] | null {
   if ((AB_PRESETS as readonly string[]).includes(ab)) return null;
-  const [a, b] = ab.split(',').map((ref) => {
+  const [a, b] = ab.split(',').map((ref): AbArmRef => {
+    if (ref.startsWith(RUN_PREFIX)) return { run: ref.slice(RUN_PREFIX.length) };
     const [lesson, variant] = ref.split(':');
     return { lesson, variant };
   });
   return [a, b];
+}
+
+/**
+ * Checks a run arm's knobs against the parameter table: null when they pass, else the first
+ * bad knob's message prefixed with the run's name (`ab: run a.recsys-run: negatives must be …`).
+ */
+export function runArmProblem(run: AbRunArm): string | null {
+  if (!run || typeof run.name !== 'string' || !run.name || run.name.includes(','))
+    return 'ab: a run arm needs a name without a comma';
+  const problem = checkTrainingParams(run.params);
+  return problem ? `ab: run ${run.name}: ${problem}` : null;
+}
+
+/** Up to three knobs of `p` that differ from the defaults, as "key value" ("negatives 8"). */
+function knobsText(p: TrainingParams): string {
+  const d = defaultTrainingParams() as Record<string, unknown>;
+  const keys = Object.keys(p).filter(
+    (k) =>
+      k !== 'backend' && JSON.stringify((p as Record<string, unknown>)[k]) !== JSON.stringify(d[k]),
+  );
+  const parts = keys
+    .slice(0, 3)
+    .map((k) => `${k} ${JSON.stringify((p as Record<string, unknown>)[k]).replace(/"/g, '')}`);
+  if (keys.length > 3) parts.push(`+${keys.length - 3} more`);
+  return parts.length ? parts.join(', ') : 'default knobs';
 }
 
 /**
@@ -111,7 +175,11 @@ export function abArmRefs(ab: string): [AbArmRef, AbArmRef] | null {
  * lesson's base, then the variant's, with its label choice). Throws a {@link ConfigError} when
  * an arm samples as many negatives as the world has videos.
  */
-export function abArms(ab: string, videos: number): [AbArmSpec, AbArmSpec] {
+export function abArms(
+  ab: string,
+  videos: number,
+  runs: readonly AbRunArm[] = [],
+): [AbArmSpec, AbArmSpec] {
   const base = defaultTrainingParams();
   const refs = abArmRefs(parseAb(ab));
   if (!refs) {
@@ -127,18 +195,41 @@ export function abArms(ab: string, videos: number): [AbArmSpec, AbArmSpec] {
       { label: 'watch-time ranker (weighted)', params: { ...base, weighting: 'weighted' } },
     ];
   }
-  const arms = refs.map(({ lesson, variant }): AbArmSpec => {
-    const spec = lessonById(lesson)!;
-    const v = spec.variants.find((x) => x.id === variant)!;
-    const params: TrainingParams = { ...base, ...spec.base.params, ...v.params };
-    params.label = v.data?.label ?? spec.base.data?.label ?? params.label;
-    const ref = `${lesson}:${variant}`;
-    if (params.sampler !== 'full' && params.negatives >= videos)
+  const arms = refs.map((r): AbArmSpec => {
+    const ref = armRefText(r);
+    let arm: AbArmSpec;
+    if ('run' in r) {
+      const run = runs.find((x) => x.name === r.run);
+      if (!run)
+        throw new ConfigError(
+          'ab',
+          `ab: arm ${ref} names no run given (runs: ${runs.map((x) => x.name).join(', ') || 'none'})`,
+        );
+      const problem = runArmProblem(run);
+      if (problem) throw new ConfigError('ab', problem);
+      const params: TrainingParams = { ...base, ...run.params };
+      const w = run.world;
+      const world = `seed ${w.seed}, ${w.videos} videos × ${w.users} users`;
+      arm = {
+        label: `run ${run.name} (${knobsText(params)})`,
+        params,
+        ref,
+        note: `run ${run.name} was trained on its own world (${world}) to step ${run.step}; its knobs are retrained here on the A/B world for the A/B's steps, its weights are not used`,
+      };
+    } else {
+      const spec = lessonById(r.lesson)!;
+      const v = spec.variants.find((x) => x.id === r.variant)!;
+      const params: TrainingParams = { ...base, ...spec.base.params, ...v.params };
+      params.label = v.data?.label ?? spec.base.data?.label ?? params.label;
+      arm = { label: `${v.label} (${spec.id})`, params, ref };
+    }
+    const p = arm.params;
+    if (p.sampler !== 'full' && p.negatives >= videos)
       throw new ConfigError(
         'ab',
-        `ab: arm ${ref} samples ${params.negatives} negatives, which needs more than ${params.negatives} videos (videos is ${videos})`,
+        `ab: arm ${ref} samples ${p.negatives} negatives, which needs more than ${p.negatives} videos (videos is ${videos})`,
       );
-    return { label: `${v.label} (${spec.id})`, params, ref };
+    return arm;
   });
   return [arms[0], arms[1]];
 }
@@ -146,7 +237,7 @@ export function abArms(ab: string, videos: number): [AbArmSpec, AbArmSpec] {
 /** Settings of the A/B test (the shared ones are the loop's: seed, videos, steps, …). */
 export interface AbSettings {
   seed: number;
-  /** A preset or two lesson variants, as {@link parseAb} returns it. */
+  /** A preset or two arms, as {@link parseAb} returns it. */
   ab: string;
   abDays: number;
   abUsers: number;
@@ -155,6 +246,8 @@ export interface AbSettings {
   positionBias: number;
   retrieve: number;
   evalExamples: number;
+  /** The user's runs that `run:<name>` arms name (absent or empty when no arm is a run). */
+  runs?: AbRunArm[];
 }
 
 /** The A/B choice's row: a preset or two lesson variants. */
@@ -164,7 +257,7 @@ const abRow: Param<string> = {
   default: 'negatives',
   live: false,
   label: 'Models',
-  help: 'the two arms: negatives (candidate K 8 vs K 512, one ranker), weighting (CTR vs watch-time ranker, one candidate model), or any two lesson variants',
+  help: 'the two arms: negatives (candidate K 8 vs K 512, one ranker), weighting (CTR vs watch-time ranker, one candidate model), or any two arms among the lesson variants and your runs (a run file or the Training tab’s run: its knobs, retrained here)',
   range: AB_RANGE,
   options: AB_PRESETS,
   parse: parseAb,
@@ -218,11 +311,14 @@ export function defaultAbSettings(): AbSettings {
 export function checkAbSettings(s: AbSettings): AbSettings {
   const rows = { ...LOOP_PARAMS, ...AB_PARAMS } as Record<string, Param<unknown>>;
   for (const k of Object.keys(s)) {
+    if (k === 'runs') continue;
     const row = rows[k];
     if (!row) throw new ConfigError(k, `${k} is not a setting of the A/B test`);
     row.parse(row.format(s[k as keyof AbSettings]));
   }
   const ab = parseAb(s.ab);
-  abArms(ab, s.videos);
+  if (s.runs !== undefined && !Array.isArray(s.runs))
+    throw new ConfigError('runs', 'runs must be a list of runs');
+  abArms(ab, s.videos, s.runs);
   return { ...s, ab };
 }

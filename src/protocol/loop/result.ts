@@ -112,6 +112,8 @@ export interface LoopProgress {
 export interface AbArm {
   id: 'A' | 'B';
   label: string;
+  /** Where a run arm came from, in words (the run's world and step; retrained here). */
+  note?: string;
   /** Users randomised into the arm, and those with at least one session. */
   users: number;
   activeUsers: number;

@@ -1,7 +1,7 @@
 /**
  * The simulated A/B test (docs/loop.md#the-ab-test), headless: `npm run loop -- --ab …` calls it
- * in Node and the loop worker in the page. Two arms — a preset, or any two lesson variants
- * (src/protocol/loop/ab-settings.ts) — train on the same history (one model per distinct
+ * in Node and the loop worker in the page. Two arms — a preset, or any two lesson variants or
+ * runs of the user's (their knobs; src/protocol/loop/ab-settings.ts) — train on the same history (one model per distinct
  * config and label choice; an arm whose candidate model or ranker is the other's gets a copy of
  * the trained one), are scored offline on the legacy world's held-out data, then serve
  * randomised halves of the users for `abDays` days (no retraining). Each arm serves in a world
@@ -71,7 +71,7 @@ export async function runAb(input: AbSettings, opts: LoopRunOptions = {}): Promi
   // Each arm's own world: the same catalogue, users and history, its own logs from day 30 on.
   const lws = [0, 1].map(() => new LoopWorld(world, history, LOOP_START_DAY));
   const choice = new ChoiceModel(world, s.positionBias);
-  const arms = abArms(s.ab, world.videos.count);
+  const arms = abArms(s.ab, world.videos.count, s.runs);
   const labelOf = (a: number) => arms[a].params.label;
   const datas = [0, 1].map((a) =>
     trainingData(lws[a].world, LOOP_START_DAY, LOOP_START_DAY, labelOf(a)),
@@ -201,6 +201,7 @@ export async function runAb(input: AbSettings, opts: LoopRunOptions = {}): Promi
       arms: [0, 1].map((a): AbArm => ({
         id: a === 0 ? 'A' : 'B',
         label: arms[a].label,
+        ...(arms[a].note && { note: arms[a].note }),
         users: arm.reduce((n, x) => n + (x === a ? 1 : 0), 0),
         activeUsers: pick(minutes, a).length,
         offline: offline[a],
