@@ -15,7 +15,9 @@
  *    reports progress, and at the default sample (5 000 rows of 32 numbers) it takes about a
  *    second.
  * 2. `graph` — umap-js's fuzzy simplicial set from those neighbours (`setPrecomputedKNN` +
- *    `initializeFit`): one synchronous call, reported at its start and end only.
+ *    `initializeFit`), built on typed arrays by `umap-graph.ts` (umap-js's own graph, bit for
+ *    bit, without its string-keyed sparse matrices): one synchronous call, reported at its start
+ *    and end only.
  * 3. `layout` — the SGD epochs, one umap-js `step()` each, progress reported per epoch.
  * 4. `placing` — only when `rows > maxPoints`. UMAP lays out a seeded uniform sample of
  *    `maxPoints` rows ({@link sampleRows}; not an even stride as `pca.ts` takes, which aliases
@@ -25,7 +27,8 @@
  *    exactly under it. The nearest one, not a weighted average of several: an average of
  *    neighbours from two clusters would land in the empty space between them. The search is
  *    exact while it costs at most {@link EXACT_PLACEMENT_LIMIT} multiply-adds (the default
- *    20 000 × 32 case is exact); beyond (a million videos, or 256-number embeddings) it is an
+ *    20 000 × 32 case is exact; the scan runs in WebAssembly SIMD where it can,
+ *    `wasm/nearest-row.ts`, with the same float64 arithmetic and answer as in JavaScript); beyond (a million videos, or 256-number embeddings) it is an
  *    inverted-file search ({@link UmapPlacement}), about ten times cheaper and nearly always
  *    the same row.
  *
@@ -86,7 +89,7 @@ export interface UmapLayoutOptions {
   onProgress?: (fraction: number, stage: UmapStage) => void;
   /**
    * Asked between chunks of work (every few tens of milliseconds, except inside the one
-   * synchronous `graph` stage, about 2 s at the defaults); once it returns true the layout
+   * synchronous `graph` stage, about 0.3 s at the defaults); once it returns true the layout
    * stops and the promise rejects with a {@link UmapCancelledError}. The layout yields to the
    * event loop at least every {@link YIELD_EVERY_MS} ms, so a flag set by a message handler is
    * seen.
@@ -107,7 +110,7 @@ export interface UmapLayout {
 /**
  * Defaults of {@link umapLayout}. `maxPoints` 5 000 with {@link defaultUmapEpochs} (200 epochs
  * at 5 000 rows) keeps 20 000 × 32 at roughly 10–20 s on a slow laptop core (measured in Node:
- * ≈ 1 s neighbours, 2–3 s graph, 6 s layout, 4–6 s exact placing), of which the 15 000
+ * ≈ 1 s neighbours, 0.3 s graph, 6 s layout, 0.6 s exact placing), of which the 15 000
  * unsampled rows cost only the placing. Laying out all 20 000 would take several times longer
  * (the graph and every epoch grow with the rows laid out) for a picture whose clusters look
  * the same.
@@ -154,9 +157,10 @@ function stageCosts(
 ) {
   return {
     neighbours: ((m * (m - 1)) / 2) * (2 * d + 20),
-    graph: 35_000 * m * k,
+    graph: 3_500 * m * k,
     layout: 400 * m * k * epochs,
-    placing: (rows - m) * (2 * placeCostPerRow + 50),
+    // The exact scan runs in WebAssembly SIMD (wasm/nearest-row.ts), about 8× the JavaScript's.
+    placing: (rows - m) * (placeCostPerRow / 4 + 50),
   };
 }
 

@@ -3,11 +3,14 @@
  * put at the 2-D position of its cosine-nearest sampled row plus a small seeded jitter (±0.5 %
  * of the layout's extent per axis). The search is exact while it costs at most
  * {@link EXACT_PLACEMENT_LIMIT} multiply-adds, else an inverted-file search over ≈√m seeded
- * pivots ({@link UmapPlacement}). Pure TypeScript, no tfjs.
+ * pivots ({@link UmapPlacement}). The exact search runs in WebAssembly SIMD where it can
+ * (`wasm/nearest-row.ts`: the same rows as the JavaScript scan, several times faster), else in
+ * JavaScript. No tfjs.
  */
 import { randomLcg } from 'd3-random';
 import { mixSeed } from '../sim/rng';
 import { dot, normaliseAt, sampleRows } from './umap-knn';
+import { WasmNearestRow } from './wasm/nearest-row';
 
 /**
  * How the rows outside the sample find their nearest sampled row: `exact` compares each with
@@ -157,20 +160,50 @@ export async function placeRest(
   const jx = 0.005 * (maxX - minX);
   const jy = 0.005 * (maxY - minY);
   const jitter = randomLcg(mixSeed(seed, 0x6a));
-  const search = nearestRowSearch(unit, m, dim, placement, seed);
   const inSample = new Uint8Array(rows);
   for (const r of sample) inSample[r] = 1;
-  const q = new Float64Array(dim);
   const rest = rows - m;
+  const put = (r: number, nearest: number) => {
+    const [x, y] = embedding[nearest];
+    coords[r * 2] = x + (2 * jitter() - 1) * jx;
+    coords[r * 2 + 1] = y + (2 * jitter() - 1) * jy;
+  };
+  // The exact scan in WebAssembly SIMD where it runs (the same rows as the scan below), in
+  // chunks of rows so that progress and cancellation are seen.
+  const chunkRows = Math.max(1, Math.floor(8e6 / (m * dim)));
+  const wasm = placement === 'exact' ? WasmNearestRow.create(unit, m, dim, chunkRows) : null;
+  if (wasm) {
+    const pending = new Int32Array(chunkRows);
+    const nearest = new Int32Array(chunkRows);
+    let count = 0;
+    let placed = 0;
+    const q = wasm.queries();
+    const flush = async () => {
+      wasm.nearest(count, nearest);
+      for (let i = 0; i < count; i++) put(pending[i], nearest[i]);
+      placed += count;
+      count = 0;
+      await tick(placed / rest);
+    };
+    for (let r = 0; r < rows; r++) {
+      if (inSample[r]) continue;
+      q.set(vectors.subarray(r * dim, (r + 1) * dim), count * dim);
+      normaliseAt(q, count * dim, dim);
+      pending[count++] = r;
+      if (count === chunkRows) await flush();
+    }
+    if (count) await flush();
+    return;
+  }
+  const search = nearestRowSearch(unit, m, dim, placement, seed);
+  const q = new Float64Array(dim);
   const chunk = Math.max(1, Math.floor(2e6 / search.cost));
   let placed = 0;
   for (let r = 0; r < rows; r++) {
     if (inSample[r]) continue;
     q.set(vectors.subarray(r * dim, (r + 1) * dim));
     normaliseAt(q, 0, dim);
-    const [x, y] = embedding[search.nearest(q, 0)];
-    coords[r * 2] = x + (2 * jitter() - 1) * jx;
-    coords[r * 2 + 1] = y + (2 * jitter() - 1) * jy;
+    put(r, search.nearest(q, 0));
     if (++placed % chunk === 0) await tick(placed / rest);
   }
 }
