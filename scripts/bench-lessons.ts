@@ -24,6 +24,7 @@ import { CHROMIUM_ARGS, chromiumExecutable } from '../e2e/browser';
 import { serveStatic, type StaticServer } from '../e2e/static-server';
 import { useBackend } from '../src/model/backend';
 import { LESSONS } from '../src/protocol/lessons/lessons';
+import { lessonWith } from '../src/protocol/lessons/spec';
 import { summarise } from '../src/protocol/lessons/summary';
 import { runExperiment } from '../src/worker/experiment/runner';
 import { parseArgs } from './args';
@@ -71,7 +72,8 @@ async function main(): Promise<void> {
   const node = !flags['page-only'];
   const inBrowser = !flags['node-only'];
   const dist = typeof flags.dist === 'string' ? flags.dist : join(ROOT, 'dist');
-  const lessons = LESSONS.filter((l) => !only || only.includes(l.id));
+  // Each lesson as the page runs it by default: its optional variants off.
+  const lessons = LESSONS.filter((l) => !only || only.includes(l.id)).map((l) => lessonWith(l));
   const backend = await useBackend();
   console.log(
     `bench:lessons — ${availableParallelism()} cores, seed ${seed}, Node backend ${backend}, load ${load()}`,

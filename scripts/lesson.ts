@@ -8,7 +8,8 @@
  *
  * For sizing a lesson (docs/lessons.md#sizing): --repeats N, --steps N, --videos N,
  * --users N override the spec; --variants a,b runs only those variants (comparisons between
- * variants not run are dropped).
+ * variants not run are dropped). A lesson's optional variants (`Variant.optional`) run only when
+ * --variants names them or with --all.
  */
 import { useBackend } from '../src/model/backend';
 import { LESSONS, lessonById } from '../src/protocol/lessons/lessons';
@@ -29,12 +30,14 @@ const FLAGS = [
   'videos',
   'users',
   'variants',
+  'all',
   'help',
 ];
 
 const USAGE = `npm run lesson -- --list
 npm run lesson -- <id> [--seed N] [--json] [--csv FILE]
   sizing: [--repeats N] [--steps N] [--videos N] [--users N] [--variants id,id]
+  --all also runs the optional variants (off by default: feedback-loop's age-off, explore)
 lessons: ${LESSONS.map((l) => l.id).join(', ')}`;
 
 function int(flags: Record<string, string | boolean>, key: string): number | undefined {
@@ -104,7 +107,9 @@ async function main(): Promise<void> {
   const videos = int(flags, 'videos');
   const users = int(flags, 'users');
   const only = typeof flags.variants === 'string' ? flags.variants.split(',') : null;
-  const keep = (id: string) => !only || only.includes(id);
+  const all = flags.all === true;
+  const keep = (id: string) =>
+    only ? only.includes(id) : all || !base.variants.find((v) => v.id === id)?.optional;
   const spec: LessonSpec = {
     ...base,
     variants: base.variants.filter((v) => keep(v.id)),
@@ -120,6 +125,7 @@ async function main(): Promise<void> {
     seed: int(flags, 'seed') ?? 7,
     repeats: int(flags, 'repeats'),
     steps: int(flags, 'steps'),
+    variants: spec.variants.map((v) => v.id),
     onProgress: (p) => {
       if (p.point || p.finished)
         process.stderr.write(

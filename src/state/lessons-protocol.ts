@@ -7,6 +7,7 @@ export {
   MAX_LOOP_ROUNDS,
   METRICS,
   lateRounds,
+  lessonWith,
   type LessonSpec,
   type MetricId,
 } from '../protocol/lessons/spec';

@@ -9,7 +9,7 @@ import { useStore } from 'zustand';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LessonProgressMessage } from '../protocol/experiment';
 import { LESSONS, lessonById } from '../protocol/lessons/lessons';
-import type { LessonSpec } from '../protocol/lessons/spec';
+import { lessonWith, type LessonSpec } from '../protocol/lessons/spec';
 import {
   summarise,
   type CurvePoint,
@@ -67,6 +67,10 @@ export interface LessonsState {
   /** Sets the Run's steps and repeats (0: the lesson's own). */
   setSize(size: { steps?: number; repeats?: number }): void;
   run: LessonRunState | null;
+  /** The open lesson's optional variants switched on for the next Run (`Variant.optional`). */
+  extras: string[];
+  /** Switches the open lesson's optional variants `ids` on (the others off). */
+  setExtras(ids: string[]): void;
   open(lesson: string, chapter?: number): void;
   setChapter(chapter: number): void;
   /** Runs the open lesson on world `seed` (steps/repeats override the lesson's: a quick look). */
@@ -125,6 +129,11 @@ export function createLessonsStore(
       steps: 0,
       repeats: 0,
       run: null,
+      extras: [],
+
+      setExtras(ids) {
+        set({ extras: [...ids] });
+      },
 
       setSize({ steps, repeats }) {
         const ok = (x: number | undefined) => x !== undefined && Number.isInteger(x) && x >= 0;
@@ -138,7 +147,7 @@ export function createLessonsStore(
         if (!lessonById(lesson)) return;
         if (lesson !== get().lesson) {
           get().cancel();
-          set({ steps: 0, repeats: 0 });
+          set({ steps: 0, repeats: 0, extras: [] });
         }
         set({ lesson, chapter: Math.max(1, Math.floor(chapter)) });
       },
@@ -148,8 +157,9 @@ export function createLessonsStore(
       },
 
       start(seed, overrides = {}) {
-        const spec = lessonById(get().lesson);
-        if (!spec) return;
+        const full = lessonById(get().lesson);
+        if (!full) return;
+        const spec = lessonWith(full, get().extras);
         get().cancel();
         const startedAt = now();
         const steps = overrides.steps ?? spec.base.steps;

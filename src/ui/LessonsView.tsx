@@ -4,14 +4,14 @@
  * curves filling in), and our table and verdict computed from the measured runs, beside the
  * paper's numbers. A lesson runs apart from the Training tab's run.
  */
-import { useMemo, useState } from 'react';
-import { appStore, useAppStore } from '../state/store';
+import { useMemo } from 'react';
+import { appStore } from '../state/store';
 import {
   LESSONS,
-  MAX_LOOP_ROUNDS,
   METRICS,
   lateRounds,
   lessonById,
+  lessonWith,
   resultCsv,
   resultJson,
   type LessonSpec,
@@ -19,12 +19,13 @@ import {
 import { lessonsStore, useLessons, type LessonRunState } from '../state/lessons-store';
 import { ChartFigure } from './ChartFigure';
 import { LineChart } from './charts/line-chart';
-import { lessonCurveData, lessonProgress, withInterval } from './charts/lesson-data';
+import { lessonCurveData, withInterval } from './charts/lesson-data';
 import { hasAgeChart, lessonAgeData } from './charts/lesson-age-data';
 import { int } from './format';
 import { saveExport } from './save-file';
 import { TermHelp } from './glossary/Glossary';
 import { METRIC_TERMS } from './glossary/terms';
+import { RunControls } from './LessonRunControls';
 
 const CHAPTERS = ['What the paper found', 'Run it', 'Our verdict'] as const;
 
@@ -94,95 +95,6 @@ function PaperChapter({ spec }: { spec: LessonSpec }) {
         </p>
       )}
     </section>
-  );
-}
-
-/** The Run button, steps/repeats/seed and the progress line. */
-function RunControls({ spec, run }: { spec: LessonSpec; run: LessonRunState | null }) {
-  const worldSeed = useAppStore((s) => s.settings.seed);
-  const urlSteps = useLessons((s) => s.steps);
-  const urlRepeats = useLessons((s) => s.repeats);
-  const [steps, setStepsText] = useState(String(urlSteps || spec.base.steps));
-  const [repeats, setRepeatsText] = useState(String(urlRepeats || spec.repeats));
-  /** Keeps a whole number in the store and the URL (the lesson's own size: 0, left out). */
-  const remember = (key: 'steps' | 'repeats', text: string, own: number) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) return;
-    lessonsStore.getState().setSize({ [key]: n === own ? 0 : n });
-    appStore.getState().writeUrl();
-  };
-  const setSteps = (t: string) => {
-    setStepsText(t);
-    remember('steps', t, spec.base.steps);
-  };
-  const setRepeats = (t: string) => {
-    setRepeatsText(t);
-    remember('repeats', t, spec.repeats);
-  };
-  const [problem, setProblem] = useState('');
-  const running = run?.status === 'running';
-  // A loop lesson's steps are rounds (simulated days), at most the loop's 30.
-  const unit = spec.base.loop ? 'rounds' : 'steps';
-  const maxSteps = spec.base.loop ? MAX_LOOP_ROUNDS : 100_000;
-  const start = () => {
-    const s = Number(steps);
-    const r = Number(repeats);
-    if (!Number.isInteger(s) || s < 1 || s > maxSteps)
-      return setProblem(
-        `${unit} must be an integer from 1 to ${maxSteps} (got "${steps.slice(0, 20)}")`,
-      );
-    if (!Number.isInteger(r) || r < 1 || r > 20)
-      return setProblem(`repeats must be an integer from 1 to 20 (got "${repeats.slice(0, 20)}")`);
-    setProblem('');
-    lessonsStore.getState().start(worldSeed, { steps: s, repeats: r });
-  };
-  const p = run ? lessonProgress(run) : null;
-  return (
-    <div className="toolbar lesson-run">
-      <button
-        type="button"
-        className="primary"
-        data-testid="lesson.run"
-        onClick={running ? () => lessonsStore.getState().cancel() : start}
-      >
-        {running ? 'Cancel' : run ? 'Run again' : 'Run'}
-      </button>
-      <label className="field">
-        {unit}
-        <input
-          data-testid="lesson.steps"
-          inputMode="numeric"
-          value={steps}
-          disabled={running}
-          onChange={(e) => setSteps(e.target.value)}
-        />
-      </label>
-      <label className="field">
-        repeats
-        <input
-          data-testid="lesson.repeats"
-          inputMode="numeric"
-          value={repeats}
-          disabled={running}
-          onChange={(e) => setRepeats(e.target.value)}
-        />
-      </label>
-      <span className="muted">world seed {worldSeed} (the World tab's)</span>
-      <span className="run-state" data-testid="lesson.progress" role="status">
-        {!run || !p
-          ? 'not run yet'
-          : `${run.status === 'running' ? 'running' : run.status}: ${p.done} of ${p.runs} runs, ${Math.round(
-              100 * p.fraction,
-            )}% of ${unit}, ${run.seconds.toFixed(0)} s${run.backend ? ` on ${run.backend}` : ''}${
-              run.workers > 1 ? `, ${run.workers} workers` : ''
-            }${run.message && run.status === 'failed' ? ` — ${run.message}` : ''}`}
-      </span>
-      {problem && (
-        <p className="error" role="alert" data-testid="lesson.error">
-          {problem}
-        </p>
-      )}
-    </div>
   );
 }
 
@@ -348,12 +260,19 @@ function VerdictChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState |
   );
 }
 
+/** The optional variants a run ran (its runs' variants). */
+function runVariants(run: LessonRunState): string[] {
+  return Object.values(run.runs).map((r) => r.variant);
+}
+
 /** The Lessons view. */
 export function LessonsView() {
   const lesson = useLessons((s) => s.lesson);
   const chapter = useLessons((s) => s.chapter);
   const run = useLessons((s) => (s.run?.lesson === s.lesson ? s.run : null));
-  const spec = lessonById(lesson) ?? LESSONS[0];
+  const extras = useLessons((s) => s.extras);
+  // The lesson with the optional variants switched on (the run's own, once it has run).
+  const spec = lessonWith(lessonById(lesson) ?? LESSONS[0], run ? runVariants(run) : extras);
   const go = (c: number) => {
     lessonsStore.getState().setChapter(c);
     appStore.getState().writeUrl();

@@ -187,6 +187,12 @@ export interface Variant {
   /** In a loop lesson: the loop's policy this arm is (`model`, `frozen`, `legacy`, …). */
   policy?: PolicyId;
   /**
+   * Off unless switched on (the Lessons tab's "also run" boxes, `npm run lesson -- --variants`
+   * or `--all`): a variant that would make the lesson much longer than a minute. Comparisons
+   * naming it are left out while it is off ({@link lessonWith}).
+   */
+  optional?: boolean;
+  /**
    * The paper's figure for this arm, as printed (e.g. "41.6%" or "recall@100 0.3746"), shown in
    * a column beside ours; absent when the paper gives none for it.
    */
@@ -233,6 +239,22 @@ export interface LessonSpec {
   comparisons: Comparison[];
   /** How the world, steps, examples and repeats were chosen (measured; docs/lessons.md). */
   sizing: string;
+}
+
+/**
+ * The lesson as run with the optional variants `on` switched on: every variant that is not
+ * optional, the optional ones named in `on`, and only the comparisons whose two variants are
+ * both run. A lesson without optional variants comes back unchanged.
+ */
+export function lessonWith(spec: LessonSpec, on: readonly string[] = []): LessonSpec {
+  if (!spec.variants.some((v) => v.optional)) return spec;
+  const run = (id: string) =>
+    spec.variants.some((v) => v.id === id && (!v.optional || on.includes(id)));
+  return {
+    ...spec,
+    variants: spec.variants.filter((v) => run(v.id)),
+    comparisons: spec.comparisons.filter((c) => run(c.variant) && run(c.base)),
+  };
 }
 
 /** The training seed of repeat `r` for world seed `seed`: distinct per repeat, fixed per (seed, r). */

@@ -2,7 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../../model/backend';
 import { feedbackLoop } from '../../protocol/lessons/feedback-loop';
 import { lessonById } from '../../protocol/lessons/lessons';
-import { checkSpec, lateRounds, repeatSeed, type LessonSpec } from '../../protocol/lessons/spec';
+import {
+  checkSpec,
+  lateRounds,
+  lessonWith,
+  repeatSeed,
+  type LessonSpec,
+} from '../../protocol/lessons/spec';
 import { resultJson } from '../../protocol/lessons/export';
 import { summarise, type ExperimentResult, type RunRecord } from '../../protocol/lessons/summary';
 import type { World } from '../../sim/types';
@@ -32,7 +38,25 @@ describe('the feedback-loop lesson spec', () => {
   it('is a valid lesson, listed, with the policies as variants', () => {
     expect(checkSpec(feedbackLoop)).toEqual([]);
     expect(lessonById('feedback-loop')).toBe(feedbackLoop);
-    expect(feedbackLoop.variants.map((v) => v.policy)).toEqual(['model', 'frozen', 'legacy']);
+    expect(feedbackLoop.variants.map((v) => v.policy)).toEqual([
+      'model',
+      'frozen',
+      'legacy',
+      'ageOff',
+      'explore',
+    ]);
+    // Example age off and exploration are optional: off (with their comparisons) unless on.
+    const plain = lessonWith(feedbackLoop);
+    expect(plain.variants.map((v) => v.id)).toEqual(['model', 'frozen', 'legacy']);
+    expect(plain.comparisons).toHaveLength(6);
+    const explore = lessonWith(feedbackLoop, ['explore']);
+    expect(explore.variants.map((v) => v.id)).toEqual(['model', 'frozen', 'legacy', 'explore']);
+    expect(explore.comparisons.slice(6).map((c) => `${c.variant}-${c.base}:${c.metric}`)).toEqual([
+      'explore-model:loopCoverage',
+      'explore-model:loopGini',
+      'explore-model:loopHomogenisation',
+    ]);
+    expect(lessonWith(feedbackLoop, ['age-off', 'explore']).comparisons).toHaveLength(10);
   });
 
   it('refuses what a loop lesson cannot do, naming it', () => {
@@ -117,7 +141,7 @@ describe('a loop lesson runs whole loops per repeat', () => {
   });
 
   it('is the loop of npm run loop with the repeat’s seeds, value for value', async () => {
-    const settings = loopLessonSettings(tiny, 7, 2, tiny.variants);
+    const settings = loopLessonSettings(tiny, 7, 2, lessonWith(tiny).variants);
     const direct = await runLoop(settings, {
       world,
       trainSeed: repeatSeed(7, 1),
@@ -142,9 +166,9 @@ describe('a loop lesson runs whole loops per repeat', () => {
   }, 240_000);
 
   it('summarises like every lesson: intervals, verdicts, a sentence in rounds', () => {
-    const s = summarise(tiny, result);
+    const s = summarise(lessonWith(tiny), result);
     expect(s.variants.map((v) => v.id)).toEqual(['model', 'frozen', 'legacy']);
-    expect(s.comparisons).toHaveLength(tiny.comparisons.length);
+    expect(s.comparisons).toHaveLength(6);
     const c = s.comparisons[0];
     expect(c.metric).toBe('loopHomogenisation');
     expect(c.bootstrap).toBeNull();
@@ -152,8 +176,34 @@ describe('a loop lesson runs whole loops per repeat', () => {
     expect(c.sentence).toContain('2 rounds, 400 videos × 60 users');
     expect(c.sentence).toMatch(/^(reproduced|not-reproduced|inconclusive): /);
     // npm run lesson --json carries the users' own interests' homogenisation too.
-    const json = resultJson(tiny, result);
+    const json = resultJson(lessonWith(tiny), result);
     expect(json.interestHomogenisation).toBeCloseTo(result.interestHomogenisation!, 6);
     expect(json.verdict).toBe(s.verdict);
   });
+
+  it('runs the optional policies when asked, their verdicts computed by the one rule', async () => {
+    const spec = lessonWith(tiny, ['age-off', 'explore']);
+    const r = await runExperiment(spec, {
+      seed: 7,
+      world,
+      variants: spec.variants.map((v) => v.id),
+    });
+    expect(r.runs.filter((x) => x.repeat === 0).map((x) => x.variant)).toEqual([
+      'model',
+      'frozen',
+      'legacy',
+      'age-off',
+      'explore',
+    ]);
+    // The default three are the same runs as without the optional ones (paired, same seeds).
+    expect(
+      timeless(r.runs.filter((x) => ['model', 'frozen', 'legacy'].includes(x.variant))),
+    ).toEqual(timeless(result.runs));
+    const s = summarise(spec, r);
+    expect(s.comparisons).toHaveLength(10);
+    for (const c of s.comparisons.slice(6)) {
+      expect(c.diff.n).toBe(2);
+      expect(c.sentence).toMatch(/^(reproduced|not-reproduced|inconclusive): /);
+    }
+  }, 240_000);
 });

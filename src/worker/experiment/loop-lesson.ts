@@ -93,7 +93,9 @@ export async function runLoopExperiment(
   const seed = opts.seed ?? 7;
   const rounds = opts.steps ?? spec.base.steps;
   const repeats = opts.repeats ?? spec.repeats;
-  const variants = spec.variants.filter((v) => !opts.variants || opts.variants.includes(v.id));
+  const variants = spec.variants.filter((v) =>
+    opts.variants ? opts.variants.includes(v.id) : !v.optional,
+  );
   const settings = loopLessonSettings(spec, seed, rounds, variants);
   const t0 = now();
   const world =

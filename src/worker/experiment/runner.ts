@@ -143,7 +143,7 @@ export interface RunOptions {
   /** Override the spec's repeats or steps (tests, quick looks). */
   repeats?: number;
   steps?: number;
-  /** Only these variants (default all). */
+  /** Only these variants (default: every variant but the optional ones, `Variant.optional`). */
   variants?: string[];
   signal?: AbortSignal;
   onProgress?: (p: ExperimentProgress) => void;
@@ -183,7 +183,9 @@ export async function runExperiment(
   const worldSeconds = (now() - t0) / 1000;
   const steps = opts.steps ?? spec.base.steps;
   const repeats = opts.repeats ?? spec.repeats;
-  const variants = spec.variants.filter((v) => !opts.variants || opts.variants.includes(v.id));
+  const variants = spec.variants.filter((v) =>
+    opts.variants ? opts.variants.includes(v.id) : !v.optional,
+  );
   const runs: RunRecord[] = [];
   const total = repeats * variants.length;
   const ages = spec.metrics.some((m) => AGE_METRICS.has(m));
