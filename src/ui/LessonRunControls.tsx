@@ -6,14 +6,15 @@
  */
 import { useState } from 'react';
 import { appStore, useAppStore } from '../state/store';
-import { MAX_LOOP_ROUNDS, type LessonSpec } from '../state/lessons-protocol';
+import { MAX_LOOP_ROUNDS, lessonById, type LessonSpec } from '../state/lessons-protocol';
 import { lessonsStore, useLessons, type LessonRunState } from '../state/lessons-store';
 import { lessonProgress } from './charts/lesson-data';
 
 /** "Also run" boxes for the optional variants of `spec` (nothing when it has none). */
 function OptionalVariants({ spec, disabled }: { spec: LessonSpec; disabled: boolean }) {
   const extras = useLessons((s) => s.extras);
-  const optional = spec.variants.filter((v) => v.optional);
+  // The lesson's own variants: `spec` is the lesson as run, without the optional ones left off.
+  const optional = (lessonById(spec.id) ?? spec).variants.filter((v) => v.optional);
   if (optional.length === 0) return null;
   const toggle = (id: string, on: boolean) =>
     lessonsStore
