@@ -26,6 +26,7 @@ import { saveExport } from './save-file';
 import { TermHelp } from './glossary/Glossary';
 import { METRIC_TERMS } from './glossary/terms';
 import { RunControls } from './LessonRunControls';
+import { LessonAbLink } from './LessonAbLink';
 
 const CHAPTERS = ['What the paper found', 'Run it', 'Our verdict'] as const;
 
@@ -256,6 +257,7 @@ function VerdictChapter({ spec, run }: { spec: LessonSpec; run: LessonRunState |
           Run the lesson (chapter 2): the table fills in as runs finish.
         </p>
       )}
+      <LessonAbLink spec={spec} />
     </section>
   );
 }
