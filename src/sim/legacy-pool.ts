@@ -6,15 +6,15 @@
  * POOL_SIZE kept.
  */
 import { affinityAt, CLICK } from './oracle';
-import type { SimRng } from './rng';
+import { LCG_EPS, type SimRng } from './rng';
 import {
-  drawTopic,
-  drawTopicalInLanguage,
   REC_LANGUAGE,
   REC_STRIDE,
   REC_UPLOAD,
-  sampleVideo,
+  TOPIC_GUIDE_BITS,
+  topicGuide,
   type SessionContext,
+  type VideoSampler,
 } from './session-context';
 
 /** Sessions between two refreshes of a user's pool (a refresh happens at the start of a day). */
@@ -32,27 +32,42 @@ export const POOL_TOPICAL = 0.85;
  */
 export const POOL_LANGUAGE_MISMATCH = CLICK.languageMismatch / CLICK.affinity;
 
-/** Pushes (v, s) onto the min-heap of `n` entries held in `ids` / `scores`. */
-function heapPush(ids: Int32Array, scores: Float64Array, n: number, v: number, s: number): void {
+/**
+ * Pushes (v, s, a) onto the min-heap on `scores` of `n` entries held in `ids` / `scores` /
+ * `aff`.
+ */
+function heapPush(
+  ids: Int32Array,
+  scores: Float64Array,
+  aff: Float64Array,
+  n: number,
+  v: number,
+  s: number,
+  a: number,
+): void {
   let i = n;
   while (i > 0) {
     const parent = (i - 1) >> 1;
     if (scores[parent] <= s) break;
     ids[i] = ids[parent];
     scores[i] = scores[parent];
+    aff[i] = aff[parent];
     i = parent;
   }
   ids[i] = v;
   scores[i] = s;
+  aff[i] = a;
 }
 
-/** Replaces the root (the minimum) of a full min-heap of `n` entries with (v, s). */
+/** Replaces the root (the minimum) of a full min-heap of `n` entries with (v, s, a). */
 function heapReplaceRoot(
   ids: Int32Array,
   scores: Float64Array,
+  aff: Float64Array,
   n: number,
   v: number,
   s: number,
+  a: number,
 ): void {
   let i = 0;
   for (;;) {
@@ -62,10 +77,12 @@ function heapReplaceRoot(
     if (scores[c] >= s) break;
     ids[i] = ids[c];
     scores[i] = scores[c];
+    aff[i] = aff[c];
     i = c;
   }
   ids[i] = v;
   scores[i] = s;
+  aff[i] = a;
 }
 
 /** Per-video scratch stamps of the session loop: STAMP_STRIDE words per video (sessions.ts). */
@@ -75,17 +92,25 @@ export const STAMP_POOL = 2;
 
 /**
  * One user's pool: the POOL_SIZE best by true affinity of POOL_CANDIDATES distinct uploaded
- * candidates, kept as a min-heap on score while it fills (ids and scores [POOL_SIZE], the first
- * `size` valid).
+ * candidates, kept as a min-heap on score while it fills (ids, scores and affinities
+ * [POOL_SIZE], the first `size` valid).
  */
 export class LegacyPool {
   size = 0;
   readonly ids = new Int32Array(POOL_SIZE);
+  /** Each entry's score (its affinity, less POOL_LANGUAGE_MISMATCH in another language). */
   readonly scores = new Float64Array(POOL_SIZE);
+  /**
+   * Each entry's true affinity (oracle.ts `affinityAt`, the same number to the bit), so the
+   * session loop does not compute it again when it shows the video.
+   */
+  readonly affinity = new Float64Array(POOL_SIZE);
   /** Candidates drawn in the current refresh have word STAMP_POOL of their stamps = epoch. */
   private epoch = 0;
   /** The candidates of a refresh, −1 for a draw from an empty topic. */
   private readonly drawn = new Int32Array(POOL_CANDIDATES);
+  /** The topic guide of the cdf when the caller passes none. */
+  private guide: Int32Array | null = null;
   /** A sum of what the prefetching pass read, kept so that the pass is not optimised away. */
   touched = 0;
   /**
@@ -97,24 +122,59 @@ export class LegacyPool {
     private readonly stamps: Int32Array,
   ) {}
 
-  /** Refills the pool of user u at time t (days) from `rng`, topics drawn from `cdf`. */
-  refresh(u: number, t: number, rng: SimRng, cdf: Float64Array): void {
+  /**
+   * Refills the pool of user u at time t (days) from `rng`, topics drawn from `cdf` (`guide`:
+   * its `topicGuide`, built here when not given).
+   */
+  refresh(u: number, t: number, rng: SimRng, cdf: Float64Array, guide?: Int32Array): void {
+    if (!guide) {
+      guide = this.guide ??= new Int32Array(1 << TOPIC_GUIDE_BITS);
+      topicGuide(cdf, guide);
+    }
     const ctx = this.ctx;
     const world = ctx.world;
     const d = world.config.latentDim;
     const userLatent = world.users.latent;
     const videoLatent = world.videos.latent;
-    const { record, recordInt, legacy } = ctx;
+    const { record, recordInt, legacy, topical, topicalByLanguage } = ctx;
     const language = world.users.language[u];
-    const { stamps, epoch, ids, scores } = this;
+    const L = ctx.languages;
+    const { stamps, epoch, ids, scores, affinity } = this;
     // Draw every candidate first: which videos are drawn does not depend on the checks below
     // (they consume no random numbers), so the draws are the same as one candidate at a time.
+    // The draws are drawTopic, drawTopicalInLanguage and sampleVideo written out
+    // (session-context.ts), the same numbers in the same order.
     const drawn = this.drawn;
-    for (let c = 0; c < POOL_CANDIDATES; c++)
-      drawn[c] =
-        rng.next() < POOL_TOPICAL
-          ? drawTopicalInLanguage(ctx, drawTopic(cdf, rng), language, rng)
-          : sampleVideo(legacy, 0, rng);
+    const last = cdf.length - 1;
+    const total = cdf[last];
+    for (let c = 0; c < POOL_CANDIDATES; c++) {
+      let s: VideoSampler;
+      let key: number;
+      if (rng.next() < POOL_TOPICAL) {
+        const word = rng.nextU32();
+        const x = LCG_EPS * word * total;
+        let topic = guide[word >>> (32 - TOPIC_GUIDE_BITS)];
+        while (topic < last && cdf[topic] <= x) topic++;
+        key = topic * L + language;
+        s = topicalByLanguage;
+        if (s.offsets[key + 1] === s.offsets[key]) {
+          key = topic;
+          s = topical;
+        }
+      } else {
+        key = 0;
+        s = legacy;
+      }
+      const o = s.offsets[key];
+      const n = s.offsets[key + 1] - o;
+      if (n === 0) {
+        drawn[c] = -1;
+        continue;
+      }
+      const table = s.table;
+      const e = 3 * (o + Math.min(n - 1, Math.floor(rng.next() * n)));
+      drawn[c] = rng.nextU32() < table[e] >>> 0 ? table[e + 1] : table[e + 2];
+    }
     // Then read each candidate's record, stamps and latent row once without branching, so the
     // memory system fetches them side by side instead of one cache miss after another.
     let touch = 0;
@@ -124,6 +184,7 @@ export class LegacyPool {
     }
     this.touched = touch;
     let size = 0;
+    const pu = u * d;
     for (let c = 0; c < POOL_CANDIDATES; c++) {
       const v = drawn[c];
       if (v < 0) continue;
@@ -131,12 +192,11 @@ export class LegacyPool {
       const m = STAMP_STRIDE * v + STAMP_POOL;
       if (!(record[r + REC_UPLOAD] <= t) || stamps[m] === epoch) continue;
       stamps[m] = epoch;
-      const s =
-        affinityAt(userLatent, u * d, videoLatent, v * d, d) +
-        (recordInt[r + REC_LANGUAGE] !== language ? POOL_LANGUAGE_MISMATCH : 0);
+      const a = affinityAt(userLatent, pu, videoLatent, v * d, d);
+      const s = a + (recordInt[r + REC_LANGUAGE] !== language ? POOL_LANGUAGE_MISMATCH : 0);
       // Keep the POOL_SIZE best in a min-heap on score: the root is the worst kept.
-      if (size < POOL_SIZE) heapPush(ids, scores, size++, v, s);
-      else if (s > scores[0]) heapReplaceRoot(ids, scores, POOL_SIZE, v, s);
+      if (size < POOL_SIZE) heapPush(ids, scores, affinity, size++, v, s, a);
+      else if (s > scores[0]) heapReplaceRoot(ids, scores, affinity, POOL_SIZE, v, s, a);
     }
     this.size = size;
     this.epoch++;

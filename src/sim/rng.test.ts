@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomLcg, randomNormal, randomPoisson } from 'd3-random';
-import { createRng, mixSeed, SimRng } from './rng';
+import { createRng, LCG_EPS, mixSeed, SimRng } from './rng';
 
 describe('seeded random sources', () => {
   it('mixes a seed and stream ids into a number in [0, 1), the same each time', () => {
@@ -94,6 +94,16 @@ describe('seeded random sources', () => {
       expect(a.beta(0.7, 2.1)).toBe(b.beta(0.7, 2.1));
       expect(a.logNormal(0.1, 0.9)).toBe(b.logNormal(0.1, 0.9));
       expect(a.poisson(i % 3 === 0 ? 20 : 1.7)).toBe(b.poisson(i % 3 === 0 ? 20 : 1.7));
+    }
+  });
+
+  it('nextU32 is the same step as next, its word: next() = nextU32() · 2⁻³²', () => {
+    const a = new SimRng(7, 3, 11);
+    const b = new SimRng(7, 3, 11);
+    for (let i = 0; i < 1000; i++) {
+      const w = a.nextU32();
+      expect(Number.isInteger(w) && w >= 0 && w < 2 ** 32).toBe(true);
+      expect(LCG_EPS * w).toBe(b.next());
     }
   });
 });

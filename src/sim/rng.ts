@@ -47,7 +47,8 @@ export function mixSeed(seed: number, a = 0, b = 0, c = 0): number {
 /** d3-random's `randomLcg` constants (a 32-bit LCG: state ← mul·state + inc mod 2³²). */
 const LCG_MUL = 0x19660d;
 const LCG_INC = 0x3c6ef35f;
-const LCG_EPS = 1 / 0x100000000;
+/** 2⁻³²: `next()` is the 32-bit word of {@link SimRng.nextU32} times this, exactly. */
+export const LCG_EPS = 1 / 0x100000000;
 
 /**
  * The generator's random stream as a class: the same numbers as {@link createRng} for the same
@@ -77,6 +78,16 @@ export class SimRng {
   next(): number {
     this.state = (Math.imul(LCG_MUL, this.state) + LCG_INC) | 0;
     return LCG_EPS * (this.state >>> 0);
+  }
+
+  /**
+   * The same step as {@link next}, returned as the 32-bit word itself: next() = word · 2⁻³²
+   * exactly, so `next() < p` ⇔ `nextU32() < ⌈p · 2³²⌉` (an integer threshold the session loop
+   * stores instead of p; docs/performance.md#world-generation).
+   */
+  nextU32(): number {
+    this.state = (Math.imul(LCG_MUL, this.state) + LCG_INC) | 0;
+    return this.state >>> 0;
   }
 
   /** Integer uniform in [0, n), n ≥ 1: ⌊next()·n⌋. */

@@ -8,7 +8,7 @@
 import { AliasTable } from './alias';
 import type { Vocabulary } from './catalogue';
 import { oracleTerms, type OracleTerms } from './oracle';
-import type { SimRng } from './rng';
+import { LCG_EPS, type SimRng } from './rng';
 import type { World } from './types';
 
 /**
@@ -103,25 +103,66 @@ export function drawTopic(cdf: Float64Array, rng: SimRng): number {
   return lo;
 }
 
+/** log2 of the buckets of a {@link topicGuide}: the draw's top TOPIC_GUIDE_BITS bits pick one. */
+export const TOPIC_GUIDE_BITS = 7;
+
+/**
+ * Fills `guide` [2^TOPIC_GUIDE_BITS] for the mixture `cdf` [T]: guide[b] is the topic
+ * {@link drawTopic} returns for the smallest 32-bit word of bucket b (b · 2^(32 − bits)). The
+ * topic drawn is non-decreasing in the word, so a draw in bucket b starts its search there.
+ */
+export function topicGuide(cdf: Float64Array, guide: Int32Array): void {
+  const last = cdf.length - 1;
+  const total = cdf[last];
+  const step = 2 ** (32 - TOPIC_GUIDE_BITS);
+  let i = 0;
+  for (let b = 0; b < guide.length; b++) {
+    const x = LCG_EPS * (b * step) * total;
+    while (i < last && cdf[i] <= x) i++;
+    guide[b] = i;
+  }
+}
+
+/**
+ * {@link drawTopic} to the draw (the same uniform, the same topic), found by a short forward
+ * scan from the bucket's first topic in `guide` ({@link topicGuide} of the same `cdf`) instead
+ * of a binary search over every topic.
+ */
+export function drawTopicGuided(cdf: Float64Array, guide: Int32Array, rng: SimRng): number {
+  const word = rng.nextU32();
+  const x = LCG_EPS * word * cdf[cdf.length - 1];
+  const last = cdf.length - 1;
+  let i = guide[word >>> (32 - TOPIC_GUIDE_BITS)];
+  while (i < last && cdf[i] <= x) i++;
+  return i;
+}
+
 /**
  * Alias tables (alias.ts) of videos, one per key (a topic; a topic and a language: topic ·
  * languages + language; or a single key over the whole catalogue), flattened for the session
  * loop: column i of key k is entry e = offsets[k] + i, and table[3e … 3e + 3) holds its keep
- * probability, the video of the column and the video of its alias, so a draw reads one place
- * rather than three arrays. Draws are the AliasTable's, number for number.
+ * threshold, the video of the column and the video of its alias, so a draw reads 12 bytes in
+ * one place rather than three arrays. The keep probability p is held as the unsigned 32-bit
+ * threshold ⌈p · 2³²⌉ (a column with threshold 2³² has its alias set to itself): a uniform
+ * u = w · 2⁻³² of the stream is below p exactly when its word w is below the threshold, so
+ * draws are the AliasTable's, number for number.
  */
 export interface VideoSampler {
   /** First entry of each key, [keys + 1]. */
   offsets: Int32Array;
-  /** [keep, video, alias video] per entry, [3 · videos]. */
-  table: Float64Array;
+  /** [keep threshold (uint32 bits), video, alias video] per entry, [3 · videos]. */
+  table: Int32Array;
 }
 
 /**
  * A sampler over keys `key[v]` (keys 0 … K−1) with weights `weight[v]`: each key's videos in
  * ascending id, the key's AliasTable built over their weights.
  */
-function buildVideoSampler(key: ArrayLike<number>, K: number, weight: ArrayLike<number>) {
+function buildVideoSampler(
+  key: ArrayLike<number>,
+  K: number,
+  weight: ArrayLike<number>,
+): VideoSampler {
   const offsets = new Int32Array(K + 1);
   for (let v = 0; v < key.length; v++) offsets[key[v] + 1]++;
   for (let k = 0; k < K; k++) offsets[k + 1] += offsets[k];
@@ -130,16 +171,23 @@ function buildVideoSampler(key: ArrayLike<number>, K: number, weight: ArrayLike<
   for (let v = 0; v < key.length; v++) videos[fill[key[v]]++] = v;
   const w = new Float64Array(key.length);
   for (let i = 0; i < videos.length; i++) w[i] = weight[videos[i]];
-  const table = new Float64Array(3 * key.length);
+  const table = new Int32Array(3 * key.length);
   for (let k = 0; k < K; k++) {
     const o = offsets[k];
     const n = offsets[k + 1] - o;
     if (n === 0) continue;
     const alias = new AliasTable(w.subarray(o, o + n));
     for (let i = 0; i < n; i++) {
-      table[3 * (o + i)] = alias.keep[i];
-      table[3 * (o + i) + 1] = videos[o + i];
-      table[3 * (o + i) + 2] = videos[o + alias.alias[i]];
+      const e = 3 * (o + i);
+      const threshold = Math.ceil(alias.keep[i] * 2 ** 32); // exact: a power-of-two scaling
+      table[e + 1] = videos[o + i];
+      if (threshold >= 2 ** 32) {
+        table[e] = -1; // any word keeps the column: its alias is itself
+        table[e + 2] = videos[o + i];
+      } else {
+        table[e] = threshold | 0;
+        table[e + 2] = videos[o + alias.alias[i]];
+      }
     }
   }
   return { offsets, table };
@@ -154,7 +202,7 @@ export function sampleVideo(s: VideoSampler, k: number, rng: SimRng): number {
   const n = s.offsets[k + 1] - o;
   if (n === 0) return -1;
   const e = 3 * (o + Math.min(n - 1, Math.floor(rng.next() * n)));
-  return rng.next() < s.table[e] ? s.table[e + 1] : s.table[e + 2];
+  return rng.nextU32() < s.table[e] >>> 0 ? s.table[e + 1] : s.table[e + 2];
 }
 
 /**

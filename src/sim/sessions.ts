@@ -21,8 +21,8 @@ import { joinLogs, LogColumns, logBuffers } from './log-columns';
 import { affinityAt, clickLogitOf, freshnessAt, sigmoid, watchFractionOf } from './oracle';
 import { SimRng } from './rng';
 import {
-  drawTopic,
   drawTopicalInLanguage,
+  drawTopicGuided,
   interestCdf,
   REC_CLICK,
   REC_DURATION,
@@ -35,6 +35,8 @@ import {
   REC_WATCH,
   sampleVideo,
   sessionContext,
+  TOPIC_GUIDE_BITS,
+  topicGuide,
   upperBound,
   type SessionContext,
 } from './session-context';
@@ -71,6 +73,8 @@ class Page {
   t = 0;
   readonly slots: Int32Array;
   readonly source: Uint8Array;
+  /** The user's true affinity for each slot's video when already computed, else NaN. */
+  readonly affinity: Float64Array;
   /**
    * @param stamps per-video stamps [STAMP_STRIDE · videos]
    * @param record the session context's video records (upload time at REC_UPLOAD)
@@ -82,6 +86,7 @@ class Page {
   ) {
     this.slots = new Int32Array(ips);
     this.source = new Uint8Array(ips);
+    this.affinity = new Float64Array(ips);
   }
 
   /** Starts session `sid` at time t (days) with an empty page. */
@@ -91,13 +96,17 @@ class Page {
     this.t = t;
   }
 
-  /** Adds v unless the page is full, v < 0, v is already on it or not yet uploaded. */
-  add(v: number, src: ImpressionSource): boolean {
+  /**
+   * Adds v unless the page is full, v < 0, v is already on it or not yet uploaded; `a` is the
+   * user's affinity for v when known (NaN when not).
+   */
+  add(v: number, src: ImpressionSource, a: number): boolean {
     const m = STAMP_STRIDE * v + STAMP_SESSION;
     if (this.n >= this.ips || v < 0 || this.stamps[m] === this.sid) return false;
     if (!(this.record[REC_STRIDE * v + REC_UPLOAD] <= this.t)) return false;
     this.stamps[m] = this.sid;
     this.slots[this.n] = v;
+    this.affinity[this.n] = a;
     this.source[this.n++] = src;
     return true;
   }
@@ -178,6 +187,8 @@ class RangeSimulator {
   private readonly page: Page;
   private readonly dayTimes = new Float64Array(MAX_SESSIONS_PER_DAY);
   private readonly cdf: Float64Array;
+  /** `topicGuide` of `cdf`, rebuilt per user. */
+  private readonly guide = new Int32Array(1 << TOPIC_GUIDE_BITS);
   private sessionId = 0;
   /** A sum of what the prefetching passes read, kept live so they are not optimised away. */
   touched = 0;
@@ -226,6 +237,7 @@ class RangeSimulator {
     const usr = this.world.users;
     const rng = (this.rng = new SimRng(cfg.seed, STREAM.logs, u));
     interestCdf(usr.interests, u, cfg.topics, this.cdf);
+    topicGuide(this.cdf, this.guide);
     this.u = u;
     this.pu = u * this.d;
     this.language = usr.language[u];
@@ -240,7 +252,7 @@ class RangeSimulator {
       // Refresh every POOL_REFRESH_SESSIONS sessions (about every 4 days for an average user):
       // the cost follows activity, so light users cost little however large the catalogue.
       if (k > 0 && sessionsSinceRefresh >= POOL_REFRESH_SESSIONS) {
-        pool.refresh(u, day, rng, this.cdf);
+        pool.refresh(u, day, rng, this.cdf, this.guide);
         sessionsSinceRefresh = 0;
       }
       sessionsSinceRefresh += k;
@@ -283,7 +295,7 @@ class RangeSimulator {
     const { vocab, postings, record, logPopularityN } = this.ctx;
     const userLatent = this.world.users.latent;
     const videoLatent = this.world.videos.latent;
-    const topic = drawTopic(this.cdf, rng);
+    const topic = drawTopicGuided(this.cdf, this.guide, rng);
     const a = vocab.topicOffsets[topic];
     const b = vocab.topicOffsets[topic + 1];
     const q = 1 + rng.int(3);
@@ -301,6 +313,7 @@ class RangeSimulator {
     for (let r = 0; r < SEARCH_RESULTS && p1 > p0; r++) {
       let best = -1;
       let bestScore = -Infinity;
+      let bestAffinity = NaN;
       for (let c = 0; c < 4; c++) {
         const v = postings.videos[p0 + rng.int(p1 - p0)];
         if (
@@ -308,13 +321,15 @@ class RangeSimulator {
           stamps[STAMP_STRIDE * v + STAMP_SESSION] === sid
         )
           continue;
-        const sc = affinityAt(userLatent, pu, videoLatent, v * d, d) + 0.5 * logPopularityN[v];
+        const av = affinityAt(userLatent, pu, videoLatent, v * d, d);
+        const sc = av + 0.5 * logPopularityN[v];
         if (sc > bestScore) {
           bestScore = sc;
           best = v;
+          bestAffinity = av;
         }
       }
-      page.add(best, ImpressionSource.Search);
+      page.add(best, ImpressionSource.Search, bestAffinity);
     }
     return search;
   }
@@ -328,9 +343,9 @@ class RangeSimulator {
     const { popular, uploads } = this.ctx;
     const popularity = this.world.videos.popularity;
     if (this.lastWatched >= 0)
-      page.add(this.world.videos.nextEpisode[this.lastWatched], ImpressionSource.NextEpisode);
+      page.add(this.world.videos.nextEpisode[this.lastWatched], ImpressionSource.NextEpisode, NaN);
     for (let i = 0, got = 0; got < 2 && i < 20; i++)
-      if (page.add(sampleVideo(popular, 0, rng), ImpressionSource.Popular)) got++;
+      if (page.add(sampleVideo(popular, 0, rng), ImpressionSource.Popular, NaN)) got++;
     // Fresh: the most popular of three uploads from the last few days.
     const hi = upperBound(uploads, t);
     const lo = upperBound(uploads, t - FRESH_WINDOW_DAYS);
@@ -344,32 +359,39 @@ class RangeSimulator {
         )
           best = v;
       }
-      page.add(best, ImpressionSource.Fresh);
+      page.add(best, ImpressionSource.Fresh, NaN);
     }
     const N = this.world.videos.count;
-    for (let i = 0; i < 10; i++) if (page.add(rng.int(N), ImpressionSource.Random)) break;
-    // Legacy recommender: pool entries in random order, skipping what was watched.
+    for (let i = 0; i < 10; i++) if (page.add(rng.int(N), ImpressionSource.Random, NaN)) break;
+    // Legacy recommender: pool entries in random order, skipping what was watched. (The pool's
+    // scores are not read after its refresh; its affinities move with its ids.)
     const poolIds = pool.ids;
-    const poolScore = pool.scores;
+    const poolAffinity = pool.affinity;
     for (let i = 0; i < pool.size && page.n < ips; i++) {
       const j = i + rng.int(pool.size - i);
       const v = poolIds[j];
       poolIds[j] = poolIds[i];
       poolIds[i] = v;
-      const sc = poolScore[j];
-      poolScore[j] = poolScore[i];
-      poolScore[i] = sc;
-      if (stamps[STAMP_STRIDE * v + STAMP_WATCHED] !== u) page.add(v, ImpressionSource.Legacy);
+      const a = poolAffinity[j];
+      poolAffinity[j] = poolAffinity[i];
+      poolAffinity[i] = a;
+      if (stamps[STAMP_STRIDE * v + STAMP_WATCHED] !== u) page.add(v, ImpressionSource.Legacy, a);
     }
     // Pool exhausted: the legacy recommender falls back to popular videos of liked topics.
     for (let i = 0; page.n < ips && i < 50; i++) {
-      const v = drawTopicalInLanguage(this.ctx, drawTopic(this.cdf, rng), this.language, rng);
+      const v = drawTopicalInLanguage(
+        this.ctx,
+        drawTopicGuided(this.cdf, this.guide, rng),
+        this.language,
+        rng,
+      );
       if (v >= 0 && stamps[STAMP_STRIDE * v + STAMP_WATCHED] !== u)
-        page.add(v, ImpressionSource.Legacy);
+        page.add(v, ImpressionSource.Legacy, NaN);
     }
     // Shuffle the page.
     const slots = page.slots;
     const slotSource = page.source;
+    const slotAffinity = page.affinity;
     for (let i = page.n - 1; i > 0; i--) {
       const j = rng.int(i + 1);
       const v = slots[i];
@@ -378,6 +400,9 @@ class RangeSimulator {
       const src = slotSource[i];
       slotSource[i] = slotSource[j];
       slotSource[j] = src;
+      const a = slotAffinity[i];
+      slotAffinity[i] = slotAffinity[j];
+      slotAffinity[j] = a;
     }
   }
 
@@ -388,21 +413,26 @@ class RangeSimulator {
     const videoLatent = this.world.videos.latent;
     const userLatent = this.world.users.latent;
     const slots = page.slots;
+    const known = page.affinity;
     const n = page.n;
-    // Read each shown video's latent row and its previous episode's stamps once, without
-    // branching, so their cache misses overlap (the loop below then finds them in cache).
+    // Read each shown video's latent row (unless its affinity is known) and its previous
+    // episode's stamps once, so their cache misses overlap (the loop below finds them in cache).
     let touch = 0;
     for (let i = 0; i < n; i++) {
       const v = slots[i];
       const prev = recordInt[REC_STRIDE * v + REC_PREV_EPISODE];
-      touch += videoLatent[v * d] + stamps[STAMP_STRIDE * (prev < 0 ? v : prev)];
+      touch += stamps[STAMP_STRIDE * (prev < 0 ? v : prev)];
+      if (known[i] !== known[i]) touch += videoLatent[v * d];
     }
     this.touched += touch;
     let clock = t;
     for (let i = 0; i < n; i++) {
       const v = slots[i];
       const r = REC_STRIDE * v;
-      const a = affinityAt(userLatent, pu, videoLatent, v * d, d);
+      // The affinity the pool or the search computed for this video, else computed now: the
+      // same call (affinityAt) on the same rows, so the same number.
+      let a = known[i];
+      if (a !== a) a = affinityAt(userLatent, pu, videoLatent, v * d, d);
       const prev = recordInt[r + REC_PREV_EPISODE];
       // clickLogitFromAffinity (oracle.ts) from the video's record, to the bit.
       const logit = clickLogitOf(

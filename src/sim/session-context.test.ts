@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { AliasTable } from './alias';
+import { buildVocabulary } from './catalogue';
+import { SimRng } from './rng';
+import {
+  drawTopic,
+  drawTopicGuided,
+  interestCdf,
+  sampleVideo,
+  sessionContext,
+  TOPIC_GUIDE_BITS,
+  topicGuide,
+} from './session-context';
+import { generateWorldBase } from './world';
+
+describe('session context draws', () => {
+  it('drawTopicGuided draws drawTopic’s topic from the same uniform, zero-weight topics included', () => {
+    const T = 50;
+    const guide = new Int32Array(1 << TOPIC_GUIDE_BITS);
+    const cdf = new Float64Array(T);
+    const make = new SimRng(1);
+    for (let trial = 0; trial < 40; trial++) {
+      const w = new Float32Array(T);
+      // Sparse mixtures (most topics 0), one dominant topic, and flat ones.
+      for (let t = 0; t < T; t++)
+        w[t] = trial % 3 === 0 ? (make.next() < 0.1 ? make.next() : 0) : make.next() ** 8;
+      if (trial % 3 === 0) w[trial % T] += 0.01;
+      interestCdf(w, 0, T, cdf);
+      topicGuide(cdf, guide);
+      const a = new SimRng(trial, 9);
+      const b = new SimRng(trial, 9);
+      for (let i = 0; i < 2000; i++) expect(drawTopicGuided(cdf, guide, b)).toBe(drawTopic(cdf, a));
+    }
+  });
+
+  it('sampleVideo draws the AliasTable’s video from the same two uniforms', () => {
+    const { world, vocab } = generateWorldBase({ seed: 4, videos: 3000, users: 10 });
+    expect(buildVocabulary(world.config.topics).words).toEqual(vocab.words);
+    const ctx = sessionContext(world, vocab);
+    const table = new AliasTable(world.videos.popularity);
+    const a = new SimRng(5);
+    const b = new SimRng(5);
+    const uniform = () => a.next();
+    for (let i = 0; i < 20000; i++)
+      expect(sampleVideo(ctx.popular, 0, b)).toBe(table.draw(uniform));
+  });
+});
