@@ -5,7 +5,7 @@
  * retrains those knobs in its own world.
  */
 import { runArmFromFile } from '../protocol/loop/ab-run';
-import type { AbRunArm } from '../protocol/loop/ab-settings';
+import type { AbRunArm } from '../protocol/loop/ab-types';
 import { idbRunStore, type RunStore, type SavedRunInfo } from './autosave';
 import { appStore } from './store';
 

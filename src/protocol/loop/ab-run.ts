@@ -7,7 +7,7 @@
 import { RunFileError, decodeRunFile } from '../run-file';
 import { ConfigError } from '../params/spec';
 import type { TrainingParams } from '../params/training';
-import type { AbRunArm } from './ab-settings';
+import type { AbRunArm } from './ab-types';
 
 /**
  * The arm of run file `bytes`, called `name` (its file name or path; no comma). Throws a

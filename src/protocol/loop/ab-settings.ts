@@ -16,6 +16,9 @@ import {
 } from '../params/training';
 import { ConfigError, got, numeric, type Param } from '../params/spec';
 import { LOOP_PARAMS, defaultLoopSettings } from './settings';
+import type { AbArmRef, AbArmSpec, AbRunArm, AbSettings } from './ab-types';
+
+export type { AbArmRef, AbArmSpec, AbRunArm, AbSettings } from './ab-types';
 
 /** The A/B test's preset pairs of models, each with a known offline gap. */
 export const AB_PRESETS = ['negatives', 'weighting'] as const;
@@ -29,12 +32,6 @@ export const AB_PRESET_LABELS: Record<AbPreset, string> = {
   weighting: 'CTR vs watch-time ranker',
 };
 
-/**
- * An arm as the A/B choice names it: a lesson variant (`lesson` and `variant` ids of `LESSONS`)
- * or a run of the user's (`run`: the name of one of the settings' `runs`).
- */
-export type AbArmRef = { lesson: string; variant: string } | { run: string };
-
 /** An arm reference as written in the A/B choice: `lesson:variant` or `run:name`. */
 export function armRefText(r: AbArmRef): string {
   return 'run' in r ? `${RUN_PREFIX}${r.run}` : `${r.lesson}:${r.variant}`;
@@ -42,33 +39,6 @@ export function armRefText(r: AbArmRef): string {
 
 /** The prefix of a run arm in the A/B choice (`run:<name>`). */
 export const RUN_PREFIX = 'run:';
-
-/**
- * A training run of the user's as an arm (docs/loop.md#a-run-as-an-arm): the knobs of a run
- * file (saved, or kept in the browser) or of the Training tab's run. The arm is these knobs
- * retrained in the A/B test's world for the A/B's `steps`, exactly as a lesson variant's arm is;
- * the run's own weights are not served (they were trained on another world and split day).
- */
-export interface AbRunArm {
-  /** The name the A/B choice calls it by (`run:<name>`): a file's name, `current`, … No comma. */
-  name: string;
-  /** Every training knob of the run (checked against the parameter table). */
-  params: TrainingParams;
-  /** The world settings the run was trained on (seed, videos, users, …), shown beside the arm. */
-  world: Record<string, number>;
-  /** Steps the run had taken (shown; the arm trains the A/B's `steps`). */
-  step: number;
-}
-
-/** One arm: its label and every training knob of its models. */
-export interface AbArmSpec {
-  label: string;
-  params: TrainingParams;
-  /** `<lesson>:<variant>` or `run:<name>` when the arm is a lesson variant or a run. */
-  ref?: string;
-  /** A run arm's origin in words: the world it was trained on and its step; retrained here. */
-  note?: string;
-}
 
 /**
  * The lessons whose variants can be arms: every lesson but a loop lesson (whose variants are
@@ -232,22 +202,6 @@ export function abArms(
     return arm;
   });
   return [arms[0], arms[1]];
-}
-
-/** Settings of the A/B test (the shared ones are the loop's: seed, videos, steps, …). */
-export interface AbSettings {
-  seed: number;
-  /** A preset or two arms, as {@link parseAb} returns it. */
-  ab: string;
-  abDays: number;
-  abUsers: number;
-  videos: number;
-  steps: number;
-  positionBias: number;
-  retrieve: number;
-  evalExamples: number;
-  /** The user's runs that `run:<name>` arms name (absent or empty when no arm is a run). */
-  runs?: AbRunArm[];
 }
 
 /** The A/B choice's row: a preset or two lesson variants. */

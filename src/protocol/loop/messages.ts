@@ -5,7 +5,7 @@
  */
 import type { BackendReport } from '../training';
 import type { AbResult, LoopProgress, LoopResult, RoundMetrics } from './result';
-import type { AbSettings } from './ab-settings';
+import type { AbSettings } from './ab-types';
 import type { LoopSettings, PolicyId } from './settings';
 
 /** Page → worker. */

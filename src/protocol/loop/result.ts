@@ -3,7 +3,7 @@
  * runner (src/worker/loop), the command line and the page. Pure.
  */
 import type { AbMetric } from './ab-stats';
-import type { AbSettings } from './ab-settings';
+import type { AbSettings } from './ab-types';
 import type { LoopSettings, PolicyId } from './settings';
 
 /** One policy's measurements of one round (one simulated day). */
