@@ -8,13 +8,15 @@ import { useBackend } from '../model/backend';
 import { createRng } from '../sim/rng';
 import {
   BlockedItems,
+  dotAt,
   exactTopN,
   exactTopNBatch,
+  selectsFirst,
   type ItemVectors,
   type ScoreOptions,
 } from './exact';
 import { gaussianVectors } from './synthetic';
-import { TopNHeap, type TopN } from './topn';
+import { offerBest, selectNth, TopNHeap, type TopN } from './topn';
 
 /** Every item's score by a left-to-right sum, all of them sorted (score desc, id asc), the first n kept. */
 function bruteForce(
@@ -219,5 +221,120 @@ describe('TopNHeap', () => {
       expect(Array.from(r.ids)).toEqual(want.map((p) => p.id));
       expect(heap.threshold).toBe(want[76].score);
     }
+  });
+});
+
+/**
+ * The scan as it was before the selection pass: every allowed item, in id order, offered to a
+ * heap of N with its dotAt score plus bias.
+ */
+function offerEveryItem(
+  items: ItemVectors,
+  queries: Float32Array,
+  n: number,
+  { bias, mask, masks }: ScoreOptions,
+): TopN[] {
+  const { vectors, count, dim: d } = items;
+  return Array.from({ length: queries.length / d }, (_, q) => {
+    const heap = new TopNHeap(n);
+    heap.reset();
+    const m = masks ? masks[q] : mask;
+    for (let i = 0; i < count; i++) {
+      if (m && m[i] === 0) continue;
+      heap.offer(i, dotAt(queries, q * d, vectors, i * d, d) + (bias ? bias[i] : 0));
+    }
+    return heap.result();
+  });
+}
+
+describe('exact top-N with N a large share of the items (selection first)', () => {
+  beforeAll(async () => {
+    await useBackend('wasm');
+  });
+
+  it('the scan and the products give what offering every item gives, bit for bit', () => {
+    const items = gaussianVectors(20_003, 32, 41);
+    const queries = gaussianVectors(40, 32, 42, 1).vectors;
+    const rng = createRng(43, 0x2b);
+    const bias = Float32Array.from({ length: items.count }, () => rng.normal() * 3);
+    const mask = Uint8Array.from({ length: items.count }, () => (rng.uniform() < 0.7 ? 1 : 0));
+    const masks = Array.from({ length: 40 }, (_, q) =>
+      Uint8Array.from({ length: items.count }, (_, i) => (i % 40 <= q ? 1 : 0)),
+    );
+    expect(selectsFirst(2000, items.count)).toBe(true);
+    for (const options of [{}, { bias }, { bias, mask }, { bias, masks }] as ScoreOptions[]) {
+      const want = offerEveryItem(items, queries, 2000, options);
+      const { scan, gemm } = bothWays(items, queries, 2000, options);
+      for (let q = 0; q < 40; q++) {
+        expectSameTop(scan[q], want[q], true);
+        expectSameTop(gemm[q], want[q], true);
+      }
+    }
+    // Query 0 of the per-query masks allows 501 items: fewer than N, all of them returned.
+    expect(bothWays(items, queries, 2000, { bias, masks }).gemm[0].ids).toHaveLength(501);
+  });
+
+  it('keeps ties at the N-th score by id (integer vectors and bias, many equal scores)', () => {
+    const items = integerVectors(9000, 8, 45);
+    const queries = integerVectors(16, 8, 46).vectors;
+    const bias = Float32Array.from({ length: 9000 }, (_, i) => i % 3);
+    const mask = Uint8Array.from({ length: 9000 }, (_, i) => (i % 5 === 3 ? 0 : 1));
+    for (const options of [{ bias }, { bias, mask }] as ScoreOptions[]) {
+      const want = offerEveryItem(items, queries, 1000, options);
+      const { scan, gemm } = bothWays(items, queries, 1000, options);
+      // Ties straddle the cut: more items share the N-th score than the top N holds.
+      const cut = want[0].scores[999];
+      const everything = offerEveryItem(items, queries.subarray(0, 8), 9000, options)[0];
+      expect(everything.scores.filter((x) => x === cut).length).toBeGreaterThan(
+        want[0].scores.filter((x) => x === cut).length,
+      );
+      for (let q = 0; q < 16; q++) {
+        expectSameTop(scan[q], want[q], true);
+        expectSameTop(gemm[q], want[q], true);
+      }
+    }
+  });
+});
+
+describe('selection helpers', () => {
+  it('selectNth finds the m-th smallest, with runs of equal values', () => {
+    const rng = createRng(47);
+    for (const distinct of [3, 50, 100_000]) {
+      const values = Float64Array.from({ length: 5000 }, () => rng.int(distinct) - distinct / 2);
+      const sorted = Float64Array.from(values).sort();
+      for (const m of [0, 1, 2500, 4998, 4999])
+        expect(selectNth(Float64Array.from(values), 5000, m)).toBe(sorted[m]);
+    }
+    expect(() => selectNth(new Float64Array(3), 3, 3)).toThrow(RangeError);
+  });
+
+  it('offerBest leaves the heap as offering every pair does', () => {
+    const rng = createRng(48);
+    const ids = Int32Array.from({ length: 3000 }, (_, i) => i * 2);
+    const scores = Float64Array.from({ length: 3000 }, () => rng.int(40));
+    for (const n of [0, 1, 700, 2999, 3000, 4000]) {
+      const all = new TopNHeap(n);
+      all.reset();
+      for (let i = 0; i < 3000; i++) all.offer(ids[i], scores[i]);
+      const best = new TopNHeap(n);
+      best.reset();
+      offerBest(best, ids, scores, 3000, new Float64Array(3000));
+      expectSameTop(best.result(), all.result(), true);
+    }
+  });
+
+  it('a heap’s result is sorted by score, then id, and leaves the heap unchanged', () => {
+    const rng = createRng(49);
+    const heap = new TopNHeap(300);
+    heap.reset();
+    for (let i = 0; i < 5000; i++) heap.offer(i, rng.int(30) + (i % 2 ? 0.5 : 0));
+    const before = [Array.from(heap.ids), Array.from(heap.scores)];
+    const r = heap.result();
+    const pairs = Array.from(heap.ids, (id, i) => ({ id, score: heap.scores[i] })).sort(
+      (a, b) => b.score - a.score || a.id - b.id,
+    );
+    expect(Array.from(r.ids)).toEqual(pairs.map((p) => p.id));
+    expect(Array.from(r.scores)).toEqual(pairs.map((p) => p.score));
+    expect([Array.from(heap.ids), Array.from(heap.scores)]).toEqual(before);
   });
 });

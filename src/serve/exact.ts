@@ -12,7 +12,7 @@
  * (ties, bias and mask included); only the work differs (docs/performance.md#retrieval).
  */
 import * as tf from '@tensorflow/tfjs';
-import { TopNHeap, type TopN } from './topn';
+import { offerBest, selectNth, TopNHeap, type TopN } from './topn';
 
 /** A table of item vectors; row i is item i (e.g. CandidateModel.videoOut.weights). */
 export interface ItemVectors {
@@ -143,6 +143,16 @@ export const GEMM_MIN_WORK = 1 << 22;
 /** The fewest queries for which `'auto'` takes the matrix product. */
 export const GEMM_MIN_QUERIES = 8;
 
+/**
+ * Whether N is a large enough share of the items (N·16 ≥ items) that a query is better served
+ * by scoring every allowed item first and offering only those at or above the N-th best score
+ * ({@link offerBest}): offered in id order, most of the first N thousand items would enter the
+ * heap only to be pushed out again. The answer is the same either way.
+ */
+export function selectsFirst(n: number, count: number): boolean {
+  return n > 0 && n * 16 >= count;
+}
+
 /** The plain scan into `heaps` (one per query, reset). */
 function scanTopN(
   items: ItemVectors,
@@ -153,6 +163,26 @@ function scanTopN(
   const { vectors, count, dim: d } = items;
   const { bias } = options;
   const m = heaps.length;
+  if (m > 0 && selectsFirst(heaps[0].capacity, count)) {
+    // Every allowed item's exact score, then the heap takes those at or above the N-th best.
+    const ids = new Int32Array(count);
+    const scores = new Float64Array(count);
+    const scratch = new Float64Array(count);
+    for (let q = 0; q < m; q++) {
+      const mask = options.masks ? options.masks[q] : options.mask;
+      let len = 0;
+      for (let i = 0; i < count; i++) {
+        if (mask && mask[i] === 0) continue;
+        let s = dotAt(queries, q * d, vectors, i * d, d);
+        if (bias) s += bias[i];
+        if (s !== s) continue; // NaN: the heap refuses it
+        ids[len] = i;
+        scores[len++] = s;
+      }
+      offerBest(heaps[q], ids, scores, len, scratch);
+    }
+    return;
+  }
   for (let start = 0; start < count; start += BLOCK) {
     const end = Math.min(count, start + BLOCK);
     for (let q = 0; q < m; q++) {
@@ -183,7 +213,7 @@ const GEMM_GROUP = 8;
  * the double-precision reference by far less, and Σ|q̃_k x̃_k| ≤ ‖q̃‖·‖x̃‖ (Cauchy–Schwarz).
  * The factor is twice γ_{d+2}; the caller adds 1e-30 for underflow.
  */
-function gemmBound(d: number): number {
+export function gemmBound(d: number): number {
   const mu = (d + 2) * 2 ** -24;
   return (2 * mu) / (1 - mu);
 }
@@ -270,6 +300,10 @@ export class BlockedItems {
       qNorm[q] = Math.sqrt(s);
       if (!Number.isFinite(qNorm[q])) return false;
     }
+    if (m > 0 && selectsFirst(heaps[0].capacity, count) && GEMM_QUERIES * count <= 1 << 23) {
+      this.fillSelecting(queries, qt, qNorm, heaps, options);
+      return true;
+    }
     for (let q0 = 0; q0 < m; q0 += GEMM_QUERIES) {
       const mq = Math.min(GEMM_QUERIES, m - q0);
       const qBlock = tf.tensor2d(qt.subarray(q0 * w, (q0 + mq) * w), [mq, w]);
@@ -309,6 +343,81 @@ export class BlockedItems {
       }
     }
     return true;
+  }
+
+  /**
+   * {@link fill} when N is a large share of the items ({@link selectsFirst}): each query's
+   * float32 score of every item is read back whole, the N-th best of them among the allowed
+   * items, T, found by selection, and only the items whose float32 score plus their block's
+   * bound reaches T minus the largest bound are scored exactly and offered. At least N allowed
+   * items score exactly T minus the largest bound or more, so no item left out could be in the
+   * top N. `qt` [m × (d + 1)] are the queries with a 1 appended, `qNorm` their norms.
+   */
+  private fillSelecting(
+    queries: Float32Array,
+    qt: Float32Array,
+    qNorm: Float64Array,
+    heaps: TopNHeap[],
+    options: ScoreOptions,
+  ): void {
+    const { vectors, count, dim: d } = this.items;
+    const bias = this.bias;
+    const m = heaps.length;
+    const w = d + 1;
+    const c = gemmBound(d);
+    const ids = new Int32Array(count);
+    const scores = new Float64Array(count);
+    const scratch = new Float64Array(count);
+    for (let q0 = 0; q0 < m; q0 += GEMM_QUERIES) {
+      const mq = Math.min(GEMM_QUERIES, m - q0);
+      // The float32 scores of the block's queries [mq × count].
+      const approx = new Float32Array(mq * count);
+      const qBlock = tf.tensor2d(qt.subarray(q0 * w, (q0 + mq) * w), [mq, w]);
+      try {
+        for (let b = 0; b < this.blocks.length; b++) {
+          const block = this.blocks[b];
+          const cols = block.shape[1];
+          const start = b * GEMM_ITEMS;
+          const width = Math.min(count, start + GEMM_ITEMS) - start;
+          const product = tf.matMul(qBlock, block);
+          const values = product.dataSync() as Float32Array;
+          product.dispose();
+          for (let r = 0; r < mq; r++)
+            approx.set(values.subarray(r * cols, r * cols + width), r * count + start);
+        }
+      } finally {
+        qBlock.dispose();
+      }
+      for (let r = 0; r < mq; r++) {
+        const q = q0 + r;
+        const heap = heaps[q];
+        const mask = options.masks ? options.masks[q] : options.mask;
+        const row = r * count;
+        let widest = 0;
+        for (let b = 0; b < this.norms.length; b++) widest = Math.max(widest, this.norms[b]);
+        const largestSlack = c * qNorm[q] * widest + 1e-30;
+        let len = 0;
+        for (let i = 0; i < count; i++)
+          if (!mask || mask[i] !== 0) scratch[len++] = approx[row + i];
+        let floor = -Infinity;
+        if (len > heap.capacity)
+          floor = selectNth(scratch, len, len - heap.capacity) - largestSlack;
+        let kept = 0;
+        for (let b = 0; b < this.norms.length; b++) {
+          const slack = c * qNorm[q] * this.norms[b] + 1e-30;
+          const end = Math.min(count, (b + 1) * GEMM_ITEMS);
+          for (let i = b * GEMM_ITEMS; i < end; i++) {
+            if ((mask && mask[i] === 0) || approx[row + i] + slack < floor) continue;
+            let s = dotAt(queries, q * d, vectors, i * d, d);
+            if (bias) s += bias[i];
+            if (s !== s) continue;
+            ids[kept] = i;
+            scores[kept++] = s;
+          }
+        }
+        offerBest(heap, ids, scores, kept, scratch);
+      }
+    }
   }
 
   /** Exact top-N of each query [m × d], as {@link exactTopNBatch} (the prepared bias). */

@@ -10,7 +10,12 @@ import { CandidateModel, labelCounts } from '../model/candidate/model';
 import { recallFromRanks } from '../model/metrics';
 import { defaultRankingConfig } from '../model/ranking/config';
 import { RankingModel } from '../model/ranking/model';
-import { candidateRankingExamples, sessionStartRows } from '../sim/candidate-features';
+import {
+  candidateRankingExamples,
+  oracleWatchOf,
+  sessionStartRows,
+  userHistory,
+} from '../sim/candidate-features';
 import { buildCandidateExamples, type CandidateExamples } from '../sim/examples';
 import { buildRankingExamples } from '../sim/ranking-examples';
 import { generateWorld } from '../sim/world';
@@ -225,6 +230,25 @@ describe('runFunnel', () => {
         .slice(0, K)
         .map((i) => live[i]);
       expect(Array.from(r.topK)).toEqual(best);
+    }
+  });
+
+  it('the oracle’s top k is the sort of every live video, whatever k came before (memo)', async () => {
+    const { world } = models;
+    const { queries } = await funnelQueries(models.candidate, test, rows.subarray(10, 13));
+    for (const q of queries) {
+      const live = Int32Array.from({ length: world.videos.count }, (_, v) => v).filter(
+        (v) => world.videos.uploadTime[v] <= q.time,
+      );
+      const watch = oracleWatchOf(world, userHistory(world, q.user, q.time), live);
+      const order = Array.from(live.keys()).sort((a, b) => watch[b] - watch[a] || a - b);
+      for (const k of [3, 60, 7, 50, 51]) {
+        const r = await runFunnel(models, q, { n: 10, k });
+        const want = order.slice(0, k);
+        expect(Array.from(r.oracleTopK)).toEqual(want.map((i) => live[i]));
+        const mean = want.reduce((s, i) => s + watch[i], 0) / k;
+        expect(r.oracleWatchPerImpression).toBe(mean);
+      }
     }
   });
 });

@@ -19,7 +19,12 @@
  */
 import type { CandidateModel } from '../model/candidate/model';
 import type { RankingModel } from '../model/ranking/model';
-import { candidateRankingExamples, oracleWatchOf, userHistory } from '../sim/candidate-features';
+import {
+  candidateRankingExamplesOf,
+  oracleWatchOf,
+  userHistory,
+  type UserHistory,
+} from '../sim/candidate-features';
 import type { CandidateExamples } from '../sim/examples';
 import { defaultRankingOptions } from '../sim/ranking-examples';
 import type { World } from '../sim/types';
@@ -175,9 +180,11 @@ async function scoreAll(
   q: FunnelQuery,
   ids: Int32Array,
   maxWatches: number,
+  history?: UserHistory,
 ): Promise<{ z: Float32Array; oracle: Float32Array }> {
   if (ids.length === 0) return { z: new Float32Array(0), oracle: new Float32Array(0) };
-  const ex = candidateRankingExamples(m.world, q.user, q.time, ids, maxWatches);
+  const h = history ?? userHistory(m.world, q.user, q.time, maxWatches);
+  const ex = candidateRankingExamplesOf(m.world, h, ids);
   const z = await m.ranker.predictLogits(ex);
   return { z: Float32Array.from(z), oracle: ex.oracleWatch };
 }
@@ -194,8 +201,9 @@ async function scoreLists(
   q: FunnelQuery,
   lists: readonly Int32Array[],
   maxWatches: number,
+  history?: UserHistory,
 ): Promise<{ z: Float32Array; oracle: Float32Array }[]> {
-  if (lists.length === 1) return [await scoreAll(m, q, lists[0], maxWatches)];
+  if (lists.length === 1) return [await scoreAll(m, q, lists[0], maxWatches, history)];
   const slot = new Map<number, number>();
   const union: number[] = [];
   for (const ids of lists)
@@ -204,7 +212,7 @@ async function scoreLists(
         slot.set(id, union.length);
         union.push(id);
       }
-  const all = await scoreAll(m, q, Int32Array.from(union), maxWatches);
+  const all = await scoreAll(m, q, Int32Array.from(union), maxWatches, history);
   return lists.map((ids) => {
     const z = new Float32Array(ids.length);
     const oracle = new Float32Array(ids.length);
@@ -228,7 +236,67 @@ function topOf(
   n: number,
   k: number,
 ): Omit<Ranked, 'ms'> {
+  return topsOf(ids, scored, [n], k)[0];
+}
+
+/**
+ * {@link topOf} for every n of `ns` (ascending) in one pass over the first max(ns) ids: the
+ * best k so far are kept sorted by insertion (z descending, then id ascending — a strict order,
+ * the ids of a list being distinct), and copied out as each n is reached; the mean oracle
+ * watch of the first n is a running sum in list order. Each entry equals sorting the first n
+ * by that order and keeping k. A NaN logit (which the order cannot place) falls back to the
+ * sort, as before.
+ */
+function topsOf(
+  ids: Int32Array,
+  scored: { z: Float32Array; oracle: Float32Array },
+  ns: readonly number[],
+  k: number,
+): Omit<Ranked, 'ms'>[] {
   const { z, oracle } = scored;
+  const last = Math.min(ns[ns.length - 1], ids.length);
+  for (let i = 0; i < last; i++)
+    if (z[i] !== z[i]) return ns.map((n) => sortTop(ids, z, oracle, n, k));
+  const order = new Int32Array(k);
+  let size = 0;
+  let sum = 0;
+  let i = 0;
+  return ns.map((n) => {
+    const count = Math.min(n, ids.length);
+    for (; i < count; i++) {
+      sum += oracle[i];
+      const zi = z[i];
+      const id = ids[i];
+      if (size === k) {
+        const w = order[k - 1];
+        if (!(zi > z[w] || (zi === z[w] && id < ids[w]))) continue;
+      }
+      let p = size < k ? size++ : k - 1;
+      for (; p > 0; p--) {
+        const o = order[p - 1];
+        if (!(zi > z[o] || (zi === z[o] && id < ids[o]))) break;
+        order[p] = o;
+      }
+      order[p] = i;
+    }
+    const top = order.subarray(0, size);
+    return {
+      top: Int32Array.from(top, (j) => ids[j]),
+      logits: Float32Array.from(top, (j) => z[j]),
+      oracle: Float32Array.from(top, (j) => oracle[j]),
+      unranked: count ? sum / count : 0,
+    };
+  });
+}
+
+/** The top k of the first n by a full sort (z descending, id ascending): {@link topsOf}'s fallback. */
+function sortTop(
+  ids: Int32Array,
+  z: Float32Array,
+  oracle: Float32Array,
+  n: number,
+  k: number,
+): Omit<Ranked, 'ms'> {
   const count = Math.min(n, ids.length);
   const order = Array.from({ length: count }, (_, i) => i).sort(
     (a, b) => z[b] - z[a] || ids[a] - ids[b],
@@ -256,19 +324,59 @@ async function rank(
   return { ...ranked, ms: ids.length === 0 ? 0 : performance.now() - t0, scored };
 }
 
-/** The oracle's k best live videos by expected watch minutes per impression (ties: lower id). */
+/** The oracle's best live videos of one user at one time, best first, and their watch minutes. */
+interface OracleTop {
+  ids: Int32Array;
+  watch: Float32Array;
+}
+
+/**
+ * The oracle's best live videos per world, by user and time: they do not depend on the models,
+ * so a later request (another step, another k) reads them instead of asking the oracle about
+ * every live video again. At least {@link ORACLE_KEEP} are kept, so any k of the view is a prefix.
+ */
+const oracleTops = new WeakMap<World['logs'], Map<string, OracleTop>>();
+/** The best kept per user and time (the view's largest k). */
+const ORACLE_KEEP = 50;
+/** Entries kept per world before the memo starts again (a few requests' worth of users). */
+const ORACLE_ENTRIES = 4096;
+
+/**
+ * The oracle's k best live videos by expected watch minutes per impression (ties: lower id) for
+ * the history's user at its time; `mask` must be `liveMask(world, h.time)`. The best of a longer
+ * list are its prefix (the order is total), so the memo answers every k up to what it holds.
+ */
 function oracleBest(
   world: World,
-  q: FunnelQuery,
+  h: UserHistory,
   mask: Uint8Array,
   k: number,
-  maxWatches: number,
 ): { ids: Int32Array; mean: number } {
+  let memo = oracleTops.get(world.logs);
+  if (!memo) oracleTops.set(world.logs, (memo = new Map()));
+  const key = `${h.user} ${h.time}`;
+  let top = memo.get(key);
+  if (!top || (top.ids.length < k && top.ids.length < countLive(mask))) {
+    top = oracleTop(world, h, mask, Math.max(k, ORACLE_KEEP));
+    if (memo.size >= ORACLE_ENTRIES) memo.clear();
+    memo.set(key, top);
+  }
+  const keep = Math.min(k, top.ids.length);
+  return { ids: top.ids.slice(0, keep), mean: mean(top.watch.subarray(0, keep)) };
+}
+
+function countLive(mask: Uint8Array): number {
   let count = 0;
   for (let v = 0; v < mask.length; v++) if (mask[v]) count++;
+  return count;
+}
+
+/** The oracle's k best of the live videos, best first, with their watch minutes per impression. */
+function oracleTop(world: World, h: UserHistory, mask: Uint8Array, k: number): OracleTop {
+  const count = countLive(mask);
   const ids = new Int32Array(count);
   for (let v = 0, i = 0; v < mask.length; v++) if (mask[v]) ids[i++] = v;
-  const watch = oracleWatchOf(world, userHistory(world, q.user, q.time, maxWatches), ids);
+  const watch = oracleWatchOf(world, h, ids);
   // The k best by insertion into a sorted list of at most k (k ≪ live videos): the order of a
   // full sort by (watch descending, id ascending), since ids arrive ascending and a later equal
   // watch goes after the earlier one. A NaN (the oracle gives none) is kept out, after every number.
@@ -290,7 +398,7 @@ function oracleBest(
   for (let i = 0; size < keep && i < count; i++) if (!(watch[i] === watch[i])) order[size++] = i;
   return {
     ids: Int32Array.from(order, (i) => ids[i]),
-    mean: mean(Array.from(order, (i) => watch[i])),
+    watch: Float32Array.from(order, (i) => watch[i]),
   };
 }
 
@@ -324,7 +432,12 @@ export async function runFunnel(
   checkCounts(options.n, options.k);
   const maxWatches = options.maxWatches ?? defaultRankingOptions.maxWatches;
   const mask = liveMask(m.world, q.time);
-  const best = oracleBest(m.world, q, mask, options.k, maxWatches);
+  const best = oracleBest(
+    m.world,
+    userHistory(m.world, q.user, q.time, maxWatches),
+    mask,
+    options.k,
+  );
   const r = retrieve(m.candidate, q.u, options.n, mask, options);
   const ranked = await rank(m, q, r.top.ids, options.k, maxWatches);
   const watch = mean(ranked.oracle);
@@ -453,7 +566,8 @@ export async function funnelSweep(
   let oracleSum = 0;
   for (const [qi, q] of queries.entries()) {
     const mask = maskAt(q.time);
-    const best = oracleBest(m.world, q, mask, k, maxWatches);
+    const history = userHistory(m.world, q.user, q.time, maxWatches);
+    const best = oracleBest(m.world, history, mask, k);
     oracleSum += best.mean;
     const lists = modes.map((mode) =>
       mode.index ? retrieve(m.candidate, q.u, nMax, mask, mode).top : exactAll[qi],
@@ -477,18 +591,20 @@ export async function funnelSweep(
         q,
         lists.map((t) => t.ids),
         maxWatches,
+        history,
       );
     for (let mi = 0; mi < modes.length; mi++) {
       tops[mi].push(lists[mi]);
       const all = lists[mi].ids;
-      const scored = scores[mi];
+      const labelAt = all.indexOf(q.label);
+      const rankedAt = topsOf(all, scores[mi], ns, k);
       for (let ni = 0; ni < ns.length; ni++) {
-        const prefix = all.subarray(0, Math.min(ns[ni], all.length));
-        const ranked = topOf(all, scored, ns[ni], k);
+        const retrieved = Math.min(ns[ni], all.length);
+        const ranked = rankedAt[ni];
         const watch = mean(ranked.oracle);
         const s = sums[mi][ni];
-        s[0] += prefix.length;
-        s[1] += prefix.includes(q.label) ? 1 : 0;
+        s[0] += retrieved;
+        s[1] += labelAt >= 0 && labelAt < retrieved ? 1 : 0;
         s[2] += ranked.top.includes(q.label) ? 1 : 0;
         s[3] += watch;
         s[4] += best.mean - watch;
@@ -554,9 +670,11 @@ export async function funnelAtEachN(
   const nMax = Math.max(...ns);
   const all = retrieve(m.candidate, q.u, nMax, liveMask(m.world, q.time), {}).top.ids;
   const scored = await scoreAll(m, q, all, maxWatches);
+  const sorted = [...ns].sort((a, b) => a - b);
+  const tops = topsOf(all, scored, sorted, k);
+  const rank = all.indexOf(q.label);
   return ns.map((n) => {
-    const ranked = topOf(all, scored, n, k);
-    const rank = all.indexOf(q.label);
+    const ranked = tops[sorted.indexOf(n)];
     return {
       n,
       labelRetrievalRank: rank < n ? rank : -1,

@@ -10,6 +10,7 @@
  */
 import { createRng, type Rng } from '../sim/rng';
 import { dotAt } from './exact';
+import { nearerByProducts, nearestByProducts, sampleNorms } from './kmeans-products';
 
 /** How the initial centres are chosen. */
 export type KMeansInit = 'kmeans++' | 'random';
@@ -26,6 +27,11 @@ export interface KMeansSettings {
   init: KMeansInit;
   /** Seed of the sample, the initial centres and the re-seeding of empty clusters. */
   seed: number;
+  /**
+   * `'auto'` (default): float32 matrix products on the WASM backend where they pay
+   * (kmeans-products.ts); `'loop'`: the plain loops. The centres are the same either way.
+   */
+  method?: 'auto' | 'loop';
 }
 
 /**
@@ -40,19 +46,20 @@ export function trainKMeans(
   settings: KMeansSettings,
 ): Float32Array {
   const rng = createRng(settings.seed, 0x4b3a);
+  const method = settings.method ?? 'auto';
   const sample = samplePoints(points, n, dim, Math.min(n, settings.sampleSize), rng);
   const s = sample.length / dim;
   const k = Math.max(1, Math.min(settings.k, s));
   const centroids =
     settings.init === 'kmeans++'
-      ? plusPlusCentres(sample, s, dim, k, rng)
+      ? plusPlusCentres(sample, s, dim, k, rng, method === 'auto')
       : randomCentres(sample, s, dim, k, rng);
   const assign = new Int32Array(s);
   const dist = new Float64Array(s);
   const sums = new Float64Array(k * dim);
   const sizes = new Int32Array(k);
   for (let it = 0; it < settings.iterations; it++) {
-    nearestCentroids(sample, s, dim, centroids, k, assign, dist);
+    nearestCentroids(sample, s, dim, centroids, k, assign, dist, method);
     sums.fill(0);
     sizes.fill(0);
     for (let i = 0; i < s; i++) {
@@ -79,7 +86,8 @@ export function trainKMeans(
 /**
  * For each of the n points [n × dim], the index of its nearest centre among k [k × dim]
  * (ties: the lower index), written to `out` [n]. If `dist` [n] is given it receives the
- * squared distance to that centre.
+ * squared distance to that centre. `'auto'` takes float32 matrix products on the WASM backend
+ * where they pay (kmeans-products.ts), `'loop'` the plain loop; both give the same answer.
  */
 export function nearestCentroids(
   points: Float32Array,
@@ -89,7 +97,10 @@ export function nearestCentroids(
   k: number,
   out: Int32Array,
   dist?: Float64Array,
+  method: 'auto' | 'loop' = 'auto',
 ): void {
+  // On WASM, through matrix products with the same answer (kmeans-products.ts).
+  if (method === 'auto' && nearestByProducts(points, n, dim, centroids, k, out, dist)) return;
   const halfNorm = new Float64Array(k);
   for (let c = 0; c < k; c++) halfNorm[c] = dotAt(centroids, c * dim, centroids, c * dim, dim) / 2;
   const k4 = k - (k % 4);
@@ -190,22 +201,28 @@ function plusPlusCentres(
   dim: number,
   k: number,
   rng: Rng,
+  products: boolean,
 ): Float32Array {
   const centroids = new Float32Array(k * dim);
   const nearest = new Float64Array(s).fill(Infinity);
+  // With products (WASM), a distance is computed only where it may lower the nearest one.
+  const norms = products ? sampleNorms(sample, s, dim, k) : null;
   let pick = rng.int(s);
   for (let c = 0; c < k; c++) {
     centroids.set(sample.subarray(pick * dim, pick * dim + dim), c * dim);
-    let total = 0;
-    for (let i = 0; i < s; i++) {
-      let d2 = 0;
-      for (let j = 0; j < dim; j++) {
-        const diff = sample[i * dim + j] - centroids[c * dim + j];
-        d2 += diff * diff;
+    const centre = centroids.subarray(c * dim, c * dim + dim);
+    if (!nearerByProducts(sample, s, dim, norms, centre, nearest)) {
+      for (let i = 0; i < s; i++) {
+        let d2 = 0;
+        for (let j = 0; j < dim; j++) {
+          const diff = sample[i * dim + j] - centroids[c * dim + j];
+          d2 += diff * diff;
+        }
+        if (d2 < nearest[i]) nearest[i] = d2;
       }
-      if (d2 < nearest[i]) nearest[i] = d2;
-      total += nearest[i];
     }
+    let total = 0;
+    for (let i = 0; i < s; i++) total += nearest[i];
     if (c + 1 === k) break;
     // Draw the next centre ∝ squared distance; if every point is a centre already, uniformly.
     let r = rng.uniform() * total;

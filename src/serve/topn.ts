@@ -87,19 +87,95 @@ export class TopNHeap {
 
   /** The kept pairs, best first (see the module's order). The heap itself is left as it is. */
   result(): TopN {
-    const n = this.size;
-    const order = Array.from({ length: n }, (_, i) => i);
-    const s = this.scores;
-    const ids = this.ids;
-    order.sort((a, b) => s[b] - s[a] || ids[a] - ids[b]);
-    return {
-      ids: Int32Array.from(order, (i) => ids[i]),
-      scores: Float64Array.from(order, (i) => s[i]),
-    };
+    // A heap sort of a copy: the root (the worst pair left) is taken out into the last free
+    // place, n times. The module's order is strict (ids are distinct), so this is the order a
+    // comparison sort gives.
+    let n = this.size;
+    const s = this.scores.slice(0, n);
+    const ids = this.ids.slice(0, n);
+    const outIds = new Int32Array(n);
+    const outScores = new Float64Array(n);
+    while (n > 0) {
+      outIds[n - 1] = ids[0];
+      outScores[n - 1] = s[0];
+      n--;
+      // Move the last leaf to the root and sift it down (as `offer` does).
+      const score = s[n];
+      const id = ids[n];
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && worse(s[r], ids[r], s[l], ids[l]) ? r : l;
+        if (!worse(s[c], ids[c], score, id)) break;
+        s[i] = s[c];
+        ids[i] = ids[c];
+        i = c;
+      }
+      s[i] = score;
+      ids[i] = id;
+    }
+    return { ids: outIds, scores: outScores };
   }
 }
 
 /** True when (sa, ia) ranks strictly below (sb, ib): lower score, or equal score and higher id. */
 function worse(sa: number, ia: number, sb: number, ib: number): boolean {
   return sa < sb || (sa === sb && ia > ib);
+}
+
+/**
+ * The m-th smallest of values[0 … len) (m from 0), found by quickselect with a three-way
+ * partition (runs of equal values, as tie-heavy scores have, take one pass); `values` is
+ * reordered in place. No value may be NaN. O(len) expected.
+ */
+export function selectNth(values: Float64Array, len: number, m: number): number {
+  if (!(m >= 0 && m < len)) throw new RangeError(`rank ${m} not in [0, ${len})`);
+  let lo = 0;
+  let hi = len - 1;
+  while (lo < hi) {
+    const a = values[lo];
+    const b = values[(lo + hi) >> 1];
+    const c = values[hi];
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let lt = lo;
+    let gt = hi;
+    for (let i = lo; i <= gt;) {
+      const x = values[i];
+      if (x < pivot) {
+        values[i++] = values[lt];
+        values[lt++] = x;
+      } else if (x > pivot) {
+        values[i] = values[gt];
+        values[gt--] = x;
+      } else i++;
+    }
+    if (m < lt) hi = lt - 1;
+    else if (m > gt) lo = gt + 1;
+    else return pivot;
+  }
+  return values[lo];
+}
+
+/**
+ * Offers to `heap` the items ids[0 … len) with exact scores scores[0 … len) (no NaN), but only
+ * those scoring at least the capacity-th best score among them: the others are beaten by at
+ * least capacity items, so they could not be kept, and the heap ends as if all were offered.
+ * For a capacity that is a large share of len, cheaper than offering every one (most would
+ * enter the heap and be pushed out again). `scratch` [≥ len] is overwritten.
+ */
+export function offerBest(
+  heap: TopNHeap,
+  ids: Int32Array,
+  scores: Float64Array,
+  len: number,
+  scratch: Float64Array,
+): void {
+  let floor = -Infinity;
+  if (len > heap.capacity && heap.capacity > 0) {
+    scratch.set(scores.subarray(0, len));
+    floor = selectNth(scratch, len, len - heap.capacity);
+  }
+  for (let j = 0; j < len; j++) if (scores[j] >= floor) heap.offer(ids[j], scores[j]);
 }

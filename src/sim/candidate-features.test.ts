@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   candidateRankingExamples,
+  candidateRankingExamplesOf,
+  oracleContextOf,
   oracleWatchOf,
   sessionStartRows,
   userHistory,
 } from './candidate-features';
+import { expectedWatchPerImpression, pClick } from './oracle';
 import { buildCandidateExamples } from './examples';
 import { buildRankingExamples, NEVER_DAYS, type RankingExamples } from './ranking-examples';
 import { generateWorld } from './world';
@@ -123,6 +126,29 @@ describe('sessionStartRows', () => {
     for (const r of rows.subarray(0, 200)) {
       const h = userHistory(world, test.user[r], test.time[r], test.options.maxWatches);
       expect([h.bagStart, h.bagEnd]).toEqual([test.bagStart[r], test.bagEnd[r]]);
+    }
+  });
+});
+
+describe('candidateRankingExamplesOf and the oracle', () => {
+  it('equal candidateRankingExamples from the history read once, and the oracle’s own functions', () => {
+    const test = buildCandidateExamples(world, { split: 'test', perUserCap: 2 });
+    const videos = Int32Array.from({ length: 600 }, (_, i) => (i * 5) % world.videos.count);
+    for (const r of [0, 7, 40, test.count - 1]) {
+      const user = test.user[r];
+      const time = test.time[r];
+      const h = userHistory(world, user, time, 30);
+      const want = candidateRankingExamples(world, user, time, videos, 30, 4);
+      const got = candidateRankingExamplesOf(world, h, videos, 4);
+      expect(got).toEqual(want);
+      const watch = oracleWatchOf(world, h, videos);
+      videos.forEach((v, i) => {
+        const ctx = oracleContextOf(world, h, v);
+        const w = Math.fround(expectedWatchPerImpression(world, user, v, time, ctx));
+        expect(watch[i]).toBe(w);
+        expect(got.oracleWatch[i]).toBe(w);
+        expect(got.oracleClick[i]).toBe(Math.fround(pClick(world, user, v, time, ctx)));
+      });
     }
   });
 });

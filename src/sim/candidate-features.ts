@@ -22,7 +22,14 @@
  * start, where nothing of the session is known yet.
  */
 import type { CandidateExamples } from './examples';
-import { expectedWatchPerImpression, pClick, type OracleContext } from './oracle';
+import {
+  affinityAt,
+  clickLogitWith,
+  oracleTerms,
+  sigmoid,
+  watchFractionOf,
+  type OracleContext,
+} from './oracle';
 import {
   NEVER_DAYS,
   videoWatchIndex,
@@ -36,6 +43,8 @@ export interface UserHistory {
   user: number;
   /** Days. */
   time: number;
+  /** Most watches in the bag (the `maxWatches` it was read with). */
+  maxWatches: number;
   /** Watch-bag range [bagStart, bagEnd) into the watch arrays: the newest maxWatches before time. */
   bagStart: number;
   bagEnd: number;
@@ -115,6 +124,7 @@ export function userHistory(
   return {
     user,
     time,
+    maxWatches,
     bagStart: Math.max(w0, end - maxWatches),
     bagEnd: end,
     lastChannel,
@@ -140,15 +150,42 @@ export function oracleWatchOf(
   h: UserHistory,
   videos: ArrayLike<number>,
 ): Float32Array {
-  return Float32Array.from({ length: videos.length }, (_, i) =>
-    expectedWatchPerImpression(
-      world,
-      h.user,
-      videos[i],
-      h.time,
-      oracleContextOf(world, h, videos[i]),
-    ),
-  );
+  const out = new Float32Array(videos.length);
+  oracleInto(world, h, videos, null, out);
+  return out;
+}
+
+/**
+ * The oracle's P(click) (into `click`, unless null) and expected watch minutes per impression
+ * (into `watch`) of each of `videos` for the history's user at its time, in the context of
+ * {@link oracleContextOf}: the affinity once per video, then the sums of oracle.ts's `pClick`
+ * and `expectedWatchPerImpression` in their order (as buildRankingExamples does), so the
+ * numbers are theirs to the bit.
+ */
+function oracleInto(
+  world: World,
+  h: UserHistory,
+  videos: ArrayLike<number>,
+  click: Float32Array | null,
+  watch: Float32Array,
+): void {
+  const { users, videos: vid, config } = world;
+  const terms = oracleTerms(world);
+  const prevEpisode = worldTables(world).prevEpisode;
+  const d = config.latentDim;
+  const u = h.user;
+  const t = h.time;
+  const uo = u * d;
+  for (let i = 0; i < videos.length; i++) {
+    const v = videos[i];
+    const prev = prevEpisode[v];
+    const watched = h.watched.has(v);
+    const previousEpisodeWatched = prev >= 0 && h.watched.has(prev);
+    const a = affinityAt(users.latent, uo, vid.latent, v * d, d);
+    const p = sigmoid(clickLogitWith(terms, world, u, v, t, a, watched, previousEpisodeWatched));
+    if (click) click[i] = p;
+    watch[i] = p * vid.duration[v] * watchFractionOf(terms.watch[v], a);
+  }
 }
 
 /**
@@ -165,7 +202,27 @@ export function candidateRankingExamples(
   maxWatches = 50,
   page = 0,
 ): RankingExamples {
-  const h = userHistory(world, user, time, maxWatches);
+  return candidateRankingExamplesOf(
+    world,
+    userHistory(world, user, time, maxWatches),
+    videos,
+    page,
+  );
+}
+
+/**
+ * {@link candidateRankingExamples} from the user's history already read ({@link userHistory}
+ * with the user, time and maxWatches): for several lists of one user at one time, the history
+ * is read once. The same rows, column for column.
+ */
+export function candidateRankingExamplesOf(
+  world: World,
+  h: UserHistory,
+  videos: Int32Array,
+  page = 0,
+): RankingExamples {
+  const { user, time } = h;
+  const maxWatches = h.maxWatches;
   const { videos: vid, users } = world;
   const popularity = videoWatchIndex(world);
   const n = videos.length;
@@ -177,6 +234,7 @@ export function candidateRankingExamples(
   const languageMatch = new Uint8Array(n);
   const oracleClick = new Float32Array(n);
   const oracleWatch = new Float32Array(n);
+  const language = users.language[user];
   for (let i = 0; i < n; i++) {
     const v = videos[i];
     if (!(v >= 0 && v < vid.count)) throw new RangeError(`video ${v} not in [0, ${vid.count})`);
@@ -187,11 +245,9 @@ export function candidateRankingExamples(
     previousImpressions[i] = h.shown.get(v) ?? 0;
     videoAge[i] = time - vid.uploadTime[v];
     logPopularity[i] = Math.log1p(watchesBefore(popularity, v, time));
-    languageMatch[i] = vid.language[v] === users.language[user] ? 1 : 0;
-    const ctx = oracleContextOf(world, h, v);
-    oracleClick[i] = pClick(world, user, v, time, ctx);
-    oracleWatch[i] = expectedWatchPerImpression(world, user, v, time, ctx);
+    languageMatch[i] = vid.language[v] === language ? 1 : 0;
   }
+  oracleInto(world, h, videos, oracleClick, oracleWatch);
   return {
     count: n,
     options: {

@@ -22,7 +22,7 @@ import type { RankingExamples } from '../../sim/ranking-examples';
 import { defaultRankingConfig, type RankingFeatureSet } from './config';
 import type { World } from '../../sim/types';
 import { LocalIndex, type SparseEmbedding } from '../embedding';
-import { bagField, bagGradients, type BagField } from '../candidate/inputs';
+import { bagGradients, csrField, rangeField, type BagField } from '../candidate/inputs';
 import { fitQuantiles, type QuantileNormalizer } from '../quantiles';
 
 /** The continuous features every ranker sees, in input order. `bagSize` is the watch bag's length. */
@@ -108,19 +108,30 @@ export function denseFeatures(
   const width = denseWidth(powers, features);
   const list = continuousFeatures(features);
   const out = new Float32Array(rows.length * width);
-  for (let b = 0; b < rows.length; b++) {
-    const r = rows[b];
-    let o = b * width;
-    for (const f of list) {
-      const t = quantiles[f].transform(rawFeature(ex, f, r));
-      out[o++] = t;
+  // Feature by feature (one column, one normaliser); a value equal to the row before's (the
+  // bag size of one user's candidates, the many "never" gaps) reuses its transform.
+  let at = 0;
+  for (const f of list) {
+    const q = quantiles[f];
+    let last = NaN;
+    let t = NaN;
+    for (let b = 0; b < rows.length; b++) {
+      const x = rawFeature(ex, f, rows[b]);
+      if (x !== last) {
+        t = q.transform(x);
+        last = x;
+      }
+      const o = b * width + at;
+      out[o] = t;
       if (powers) {
-        out[o++] = t * t;
-        out[o++] = Math.sqrt(t);
+        out[o + 1] = t * t;
+        out[o + 2] = Math.sqrt(t);
       }
     }
-    if (features.language) out[o] = ex.languageMatch[r];
+    at += powers ? 3 : 1;
   }
+  if (features.language)
+    for (let b = 0; b < rows.length; b++) out[b * width + at] = ex.languageMatch[rows[b]];
   return out;
 }
 
@@ -155,35 +166,67 @@ export function rankingInputs(
   features: RankingFeatureSet = DEFAULT_FEATURES,
   languageTable?: SparseEmbedding,
 ): RankingInputs {
-  const wv = world.logs.watchVideo;
-  const impressions: number[][] = [];
-  const bags: Int32Array[] = [];
-  for (let b = 0; b < rows.length; b++) {
+  const B = rows.length;
+  const one = new Int32Array(B + 1);
+  const videos = new Int32Array(B);
+  const starts = new Int32Array(B);
+  const ends = new Int32Array(B);
+  for (let b = 0; b < B; b++) {
     const r = rows[b];
-    impressions.push([ex.video[r]]);
-    bags.push(wv.subarray(ex.bagStart[r], ex.bagEnd[r]));
+    one[b + 1] = b + 1;
+    videos[b] = ex.video[r];
+    starts[b] = ex.bagStart[r];
+    ends[b] = ex.bagEnd[r];
   }
   const out: RankingInputs = {
-    batch: rows.length,
-    impression: bagField(videoTable, impressions),
-    watchBag: bagField(videoTable, bags),
+    batch: B,
+    impression: csrField(videoTable, videos, one),
+    // Rows of one user at one time share their bag: it is averaged once (rangeField).
+    watchBag: rangeField(videoTable, world.logs.watchVideo, starts, ends),
     dense: denseFeatures(ex, rows, quantiles, powers, features),
   };
   if (features.language && languageTable) {
     const ul = world.users.language;
     const vl = world.videos.language;
+    const userLanguage = new Int32Array(B);
+    const videoLanguage = new Int32Array(B);
+    for (let b = 0; b < B; b++) {
+      userLanguage[b] = ul[ex.user[rows[b]]];
+      videoLanguage[b] = vl[videos[b]];
+    }
     out.languages = {
-      user: bagField(
-        languageTable,
-        Array.from(rows, (r) => [ul[ex.user[r]]]),
-      ),
-      video: bagField(
-        languageTable,
-        Array.from(rows, (r) => [vl[ex.video[r]]]),
-      ),
+      user: csrField(languageTable, userLanguage, one),
+      video: csrField(languageTable, videoLanguage, one),
     };
   }
   return out;
+}
+
+/**
+ * The tower's input rows [batch × width]: each row the impression's embedding, the watch bag's
+ * average, with the language group the user's and the video's language embeddings, then the
+ * dense inputs — the concatenation the ranker's tower reads, copied value for value (width =
+ * the ranker's `inputWidth`).
+ */
+export function inputRows(inputs: RankingInputs): Float32Array {
+  const B = inputs.batch;
+  const parts: { data: Float32Array; width: number }[] = [
+    inputs.impression,
+    inputs.watchBag,
+    ...(inputs.languages ? [inputs.languages.user, inputs.languages.video] : []),
+  ].map((f) => ({ data: f.mean, width: f.table.dim }));
+  parts.push({ data: inputs.dense, width: B > 0 ? inputs.dense.length / B : 0 });
+  const width = parts.reduce((s, p) => s + p.width, 0);
+  const x = new Float32Array(B * width);
+  for (let at = 0, p = 0; p < parts.length; at += parts[p++].width) {
+    const { data, width: w } = parts[p];
+    for (let b = 0; b < B; b++) {
+      const o = b * width + at;
+      const from = b * w;
+      for (let k = 0; k < w; k++) x[o + k] = data[from + k];
+    }
+  }
+  return x;
 }
 
 /**

@@ -44,6 +44,7 @@ import {
 import {
   denseWidth,
   fitFeatureQuantiles,
+  inputRows,
   rankingInputs,
   sharedTableGradients,
   type FeatureQuantiles,
@@ -369,15 +370,14 @@ export class RankingModel {
     for (let s = 0; s < all.length; s += chunk) {
       const part = Array.prototype.slice.call(all, s, Math.min(all.length, s + chunk)) as number[];
       await this.fillSources(examples, part);
-      const inputs = this.inputs(examples, part);
-      const B = part.length;
-      const fields = [inputs.impression, inputs.watchBag];
-      if (inputs.languages) fields.push(inputs.languages.user, inputs.languages.video);
-      const z = tf.tidy(() =>
-        this.logits(
-          fields.map((f) => tf.tensor2d(f.mean, [B, f.table.dim])),
-          tf.tensor2d(inputs.dense, [B, this.denseInputs]),
-        ),
+      const x = inputRows(this.inputs(examples, part));
+      // The concatenated fields written row by row here: the numbers tf.concat would give.
+      const z = tf.tidy(
+        () =>
+          tf.reshape(
+            this.tower.apply(tf.tensor2d(x, [part.length, this.inputWidth])),
+            [-1],
+          ) as tf.Tensor1D,
       );
       out.set((await z.data()) as Float32Array, s);
       z.dispose();
