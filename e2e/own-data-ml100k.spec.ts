@@ -4,9 +4,11 @@
  * written by the project's fixture generator to a temp folder, picked through the file input
  * (`data.files`), parsed in the worker and trained on: the Training tab's most-popular
  * recall@100 is the loaded data's (the same computation in Node) and the model's recall@100
- * climbs above it.
+ * climbs above it. A run saved on that data names it: loaded on the generated world it is
+ * refused (`needs-data`) with the files' names and the world on screen stays; picking the files
+ * from the offer loads the data and then the run.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -71,5 +73,43 @@ test('loads a MovieLens 100K u.data + u.item pair, trains, and beats most-popula
     )
     .toBeGreaterThan(0);
   await page.getByTestId('train.pause').click();
+  await expect(page.getByTestId('train.state')).toHaveText('paused');
+
+  // A run saved on this data names the data: on the generated world it is refused, by name.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('run.save').click(),
+  ]);
+  const saved = test.info().outputPath(download.suggestedFilename());
+  await download.saveAs(saved);
+  const step = /-step(\d+)\./.exec(download.suggestedFilename())![1];
+  await page.getByTestId('tab.data').click();
+  await page.getByTestId('data.back').click();
+  await expect(page.getByTestId('data.none')).toBeVisible({ timeout: 60_000 });
+  await page.getByTestId('tab.training').click();
+  await page.getByTestId('run.load').setInputFiles({
+    name: download.suggestedFilename(),
+    mimeType: 'application/octet-stream',
+    buffer: readFileSync(saved),
+  });
+  const error = page.getByTestId('run.error');
+  await expect(error).toHaveAttribute('data-code', 'needs-data');
+  await expect(error).toContainText(
+    `was trained on your data, u.data + u.item (ml100k: 400 users × 300 items, ${fixture.user.length} interactions`,
+  );
+  // Picking the files loads the data, then the run on it.
+  await page.getByTestId('run.pickData').setInputFiles([data, items]);
+  await expect(page.getByTestId('run.error')).toHaveCount(0, { timeout: 60_000 });
+  await expect
+    .poll(
+      async () =>
+        ((await page.getByTestId('metric.stepInline').textContent()) ?? '').replace(/[^\d]/g, ''),
+      { timeout: 60_000 },
+    )
+    .toBe(step);
+  await expect(page.getByTestId('train.state')).toHaveText('paused');
+  await expect(page.getByTestId('metric.recall100Popular')).toHaveText(popular);
+  await page.getByTestId('tab.data').click();
+  await expect(page.getByTestId('data.summary')).toContainText('Filesu.data, u.item (ml100k)');
   expect(errors).toEqual([]);
 });

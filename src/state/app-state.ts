@@ -260,6 +260,12 @@ export interface RunFileSlice {
    * any problem is set in `runFileError`. Resolves false when the file was refused here.
    */
   loadRunFile(bytes: Uint8Array, name: string): Promise<boolean>;
+  /**
+   * The run file refused for want of its data (`runFileError.code` 'needs-data'): loads `files`
+   * as that data (with its held-out choice) and then the run on it; another data set is refused
+   * again, naming the data the run needs.
+   */
+  loadRunData(files: readonly DataFile[]): void;
   /** Loads the autosaved run offered in `autosaveOffer`. */
   restoreAutosave(): Promise<boolean>;
   /** Hides the autosave offer (the saved run stays until the next autosave). */

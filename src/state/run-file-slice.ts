@@ -6,7 +6,7 @@
  * that concern files: a new run, a snapshot, a restore's answer, a new world.
  */
 import type { StateCreator } from 'zustand';
-import type { LoadErrorCode, WeightSnapshot } from '../protocol';
+import type { WeightSnapshot } from '../protocol';
 import {
   RunFileError,
   decodeRunFile,
@@ -24,27 +24,21 @@ import {
   storageErrorText,
   type RunStore,
 } from './autosave';
-import { copySnapshot, historyOf, historyUpTo, newRun, settingsOf } from './run-record';
+import {
+  LOAD_ERROR_CODES,
+  decodeStep,
+  needsDataProblem,
+  nextTask,
+  runContents,
+  sameData,
+  sameSettings,
+  sameWorld,
+} from './run-data';
+import { copySnapshot, historyOf, newRun, settingsOf } from './run-record';
 import { effectiveParams } from './training-settings';
 import type { WorkerChannel } from './worker-channel';
 
 export type { RunFileSlice } from './app-state';
-
-/** The step in a run file's name (`runFileName`). */
-function decodeStep(name: string): number {
-  const m = /-step(\d+)\./.exec(name);
-  return m ? Number(m[1]) : 0;
-}
-
-/** Resolves after the current macrotask (lets the page draw and handle input). */
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
-
-/** The page's name of a worker's refusal to load a run (RunFileErrorCode). */
-const LOAD_ERROR_CODES: Record<LoadErrorCode, string> = {
-  'world-mismatch': 'world-mismatch',
-  'bad-params': 'bad-params',
-  'bad-state': 'tampered-sizes',
-};
 
 /**
  * Creates the run-file slice; `channel` is the worker shared with the other slices, `runStore`
@@ -58,6 +52,8 @@ export function createRunFileSlice(
     /** A run file waiting for the worker's answer (its run id) or for its world to be built. */
     let pendingLoad: { runId: number; contents: RunFileContents; name: string } | null = null;
     let pendingWorldLoad: { contents: RunFileContents; name: string } | null = null;
+    /** A run file of the user's data, refused until that data is loaded (`loadRunData`). */
+    let pendingDataLoad: { contents: RunFileContents; name: string } | null = null;
     /** Saves waiting for their snapshot. */
     let saveWaiters: {
       resolve: (f: { name: string; bytes: Uint8Array }) => void;
@@ -66,18 +62,7 @@ export function createRunFileSlice(
     /** The step of the last autosave of the run on screen (no second write of the same step). */
     let autosavedStep: number | null = null;
 
-    /** What a run file of `snapshot` holds: the world on screen, the history up to its step. */
-    const contentsOf = (snapshot: WeightSnapshot): RunFileContents => {
-      const { settings, config } = get();
-      return {
-        world: {
-          settings: { ...settings } as Record<string, number>,
-          config: { ...(config ?? settings) } as Record<string, number>,
-        },
-        snapshot,
-        history: historyUpTo(get().history, snapshot.step),
-      };
-    };
+    const contentsOf = (snapshot: WeightSnapshot) => runContents(get(), snapshot);
 
     /** The run file of `snapshot`: its name (seed and step) and bytes. */
     const runFileOf = (snapshot: WeightSnapshot): { name: string; bytes: Uint8Array } => ({
@@ -157,20 +142,7 @@ export function createRunFileSlice(
       if (user !== -1) channel.send({ type: 'focus', runId: p.runId, user });
     };
 
-    const sameWorld = (c: RunFileContents): boolean => {
-      const { config, summary, pendingRequest } = get();
-      if (!config || !summary || pendingRequest !== null) return false;
-      const mine = config as unknown as Record<string, number>;
-      return Object.entries(c.world.config).every(([k, v]) => mine[k] === v);
-    };
-
     const problem = (p: RunFileProblem) => set({ runFileError: p, runLoading: null });
-    /** The file's world settings are `settings` (every key of either agrees). */
-    const sameSettings = (c: RunFileContents, settings: AppState['settings']): boolean => {
-      const a = c.world.settings;
-      const b = settings as unknown as Record<string, number>;
-      return [...Object.keys(a), ...Object.keys(b)].every((k) => a[k] === b[k]);
-    };
     /** Reads the pinned runs' descriptions into the state. */
     const refreshPinned = async () => {
       if (!runStore) return;
@@ -238,7 +210,19 @@ export function createRunFileSlice(
           return false;
         }
         pendingLoad = null;
-        if (sameWorld(contents)) {
+        pendingDataLoad = null;
+        if (contents.data) {
+          // Trained on the user's data: only that data will do, and the file does not hold it.
+          pendingWorldLoad = null;
+          if (sameData(get(), contents.data)) {
+            sendLoad(contents, name);
+            return true;
+          }
+          pendingDataLoad = { contents, name };
+          problem(needsDataProblem(name, contents.data, get().dataset !== null));
+          return false;
+        }
+        if (sameWorld(get(), contents)) {
           pendingWorldLoad = null;
           sendLoad(contents, name);
         } else {
@@ -265,6 +249,13 @@ export function createRunFileSlice(
           }
         }
         return true;
+      },
+
+      loadRunData(files) {
+        if (!pendingDataLoad?.contents.data) return;
+        set({ runLoading: pendingDataLoad.name, runFileError: null });
+        get().loadData(files, undefined, pendingDataLoad.contents.data.heldOut);
+        if (get().pendingRequest === null) set({ runLoading: null }); // refused: see the Data tab
       },
 
       async restoreAutosave() {
@@ -383,6 +374,20 @@ export function createRunFileSlice(
       },
 
       runFileWorldBuilt() {
+        if (pendingDataLoad) {
+          const { contents, name } = pendingDataLoad;
+          // A generated world instead: the file stays refused; other data: refused, named again.
+          if (!get().dataset) pendingDataLoad = null;
+          else if (!sameData(get(), contents.data!))
+            problem(needsDataProblem(name, contents.data!, true));
+          else {
+            pendingDataLoad = null;
+            sendLoad(contents, name);
+            return true;
+          }
+          set({ runLoading: null });
+          return false;
+        }
         if (!pendingWorldLoad) return false;
         const { contents, name } = pendingWorldLoad;
         pendingWorldLoad = null;

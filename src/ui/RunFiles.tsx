@@ -4,7 +4,8 @@
  * from a file picker or dropped on the bar; a refused file is named (`run.error`) and the run
  * on screen goes on; after a reload the last autosaved run is offered (`run.restore`); a few
  * runs can be kept in the browser (`run.keep`, loaded again from `run.kept`); a failed
- * autosave (a full quota) is shown.
+ * autosave (a full quota) is shown. A run of the user's data is refused until that data is on
+ * screen (`needs-data`), with a picker for those files (`run.pickData`).
  */
 import { useState, type CSSProperties, type DragEvent } from 'react';
 import { useAppStore } from '../state/store';
@@ -59,6 +60,7 @@ export function RunFiles() {
   const pinRun = useAppStore((s) => s.pinRun);
   const loadPinned = useAppStore((s) => s.loadPinned);
   const unpinRun = useAppStore((s) => s.unpinRun);
+  const loadRunData = useAppStore((s) => s.loadRunData);
   const [saving, setSaving] = useState(false);
   const [over, setOver] = useState(false);
   const canSave = run.built !== null && (run.state === 'paused' || run.state === 'running');
@@ -162,6 +164,27 @@ export function RunFiles() {
         >
           {error.code}: {error.message}
         </span>
+      )}
+      {error?.code === 'needs-data' && (
+        <label
+          className="file-button"
+          style={FILE_BUTTON}
+          title="Pick the data files the run was trained on: they load on the Data tab, then the run loads on them"
+        >
+          Pick those files…
+          <input
+            type="file"
+            multiple
+            style={{ display: 'none' }}
+            data-testid="run.pickData"
+            onChange={(e) => {
+              const list = e.currentTarget.files ?? [];
+              const files = Array.from(list, (f) => ({ name: f.name, size: f.size, content: f }));
+              e.currentTarget.value = '';
+              if (files.length) loadRunData(files);
+            }}
+          />
+        </label>
       )}
       {offer && (
         <span className="run-offer" data-testid="run.offer">

@@ -18,7 +18,13 @@
 import { checkTrainingParams, defaultTrainingParams } from '../params';
 import type { EvalPoint, ModelWeights, TrainingParams, WeightSnapshot } from '../training';
 import { fnv1aWords } from './hash';
-import { RUN_FILE_FORMAT, RUN_FILE_VERSION, manifestSchema, type RunManifest } from './schema';
+import {
+  RUN_FILE_FORMAT,
+  RUN_FILE_VERSION,
+  manifestSchema,
+  type RunData,
+  type RunManifest,
+} from './schema';
 
 export { RUN_FILE_VERSION } from './schema';
 
@@ -92,6 +98,8 @@ export interface RunFileContents {
   history: RunHistory;
   /** ISO time of saving (default: now). */
   savedAt?: string;
+  /** The user's data the run was trained on (docs/own-data.md); absent for a generated world. */
+  data?: RunData;
 }
 
 /** The name a saved run gets: seed and step in it, e.g. `recsys-seed7-step200.recsys-run`. */
@@ -174,6 +182,7 @@ function* encoder(run: RunFileContents): Generator<void, Uint8Array> {
     counters: s.counters,
     history: { points: n, evals: h.evals as unknown as RunManifest['history']['evals'] },
     blobs,
+    ...(run.data && { data: run.data }),
   };
   const json = new TextEncoder().encode(JSON.stringify(manifest));
   const out = new Uint8Array(HEADER_BYTES + json.length + offset);
@@ -351,6 +360,7 @@ export function decodeRunFile(bytes: Uint8Array): RunFileContents & { manifest: 
     snapshot,
     history,
     savedAt: m.savedAt,
+    ...(m.data && { data: m.data }),
   };
 }
 

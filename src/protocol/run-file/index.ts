@@ -16,5 +16,5 @@ export {
   type RunFileErrorCode,
   type RunHistory,
 } from './format';
-export type { RunManifest } from './schema';
+export type { RunData, RunManifest } from './schema';
 export { fnv1a, fnv1aBytes, fnv1aWords } from './hash';

@@ -61,6 +61,22 @@ export const blobSchema = z.object({
   checksum: z.number().int().min(0).max(0xffffffff),
 });
 
+/**
+ * The user's data a run was trained on (docs/own-data.md#run-files): absent for a generated
+ * world. Loading such a run needs the same files loaded first.
+ */
+export const runDataSchema = z.object({
+  /** The format read (`movielens`, `ml100k`, `ml1m`, `csv`). */
+  format: z.string().max(40),
+  /** The files' names as loaded. */
+  files: z.array(z.string().max(300)).max(20),
+  users: z.number().int().min(0),
+  items: z.number().int().min(0),
+  interactions: z.number().int().min(0),
+  /** What was held out for recall (`last`, `time`): the same files held out otherwise differ. */
+  heldOut: z.enum(['last', 'time']).optional(),
+});
+
 /** The manifest: everything but the arrays, which it lists in `blobs`. */
 export const manifestSchema = z.object({
   format: z.literal(RUN_FILE_FORMAT),
@@ -91,7 +107,12 @@ export const manifestSchema = z.object({
     evals: z.array(evalPointSchema),
   }),
   blobs: z.array(blobSchema),
+  /** The user's data the run was trained on; absent for a generated world. */
+  data: runDataSchema.optional(),
 });
+
+/** The user's data a run was trained on, as the manifest holds it. */
+export type RunData = z.output<typeof runDataSchema>;
 
 /** A manifest as read (NaNs restored). */
 export type RunManifest = z.output<typeof manifestSchema>;
