@@ -11,6 +11,7 @@ import wabt from 'wabt';
 /** The modules: WAT source and the TypeScript file that carries its bytes. */
 export const WASM_MODULES = [
   { wat: 'src/model/wasm/nearest-row.wat', ts: 'src/model/wasm/nearest-row-wasm.ts' },
+  { wat: 'src/model/wasm/sparse-table.wat', ts: 'src/model/wasm/sparse-table-wasm.ts' },
 ];
 
 /** The binary of the WAT file at `path` (SIMD enabled, no names). */

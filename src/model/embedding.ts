@@ -10,6 +10,7 @@
  * no gradient for `tf.gather`, and dense updates of a [1M × d] variable would copy it every step.
  */
 import type { UniformSource } from '../sim/alias';
+import { WasmTable } from './wasm/sparse-table';
 
 /** Lazy-Adam hyperparameters. */
 export interface AdamSettings {
@@ -47,6 +48,11 @@ export class SparseEmbedding {
    * null. {@link applyGradients} skips them, so they keep the value {@link freezeRows} gave.
    */
   private frozen: Uint8Array | null = null;
+  /**
+   * The storage in WebAssembly with its SIMD kernels (`wasm/sparse-table.ts`), or null: plain
+   * arrays and the JavaScript loops, which give the same numbers to the bit.
+   */
+  private readonly wasm: WasmTable | null;
 
   /**
    * @param rows number of ids
@@ -60,12 +66,13 @@ export class SparseEmbedding {
     rng: UniformSource,
     scale = 0.5 / Math.sqrt(dim),
   ) {
-    this.weights = new Float32Array(rows * dim);
+    this.wasm = WasmTable.create(rows, dim);
+    this.weights = this.wasm ? this.wasm.weights : new Float32Array(rows * dim);
     for (let i = 0; i < this.weights.length; i++) this.weights[i] = (2 * rng() - 1) * scale;
     // Written now, so the pages are mapped before training: a fresh buffer's pages are only
     // mapped on first write, and at a million rows those faults were half of a step's time
     // (docs/performance.md#training). PyTorch's SparseAdam also zero-fills its state at once.
-    this.moments = new Float32Array(rows * 2 * dim).fill(0);
+    this.moments = (this.wasm ? this.wasm.moments : new Float32Array(rows * 2 * dim)).fill(0);
   }
 
   /**
@@ -122,6 +129,30 @@ export class SparseEmbedding {
     return this.frozen !== null && this.frozen[id] === 1;
   }
 
+  /**
+   * The average of each bag's rows, [bags × dim] (bag b: rows ids[offsets[b] … offsets[b + 1]),
+   * all zeros when empty): the float32 sum in id order, then divided by the count. `offsets`
+   * [bags + 1] starts at 0 and never decreases; ids are rows of this table.
+   */
+  bagMean(ids: Int32Array, offsets: Int32Array): Float32Array {
+    const B = offsets.length - 1;
+    const d = this.dim;
+    const mean = new Float32Array(B * d);
+    if (this.wasm?.bagMean(ids, offsets, mean)) return mean;
+    const w = this.weights;
+    for (let b = 0; b < B; b++) {
+      const n = offsets[b + 1] - offsets[b];
+      if (n === 0) continue;
+      const o = b * d;
+      for (let i = offsets[b]; i < offsets[b + 1]; i++) {
+        const base = ids[i] * d;
+        for (let k = 0; k < d; k++) mean[o + k] += w[base + k];
+      }
+      for (let k = 0; k < d; k++) mean[o + k] /= n;
+    }
+    return mean;
+  }
+
   /** Copies rows `ids` into `out` [ids.length × dim] (allocated if absent) and returns it. */
   gather(ids: ArrayLike<number>, out = new Float32Array(ids.length * this.dim)): Float32Array {
     const d = this.dim;
@@ -146,6 +177,8 @@ export class SparseEmbedding {
     const mv = this.moments;
     const a1 = 1 - beta1;
     const a2 = 1 - beta2;
+    // The same arithmetic in WebAssembly SIMD where it runs (frozen rows only in JavaScript).
+    if (!frozen && this.wasm?.adam(ids, grads, { lr, beta1, beta2, a1, a2, epsilon })) return;
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (frozen && frozen[id]) continue;

@@ -1,0 +1,176 @@
+/**
+ * A sparse embedding table's storage in WebAssembly memory, with its two hot loops in
+ * WebAssembly SIMD (sparse-table.wat): lazy Adam over the touched rows and the average of each
+ * bag's rows. The arithmetic is the JavaScript's operation for operation (float64 for Adam,
+ * float32 sums and quotients for the averages), so a table gives the same weights to the last
+ * bit with or without it (tested against `embedding.ts`'s JavaScript). Used by
+ * `SparseEmbedding` where WebAssembly SIMD runs and the width is a multiple of 4.
+ */
+import { WASM_BASE64 } from './sparse-table-wasm';
+
+/** The module's exports. */
+interface TableExports {
+  adam: (
+    ids: number,
+    n: number,
+    grads: number,
+    d: number,
+    w: number,
+    mv: number,
+    lr: number,
+    b1: number,
+    b2: number,
+    a1: number,
+    a2: number,
+    eps: number,
+  ) => void;
+  bagMean: (ids: number, offsets: number, bags: number, d: number, w: number, out: number) => void;
+}
+
+/** One lazy-Adam step's constants, as `SparseEmbedding.applyGradients` derives them. */
+export interface AdamStep {
+  /** Bias-corrected learning rate lr·√(1 − β2ᵗ)/(1 − β1ᵗ). */
+  lr: number;
+  beta1: number;
+  beta2: number;
+  /** 1 − β1. */
+  a1: number;
+  /** 1 − β2. */
+  a2: number;
+  epsilon: number;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/** The compiled module, or null where WebAssembly or its SIMD is missing (compiled once). */
+function tableModule(): WebAssembly.Module | null {
+  if (compiled !== undefined) return compiled;
+  compiled = null;
+  try {
+    if (typeof WebAssembly === 'object') {
+      const bytes = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
+      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
+    }
+  } catch {
+    compiled = null;
+  }
+  return compiled;
+}
+
+/** Whether tables may use WebAssembly here (tests switch it off to compare with JavaScript). */
+let enabled = true;
+
+/** Lets tables built from now on use WebAssembly (true, the default) or not (false). */
+export function setWasmTables(on: boolean): void {
+  enabled = on;
+}
+
+const PAGE = 65536;
+
+/**
+ * Weights [rows × dim] and interleaved moments [rows × 2·dim] (float32) in a WebAssembly memory
+ * of their own, which never grows (so the views stay valid), followed by scratch for one call's
+ * ids, offsets and rows. Build with {@link WasmTable.create}.
+ */
+export class WasmTable {
+  /** Row-major weights [rows × dim], a view of the instance's memory. */
+  readonly weights: Float32Array;
+  /** Interleaved moments [rows × 2·dim] (row r: m then v), a view of the instance's memory. */
+  readonly moments: Float32Array;
+  private readonly exports: TableExports;
+  private readonly idsAt: number;
+  private readonly offsetsAt: number;
+  private readonly rowsAt: number;
+  private readonly scratchIds: Int32Array;
+  private readonly scratchOffsets: Int32Array;
+  private readonly scratchRows: Float32Array;
+
+  private constructor(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    readonly rows: number,
+    readonly dim: number,
+    /** Most ids (and bags) one call takes. */
+    readonly capIds: number,
+    /** Most rows of gradients or averages one call takes. */
+    readonly capRows: number,
+  ) {
+    const instance = new WebAssembly.Instance(module, { env: { memory } });
+    this.exports = instance.exports as unknown as TableExports;
+    const buffer = memory.buffer;
+    const size = rows * dim;
+    this.weights = new Float32Array(buffer, 0, size);
+    this.moments = new Float32Array(buffer, size * 4, 2 * size);
+    this.idsAt = size * 12;
+    this.offsetsAt = this.idsAt + capIds * 4;
+    this.rowsAt = this.offsetsAt + (capIds + 1) * 4;
+    this.scratchIds = new Int32Array(buffer, this.idsAt, capIds);
+    this.scratchOffsets = new Int32Array(buffer, this.offsetsAt, capIds + 1);
+    this.scratchRows = new Float32Array(buffer, this.rowsAt, capRows * dim);
+  }
+
+  /**
+   * The table's storage in WebAssembly, or null where it cannot be: WebAssembly SIMD missing,
+   * switched off ({@link setWasmTables}), `dim` not a positive multiple of 4, or a memory over
+   * 4 GiB or refused by the engine.
+   */
+  static create(rows: number, dim: number): WasmTable | null {
+    if (!enabled || !(dim >= 4 && dim % 4 === 0 && rows >= 1)) return null;
+    const module = tableModule();
+    if (!module) return null;
+    const capIds = 1 << 16;
+    const capRows = Math.max(4096, Math.min(rows, 1 << 16));
+    const bytes = rows * dim * 12 + (2 * capIds + 1) * 4 + capRows * dim * 4;
+    const pages = Math.ceil(bytes / PAGE);
+    if (pages > 65536) return null;
+    try {
+      const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+      return new WasmTable(module, memory, rows, dim, capIds, capRows);
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Lazy Adam on rows `ids` [n] (distinct) with gradients `grads` [n × dim]; false (nothing
+   * done) when n is over the scratch's capacity.
+   */
+  adam(ids: ArrayLike<number>, grads: Float32Array, s: AdamStep): boolean {
+    const n = ids.length;
+    if (n > this.capIds || n > this.capRows) return false;
+    const d = this.dim;
+    this.scratchIds.set(ids);
+    this.scratchRows.set(grads.subarray(0, n * d));
+    this.exports.adam(
+      this.idsAt,
+      n,
+      this.rowsAt,
+      d,
+      0,
+      this.rows * d * 4,
+      s.lr,
+      s.beta1,
+      s.beta2,
+      s.a1,
+      s.a2,
+      s.epsilon,
+    );
+    return true;
+  }
+
+  /**
+   * The average of each bag's rows into `out` [bags × dim] (bag b: ids[offsets[b] …
+   * offsets[b + 1]), 0 when empty); false (nothing done) when the ids or bags are over the
+   * scratch's capacity. `offsets` [bags + 1] starts at 0 and never decreases.
+   */
+  bagMean(ids: Int32Array, offsets: Int32Array, out: Float32Array): boolean {
+    const bags = offsets.length - 1;
+    if (ids.length > this.capIds || bags > this.capIds || bags > this.capRows) return false;
+    const d = this.dim;
+    this.scratchIds.set(ids);
+    this.scratchOffsets.set(offsets);
+    this.exports.bagMean(this.idsAt, this.offsetsAt, bags, d, 0, this.rowsAt);
+    out.set(this.scratchRows.subarray(0, bags * d));
+    return true;
+  }
+}

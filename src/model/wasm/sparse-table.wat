@@ -1,0 +1,118 @@
+;; Kernels of a sparse embedding table (src/model/embedding.ts) whose weights, lazy-Adam moments
+;; and scratch live in this instance's imported memory, in WebAssembly SIMD, with exactly the
+;; arithmetic of the JavaScript they replace (so every weight is the same to the last bit):
+;;
+;; adam: for each touched row, per column, in float64 (two lanes at a time):
+;;   m = β1·m + (1 − β1)·g;  v = β2·v + ((1 − β2)·g)·g   (stored as float32, used as float64)
+;;   w = float32(w − (lr·m) / (√v + ε))
+;; bagMean: each bag's average of its rows in float32 (four lanes at a time): the float32 sum in
+;;   id order, then divided by the count (a float32 sum or quotient of float32 values computed in
+;;   float64 and rounded, as JavaScript does, equals the float32 operation).
+;;
+;; Assembled by scripts/build-wasm.ts (wabt) into sparse-table-wasm.ts.
+(module
+  (import "env" "memory" (memory 1))
+  ;; adam(ids, n, grads, d, w, mv, lr, b1, b2, a1, a2, eps): rows ids[0 … n) (i32, distinct),
+  ;; gradients grads [n × d] f32, weights at w [rows × d] f32, moments at mv [rows × 2d] f32
+  ;; (row r: m then v). d a positive multiple of 2. Byte offsets.
+  (func (export "adam")
+    (param $ids i32) (param $n i32) (param $grads i32) (param $d i32) (param $w i32) (param $mv i32)
+    (param $lr f64) (param $b1 f64) (param $b2 f64) (param $a1 f64) (param $a2 f64) (param $eps f64)
+    (local $i i32) (local $k i32) (local $rowBytes i32) (local $wp i32) (local $mp i32) (local $gp i32)
+    (local $g v128) (local $m v128) (local $v v128) (local $x v128)
+    (local $vlr v128) (local $vb1 v128) (local $vb2 v128) (local $va1 v128) (local $va2 v128) (local $veps v128)
+    (local.set $vlr (f64x2.splat (local.get $lr)))
+    (local.set $vb1 (f64x2.splat (local.get $b1)))
+    (local.set $vb2 (f64x2.splat (local.get $b2)))
+    (local.set $va1 (f64x2.splat (local.get $a1)))
+    (local.set $va2 (f64x2.splat (local.get $a2)))
+    (local.set $veps (f64x2.splat (local.get $eps)))
+    (local.set $rowBytes (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $i (i32.const 0))
+    (block $rowsDone
+      (loop $rows
+        (br_if $rowsDone (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $wp (i32.add (local.get $w)
+          (i32.mul (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2))))
+                   (local.get $rowBytes))))
+        (local.set $mp (i32.add (local.get $mv)
+          (i32.mul (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2))))
+                   (i32.shl (local.get $rowBytes) (i32.const 1)))))
+        (local.set $gp (i32.add (local.get $grads) (i32.mul (local.get $i) (local.get $rowBytes))))
+        (local.set $k (i32.const 0))
+        (loop $cols
+          (local.set $g (f64x2.promote_low_f32x4
+            (v128.load64_zero align=4 (i32.add (local.get $gp) (local.get $k)))))
+          (local.set $m (f64x2.add
+            (f64x2.mul (local.get $vb1) (f64x2.promote_low_f32x4
+              (v128.load64_zero align=4 (i32.add (local.get $mp) (local.get $k)))))
+            (f64x2.mul (local.get $va1) (local.get $g))))
+          (local.set $v (f64x2.add
+            (f64x2.mul (local.get $vb2) (f64x2.promote_low_f32x4
+              (v128.load64_zero align=4
+                (i32.add (i32.add (local.get $mp) (local.get $rowBytes)) (local.get $k)))))
+            (f64x2.mul (f64x2.mul (local.get $va2) (local.get $g)) (local.get $g))))
+          (v128.store64_lane align=4 0 (i32.add (local.get $mp) (local.get $k))
+            (f32x4.demote_f64x2_zero (local.get $m)))
+          (v128.store64_lane align=4 0
+            (i32.add (i32.add (local.get $mp) (local.get $rowBytes)) (local.get $k))
+            (f32x4.demote_f64x2_zero (local.get $v)))
+          (local.set $x (f64x2.sub
+            (f64x2.promote_low_f32x4
+              (v128.load64_zero align=4 (i32.add (local.get $wp) (local.get $k))))
+            (f64x2.div (f64x2.mul (local.get $vlr) (local.get $m))
+                       (f64x2.add (f64x2.sqrt (local.get $v)) (local.get $veps)))))
+          (v128.store64_lane align=4 0 (i32.add (local.get $wp) (local.get $k))
+            (f32x4.demote_f64x2_zero (local.get $x)))
+          (local.set $k (i32.add (local.get $k) (i32.const 8)))
+          (br_if $cols (i32.lt_u (local.get $k) (local.get $rowBytes))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $rows))))
+
+  ;; bagMean(ids, offsets, bags, d, w, out): for b in [0, bags), out[b] [d] f32 = the average of
+  ;; rows ids[offsets[b] … offsets[b + 1]) of the weights at w [rows × d] (0 for an empty bag).
+  ;; d a positive multiple of 4. Byte offsets.
+  (func (export "bagMean")
+    (param $ids i32) (param $offsets i32) (param $bags i32) (param $d i32) (param $w i32) (param $out i32)
+    (local $b i32) (local $i i32) (local $end i32) (local $k i32) (local $rowBytes i32)
+    (local $op i32) (local $rp i32) (local $count v128)
+    (local.set $rowBytes (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $b (i32.const 0))
+    (block $bagsDone
+      (loop $bagsLoop
+        (br_if $bagsDone (i32.ge_u (local.get $b) (local.get $bags)))
+        (local.set $op (i32.add (local.get $out) (i32.mul (local.get $b) (local.get $rowBytes))))
+        (local.set $k (i32.const 0))
+        (loop $zero
+          (v128.store (i32.add (local.get $op) (local.get $k)) (v128.const i32x4 0 0 0 0))
+          (local.set $k (i32.add (local.get $k) (i32.const 16)))
+          (br_if $zero (i32.lt_u (local.get $k) (local.get $rowBytes))))
+        (local.set $i (i32.load (i32.add (local.get $offsets) (i32.shl (local.get $b) (i32.const 2)))))
+        (local.set $end (i32.load (i32.add (local.get $offsets)
+          (i32.shl (i32.add (local.get $b) (i32.const 1)) (i32.const 2)))))
+        (if (i32.lt_s (local.get $i) (local.get $end))
+          (then
+            (local.set $count (f32x4.splat (f32.convert_i32_s (i32.sub (local.get $end) (local.get $i)))))
+            (block $idsDone
+              (loop $idsLoop
+                (br_if $idsDone (i32.ge_s (local.get $i) (local.get $end)))
+                (local.set $rp (i32.add (local.get $w)
+                  (i32.mul (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2))))
+                           (local.get $rowBytes))))
+                (local.set $k (i32.const 0))
+                (loop $cols
+                  (v128.store (i32.add (local.get $op) (local.get $k))
+                    (f32x4.add (v128.load (i32.add (local.get $op) (local.get $k)))
+                               (v128.load (i32.add (local.get $rp) (local.get $k)))))
+                  (local.set $k (i32.add (local.get $k) (i32.const 16)))
+                  (br_if $cols (i32.lt_u (local.get $k) (local.get $rowBytes))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $idsLoop)))
+            (local.set $k (i32.const 0))
+            (loop $div
+              (v128.store (i32.add (local.get $op) (local.get $k))
+                (f32x4.div (v128.load (i32.add (local.get $op) (local.get $k))) (local.get $count)))
+              (local.set $k (i32.add (local.get $k) (i32.const 16)))
+              (br_if $div (i32.lt_u (local.get $k) (local.get $rowBytes))))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bagsLoop)))))
