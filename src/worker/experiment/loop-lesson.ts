@@ -32,7 +32,7 @@ import type {
 } from '../../protocol/lessons/summary';
 import { generateWorld } from '../../sim/world';
 import { loopWorldSettings, runLoop } from '../loop/runner';
-import type { RunOptions } from './runner';
+import type { RunOptions } from './options';
 
 /** One round's values of the lesson's metrics. */
 export function roundValues(metrics: readonly MetricId[], m: RoundMetrics): MetricValues {

@@ -48,8 +48,10 @@ import { meanAveragePrecision, recallFromRanks } from '../../model/metrics';
 import { funnelSweep } from '../../serve/funnel';
 import { sessionStartRows } from '../../sim/candidate-features';
 import { freshShare, labelAgeShare, modelAgeMass } from '../../model/candidate/age-mass';
-import type { LessonProgressMessage } from '../../protocol/experiment';
 import { runLoopExperiment } from './loop-lesson';
+import type { ExperimentProgress, RunOptions } from './options';
+
+export type { ExperimentProgress, RunOptions } from './options';
 
 /** Stream of the candidate model's batch rows: `UniformStream(trainSeed, BATCH_STREAM)`. */
 export const BATCH_STREAM = 0xba7c;
@@ -128,30 +130,6 @@ export class ExperimentData {
     }
     return t;
   }
-}
-
-/**
- * Progress of an experiment, reported per variant and repeat: the lesson worker's progress
- * message without its envelope (`src/protocol/experiment.ts`), so the two cannot drift apart.
- */
-export type ExperimentProgress = Omit<LessonProgressMessage, 'type' | 'jobId'>;
-
-/** Options of {@link runExperiment}. */
-export interface RunOptions {
-  /** World seed (and the base of the repeats' training seeds); default 7. */
-  seed?: number;
-  /** Override the spec's repeats or steps (tests, quick looks). */
-  repeats?: number;
-  steps?: number;
-  /** Only these variants (default: every variant but the optional ones, `Variant.optional`). */
-  variants?: string[];
-  signal?: AbortSignal;
-  onProgress?: (p: ExperimentProgress) => void;
-  /** Called between steps (e.g. yield to the event loop so a worker hears a cancel). */
-  between?: () => Promise<void>;
-  /** A world already built with these settings (shared by several experiments). */
-  world?: World;
-  now?: () => number;
 }
 
 const cancelled = (signal: AbortSignal | undefined) => {
