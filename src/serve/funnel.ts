@@ -28,6 +28,7 @@ import {
 import type { CandidateExamples } from '../sim/examples';
 import { defaultRankingOptions } from '../sim/ranking-examples';
 import type { World } from '../sim/types';
+import type { BlockedItems } from './exact';
 import { exactTopN, exactTopNBatch, type ItemVectors } from './exact';
 import type { IvfIndex } from './ivf';
 import type { TopN } from './topn';
@@ -518,6 +519,12 @@ export interface FunnelSweepOptions extends RetrievalSettings {
   maxWatches?: number;
   /** Called after each query with (queries done, queries in all), e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * The candidate model's video vectors and biases as they are now, prepared for matrix
+   * products (`BlockedItems.prepare`), when the caller has them: the exact retrievals use them
+   * instead of preparing their own (the same answer).
+   */
+  blocked?: BlockedItems | null;
 }
 
 /** Queries of a sweep whose requests are also served in full at every N, for the latencies. */
@@ -559,10 +566,10 @@ export async function funnelSweep(
   const d = m.candidate.d;
   const us = new Float32Array(queries.length * d);
   queries.forEach((q, i) => us.set(q.u, i * d));
-  const exactAll = exactTopNBatch(items, us, nMax, {
-    bias,
-    masks: queries.map((q) => maskAt(q.time)),
-  });
+  const masks = queries.map((q) => maskAt(q.time));
+  const exactAll = options.blocked
+    ? options.blocked.topN(us, nMax, { masks })
+    : exactTopNBatch(items, us, nMax, { bias, masks });
   let oracleSum = 0;
   for (const [qi, q] of queries.entries()) {
     const mask = maskAt(q.time);

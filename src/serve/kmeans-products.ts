@@ -79,8 +79,14 @@ export function nearestByProducts(
   for (let c = 0; c < k; c++) halfNorm[c] = dotAt(centroids, c * dim, centroids, c * dim, dim) / 2;
   const k4 = k - (k % 4);
   const bound = gemmBound(dim);
+  let widest = 0;
+  let halfNormMax = 0;
+  for (let c = 0; c < k; c++) {
+    widest = Math.max(widest, cNorm[c]);
+    halfNormMax = Math.max(halfNormMax, halfNorm[c]);
+  }
   const right = tf.tidy(() => tf.transpose(tf.tensor2d(centroids.subarray(0, k * dim), [k, dim])));
-  const slack = new Float64Array(k);
+  const near = new Int32Array(k);
   try {
     for (let from = 0; from < n; from += ROWS) {
       const rows = Math.min(ROWS, n - from);
@@ -89,22 +95,28 @@ export function nearestByProducts(
         const i = from + r;
         const xo = i * dim;
         const row = r * k;
-        // The best lower end of an estimate's interval: the nearest centre reaches it.
-        let floor = -Infinity;
+        // Every estimate g − ‖c‖²/2 is within `slack` of the loop's score (one bound for all
+        // centres, from the widest), so only centres within twice that of the best estimate
+        // can be the nearest: collected in one pass (the best so far only rises), then kept
+        // against the final best.
+        const xc = xNorm[i] * widest;
+        const slack = bound * xc + F64_SLACK * (xc + halfNormMax) + 1e-30;
+        let top = -Infinity;
+        let count = 0;
         for (let c = 0; c < k; c++) {
-          const xc = xNorm[i] * cNorm[c];
-          slack[c] = bound * xc + F64_SLACK * (xc + halfNorm[c]) + 1e-30;
-          const low = g[row + c] - halfNorm[c] - slack[c];
-          if (low > floor) floor = low;
+          const e = g[row + c] - halfNorm[c];
+          if (e > top) top = e;
+          if (e >= top - 2 * slack) near[count++] = c;
         }
         let best = 0;
         let bestScore = -Infinity;
-        for (let c = 0; c < k; c++) {
-          if (g[row + c] - halfNorm[c] + slack[c] < floor) continue;
+        for (let j = 0; j < count; j++) {
+          const c = near[j];
+          if (g[row + c] - halfNorm[c] < top - 2 * slack) continue;
           let s: number;
           if (c < k4) {
             s = 0;
-            for (let j = 0, o = c * dim; j < dim; j++) s += points[xo + j] * centroids[o + j];
+            for (let t = 0, o = c * dim; t < dim; t++) s += points[xo + t] * centroids[o + t];
           } else s = dotAt(points, xo, centroids, c * dim, dim);
           s -= halfNorm[c];
           if (s > bestScore) {

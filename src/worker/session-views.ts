@@ -12,15 +12,17 @@ import {
   userScores,
   type BiasSummary,
 } from '../model/softmax-bias';
-import { exactTopN } from '../serve/exact';
+import { BlockedItems, exactTopN } from '../serve/exact';
 import {
   funnelAtEachN,
   funnelQueries,
   funnelSweep,
   liveMask,
   type FunnelPoint,
+  type FunnelSweep,
 } from '../serve/funnel';
 import { IvfIndex } from '../serve/ivf';
+import { labelRanks } from '../serve/label-rank';
 import { recallAtK } from '../serve/recall';
 import { sessionStartRows } from '../sim/candidate-features';
 import type { CandidateExamples } from '../sim/examples';
@@ -272,28 +274,42 @@ export async function funnelFiguresOf(
     (_, i) => starts[Math.floor((i * starts.length) / count)],
   );
   const models = { world, candidate: c, ranker: s.ranker };
-  const sweep = await funnelSweep(models, test, rows, { ns: FUNNEL_NS, k, index, nprobe });
+  // The video vectors laid out once for matrix products (WASM; null elsewhere), for the exact
+  // retrievals of the sweep and the label ranks below.
+  const blocked = BlockedItems.prepare(items, c.videoBias.weights);
+  const masks = new Map<number, Uint8Array>();
+  const liveMaskAt = (time: number): Uint8Array => {
+    let mask = masks.get(time);
+    if (!mask) masks.set(time, (mask = liveMask(world, time)));
+    return mask;
+  };
+  let sweep: FunnelSweep;
+  let ranks: number[];
+  try {
+    sweep = await funnelSweep(models, test, rows, { ns: FUNNEL_NS, k, index, nprobe, blocked });
+    // Where each query's next watch ranks among the live videos by u·v + b (0 = first).
+    const { queries } = sweep.served;
+    const us = new Float32Array(queries.length * c.d);
+    queries.forEach((q, i) => us.set(q.u, i * c.d));
+    ranks = labelRanks(
+      items,
+      c.videoBias.weights,
+      us,
+      queries.map((q) => q.label),
+      queries.map((q) => liveMaskAt(q.time)),
+      blocked,
+    );
+  } finally {
+    blocked?.dispose();
+  }
 
   // The index against the exact scan on the same queries (top 100, live videos only): the top
   // 100 of each is the first 100 of the sweep's top N (recallAtK reads only the first k).
-  const { queries } = sweep.served;
   const exactTop = sweep.served.exact;
   const approxTop = sweep.served.approx ?? [];
-
-  // Where each query's next watch ranks among the live videos by u·v + b (0 = first).
-  const masks = new Map<number, Uint8Array>();
-  const labelRanks = queries.map((q) => {
-    let mask = masks.get(q.time);
-    if (!mask) masks.set(q.time, (mask = liveMask(world, q.time)));
-    const scores = userScores(q.u, c.videoOut.weights, items.count, c.videoBias.weights, mask);
-    const own = scores[q.label];
-    let rank = 0;
-    for (let i = 0; i < scores.length; i++) if (scores[i] > own) rank++;
-    return rank;
-  });
   const recallCurve = curveNs(items.count).map((n) => ({
     n,
-    recall: labelRanks.length ? labelRanks.filter((r) => r < n).length / labelRanks.length : 0,
+    recall: ranks.length ? ranks.filter((r) => r < n).length / ranks.length : 0,
   }));
 
   let example: FunnelMessage['example'] = null;

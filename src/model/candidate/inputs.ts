@@ -47,11 +47,12 @@ export function csrField(table: SparseEmbedding, ids: Int32Array, offsets: Int32
 }
 
 /**
- * Writes the average of the table rows ids[from … to) into mean[o … o + dim) (left at zero
- * when the bag is empty): summed in id order into the float32 row, then divided by the count —
- * the one order every field here uses, so equal bags get equal averages to the bit.
+ * Writes the average of the table rows ids[from … to) into mean[o … o + dim), which must hold
+ * zeros (and is left so when the bag is empty): summed in id order into the float32 row, then
+ * divided by the count — the one order every field here uses, so equal bags get equal averages
+ * to the bit, wherever they are written.
  */
-function averageInto(
+export function averageInto(
   mean: Float32Array,
   o: number,
   table: SparseEmbedding,

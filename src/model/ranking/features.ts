@@ -22,7 +22,13 @@ import type { RankingExamples } from '../../sim/ranking-examples';
 import { defaultRankingConfig, type RankingFeatureSet } from './config';
 import type { World } from '../../sim/types';
 import { LocalIndex, type SparseEmbedding } from '../embedding';
-import { bagGradients, csrField, rangeField, type BagField } from '../candidate/inputs';
+import {
+  averageInto,
+  bagGradients,
+  csrField,
+  rangeField,
+  type BagField,
+} from '../candidate/inputs';
 import { fitQuantiles, type QuantileNormalizer } from '../quantiles';
 
 /** The continuous features every ranker sees, in input order. `bagSize` is the watch bag's length. */
@@ -106,12 +112,25 @@ export function denseFeatures(
   features: RankingFeatureSet = DEFAULT_FEATURES,
 ): Float32Array {
   const width = denseWidth(powers, features);
-  const list = continuousFeatures(features);
   const out = new Float32Array(rows.length * width);
+  denseInto(ex, rows, quantiles, powers, features, out, width, 0);
+  return out;
+}
+
+/** {@link denseFeatures} of row b written to out[b · stride + at …]. */
+function denseInto(
+  ex: RankingExamples,
+  rows: ArrayLike<number>,
+  quantiles: FeatureQuantiles,
+  powers: boolean,
+  features: RankingFeatureSet,
+  out: Float32Array,
+  stride: number,
+  at: number,
+): void {
   // Feature by feature (one column, one normaliser); a value equal to the row before's (the
   // bag size of one user's candidates, the many "never" gaps) reuses its transform.
-  let at = 0;
-  for (const f of list) {
+  for (const f of continuousFeatures(features)) {
     const q = quantiles[f];
     let last = NaN;
     let t = NaN;
@@ -121,7 +140,7 @@ export function denseFeatures(
         t = q.transform(x);
         last = x;
       }
-      const o = b * width + at;
+      const o = b * stride + at;
       out[o] = t;
       if (powers) {
         out[o + 1] = t * t;
@@ -131,8 +150,7 @@ export function denseFeatures(
     at += powers ? 3 : 1;
   }
   if (features.language)
-    for (let b = 0; b < rows.length; b++) out[b * width + at] = ex.languageMatch[rows[b]];
-  return out;
+    for (let b = 0; b < rows.length; b++) out[b * stride + at] = ex.languageMatch[rows[b]];
 }
 
 /** A batch's ranker inputs. */
@@ -203,29 +221,55 @@ export function rankingInputs(
 }
 
 /**
- * The tower's input rows [batch × width]: each row the impression's embedding, the watch bag's
- * average, with the language group the user's and the video's language embeddings, then the
- * dense inputs — the concatenation the ranker's tower reads, copied value for value (width =
- * the ranker's `inputWidth`).
+ * The tower's input rows of examples `rows` [rows.length × width], written in place: each row
+ * the impression's embedding, the watch bag's average, with the language group (and
+ * `languageTable`) the user's and the video's language embeddings, then the dense inputs — the
+ * concatenation of {@link rankingInputs}'s fields, value for value, without building them (no
+ * bag ids copied; a watch bag shared by several rows, as one user's candidates share theirs,
+ * averaged once). width = 2·videoTable.dim (+ 2·languageTable.dim) + denseWidth.
  */
-export function inputRows(inputs: RankingInputs): Float32Array {
-  const B = inputs.batch;
-  const parts: { data: Float32Array; width: number }[] = [
-    inputs.impression,
-    inputs.watchBag,
-    ...(inputs.languages ? [inputs.languages.user, inputs.languages.video] : []),
-  ].map((f) => ({ data: f.mean, width: f.table.dim }));
-  parts.push({ data: inputs.dense, width: B > 0 ? inputs.dense.length / B : 0 });
-  const width = parts.reduce((s, p) => s + p.width, 0);
+export function rankingInputRows(
+  world: World,
+  ex: RankingExamples,
+  rows: ArrayLike<number>,
+  videoTable: SparseEmbedding,
+  quantiles: FeatureQuantiles,
+  powers: boolean,
+  features: RankingFeatureSet = DEFAULT_FEATURES,
+  languageTable?: SparseEmbedding,
+): Float32Array {
+  const B = rows.length;
+  const d = videoTable.dim;
+  const lang = features.language ? languageTable : undefined;
+  const ld = lang ? lang.dim : 0;
+  const width = 2 * d + 2 * ld + denseWidth(powers, features);
   const x = new Float32Array(B * width);
-  for (let at = 0, p = 0; p < parts.length; at += parts[p++].width) {
-    const { data, width: w } = parts[p];
-    for (let b = 0; b < B; b++) {
-      const o = b * width + at;
-      const from = b * w;
-      for (let k = 0; k < w; k++) x[o + k] = data[from + k];
+  const wv = world.logs.watchVideo;
+  const one = new Int32Array(1);
+  // The first row of each watch-bag start, with its end (equal ranges, equal averages).
+  const first = new Map<number, number>();
+  for (let b = 0; b < B; b++) {
+    const r = rows[b];
+    const o = b * width;
+    // Bags of one averaged as csrField averages them (0 + row, then / 1), to the bit.
+    averageInto(x, o, videoTable, ex.video, r, r + 1);
+    const start = ex.bagStart[r];
+    const end = ex.bagEnd[r];
+    const seen = first.get(start);
+    if (seen !== undefined && ex.bagEnd[rows[seen]] === end)
+      x.copyWithin(o + d, seen * width + d, seen * width + 2 * d);
+    else {
+      if (seen === undefined) first.set(start, b);
+      averageInto(x, o + d, videoTable, wv, start, end);
+    }
+    if (lang) {
+      one[0] = world.users.language[ex.user[r]];
+      averageInto(x, o + 2 * d, lang, one, 0, 1);
+      one[0] = world.videos.language[ex.video[r]];
+      averageInto(x, o + 2 * d + ld, lang, one, 0, 1);
     }
   }
+  denseInto(ex, rows, quantiles, powers, features, x, width, 2 * d + 2 * ld);
   return x;
 }
 

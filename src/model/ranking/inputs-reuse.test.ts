@@ -18,6 +18,8 @@ import {
   denseFeatures,
   denseWidth,
   fitFeatureQuantiles,
+  rankingInputRows,
+  rankingInputs,
   rawFeature,
   type FeatureQuantiles,
 } from './features';
@@ -97,6 +99,36 @@ describe('the ranker’s inputs', () => {
     expect(Array.from(denseFeatures(test, testRows, quantiles, true, sources))).toEqual(
       Array.from(denseRowByRow(test, testRows, quantiles, true, sources)),
     );
+  });
+
+  it('rankingInputRows is the concatenation of rankingInputs’s fields, value for value', () => {
+    const table = new SparseEmbedding(world.videos.count, 16, Math.random);
+    const languages = new SparseEmbedding(12, 4, Math.random);
+    for (const ex of [candidates(), test]) {
+      const rows = Int32Array.from(
+        { length: Math.min(ex.count, 900) },
+        (_, i) => (i * 13) % ex.count,
+      );
+      for (const features of [
+        { language: true, sources: false },
+        { language: false, sources: true },
+      ]) {
+        const got = rankingInputRows(world, ex, rows, table, quantiles, true, features, languages);
+        const f = rankingInputs(world, ex, rows, table, quantiles, true, features, languages);
+        const parts = [f.impression.mean, f.watchBag.mean];
+        const widths = [16, 16];
+        if (f.languages) {
+          parts.push(f.languages.user.mean, f.languages.video.mean);
+          widths.push(4, 4);
+        }
+        parts.push(f.dense);
+        widths.push(f.dense.length / rows.length);
+        const want: number[] = [];
+        for (let b = 0; b < rows.length; b++)
+          parts.forEach((p, i) => want.push(...p.subarray(b * widths[i], (b + 1) * widths[i])));
+        expect(Array.from(got)).toEqual(want);
+      }
+    }
   });
 
   it('predictLogits equals the tower applied to the concatenated fields, bit for bit', async () => {

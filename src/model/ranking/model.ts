@@ -44,7 +44,7 @@ import {
 import {
   denseWidth,
   fitFeatureQuantiles,
-  inputRows,
+  rankingInputRows,
   rankingInputs,
   sharedTableGradients,
   type FeatureQuantiles,
@@ -370,8 +370,17 @@ export class RankingModel {
     for (let s = 0; s < all.length; s += chunk) {
       const part = Array.prototype.slice.call(all, s, Math.min(all.length, s + chunk)) as number[];
       await this.fillSources(examples, part);
-      const x = inputRows(this.inputs(examples, part));
-      // The concatenated fields written row by row here: the numbers tf.concat would give.
+      // The concatenated fields written row by row: the numbers tf.concat of inputs() gives.
+      const x = rankingInputRows(
+        this.world,
+        examples,
+        part,
+        this.table,
+        this.quantiles,
+        this.config.powers,
+        this.config.features,
+        this.languageTable,
+      );
       const z = tf.tidy(
         () =>
           tf.reshape(
