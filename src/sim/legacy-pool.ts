@@ -6,11 +6,8 @@
  * POOL_SIZE kept.
  */
 import { affinityAt, CLICK } from './oracle';
-import { LCG_EPS, type SimRng } from './rng';
+import type { SimRng } from './rng';
 import {
-  REC_LANGUAGE,
-  REC_STRIDE,
-  REC_UPLOAD,
   TOPIC_GUIDE_BITS,
   topicGuide,
   type SessionContext,
@@ -85,19 +82,22 @@ function heapReplaceRoot(
   aff[i] = a;
 }
 
-/** Per-video scratch stamps of the session loop: STAMP_STRIDE words per video (sessions.ts). */
+/** Per-slot scratch stamps of the session loop: STAMP_STRIDE words per video (sessions.ts). */
 export const STAMP_STRIDE = 4;
 /** Word of a video's stamps holding the refresh epoch that last drew it as a pool candidate. */
 export const STAMP_POOL = 2;
 
 /**
  * One user's pool: the POOL_SIZE best by true affinity of POOL_CANDIDATES distinct uploaded
- * candidates, kept as a min-heap on score while it fills (ids, scores and affinities
- * [POOL_SIZE], the first `size` valid).
+ * candidates, kept as a min-heap on score while it fills (slots, scores and affinities
+ * [POOL_SIZE], the first `size` valid; `ids` the same videos as ids).
  */
 export class LegacyPool {
   size = 0;
+  /** The pool's videos as ids, in the order of the refresh (the session loop moves `slots`). */
   readonly ids = new Int32Array(POOL_SIZE);
+  /** The pool's videos as slots of the session context (session-context.ts). */
+  readonly slots = new Int32Array(POOL_SIZE);
   /** Each entry's score (its affinity, less POOL_LANGUAGE_MISMATCH in another language). */
   readonly scores = new Float64Array(POOL_SIZE);
   /**
@@ -105,7 +105,7 @@ export class LegacyPool {
    * session loop does not compute it again when it shows the video.
    */
   readonly affinity = new Float64Array(POOL_SIZE);
-  /** Candidates drawn in the current refresh have word STAMP_POOL of their stamps = epoch. */
+  /** Candidates drawn in the current refresh have word STAMP_POOL of their slot's stamps = epoch. */
   private epoch = 0;
   /** The candidates of a refresh, −1 for a draw from an empty topic. */
   private readonly drawn = new Int32Array(POOL_CANDIDATES);
@@ -114,7 +114,7 @@ export class LegacyPool {
   /** A sum of what the prefetching pass read, kept so that the pass is not optimised away. */
   touched = 0;
   /**
-   * @param stamps the session loop's per-video stamps, [STAMP_STRIDE · videos], word
+   * @param stamps the session loop's per-slot stamps, [STAMP_STRIDE · videos], word
    *   STAMP_POOL of each −1 at the start
    */
   constructor(
@@ -135,25 +135,26 @@ export class LegacyPool {
     const world = ctx.world;
     const d = world.config.latentDim;
     const userLatent = world.users.latent;
-    const videoLatent = world.videos.latent;
     const { record, recordInt, legacy, topical, topicalByLanguage } = ctx;
+    const videoLatent = ctx.latent;
     const language = world.users.language[u];
     const L = ctx.languages;
-    const { stamps, epoch, ids, scores, affinity } = this;
+    const { stamps, epoch, slots, scores, affinity } = this;
     // Draw every candidate first: which videos are drawn does not depend on the checks below
     // (they consume no random numbers), so the draws are the same as one candidate at a time.
-    // The draws are drawTopic, drawTopicalInLanguage and sampleVideo written out
-    // (session-context.ts), the same numbers in the same order.
+    // The draws are drawTopic, drawTopicalSlot and sampleSlot written out (session-context.ts),
+    // the same numbers in the same order.
     const drawn = this.drawn;
     const last = cdf.length - 1;
     const total = cdf[last];
+    const topical85 = POOL_TOPICAL;
     for (let c = 0; c < POOL_CANDIDATES; c++) {
       let s: VideoSampler;
       let key: number;
-      if (rng.next() < POOL_TOPICAL) {
+      if (rng.next() < topical85) {
         const word = rng.nextU32();
-        const x = LCG_EPS * word * total;
-        let topic = guide[word >>> (32 - TOPIC_GUIDE_BITS)];
+        const x = 2.3283064365386963e-10 * word * total; // LCG_EPS · word · total
+        let topic = guide[word >>> 25]; // 32 − TOPIC_GUIDE_BITS
         while (topic < last && cdf[topic] <= x) topic++;
         key = topic * L + language;
         s = topicalByLanguage;
@@ -177,10 +178,15 @@ export class LegacyPool {
     }
     // Then read each candidate's record, stamps and latent row once without branching, so the
     // memory system fetches them side by side instead of one cache miss after another.
+    // REC_STRIDE, STAMP_STRIDE, STAMP_POOL, REC_UPLOAD = 0 and REC_LANGUAGE = 6 as literals
+    // (sessions.ts, LAYOUT_LITERALS, checks them).
+    const RS = 16;
+    const SS = 4;
+    const mismatch = POOL_LANGUAGE_MISMATCH;
     let touch = 0;
     for (let c = 0; c < POOL_CANDIDATES; c++) {
       const v = drawn[c] < 0 ? 0 : drawn[c];
-      touch += record[REC_STRIDE * v] + stamps[STAMP_STRIDE * v] + videoLatent[v * d];
+      touch += record[RS * v] + stamps[SS * v] + videoLatent[v * d];
     }
     this.touched = touch;
     let size = 0;
@@ -188,17 +194,18 @@ export class LegacyPool {
     for (let c = 0; c < POOL_CANDIDATES; c++) {
       const v = drawn[c];
       if (v < 0) continue;
-      const r = REC_STRIDE * v;
-      const m = STAMP_STRIDE * v + STAMP_POOL;
-      if (!(record[r + REC_UPLOAD] <= t) || stamps[m] === epoch) continue;
+      const r = RS * v;
+      const m = SS * v + 2;
+      if (!(record[r] <= t) || stamps[m] === epoch) continue;
       stamps[m] = epoch;
       const a = affinityAt(userLatent, pu, videoLatent, v * d, d);
-      const s = a + (recordInt[r + REC_LANGUAGE] !== language ? POOL_LANGUAGE_MISMATCH : 0);
+      const s = a + (recordInt[r + 6] !== language ? mismatch : 0);
       // Keep the POOL_SIZE best in a min-heap on score: the root is the worst kept.
-      if (size < POOL_SIZE) heapPush(ids, scores, affinity, size++, v, s, a);
-      else if (s > scores[0]) heapReplaceRoot(ids, scores, affinity, POOL_SIZE, v, s, a);
+      if (size < POOL_SIZE) heapPush(slots, scores, affinity, size++, v, s, a);
+      else if (s > scores[0]) heapReplaceRoot(slots, scores, affinity, POOL_SIZE, v, s, a);
     }
     this.size = size;
+    for (let i = 0; i < size; i++) this.ids[i] = ctx.ids[slots[i]];
     this.epoch++;
   }
 }

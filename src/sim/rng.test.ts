@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomLcg, randomNormal, randomPoisson } from 'd3-random';
-import { createRng, LCG_EPS, mixSeed, SimRng } from './rng';
+import { createRng, LCG_EPS, LCG_INC, LCG_MUL, mixSeed, SimRng } from './rng';
 
 describe('seeded random sources', () => {
   it('mixes a seed and stream ids into a number in [0, 1), the same each time', () => {
@@ -105,5 +105,14 @@ describe('seeded random sources', () => {
       expect(Number.isInteger(w) && w >= 0 && w < 2 ** 32).toBe(true);
       expect(LCG_EPS * w).toBe(b.next());
     }
+  });
+
+  it('next() steps with LCG_MUL and LCG_INC and scales by LCG_EPS (its literals are these)', () => {
+    expect(LCG_EPS).toBe(2.3283064365386963e-10);
+    const r = new SimRng(3);
+    const state = new SimRng(3).nextU32();
+    const after = (Math.imul(LCG_MUL, state | 0) + LCG_INC) | 0;
+    r.next();
+    expect(r.next()).toBe(LCG_EPS * (after >>> 0));
   });
 });

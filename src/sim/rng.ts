@@ -44,9 +44,10 @@ export function mixSeed(seed: number, a = 0, b = 0, c = 0): number {
   return h / 4294967296;
 }
 
-/** d3-random's `randomLcg` constants (a 32-bit LCG: state ← mul·state + inc mod 2³²). */
-const LCG_MUL = 0x19660d;
-const LCG_INC = 0x3c6ef35f;
+/** d3-random's `randomLcg` multiplier (a 32-bit LCG: state ← mul·state + inc mod 2³²). */
+export const LCG_MUL = 0x19660d;
+/** The LCG's increment. */
+export const LCG_INC = 0x3c6ef35f;
 /** 2⁻³²: `next()` is the 32-bit word of {@link SimRng.nextU32} times this, exactly. */
 export const LCG_EPS = 1 / 0x100000000;
 
@@ -74,10 +75,15 @@ export class SimRng {
     this.state = (mixSeed(seed, a, b, c) / LCG_EPS) | 0;
   }
 
-  /** Uniform in [0, 1) (a multiple of 2⁻³²). */
+  /**
+   * Uniform in [0, 1) (a multiple of 2⁻³²). The constants are LCG_MUL, LCG_INC and LCG_EPS
+   * written as literals: the engine folds a literal, whereas a module constant is loaded and
+   * checked at every use once bundled (docs/performance.md#world-generation; rng.test.ts pins
+   * the three).
+   */
   next(): number {
-    this.state = (Math.imul(LCG_MUL, this.state) + LCG_INC) | 0;
-    return LCG_EPS * (this.state >>> 0);
+    this.state = (Math.imul(0x19660d, this.state) + 0x3c6ef35f) | 0;
+    return 2.3283064365386963e-10 * (this.state >>> 0);
   }
 
   /**
@@ -86,7 +92,7 @@ export class SimRng {
    * stores instead of p; docs/performance.md#world-generation).
    */
   nextU32(): number {
-    this.state = (Math.imul(LCG_MUL, this.state) + LCG_INC) | 0;
+    this.state = (Math.imul(0x19660d, this.state) + 0x3c6ef35f) | 0;
     return this.state >>> 0;
   }
 

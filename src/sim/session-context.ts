@@ -4,6 +4,13 @@
  * upload index for fresh uploads, title postings for search, previous episodes, and the
  * per-video and per-user terms of the oracle's click and watch logits (oracle.ts) as plain
  * arrays, so the session loop (sessions.ts) reads numbers instead of calling through caches.
+ *
+ * The session loop works on videos by **slot**, not by id: slots order the catalogue by topic,
+ * then language, then id, and every per-video array of the context (records, latent rows, the
+ * loop's stamps) is laid out by slot. A user's candidates come mostly from a few (topic,
+ * language) pairs, whose videos are then side by side in memory instead of spread over the
+ * whole catalogue (docs/performance.md#world-generation). Slots are a relabelling only: the
+ * same videos are drawn in the same order, and the loop writes world ids (`ids`) to the logs.
  */
 import { AliasTable } from './alias';
 import type { Vocabulary } from './catalogue';
@@ -18,6 +25,8 @@ import type { World } from './types';
 export interface UploadIndex {
   /** Video ids in ascending upload time, [videos]. */
   order: Int32Array;
+  /** The same videos as slots (`SessionContext.ids`), [videos]. */
+  slots: Int32Array;
   /** Their upload times (days), ascending, [videos]. */
   times: Float32Array;
   /** First whole day the coarse index covers (the earliest upload's, floored). */
@@ -26,18 +35,22 @@ export interface UploadIndex {
   dayStart: Int32Array;
 }
 
-function buildUploadIndex(upload: Float32Array): UploadIndex {
-  const order = Int32Array.from({ length: upload.length }, (_, i) => i).sort(
-    (a, b) => upload[a] - upload[b],
-  );
+function buildUploadIndex(upload: Float32Array, slotOf: Int32Array): UploadIndex {
+  const order = new Int32Array(upload.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  order.sort((a, b) => upload[a] - upload[b]);
   const times = new Float32Array(order.length);
-  for (let i = 0; i < order.length; i++) times[i] = upload[order[i]];
+  const slots = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    times[i] = upload[order[i]];
+    slots[i] = slotOf[order[i]];
+  }
   const n = times.length;
   const firstDay = n ? Math.floor(times[0]) : 0;
   const lastDay = n ? Math.floor(times[n - 1]) + 1 : 0;
   const dayStart = new Int32Array(lastDay - firstDay + 1);
   for (let d = 0; d < dayStart.length; d++) dayStart[d] = upperBoundIn(times, firstDay + d, 0, n);
-  return { order, times, firstDay, dayStart };
+  return { order, slots, times, firstDay, dayStart };
 }
 
 /** First index i in [lo, hi) with times[i] > t, or hi; times sorted, and times[lo − 1] ≤ t. */
@@ -62,10 +75,14 @@ export function upperBound(index: UploadIndex, t: number): number {
   return upperBoundIn(times, t, dayStart[d], dayStart[d + 1]);
 }
 
-/** Inverted index token → videos whose title has it (CSR: offsets [vocab + 1], videos ascending). */
+/**
+ * Inverted index token → videos whose title has it (CSR: offsets [vocab + 1], videos in
+ * ascending id, each given as its slot).
+ */
 function buildPostings(
   world: World,
   vocabSize: number,
+  slotOf: Int32Array,
 ): { offsets: Int32Array; videos: Int32Array } {
   const { titleOffsets, titleTokens, count } = world.videos;
   const offsets = new Int32Array(vocabSize + 1);
@@ -74,7 +91,8 @@ function buildPostings(
   const fill = offsets.slice(0, vocabSize);
   const videos = new Int32Array(titleTokens.length);
   for (let v = 0; v < count; v++) {
-    for (let i = titleOffsets[v]; i < titleOffsets[v + 1]; i++) videos[fill[titleTokens[i]]++] = v;
+    for (let i = titleOffsets[v]; i < titleOffsets[v + 1]; i++)
+      videos[fill[titleTokens[i]]++] = slotOf[v];
   }
   return { offsets, videos };
 }
@@ -140,9 +158,9 @@ export function drawTopicGuided(cdf: Float64Array, guide: Int32Array, rng: SimRn
 /**
  * Alias tables (alias.ts) of videos, one per key (a topic; a topic and a language: topic ·
  * languages + language; or a single key over the whole catalogue), flattened for the session
- * loop: column i of key k is entry e = offsets[k] + i, and table[3e … 3e + 3) holds its keep
- * threshold, the video of the column and the video of its alias, so a draw reads 12 bytes in
- * one place rather than three arrays. The keep probability p is held as the unsigned 32-bit
+ * loop: column i of key k (the key's videos in ascending id) is entry e = offsets[k] + i, and
+ * table[3e … 3e + 3) holds its keep threshold, the slot of the column's video and the slot of
+ * its alias, so a draw reads 12 bytes in one place rather than three arrays. The keep probability p is held as the unsigned 32-bit
  * threshold ⌈p · 2³²⌉ (a column with threshold 2³² has its alias set to itself): a uniform
  * u = w · 2⁻³² of the stream is below p exactly when its word w is below the threshold, so
  * draws are the AliasTable's, number for number.
@@ -150,8 +168,10 @@ export function drawTopicGuided(cdf: Float64Array, guide: Int32Array, rng: SimRn
 export interface VideoSampler {
   /** First entry of each key, [keys + 1]. */
   offsets: Int32Array;
-  /** [keep threshold (uint32 bits), video, alias video] per entry, [3 · videos]. */
+  /** [keep threshold (uint32 bits), slot, alias slot] per entry, [3 · videos]. */
   table: Int32Array;
+  /** Slot → video id (`SessionContext.ids`). */
+  ids: Int32Array;
 }
 
 /**
@@ -162,6 +182,8 @@ function buildVideoSampler(
   key: ArrayLike<number>,
   K: number,
   weight: ArrayLike<number>,
+  slotOf: Int32Array,
+  ids: Int32Array,
 ): VideoSampler {
   const offsets = new Int32Array(K + 1);
   for (let v = 0; v < key.length; v++) offsets[key[v] + 1]++;
@@ -180,24 +202,24 @@ function buildVideoSampler(
     for (let i = 0; i < n; i++) {
       const e = 3 * (o + i);
       const threshold = Math.ceil(alias.keep[i] * 2 ** 32); // exact: a power-of-two scaling
-      table[e + 1] = videos[o + i];
+      table[e + 1] = slotOf[videos[o + i]];
       if (threshold >= 2 ** 32) {
         table[e] = -1; // any word keeps the column: its alias is itself
-        table[e + 2] = videos[o + i];
+        table[e + 2] = slotOf[videos[o + i]];
       } else {
         table[e] = threshold | 0;
-        table[e + 2] = videos[o + alias.alias[i]];
+        table[e + 2] = slotOf[videos[o + alias.alias[i]]];
       }
     }
   }
-  return { offsets, table };
+  return { offsets, table, ids };
 }
 
 /**
- * A video of key k drawn as `AliasTable.draw` draws (column from one uniform, the coin from a
- * second), or −1 without a draw when the key has no videos.
+ * The slot of a video of key k drawn as `AliasTable.draw` draws (column from one uniform, the
+ * coin from a second), or −1 without a draw when the key has no videos.
  */
-export function sampleVideo(s: VideoSampler, k: number, rng: SimRng): number {
+export function sampleSlot(s: VideoSampler, k: number, rng: SimRng): number {
   const o = s.offsets[k];
   const n = s.offsets[k + 1] - o;
   if (n === 0) return -1;
@@ -205,21 +227,39 @@ export function sampleVideo(s: VideoSampler, k: number, rng: SimRng): number {
   return rng.nextU32() < s.table[e] >>> 0 ? s.table[e + 1] : s.table[e + 2];
 }
 
+/** {@link sampleSlot} as a video id, or −1 without a draw when the key has no videos. */
+export function sampleVideo(s: VideoSampler, k: number, rng: SimRng): number {
+  const slot = sampleSlot(s, k, rng);
+  return slot < 0 ? -1 : s.ids[slot];
+}
+
 /**
- * The legacy recommender's topical draw: a video of topic t in `language` (∝ popularity^0.4),
- * or of topic t in any language when the topic has none in it; −1 when the topic is empty.
+ * The legacy recommender's topical draw as a slot: a video of topic t in `language`
+ * (∝ popularity^0.4), or of topic t in any language when the topic has none in it; −1 when the
+ * topic is empty.
  */
+export function drawTopicalSlot(
+  ctx: SessionContext,
+  t: number,
+  language: number,
+  rng: SimRng,
+): number {
+  const v = sampleSlot(ctx.topicalByLanguage, t * ctx.languages + language, rng);
+  return v >= 0 ? v : sampleSlot(ctx.topical, t, rng);
+}
+
+/** {@link drawTopicalSlot} as a video id, or −1 when the topic is empty. */
 export function drawTopicalInLanguage(
   ctx: SessionContext,
   t: number,
   language: number,
   rng: SimRng,
 ): number {
-  const v = sampleVideo(ctx.topicalByLanguage, t * ctx.languages + language, rng);
-  return v >= 0 ? v : sampleVideo(ctx.topical, t, rng);
+  const slot = drawTopicalSlot(ctx, t, language, rng);
+  return slot < 0 ? -1 : ctx.ids[slot];
 }
 
-/** Fields of a video's record in `SessionContext.record` (Float32 view unless said). */
+/** Fields of a slot's record in `SessionContext.record` (Float32 view unless said). */
 export const REC_UPLOAD = 0;
 /** `OracleTerms.click`. */
 export const REC_CLICK = 1;
@@ -233,21 +273,33 @@ export const REC_VIRAL = 4;
 export const REC_DURATION = 5;
 /** Language id (Int32 view). */
 export const REC_LANGUAGE = 6;
-/** The previous episode, or −1 (Int32 view). */
+/** The previous episode's slot, or −1 (Int32 view). */
 export const REC_PREV_EPISODE = 7;
-/** 32-bit words per record. */
-export const REC_STRIDE = 8;
+/** The video id (Int32 view). */
+export const REC_ID = 8;
+/** The next episode's slot, or −1 (Int32 view). */
+export const REC_NEXT_EPISODE = 9;
+/** Popularity (the world's float32 value). */
+export const REC_POPULARITY = 10;
+/** ln(N · popularity), a float64 at word REC_LOG_POPULARITY_N (`recordF64[record index / 2]`). */
+export const REC_LOG_POPULARITY_N = 12;
+/** 32-bit words per record: 64 bytes. */
+export const REC_STRIDE = 16;
 
 /**
  * What every shard of users needs: the world, its vocabulary and the indexes built once over
  * the catalogue (alias tables, topic samplers, upload index, postings, previous episodes, the
- * oracle's per-video terms).
+ * oracle's per-video terms), every video given by its slot.
  */
 export interface SessionContext {
   world: World;
   vocab: Vocabulary;
   /** The world's `languages` setting. */
   languages: number;
+  /** Slot → video id: the catalogue by topic, then language, then id, [videos]. */
+  ids: Int32Array;
+  /** Video id → slot, [videos]. */
+  slotOf: Int32Array;
   /** One key, ∝ popularity over all videos (popular impressions). */
   popular: VideoSampler;
   /** One key, ∝ popularity^0.4 over all videos (the legacy recommender's untopical draw). */
@@ -257,38 +309,55 @@ export interface SessionContext {
   /** The same per (topic, language): key topic·languages + language. */
   topicalByLanguage: VideoSampler;
   uploads: UploadIndex;
+  /** Title postings, each video as its slot. */
   postings: { offsets: Int32Array; videos: Int32Array };
-  /** ln(N · popularity[v]) (search results rank by it), [videos]. */
-  logPopularityN: Float64Array;
   /** The oracle's per-video and per-user terms (oracle.ts). */
   terms: OracleTerms;
   /**
-   * What the session loop reads of video v, in one 32-byte record at REC_STRIDE · v (fields
-   * REC_*; the same numbers as the world's and the oracle's arrays): one memory access per
-   * video instead of eight (a million-video catalogue does not fit in the cache).
+   * What the session loop reads of the video in slot s, in one 64-byte record at REC_STRIDE · s
+   * (fields REC_*; the same numbers as the world's and the oracle's arrays): one memory access
+   * per video instead of ten (a million-video catalogue does not fit in the cache).
    */
   record: Float32Array;
   /** Int32 view of `record`'s buffer, for the integer fields. */
   recordInt: Int32Array;
+  /** Float64 view of `record`'s buffer (REC_LOG_POPULARITY_N). */
+  recordF64: Float64Array;
+  /** The videos' true latent rows by slot, [videos × latentDim] (the world's float32 values). */
+  latent: Float32Array;
 }
 
 /** Builds the catalogue's indexes the sessions draw from (O(videos + title tokens)). */
 export function sessionContext(world: World, vocab: Vocabulary): SessionContext {
   const vid = world.videos;
   const N = vid.count;
+  const d = world.config.latentDim;
   const legacyWeight = new Float64Array(N);
   for (let v = 0; v < N; v++) legacyWeight[v] = Math.pow(vid.popularity[v], 0.4);
   const none = new Uint8Array(N);
   const L = world.config.languages;
+  const T = world.config.topics;
   const keys = new Int32Array(N);
   for (let v = 0; v < N; v++) keys[v] = vid.topic[v] * L + vid.language[v];
-  const logPopularityN = new Float64Array(N);
-  for (let v = 0; v < N; v++) logPopularityN[v] = Math.log(vid.popularity[v] * N);
+  // Slots: the videos by (topic, language) key, ascending id within a key (a counting sort).
+  const start = new Int32Array(T * L + 1);
+  for (let v = 0; v < N; v++) start[keys[v] + 1]++;
+  for (let k = 0; k < T * L; k++) start[k + 1] += start[k];
+  const ids = new Int32Array(N);
+  const slotOf = new Int32Array(N);
+  for (let v = 0; v < N; v++) {
+    const slot = start[keys[v]]++;
+    ids[slot] = v;
+    slotOf[v] = slot;
+  }
   const terms = oracleTerms(world);
   const record = new Float32Array(REC_STRIDE * N);
   const recordInt = new Int32Array(record.buffer);
-  for (let v = 0; v < N; v++) {
-    const r = REC_STRIDE * v;
+  const recordF64 = new Float64Array(record.buffer);
+  const latent = new Float32Array(N * d);
+  for (let s = 0; s < N; s++) {
+    const v = ids[s];
+    const r = REC_STRIDE * s;
     record[r + REC_UPLOAD] = vid.uploadTime[v];
     record[r + REC_CLICK] = terms.click[v];
     record[r + REC_WATCH] = terms.watch[v];
@@ -297,22 +366,32 @@ export function sessionContext(world: World, vocab: Vocabulary): SessionContext 
     record[r + REC_DURATION] = vid.duration[v];
     recordInt[r + REC_LANGUAGE] = vid.language[v];
     recordInt[r + REC_PREV_EPISODE] = -1;
+    recordInt[r + REC_ID] = v;
+    const next = vid.nextEpisode[v];
+    recordInt[r + REC_NEXT_EPISODE] = next < 0 ? -1 : slotOf[next];
+    record[r + REC_POPULARITY] = vid.popularity[v];
+    recordF64[(r + REC_LOG_POPULARITY_N) / 2] = Math.log(vid.popularity[v] * N);
+    latent.set(vid.latent.subarray(v * d, v * d + d), s * d);
   }
   for (let v = 0; v < N; v++)
-    if (vid.nextEpisode[v] >= 0) recordInt[REC_STRIDE * vid.nextEpisode[v] + REC_PREV_EPISODE] = v;
+    if (vid.nextEpisode[v] >= 0)
+      recordInt[REC_STRIDE * slotOf[vid.nextEpisode[v]] + REC_PREV_EPISODE] = slotOf[v];
   return {
     world,
     vocab,
     languages: L,
-    popular: buildVideoSampler(none, 1, vid.popularity),
-    legacy: buildVideoSampler(none, 1, legacyWeight),
-    topical: buildVideoSampler(vid.topic, world.config.topics, legacyWeight),
-    topicalByLanguage: buildVideoSampler(keys, world.config.topics * L, legacyWeight),
-    uploads: buildUploadIndex(vid.uploadTime),
-    postings: buildPostings(world, vocab.words.length),
-    logPopularityN,
+    ids,
+    slotOf,
+    popular: buildVideoSampler(none, 1, vid.popularity, slotOf, ids),
+    legacy: buildVideoSampler(none, 1, legacyWeight, slotOf, ids),
+    topical: buildVideoSampler(vid.topic, T, legacyWeight, slotOf, ids),
+    topicalByLanguage: buildVideoSampler(keys, T * L, legacyWeight, slotOf, ids),
+    uploads: buildUploadIndex(vid.uploadTime, slotOf),
+    postings: buildPostings(world, vocab.words.length, slotOf),
     terms,
     record,
     recordInt,
+    recordF64,
+    latent,
   };
 }

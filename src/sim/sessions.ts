@@ -16,24 +16,28 @@
  * (docs/performance.md#world-generation).
  */
 import { STREAM, type Vocabulary } from './catalogue';
-import { LegacyPool, POOL_REFRESH_SESSIONS, STAMP_STRIDE } from './legacy-pool';
+import { LegacyPool, POOL_REFRESH_SESSIONS, STAMP_POOL, STAMP_STRIDE } from './legacy-pool';
 import { joinLogs, LogColumns, logBuffers } from './log-columns';
-import { affinityAt, clickLogitOf, freshnessAt, sigmoid, watchFractionOf } from './oracle';
+import { affinityAt, CLICK, FRESH_DAYS, FRESH_HORIZON_DAYS, VIRAL_DAYS, WATCH } from './oracle';
 import { SimRng } from './rng';
 import {
-  drawTopicalInLanguage,
+  drawTopicalSlot,
   drawTopicGuided,
   interestCdf,
   REC_CLICK,
   REC_DURATION,
+  REC_ID,
   REC_LANGUAGE,
   REC_LOG_DURATION,
+  REC_LOG_POPULARITY_N,
+  REC_NEXT_EPISODE,
+  REC_POPULARITY,
   REC_PREV_EPISODE,
   REC_STRIDE,
   REC_UPLOAD,
   REC_VIRAL,
   REC_WATCH,
-  sampleVideo,
+  sampleSlot,
   sessionContext,
   TOPIC_GUIDE_BITS,
   topicGuide,
@@ -55,17 +59,52 @@ export const MIN_WATCH_STEP_MINUTES = 0.05;
 export const WATCH_CONCENTRATION = 3;
 /** At most this many sessions per user-day (the Poisson draw is capped). */
 export const MAX_SESSIONS_PER_DAY = 64;
-/** Word of a video's stamps (STAMP_STRIDE per video) holding the session that shows it. */
+/** Word of a slot's stamps (STAMP_STRIDE per video) holding the session that shows it. */
 const STAMP_SESSION = 0;
-/** Word of a video's stamps holding the last user who watched it. */
+/** Word of a slot's stamps holding the last user who watched it. */
 const STAMP_WATCHED = 1;
+
+/**
+ * LAYOUT_LITERALS: the hot methods below (and `LegacyPool.refresh`) write the record's and the
+ * stamps' strides and fields as literals or function-local constants. Bundled (esbuild turns a
+ * module's `const` into `var`) or imported from another module, a constant is loaded from its
+ * module and checked at every use, which cost about a fifth of the loop's instructions
+ * (docs/performance.md#world-generation). `checkLayout` fails loudly if the layout changes
+ * without them.
+ */
+function checkLayout(): void {
+  const expected: [number, number][] = [
+    [REC_STRIDE, 16],
+    [REC_UPLOAD, 0],
+    [REC_CLICK, 1],
+    [REC_WATCH, 2],
+    [REC_LOG_DURATION, 3],
+    [REC_VIRAL, 4],
+    [REC_DURATION, 5],
+    [REC_LANGUAGE, 6],
+    [REC_PREV_EPISODE, 7],
+    [REC_ID, 8],
+    [REC_NEXT_EPISODE, 9],
+    [REC_POPULARITY, 10],
+    [REC_LOG_POPULARITY_N, 12],
+    [STAMP_STRIDE, 4],
+    [STAMP_SESSION, 0],
+    [STAMP_WATCHED, 1],
+    [STAMP_POOL, 2],
+    [TOPIC_GUIDE_BITS, 7],
+  ];
+  for (const [value, literal] of expected)
+    if (value !== literal)
+      throw new Error('the session record layout changed: update its literals in sessions.ts');
+}
 
 /** Progress callback: fraction done in [0, 1]. */
 export type Progress = (fraction: number) => void;
 
 /**
- * One page being assembled: its videos and their sources, at most `ips`, distinct within the
- * session (stamped with the session id) and uploaded by the session's time.
+ * One page being assembled: its videos (as slots of the session context) and their sources, at
+ * most `ips`, distinct within the session (stamped with the session id) and uploaded by the
+ * session's time.
  */
 class Page {
   n = 0;
@@ -76,8 +115,8 @@ class Page {
   /** The user's true affinity for each slot's video when already computed, else NaN. */
   readonly affinity: Float64Array;
   /**
-   * @param stamps per-video stamps [STAMP_STRIDE · videos]
-   * @param record the session context's video records (upload time at REC_UPLOAD)
+   * @param stamps per-slot stamps [STAMP_STRIDE · videos]
+   * @param record the session context's records by slot (upload time at REC_UPLOAD)
    */
   constructor(
     readonly ips: number,
@@ -101,9 +140,9 @@ class Page {
    * user's affinity for v when known (NaN when not).
    */
   add(v: number, src: ImpressionSource, a: number): boolean {
-    const m = STAMP_STRIDE * v + STAMP_SESSION;
+    const m = 4 * v; // STAMP_STRIDE · v + STAMP_SESSION (literals: see LAYOUT_LITERALS)
     if (this.n >= this.ips || v < 0 || this.stamps[m] === this.sid) return false;
-    if (!(this.record[REC_STRIDE * v + REC_UPLOAD] <= this.t)) return false;
+    if (!(this.record[16 * v] <= this.t)) return false; // REC_STRIDE · v + REC_UPLOAD
     this.stamps[m] = this.sid;
     this.slots[this.n] = v;
     this.affinity[this.n] = a;
@@ -179,7 +218,7 @@ class RangeSimulator {
   private readonly userWatchOffsets: Int32Array;
   private readonly userSearchOffsets: Int32Array;
   /**
-   * Per-video scratch, reset by stamping with the user / session number instead of clearing:
+   * Per-slot scratch, reset by stamping with the user / session number instead of clearing:
    * the session on whose page the video is, the last user who watched it, the pool's epoch.
    */
   private readonly stamps: Int32Array;
@@ -198,6 +237,7 @@ class RangeSimulator {
   private pu = 0;
   private language = 0;
   private durationWeight = 0;
+  /** The slot of the user's last watched video, or −1. */
   private lastWatched = -1;
   /** A session starts after the user's previous one ends, so watches stay in time order. */
   private free = -Infinity;
@@ -209,6 +249,7 @@ class RangeSimulator {
     to: number,
     reserveUntil: number,
   ) {
+    checkLayout();
     const world = (this.world = ctx.world);
     const cfg = (this.cfg = world.config);
     this.ips = cfg.impressionsPerSession;
@@ -292,9 +333,9 @@ class RangeSimulator {
    */
   private search(t: number, sid: number): number {
     const { out, rng, stamps, page, d, pu } = this;
-    const { vocab, postings, record, logPopularityN } = this.ctx;
+    const { vocab, postings, record, recordF64 } = this.ctx;
     const userLatent = this.world.users.latent;
-    const videoLatent = this.world.videos.latent;
+    const videoLatent = this.ctx.latent;
     const topic = drawTopicGuided(this.cdf, this.guide, rng);
     const a = vocab.topicOffsets[topic];
     const b = vocab.topicOffsets[topic + 1];
@@ -310,19 +351,18 @@ class RangeSimulator {
     out.searchTokenOffsets[out.searches] = out.tokens;
     const p0 = postings.offsets[tok];
     const p1 = postings.offsets[tok + 1];
+    const RS = 16; // REC_STRIDE, STAMP_STRIDE, REC_LOG_POPULARITY_N / 2 (LAYOUT_LITERALS)
+    const SS = 4;
+    const LOG_POP = 6;
     for (let r = 0; r < SEARCH_RESULTS && p1 > p0; r++) {
       let best = -1;
       let bestScore = -Infinity;
       let bestAffinity = NaN;
       for (let c = 0; c < 4; c++) {
         const v = postings.videos[p0 + rng.int(p1 - p0)];
-        if (
-          !(record[REC_STRIDE * v + REC_UPLOAD] <= t) ||
-          stamps[STAMP_STRIDE * v + STAMP_SESSION] === sid
-        )
-          continue;
+        if (!(record[RS * v] <= t) || stamps[SS * v] === sid) continue;
         const av = affinityAt(userLatent, pu, videoLatent, v * d, d);
-        const sc = av + 0.5 * logPopularityN[v];
+        const sc = av + 0.5 * recordF64[(RS / 2) * v + LOG_POP];
         if (sc > bestScore) {
           bestScore = sc;
           best = v;
@@ -340,32 +380,37 @@ class RangeSimulator {
    */
   private fillPage(t: number, sid: number): void {
     const { rng, stamps, page, pool, ips, u } = this;
-    const { popular, uploads } = this.ctx;
-    const popularity = this.world.videos.popularity;
+    const { popular, uploads, record, recordInt } = this.ctx;
+    const RS = 16; // REC_STRIDE and STAMP_STRIDE (LAYOUT_LITERALS)
+    const SS = 4;
     if (this.lastWatched >= 0)
-      page.add(this.world.videos.nextEpisode[this.lastWatched], ImpressionSource.NextEpisode, NaN);
+      page.add(
+        recordInt[RS * this.lastWatched + 9], // REC_NEXT_EPISODE
+        ImpressionSource.NextEpisode,
+        NaN,
+      );
     for (let i = 0, got = 0; got < 2 && i < 20; i++)
-      if (page.add(sampleVideo(popular, 0, rng), ImpressionSource.Popular, NaN)) got++;
+      if (page.add(sampleSlot(popular, 0, rng), ImpressionSource.Popular, NaN)) got++;
     // Fresh: the most popular of three uploads from the last few days.
     const hi = upperBound(uploads, t);
     const lo = upperBound(uploads, t - FRESH_WINDOW_DAYS);
     if (hi > lo) {
       let best = -1;
       for (let c = 0; c < 3; c++) {
-        const v = uploads.order[lo + rng.int(hi - lo)];
-        if (
-          stamps[STAMP_STRIDE * v + STAMP_SESSION] !== sid &&
-          (best < 0 || popularity[v] > popularity[best])
-        )
+        const v = uploads.slots[lo + rng.int(hi - lo)];
+        // Word 0 of the stamps: the session; field 10 of the record: popularity.
+        if (stamps[SS * v] !== sid && (best < 0 || record[RS * v + 10] > record[RS * best + 10]))
           best = v;
       }
       page.add(best, ImpressionSource.Fresh, NaN);
     }
     const N = this.world.videos.count;
-    for (let i = 0; i < 10; i++) if (page.add(rng.int(N), ImpressionSource.Random, NaN)) break;
+    const slotOf = this.ctx.slotOf;
+    for (let i = 0; i < 10; i++)
+      if (page.add(slotOf[rng.int(N)], ImpressionSource.Random, NaN)) break;
     // Legacy recommender: pool entries in random order, skipping what was watched. (The pool's
     // scores are not read after its refresh; its affinities move with its ids.)
-    const poolIds = pool.ids;
+    const poolIds = pool.slots;
     const poolAffinity = pool.affinity;
     for (let i = 0; i < pool.size && page.n < ips; i++) {
       const j = i + rng.int(pool.size - i);
@@ -375,18 +420,17 @@ class RangeSimulator {
       const a = poolAffinity[j];
       poolAffinity[j] = poolAffinity[i];
       poolAffinity[i] = a;
-      if (stamps[STAMP_STRIDE * v + STAMP_WATCHED] !== u) page.add(v, ImpressionSource.Legacy, a);
+      if (stamps[SS * v + 1] !== u) page.add(v, ImpressionSource.Legacy, a); // STAMP_WATCHED
     }
     // Pool exhausted: the legacy recommender falls back to popular videos of liked topics.
     for (let i = 0; page.n < ips && i < 50; i++) {
-      const v = drawTopicalInLanguage(
+      const v = drawTopicalSlot(
         this.ctx,
         drawTopicGuided(this.cdf, this.guide, rng),
         this.language,
         rng,
       );
-      if (v >= 0 && stamps[STAMP_STRIDE * v + STAMP_WATCHED] !== u)
-        page.add(v, ImpressionSource.Legacy, NaN);
+      if (v >= 0 && stamps[SS * v + 1] !== u) page.add(v, ImpressionSource.Legacy, NaN);
     }
     // Shuffle the page.
     const slots = page.slots;
@@ -410,54 +454,69 @@ class RangeSimulator {
   private clickAndWatch(t: number): void {
     const { out, rng, stamps, page, d, pu, u, language, durationWeight } = this;
     const { record, recordInt } = this.ctx;
-    const videoLatent = this.world.videos.latent;
+    const videoLatent = this.ctx.latent;
     const userLatent = this.world.users.latent;
     const slots = page.slots;
     const known = page.affinity;
     const n = page.n;
+    // The record's and stamps' layout as literals (LAYOUT_LITERALS), the oracle's coefficients
+    // read once per page rather than at every use.
+    const RS = 16;
+    const SS = 4;
+    const WATCHED = 1;
+    const { affinity: cAffinity, languageMismatch, nextEpisode, rewatch, fresh } = CLICK;
+    const wAffinity = WATCH.affinity;
+    const freshHorizon = FRESH_HORIZON_DAYS;
+    const freshDays = FRESH_DAYS;
+    const viralDays = VIRAL_DAYS;
     // Read each shown video's latent row (unless its affinity is known) and its previous
     // episode's stamps once, so their cache misses overlap (the loop below finds them in cache).
     let touch = 0;
     for (let i = 0; i < n; i++) {
       const v = slots[i];
-      const prev = recordInt[REC_STRIDE * v + REC_PREV_EPISODE];
-      touch += stamps[STAMP_STRIDE * (prev < 0 ? v : prev)];
+      const prev = recordInt[RS * v + 7]; // REC_PREV_EPISODE
+      touch += stamps[SS * (prev < 0 ? v : prev)];
       if (known[i] !== known[i]) touch += videoLatent[v * d];
     }
     this.touched += touch;
     let clock = t;
     for (let i = 0; i < n; i++) {
       const v = slots[i];
-      const r = REC_STRIDE * v;
+      const r = RS * v;
       // The affinity the pool or the search computed for this video, else computed now: the
       // same call (affinityAt) on the same rows, so the same number.
       let a = known[i];
       if (a !== a) a = affinityAt(userLatent, pu, videoLatent, v * d, d);
-      const prev = recordInt[r + REC_PREV_EPISODE];
-      // clickLogitFromAffinity (oracle.ts) from the video's record, to the bit.
-      const logit = clickLogitOf(
-        record[r + REC_CLICK],
-        a,
-        freshnessAt(t - record[r + REC_UPLOAD], record[r + REC_VIRAL]),
-        durationWeight * record[r + REC_LOG_DURATION],
-        recordInt[r + REC_LANGUAGE] !== language,
-        prev >= 0 && stamps[STAMP_STRIDE * prev + STAMP_WATCHED] === u,
-        stamps[STAMP_STRIDE * v + STAMP_WATCHED] === u,
-      );
+      const prev = recordInt[r + 7]; // REC_PREV_EPISODE
+      // oracle.ts's clickLogitOf(click, a, freshnessAt(age, viral), duration term, the three
+      // flags) written out from the record (fields REC_CLICK = 1, REC_UPLOAD = 0, REC_VIRAL = 4,
+      // REC_LOG_DURATION = 3, REC_LANGUAGE = 6): the same operations in the same order, so the
+      // same number to the bit (oracle.test.ts and the world hashes hold it there).
+      const age = t - record[r];
+      const freshness =
+        age < 0 || age > freshHorizon
+          ? 0
+          : fresh * Math.exp(-age / freshDays) + record[r + 4] * Math.exp(-age / viralDays);
+      let logit = record[r + 1] + cAffinity * a + freshness + durationWeight * record[r + 3];
+      if (recordInt[r + 6] !== language) logit += languageMismatch;
+      if (prev >= 0 && stamps[SS * prev + WATCHED] === u) logit += nextEpisode;
+      if (stamps[SS * v + WATCHED] === u) logit += rewatch;
       const imp = out.impressions++;
-      out.impVideo[imp] = v;
-      if (rng.next() < sigmoid(logit)) {
-        const f = watchFractionOf(record[r + REC_WATCH], a);
+      const id = recordInt[r + 8]; // REC_ID
+      out.impVideo[imp] = id;
+      if (rng.next() < 1 / (1 + Math.exp(-logit))) {
+        // watchFractionOf(REC_WATCH = 2, a): σ(watch + WATCH.affinity · a).
+        const f = 1 / (1 + Math.exp(-(record[r + 2] + wAffinity * a)));
         const frac = rng.beta(f * WATCH_CONCENTRATION, (1 - f) * WATCH_CONCENTRATION);
-        const minutes = record[r + REC_DURATION] * frac;
+        const minutes = record[r + 5] * frac; // REC_DURATION
         out.impFlags[imp] = page.source[i] | IMP_CLICKED;
         const w = out.watches++;
-        out.watchVideo[w] = v;
+        out.watchVideo[w] = id;
         out.watchTime[w] = clock;
         out.watchMinutes[w] = minutes;
         out.watchImpression[w] = imp;
         clock += Math.max(minutes, MIN_WATCH_STEP_MINUTES) / 1440;
-        stamps[STAMP_STRIDE * v + STAMP_WATCHED] = u;
+        stamps[SS * v + WATCHED] = u;
         this.lastWatched = v;
       } else out.impFlags[imp] = page.source[i];
     }
