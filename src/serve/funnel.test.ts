@@ -19,7 +19,7 @@ import {
 import { buildCandidateExamples, type CandidateExamples } from '../sim/examples';
 import { buildRankingExamples } from '../sim/ranking-examples';
 import { generateWorld } from '../sim/world';
-import { exactTopN } from './exact';
+import { BlockedItems, exactTopN } from './exact';
 import {
   funnelAtEachN,
   funnelQueries,
@@ -249,6 +249,35 @@ describe('runFunnel', () => {
         const mean = want.reduce((s, i) => s + watch[i], 0) / k;
         expect(r.oracleWatchPerImpression).toBe(mean);
       }
+    }
+  });
+
+  it('gives the same figures when exact retrieval searches prepared blocks (BlockedItems)', async () => {
+    const { world, candidate } = models;
+    const blocked = BlockedItems.prepare(
+      { vectors: candidate.videoOut.weights, count: world.videos.count, dim: candidate.d },
+      candidate.videoBias.weights,
+    );
+    expect(blocked).not.toBeNull();
+    try {
+      const some = rows.subarray(0, 12);
+      const strip = (p: FunnelSweep['exact'][number]) => ({ ...p, retrievalMs: 0, rankingMs: 0 });
+      const plain = await funnelSweep(models, test, some, { k: K, index, nprobe: NPROBE });
+      const viaBlocks = await funnelSweep(models, test, some, {
+        k: K,
+        index,
+        nprobe: NPROBE,
+        blocked,
+      });
+      expect(viaBlocks.exact.map(strip)).toEqual(plain.exact.map(strip));
+      expect(viaBlocks.approx!.map(strip)).toEqual(plain.approx!.map(strip));
+      expect(viaBlocks.served).toEqual(plain.served);
+      const q = plain.served.queries[0];
+      expect(await funnelAtEachN(models, q, [10, 100, 1000], K, undefined, blocked)).toEqual(
+        await funnelAtEachN(models, q, [10, 100, 1000], K),
+      );
+    } finally {
+      blocked?.dispose();
     }
   });
 });

@@ -13,7 +13,8 @@
  * What recall loses at retrieval the ranker can never win back: it only reorders the N.
  *
  * Latency is wall-clock per query, measured separately: retrieval = the search call alone
- * (the live-video mask is built once per query, outside the clock); ranking = building the N
+ * (the live-video mask is built once per query, outside the clock; exact retrieval searches the
+ * prepared matrix-product layout when the caller passes one, as an index is prepared too); ranking = building the N
  * rows of features, the ranker's forward pass (one `predictLogits` call) and the top-k sort.
  * The user tower runs once for a batch of queries and is reported apart (`towerMs`).
  */
@@ -57,6 +58,11 @@ export interface RetrievalSettings {
   index?: IvfIndex;
   /** Lists the index opens (default 8). */
   nprobe?: number;
+  /**
+   * For exact retrieval: the candidate model's current video vectors and biases prepared for
+   * matrix products (`BlockedItems.prepare`), searched instead of scanning (the same answer).
+   */
+  blocked?: BlockedItems | null;
 }
 
 /** The funnel's result for one query. */
@@ -157,6 +163,7 @@ function retrieve(
   const t0 = performance.now();
   let top: TopN;
   if (settings.index) top = settings.index.search(u, n, settings.nprobe ?? 8, mask);
+  else if (settings.blocked) top = settings.blocked.topN(u, n, { mask })[0];
   else {
     const { items, bias } = itemTable(candidate);
     top = exactTopN(items, u, n, { bias, mask });
@@ -519,12 +526,6 @@ export interface FunnelSweepOptions extends RetrievalSettings {
   maxWatches?: number;
   /** Called after each query with (queries done, queries in all), e.g. for a progress bar. */
   onProgress?: (done: number, total: number) => void;
-  /**
-   * The candidate model's video vectors and biases as they are now, prepared for matrix
-   * products (`BlockedItems.prepare`), when the caller has them: the exact retrievals use them
-   * instead of preparing their own (the same answer).
-   */
-  blocked?: BlockedItems | null;
 }
 
 /** Queries of a sweep whose requests are also served in full at every N, for the latencies. */
@@ -554,7 +555,7 @@ export async function funnelSweep(
   const nMax = ns[ns.length - 1];
   const maxWatches = options.maxWatches ?? defaultRankingOptions.maxWatches;
   const { queries, towerMs } = await funnelQueries(m.candidate, examples, rows);
-  const modes: RetrievalSettings[] = [{}];
+  const modes: RetrievalSettings[] = [{ blocked: options.blocked }];
   if (options.index) modes.push({ index: options.index, nprobe: options.nprobe ?? 8 });
   const sums = modes.map(() => ns.map(() => new Float64Array(8)));
   const tops: TopN[][] = modes.map(() => []);
@@ -671,11 +672,12 @@ export async function funnelAtEachN(
   ns: readonly number[],
   k: number,
   maxWatches: number = defaultRankingOptions.maxWatches,
+  blocked?: BlockedItems | null,
 ): Promise<FunnelAtN[]> {
   for (const n of ns) checkCounts(n, k);
   if (ns.length === 0) return [];
   const nMax = Math.max(...ns);
-  const all = retrieve(m.candidate, q.u, nMax, liveMask(m.world, q.time), {}).top.ids;
+  const all = retrieve(m.candidate, q.u, nMax, liveMask(m.world, q.time), { blocked }).top.ids;
   const scored = await scoreAll(m, q, all, maxWatches);
   const sorted = [...ns].sort((a, b) => a - b);
   const tops = topsOf(all, scored, sorted, k);

@@ -285,6 +285,7 @@ export async function funnelFiguresOf(
   };
   let sweep: FunnelSweep;
   let ranks: number[];
+  let example: FunnelMessage['example'] = null;
   try {
     sweep = await funnelSweep(models, test, rows, { ns: FUNNEL_NS, k, index, nprobe, blocked });
     // Where each query's next watch ranks among the live videos by u·v + b (0 = first).
@@ -299,6 +300,17 @@ export async function funnelFiguresOf(
       queries.map((q) => liveMaskAt(q.time)),
       blocked,
     );
+    if (focus) {
+      const perN = (await funnelAtEachN(models, focus, FUNNEL_NS, k, undefined, blocked)).map(
+        (r) => ({
+          n: r.n,
+          labelRank: r.labelRetrievalRank,
+          topK: Array.from(r.topK),
+          topKWatch: Array.from(r.topKOracleWatch),
+        }),
+      );
+      example = { user: focus.user, label: focus.label, perN };
+    }
   } finally {
     blocked?.dispose();
   }
@@ -312,16 +324,6 @@ export async function funnelFiguresOf(
     recall: ranks.length ? ranks.filter((r) => r < n).length / ranks.length : 0,
   }));
 
-  let example: FunnelMessage['example'] = null;
-  if (focus) {
-    const perN = (await funnelAtEachN(models, focus, FUNNEL_NS, k)).map((r) => ({
-      n: r.n,
-      labelRank: r.labelRetrievalRank,
-      topK: Array.from(r.topK),
-      topKWatch: Array.from(r.topKOracleWatch),
-    }));
-    example = { user: focus.user, label: focus.label, perN };
-  }
   return {
     step: s.step,
     k,
