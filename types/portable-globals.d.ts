@@ -13,3 +13,26 @@ declare function setTimeout(handler: (...args: unknown[]) => void, ms?: number):
 
 /** A deep copy by the structured clone algorithm (plain data, typed arrays, Maps, …). */
 declare function structuredClone<T>(value: T): T;
+
+/** Decodes base64 to a binary string (the bytes of the hand-written WebAssembly modules). */
+declare function atob(data: string): string;
+
+/**
+ * The part of the WebAssembly JavaScript API that src/model/wasm uses (compile a small module
+ * synchronously, instantiate it with a memory of its own), in every environment.
+ */
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module, imports?: Record<string, Record<string, unknown>>);
+    readonly exports: Record<string, unknown>;
+  }
+  class Memory {
+    constructor(descriptor: { initial: number; maximum?: number });
+    readonly buffer: ArrayBuffer;
+    grow(delta: number): number;
+  }
+  function validate(bytes: Uint8Array): boolean;
+}

@@ -153,6 +153,37 @@ export class SparseEmbedding {
     return mean;
   }
 
+  /**
+   * The gradient of bag averages spread over the rows they read: bag b's rows are local rows
+   * slots[offsets[b] … offsets[b + 1]) (local row j standing for one distinct table row), and
+   * each gets gMean[b] / |bag b| (float64, added into its float32 gradient), bag by bag. Returns
+   * the gradients [rows × dim] of the `rows` local rows.
+   */
+  spreadBagGradients(
+    slots: Int32Array,
+    offsets: Int32Array,
+    gMean: Float32Array,
+    rows: number,
+  ): Float32Array {
+    const fast = this.wasm?.spreadBags(slots, offsets, gMean, rows);
+    if (fast) return fast;
+    const d = this.dim;
+    const B = offsets.length - 1;
+    const grads = new Float32Array(rows * d);
+    // gMean[b] / |bag b| once per bag, kept in float64 as the quotient was when computed per id.
+    const share = new Float64Array(d);
+    for (let b = 0; b < B; b++) {
+      const n = offsets[b + 1] - offsets[b];
+      if (n === 0) continue;
+      for (let k = 0; k < d; k++) share[k] = gMean[b * d + k] / n;
+      for (let i = offsets[b]; i < offsets[b + 1]; i++) {
+        const base = slots[i] * d;
+        for (let k = 0; k < d; k++) grads[base + k] += share[k];
+      }
+    }
+    return grads;
+  }
+
   /** Copies rows `ids` into `out` [ids.length × dim] (allocated if absent) and returns it. */
   gather(ids: ArrayLike<number>, out = new Float32Array(ids.length * this.dim)): Float32Array {
     const d = this.dim;

@@ -60,6 +60,27 @@ describe('WasmTable: the same numbers as the JavaScript', () => {
     expect(bits(b)).toEqual(bits(a));
   });
 
+  it('spread bag gradients: repeated rows, empty bags and gradients of every scale give equal gradients to the bit', () => {
+    const dim = 32;
+    const js = table(4000, dim, false);
+    const wasm = table(4000, dim, true);
+    const rng = createRng(8);
+    const bags = 300;
+    const offsets = new Int32Array(bags + 1);
+    for (let b = 0; b < bags; b++) offsets[b + 1] = offsets[b] + (b % 9 === 0 ? 0 : rng.int(50));
+    const rows = 900;
+    const slots = Int32Array.from({ length: offsets[bags] }, () => rng.int(rows));
+    const gMean = Float32Array.from(
+      { length: bags * dim },
+      () => 10 ** (rng.int(7) - 5) * rng.normal(),
+    );
+    const a = js.spreadBagGradients(slots, offsets, gMean, rows);
+    const b = wasm.spreadBagGradients(slots, offsets, gMean, rows);
+    expect(a.length).toBe(rows * dim);
+    expect(a.some((x) => x !== 0)).toBe(true);
+    expect(bits(b)).toEqual(bits(a));
+  });
+
   it('falls back to the same JavaScript for frozen rows and for widths not a multiple of 4', () => {
     const mask = new Uint8Array(100).map((_, i) => (i % 3 === 0 ? 1 : 0));
     const js = table(100, 8, false);

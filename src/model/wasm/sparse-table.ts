@@ -25,6 +25,15 @@ interface TableExports {
     eps: number,
   ) => void;
   bagMean: (ids: number, offsets: number, bags: number, d: number, w: number, out: number) => void;
+  spreadBags: (
+    slots: number,
+    offsets: number,
+    bags: number,
+    d: number,
+    gMean: number,
+    out: number,
+    shares: number,
+  ) => void;
 }
 
 /** One lazy-Adam step's constants, as `SparseEmbedding.applyGradients` derives them. */
@@ -81,9 +90,12 @@ export class WasmTable {
   private readonly idsAt: number;
   private readonly offsetsAt: number;
   private readonly rowsAt: number;
+  private readonly bagRowsAt: number;
+  private readonly sharesAt: number;
   private readonly scratchIds: Int32Array;
   private readonly scratchOffsets: Int32Array;
   private readonly scratchRows: Float32Array;
+  private readonly scratchBagRows: Float32Array;
 
   private constructor(
     module: WebAssembly.Module,
@@ -104,9 +116,12 @@ export class WasmTable {
     this.idsAt = size * 12;
     this.offsetsAt = this.idsAt + capIds * 4;
     this.rowsAt = this.offsetsAt + (capIds + 1) * 4;
+    this.bagRowsAt = this.rowsAt + capRows * dim * 4;
+    this.sharesAt = (this.bagRowsAt + capRows * dim * 4 + 7) & ~7;
     this.scratchIds = new Int32Array(buffer, this.idsAt, capIds);
     this.scratchOffsets = new Int32Array(buffer, this.offsetsAt, capIds + 1);
     this.scratchRows = new Float32Array(buffer, this.rowsAt, capRows * dim);
+    this.scratchBagRows = new Float32Array(buffer, this.bagRowsAt, capRows * dim);
   }
 
   /**
@@ -120,7 +135,8 @@ export class WasmTable {
     if (!module) return null;
     const capIds = 1 << 16;
     const capRows = Math.max(4096, Math.min(rows, 1 << 16));
-    const bytes = rows * dim * 12 + (2 * capIds + 1) * 4 + capRows * dim * 4;
+    // Weights and moments; ids and offsets; two blocks of rows; one float64 row (8-aligned).
+    const bytes = rows * dim * 12 + (2 * capIds + 1) * 4 + 2 * capRows * dim * 4 + dim * 8 + 8;
     const pages = Math.ceil(bytes / PAGE);
     if (pages > 65536) return null;
     try {
@@ -172,5 +188,37 @@ export class WasmTable {
     this.exports.bagMean(this.idsAt, this.offsetsAt, bags, d, 0, this.rowsAt);
     out.set(this.scratchRows.subarray(0, bags * d));
     return true;
+  }
+
+  /**
+   * The gradient of each bag's average spread over its rows: for bag b (rows slots[offsets[b] …
+   * offsets[b + 1]) of `rows` local rows), gMean[b] / |bag| in float64 added to each of its
+   * rows' float32 gradients, bag by bag. Returns the gradients [rows × dim], or null (nothing
+   * done) when the slots, bags or rows are over the scratch's capacity.
+   */
+  spreadBags(
+    slots: Int32Array,
+    offsets: Int32Array,
+    gMean: Float32Array,
+    rows: number,
+  ): Float32Array | null {
+    const bags = offsets.length - 1;
+    const d = this.dim;
+    if (slots.length > this.capIds || bags > this.capIds || bags > this.capRows) return null;
+    if (rows > this.capRows) return null;
+    this.scratchIds.set(slots);
+    this.scratchOffsets.set(offsets);
+    this.scratchBagRows.set(gMean.subarray(0, bags * d));
+    this.scratchRows.fill(0, 0, rows * d);
+    this.exports.spreadBags(
+      this.idsAt,
+      this.offsetsAt,
+      bags,
+      d,
+      this.bagRowsAt,
+      this.rowsAt,
+      this.sharesAt,
+    );
+    return this.scratchRows.slice(0, rows * d);
   }
 }

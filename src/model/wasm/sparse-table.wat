@@ -5,6 +5,8 @@
 ;; adam: for each touched row, per column, in float64 (two lanes at a time):
 ;;   m = β1·m + (1 − β1)·g;  v = β2·v + ((1 − β2)·g)·g   (stored as float32, used as float64)
 ;;   w = float32(w − (lr·m) / (√v + ε))
+;; spreadBags: each bag's gradient, divided by its size in float64, added to its rows'
+;;   float32 gradients (float64 sum, rounded), bag by bag and row by row as in JavaScript.
 ;; bagMean: each bag's average of its rows in float32 (four lanes at a time): the float32 sum in
 ;;   id order, then divided by the count (a float32 sum or quotient of float32 values computed in
 ;;   float64 and rounded, as JavaScript does, equals the float32 operation).
@@ -68,6 +70,57 @@
           (br_if $cols (i32.lt_u (local.get $k) (local.get $rowBytes))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rows))))
+
+  ;; spreadBags(slots, offsets, bags, d, gMean, out, shares): for b in [0, bags) with n =
+  ;; offsets[b + 1] − offsets[b] > 0, share = float64(gMean[b]) / n (float64, into shares [d]),
+  ;; and for each i in offsets[b] … offsets[b + 1]: out[slots[i]] = float32(out[slots[i]] +
+  ;; share). gMean [bags × d] and out [· × d] f32, d a positive multiple of 2. Byte offsets.
+  (func (export "spreadBags")
+    (param $slots i32) (param $offsets i32) (param $bags i32) (param $d i32) (param $gMean i32) (param $out i32)
+    (param $shares i32)
+    (local $b i32) (local $i i32) (local $end i32) (local $k i32) (local $rowBytes i32)
+    (local $gp i32) (local $op i32) (local $n v128)
+    (local.set $rowBytes (i32.shl (local.get $d) (i32.const 2)))
+    (local.set $b (i32.const 0))
+    (block $bagsDone
+      (loop $bagsLoop
+        (br_if $bagsDone (i32.ge_u (local.get $b) (local.get $bags)))
+        (local.set $i (i32.load (i32.add (local.get $offsets) (i32.shl (local.get $b) (i32.const 2)))))
+        (local.set $end (i32.load (i32.add (local.get $offsets)
+          (i32.shl (i32.add (local.get $b) (i32.const 1)) (i32.const 2)))))
+        (if (i32.lt_s (local.get $i) (local.get $end))
+          (then
+            (local.set $n (f64x2.splat (f64.convert_i32_s (i32.sub (local.get $end) (local.get $i)))))
+            (local.set $gp (i32.add (local.get $gMean) (i32.mul (local.get $b) (local.get $rowBytes))))
+            (local.set $k (i32.const 0))
+            (loop $divide
+              (v128.store (i32.add (local.get $shares) (i32.shl (local.get $k) (i32.const 1)))
+                (f64x2.div
+                  (f64x2.promote_low_f32x4
+                    (v128.load64_zero align=4 (i32.add (local.get $gp) (local.get $k))))
+                  (local.get $n)))
+              (local.set $k (i32.add (local.get $k) (i32.const 8)))
+              (br_if $divide (i32.lt_u (local.get $k) (local.get $rowBytes))))
+            (block $idsDone
+              (loop $idsLoop
+                (br_if $idsDone (i32.ge_s (local.get $i) (local.get $end)))
+                (local.set $op (i32.add (local.get $out)
+                  (i32.mul (i32.load (i32.add (local.get $slots) (i32.shl (local.get $i) (i32.const 2))))
+                           (local.get $rowBytes))))
+                (local.set $k (i32.const 0))
+                (loop $cols
+                  (v128.store64_lane align=4 0 (i32.add (local.get $op) (local.get $k))
+                    (f32x4.demote_f64x2_zero (f64x2.add
+                      (f64x2.promote_low_f32x4
+                        (v128.load64_zero align=4 (i32.add (local.get $op) (local.get $k))))
+                      (v128.load align=8
+                        (i32.add (local.get $shares) (i32.shl (local.get $k) (i32.const 1)))))))
+                  (local.set $k (i32.add (local.get $k) (i32.const 8)))
+                  (br_if $cols (i32.lt_u (local.get $k) (local.get $rowBytes))))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $idsLoop)))))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $bagsLoop))))
 
   ;; bagMean(ids, offsets, bags, d, w, out): for b in [0, bags), out[b] [d] f32 = the average of
   ;; rows ids[offsets[b] … offsets[b + 1]) of the weights at w [rows × d] (0 for an empty bag).
