@@ -156,7 +156,8 @@ export async function writeWorldShards(opts: {
   } else {
     // One catalogue for all the threads: built here, shared, never copied per worker.
     const { world, vocab } = generateWorldBase(config, undefined, SCALE_OUT_MAXIMA);
-    init.ctx = shareArrays(sessionContext(world, vocab));
+    // The context straight into shared memory; the catalogue and users moved there.
+    init.ctx = shareArrays(sessionContext(world, vocab, { shared: true }));
     results = await runOnWorkers(init, workers);
   }
   const tables: Manifest['tables'] = {};

@@ -10,7 +10,9 @@ import type { RangeJob, RangeReply } from './world-threads';
 const { ctx, from, to } = (workerData as { job: RangeJob }).job;
 const port = parentPort!;
 try {
-  const logs = simulateUserRange(ctx, from, to);
+  // Views, not tight copies: the join copies these logs into the first range's buffers and
+  // releases them, so a copy here would only raise the peak.
+  const logs = simulateUserRange(ctx, from, to, undefined, to, true);
   port.postMessage({ ok: true, logs } satisfies RangeReply, logBuffers(logs));
 } catch (e) {
   port.postMessage({

@@ -1,10 +1,12 @@
 /**
  * `generateWorld` on Node worker threads (`npm run world`, `npm run bench:world`): the catalogue,
  * the users and the session context (the catalogue's indexes, src/sim/session-context.ts) are
- * built once in this thread and moved into shared memory (`SharedArrayBuffer`); then `threads`
- * contiguous user ranges are simulated at once — the first in this thread, each other on a
- * worker thread that reads the shared catalogue without copying it — and their logs, buffers
- * transferred, are joined in order (`joinLogs`). Each user draws from a random stream of its
+ * built once in this thread, the context straight into shared memory (`SharedArrayBuffer`) and
+ * the users moved there; then `threads` contiguous user ranges are simulated at once — the first
+ * in this thread, each other on a worker thread that reads the shared context without copying
+ * it (the session loop reads the catalogue through the context alone, so the workers are not
+ * sent the video table) — and their logs, buffers transferred, are joined in order
+ * (`joinLogs`). Each user draws from a random stream of its
  * own, so the world is the one `generateWorld` builds, bit for bit, whatever the number of
  * threads (scripts/world-threads.test.ts; docs/performance.md#world-generation).
  */
@@ -112,6 +114,24 @@ function rangeOnWorker(job: RangeJob): Promise<Logs> {
   });
 }
 
+/**
+ * What a range's worker needs of `ctx`: the context itself (its arrays already shared) over a
+ * world of the configuration, the users and the number of videos only — the session loop reads
+ * the catalogue through the context (records, latent rows by slot), never the video table.
+ */
+export function workerContext(ctx: SessionContext): SessionContext {
+  const { config, topicNames, vocabulary, topicCentres, users, videos } = ctx.world;
+  const world = {
+    config,
+    topicNames,
+    vocabulary,
+    topicCentres,
+    users,
+    videos: { count: videos.count } as World['videos'],
+  } as World;
+  return { ...ctx, world };
+}
+
 /** How many threads `generateWorldOnThreads` uses for `users` users when none are asked for. */
 export function defaultThreads(users: number): number {
   return Math.max(1, Math.min(availableParallelism(), Math.floor(users / MIN_USERS_PER_THREAD)));
@@ -130,15 +150,15 @@ export async function generateWorldOnThreads(
   const { world, vocab } = generateWorldBase(settings, undefined, opts.maxima);
   const U = world.users.count;
   const k = Math.max(1, Math.min(U, Math.floor(opts.threads ?? defaultThreads(U))));
-  const ctx = sessionContext(world, vocab);
+  const ctx = sessionContext(world, vocab, { shared: k > 1 });
   if (k === 1) {
     world.logs = simulateUserRange(ctx, 0, U);
     return world;
   }
-  shareArrays(ctx); // ctx.world is `world`: its catalogue and users are shared too
+  const job = shareArrays(workerContext(ctx)); // the users' arrays move to shared memory
   const others = Array.from({ length: k - 1 }, (_, i) => {
     const [from, to] = shardRange(U, i + 1, k);
-    return rangeOnWorker({ ctx, from, to });
+    return rangeOnWorker({ ctx: job, from, to });
   });
   // Keep a failure of a worker from being reported as unhandled while this thread works.
   for (const p of others) p.catch(() => {});

@@ -58,8 +58,11 @@ export class LogColumns {
   searchTokens: Int32Array;
 
   /**
-   * Room for about `sessionCap` sessions of `ips` impressions, a quarter of them clicked, and
-   * `searchRate` of them searched; columns grow past that when needed. `views`: `finish` hands
+   * Room for about `sessionCap` sessions of `ips` impressions, up to half of them clicked, and
+   * `searchRate` of them searched; columns grow past that when needed. The watch columns are
+   * reserved for a click-through rate of 1/2 (the default world's is 0.23, a 1M-video world's
+   * up to 0.4): a reservation costs address space, and memory only as it is written, whereas a
+   * column that grows holds its old and new copies at once. `views`: `finish` hands
    * out views on the buffers however empty they are (the first range of a join in place, whose
    * buffers are reserved for every range: `joinLogs`).
    */
@@ -70,7 +73,7 @@ export class LogColumns {
     private readonly views = false,
   ) {
     const searchCap = Math.ceil(sessionCap * searchRate) + 16;
-    const watchCap = Math.ceil((sessionCap * ips) / 4) + 16;
+    const watchCap = Math.ceil((sessionCap * ips) / 2) + 16;
     this.sessionUser = new Int32Array(sessionCap);
     this.sessionTime = new Float32Array(sessionCap);
     this.sessionSearch = new Int32Array(sessionCap);

@@ -18,6 +18,19 @@ import { oracleTerms, type OracleTerms } from './oracle';
 import { LCG_EPS, type SimRng } from './rng';
 import type { World } from './types';
 
+/** The typed arrays the context holds. */
+type IndexArray = Int32Array | Float32Array | Float64Array;
+type IndexArrayCtor<T extends IndexArray> = {
+  new (length: number): T;
+  new (buffer: ArrayBufferLike): T;
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+/** A zeroed array of n elements, on a SharedArrayBuffer when `shared`. */
+function alloc<T extends IndexArray>(C: IndexArrayCtor<T>, n: number, shared: boolean): T {
+  return shared ? new C(new SharedArrayBuffer(n * C.BYTES_PER_ELEMENT)) : new C(n);
+}
+
 /**
  * Videos sorted by upload time, for "uploaded in the last few days" queries, with a coarse
  * index by whole day so a query searches one day's uploads rather than the whole catalogue.
@@ -35,12 +48,12 @@ export interface UploadIndex {
   dayStart: Int32Array;
 }
 
-function buildUploadIndex(upload: Float32Array, slotOf: Int32Array): UploadIndex {
-  const order = new Int32Array(upload.length);
+function buildUploadIndex(upload: Float32Array, slotOf: Int32Array, shared: boolean): UploadIndex {
+  const order = alloc(Int32Array, upload.length, shared);
   for (let i = 0; i < order.length; i++) order[i] = i;
   order.sort((a, b) => upload[a] - upload[b]);
-  const times = new Float32Array(order.length);
-  const slots = new Int32Array(order.length);
+  const times = alloc(Float32Array, order.length, shared);
+  const slots = alloc(Int32Array, order.length, shared);
   for (let i = 0; i < order.length; i++) {
     times[i] = upload[order[i]];
     slots[i] = slotOf[order[i]];
@@ -48,7 +61,7 @@ function buildUploadIndex(upload: Float32Array, slotOf: Int32Array): UploadIndex
   const n = times.length;
   const firstDay = n ? Math.floor(times[0]) : 0;
   const lastDay = n ? Math.floor(times[n - 1]) + 1 : 0;
-  const dayStart = new Int32Array(lastDay - firstDay + 1);
+  const dayStart = alloc(Int32Array, lastDay - firstDay + 1, shared);
   for (let d = 0; d < dayStart.length; d++) dayStart[d] = upperBoundIn(times, firstDay + d, 0, n);
   return { order, slots, times, firstDay, dayStart };
 }
@@ -83,13 +96,14 @@ function buildPostings(
   world: World,
   vocabSize: number,
   slotOf: Int32Array,
+  shared: boolean,
 ): { offsets: Int32Array; videos: Int32Array } {
   const { titleOffsets, titleTokens, count } = world.videos;
-  const offsets = new Int32Array(vocabSize + 1);
+  const offsets = alloc(Int32Array, vocabSize + 1, shared);
   for (let i = 0; i < titleTokens.length; i++) offsets[titleTokens[i] + 1]++;
   for (let t = 0; t < vocabSize; t++) offsets[t + 1] += offsets[t];
   const fill = offsets.slice(0, vocabSize);
-  const videos = new Int32Array(titleTokens.length);
+  const videos = alloc(Int32Array, titleTokens.length, shared);
   for (let v = 0; v < count; v++) {
     for (let i = titleOffsets[v]; i < titleOffsets[v + 1]; i++)
       videos[fill[titleTokens[i]]++] = slotOf[v];
@@ -184,8 +198,9 @@ function buildVideoSampler(
   weight: ArrayLike<number>,
   slotOf: Int32Array,
   ids: Int32Array,
+  shared: boolean,
 ): VideoSampler {
-  const offsets = new Int32Array(K + 1);
+  const offsets = alloc(Int32Array, K + 1, shared);
   for (let v = 0; v < key.length; v++) offsets[key[v] + 1]++;
   for (let k = 0; k < K; k++) offsets[k + 1] += offsets[k];
   const fill = offsets.slice(0, K);
@@ -193,7 +208,7 @@ function buildVideoSampler(
   for (let v = 0; v < key.length; v++) videos[fill[key[v]]++] = v;
   const w = new Float64Array(key.length);
   for (let i = 0; i < videos.length; i++) w[i] = weight[videos[i]];
-  const table = new Int32Array(3 * key.length);
+  const table = alloc(Int32Array, 3 * key.length, shared);
   for (let k = 0; k < K; k++) {
     const o = offsets[k];
     const n = offsets[k + 1] - o;
@@ -311,8 +326,8 @@ export interface SessionContext {
   uploads: UploadIndex;
   /** Title postings, each video as its slot. */
   postings: { offsets: Int32Array; videos: Int32Array };
-  /** The oracle's per-video and per-user terms (oracle.ts). */
-  terms: OracleTerms;
+  /** Per user, the weight of a video's log duration in the click logit (`OracleTerms`), [users]. */
+  durationPreference: Float32Array;
   /**
    * What the session loop reads of the video in slot s, in one 64-byte record at REC_STRIDE · s
    * (fields REC_*; the same numbers as the world's and the oracle's arrays): one memory access
@@ -327,8 +342,16 @@ export interface SessionContext {
   latent: Float32Array;
 }
 
-/** Builds the catalogue's indexes the sessions draw from (O(videos + title tokens)). */
-export function sessionContext(world: World, vocab: Vocabulary): SessionContext {
+/**
+ * Builds the catalogue's indexes the sessions draw from (O(videos + title tokens)). `shared`:
+ * every array over the catalogue is allocated on a SharedArrayBuffer, so that worker threads can
+ * read the context without a copy of it ever being made (scripts/world-threads.ts).
+ */
+export function sessionContext(
+  world: World,
+  vocab: Vocabulary,
+  { shared = false }: { shared?: boolean } = {},
+): SessionContext {
   const vid = world.videos;
   const N = vid.count;
   const d = world.config.latentDim;
@@ -343,18 +366,18 @@ export function sessionContext(world: World, vocab: Vocabulary): SessionContext 
   const start = new Int32Array(T * L + 1);
   for (let v = 0; v < N; v++) start[keys[v] + 1]++;
   for (let k = 0; k < T * L; k++) start[k + 1] += start[k];
-  const ids = new Int32Array(N);
-  const slotOf = new Int32Array(N);
+  const ids = alloc(Int32Array, N, shared);
+  const slotOf = alloc(Int32Array, N, shared);
   for (let v = 0; v < N; v++) {
     const slot = start[keys[v]]++;
     ids[slot] = v;
     slotOf[v] = slot;
   }
-  const terms = oracleTerms(world);
-  const record = new Float32Array(REC_STRIDE * N);
+  const terms: OracleTerms = oracleTerms(world);
+  const record = alloc(Float32Array, REC_STRIDE * N, shared);
   const recordInt = new Int32Array(record.buffer);
   const recordF64 = new Float64Array(record.buffer);
-  const latent = new Float32Array(N * d);
+  const latent = alloc(Float32Array, N * d, shared);
   for (let s = 0; s < N; s++) {
     const v = ids[s];
     const r = REC_STRIDE * s;
@@ -382,13 +405,13 @@ export function sessionContext(world: World, vocab: Vocabulary): SessionContext 
     languages: L,
     ids,
     slotOf,
-    popular: buildVideoSampler(none, 1, vid.popularity, slotOf, ids),
-    legacy: buildVideoSampler(none, 1, legacyWeight, slotOf, ids),
-    topical: buildVideoSampler(vid.topic, T, legacyWeight, slotOf, ids),
-    topicalByLanguage: buildVideoSampler(keys, T * L, legacyWeight, slotOf, ids),
-    uploads: buildUploadIndex(vid.uploadTime, slotOf),
-    postings: buildPostings(world, vocab.words.length, slotOf),
-    terms,
+    popular: buildVideoSampler(none, 1, vid.popularity, slotOf, ids, shared),
+    legacy: buildVideoSampler(none, 1, legacyWeight, slotOf, ids, shared),
+    topical: buildVideoSampler(vid.topic, T, legacyWeight, slotOf, ids, shared),
+    topicalByLanguage: buildVideoSampler(keys, T * L, legacyWeight, slotOf, ids, shared),
+    uploads: buildUploadIndex(vid.uploadTime, slotOf, shared),
+    postings: buildPostings(world, vocab.words.length, slotOf, shared),
+    durationPreference: terms.durationPreference,
     record,
     recordInt,
     recordF64,

@@ -186,7 +186,9 @@ export function simulateLogs(
  * expected logs of users [from, reserveUntil) and handed out as views on those buffers, so that
  * `joinLogs(…, { release: true })` copies the later ranges after it instead of copying it too.
  * A reservation costs address space, not memory, where pages are mapped on first write (Node,
- * browsers: a fresh typed array is zero pages until written).
+ * browsers: a fresh typed array is zero pages until written). `views`: hand out views on the
+ * buffers however empty (a range that a join copies and releases at once, such as a worker
+ * thread's, needs no tight copy); by default only with `reserveUntil` > to.
  */
 export function simulateUserRange(
   ctx: SessionContext,
@@ -194,8 +196,9 @@ export function simulateUserRange(
   to: number,
   onProgress?: Progress,
   reserveUntil = to,
+  views = reserveUntil > to,
 ): Logs {
-  const sim = new RangeSimulator(ctx, from, to, Math.max(to, reserveUntil));
+  const sim = new RangeSimulator(ctx, from, to, Math.max(to, reserveUntil), views);
   for (let u = from; u < to; u++) {
     sim.user(u);
     if (onProgress && (u & 255) === 255) onProgress((u + 1 - from) / (to - from));
@@ -242,12 +245,16 @@ class RangeSimulator {
   /** A session starts after the user's previous one ends, so watches stay in time order. */
   private free = -Infinity;
 
-  /** Users [from, to), columns reserved for the users [from, reserveUntil) (≥ to). */
+  /**
+   * Users [from, to), columns reserved for the users [from, reserveUntil) (≥ to), finished as
+   * views on their buffers when `views`.
+   */
   constructor(
     private readonly ctx: SessionContext,
     private readonly from: number,
     to: number,
     reserveUntil: number,
+    views: boolean,
   ) {
     checkLayout();
     const world = (this.world = ctx.world);
@@ -261,7 +268,7 @@ class RangeSimulator {
       Math.ceil(expectedSessions * 1.1) + 16,
       this.ips,
       cfg.searchRate,
-      reserveUntil > to,
+      views,
     );
     this.userWatchOffsets = new Int32Array(to - from + 1);
     this.userSearchOffsets = new Int32Array(to - from + 1);
@@ -282,7 +289,7 @@ class RangeSimulator {
     this.u = u;
     this.pu = u * this.d;
     this.language = usr.language[u];
-    this.durationWeight = this.ctx.terms.durationPreference[u];
+    this.durationWeight = this.ctx.durationPreference[u];
     const activity = usr.activity[u];
     pool.size = 0;
     this.lastWatched = -1;
