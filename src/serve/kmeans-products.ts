@@ -135,64 +135,84 @@ export function nearestByProducts(
 }
 
 /**
- * One k-means++ round by products: for the new centre `centre` [dim] (a row of `sample`
- * [s × dim]), nearest[i] ← min(nearest[i], Σⱼ (xⱼ − cⱼ)²) for every sample point, the sum in
- * double precision left to right as the loop takes it, computed only where the float32
- * estimate ‖x‖² − 2x·c + ‖c‖² cannot show it is at least nearest[i]. `norms` are the points'
- * ‖x‖ (from {@link sampleNorms}). Returns false (nothing changed) when it does not apply.
+ * k-means++ rounds by products over one sample [s × dim], uploaded once: see {@link nearer}.
+ * Create with {@link PlusPlusProducts.create}; free with {@link dispose}.
  */
-export function nearerByProducts(
-  sample: Float32Array,
-  s: number,
-  dim: number,
-  norms: Float64Array | null,
-  centre: Float32Array,
-  nearest: Float64Array,
-): boolean {
-  if (!norms || tf.getBackend() !== 'wasm') return false;
-  let cc = 0;
-  for (let j = 0; j < dim; j++) cc += centre[j] * centre[j];
-  const cNorm = Math.sqrt(cc);
-  if (!Number.isFinite(cNorm)) return false;
-  const bound = 2 * gemmBound(dim);
-  const right = tf.tensor2d(centre, [dim, 1]);
-  try {
+export class PlusPlusProducts {
+  private constructor(
+    private readonly sample: Float32Array,
+    private readonly s: number,
+    private readonly dim: number,
+    /** ‖x‖ of every sample point, in double precision. */
+    private readonly norms: Float64Array,
+    /** The sample in blocks of {@link ROWS} points [rows × dim]. */
+    private readonly blocks: tf.Tensor2D[],
+  ) {}
+
+  /**
+   * The sample ready for k rounds, or null where the products do not apply (another backend,
+   * too little work for k centres, or a value that is not finite).
+   */
+  static create(sample: Float32Array, s: number, dim: number, k: number): PlusPlusProducts | null {
+    if (!applies(s, k, dim)) return null;
+    const norms = rowNorms(sample, s, dim);
+    if (!norms) return null;
+    const blocks: tf.Tensor2D[] = [];
     for (let from = 0; from < s; from += ROWS) {
       const rows = Math.min(ROWS, s - from);
-      const g = products(sample, from, rows, dim, right);
-      for (let r = 0; r < rows; r++) {
-        const i = from + r;
-        const near = nearest[i];
-        if (near < Infinity) {
-          const xx = norms[i] * norms[i];
-          const xc = norms[i] * cNorm;
-          const estimate = xx - 2 * g[r] + cc;
-          const slack = bound * xc + F64_SLACK * (xx + cc + near) + 1e-30;
-          if (estimate - slack >= near) continue;
-        }
-        let d2 = 0;
-        for (let j = 0, o = i * dim; j < dim; j++) {
-          const diff = sample[o + j] - centre[j];
-          d2 += diff * diff;
-        }
-        if (d2 < near) nearest[i] = d2;
-      }
+      blocks.push(tf.tensor2d(sample.subarray(from * dim, (from + rows) * dim), [rows, dim]));
     }
-  } finally {
-    right.dispose();
+    return new PlusPlusProducts(sample, s, dim, norms, blocks);
   }
-  return true;
-}
 
-/**
- * The sample's row norms for {@link nearerByProducts}, or null where the products do not apply
- * (another backend, too little work for k centres, or a value that is not finite).
- */
-export function sampleNorms(
-  sample: Float32Array,
-  s: number,
-  dim: number,
-  k: number,
-): Float64Array | null {
-  return applies(s, k, dim) ? rowNorms(sample, s, dim) : null;
+  /**
+   * One round: for the new centre `centre` [dim], nearest[i] ← min(nearest[i], Σⱼ (xⱼ − cⱼ)²)
+   * for every sample point, the sum in double precision left to right as the loop takes it,
+   * computed only where the float32 estimate ‖x‖² − 2x·c + ‖c‖² cannot show it is at least
+   * nearest[i]. Returns false (nothing changed) when the centre is not finite.
+   */
+  nearer(centre: Float32Array, nearest: Float64Array): boolean {
+    const { sample, dim, norms } = this;
+    let cc = 0;
+    for (let j = 0; j < dim; j++) cc += centre[j] * centre[j];
+    const cNorm = Math.sqrt(cc);
+    if (!Number.isFinite(cNorm)) return false;
+    const bound = 2 * gemmBound(dim);
+    const right = tf.tensor2d(centre, [dim, 1]);
+    try {
+      for (let b = 0; b < this.blocks.length; b++) {
+        const from = b * ROWS;
+        const rows = Math.min(ROWS, this.s - from);
+        const product = tf.matMul(this.blocks[b], right);
+        const g = product.dataSync() as Float32Array;
+        product.dispose();
+        for (let r = 0; r < rows; r++) {
+          const i = from + r;
+          const near = nearest[i];
+          if (near < Infinity) {
+            const xx = norms[i] * norms[i];
+            const xc = norms[i] * cNorm;
+            const estimate = xx - 2 * g[r] + cc;
+            const slack = bound * xc + F64_SLACK * (xx + cc + near) + 1e-30;
+            if (estimate - slack >= near) continue;
+          }
+          let d2 = 0;
+          for (let j = 0, o = i * dim; j < dim; j++) {
+            const diff = sample[o + j] - centre[j];
+            d2 += diff * diff;
+          }
+          if (d2 < near) nearest[i] = d2;
+        }
+      }
+    } finally {
+      right.dispose();
+    }
+    return true;
+  }
+
+  /** Frees the uploaded sample. */
+  dispose(): void {
+    for (const t of this.blocks) t.dispose();
+    this.blocks.length = 0;
+  }
 }

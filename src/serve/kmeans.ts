@@ -10,7 +10,7 @@
  */
 import { createRng, type Rng } from '../sim/rng';
 import { dotAt } from './exact';
-import { nearerByProducts, nearestByProducts, sampleNorms } from './kmeans-products';
+import { nearestByProducts, PlusPlusProducts } from './kmeans-products';
 
 /** How the initial centres are chosen. */
 export type KMeansInit = 'kmeans++' | 'random';
@@ -203,15 +203,31 @@ function plusPlusCentres(
   rng: Rng,
   products: boolean,
 ): Float32Array {
+  // With products (WASM), a distance is computed only where it may lower the nearest one.
+  const byProducts = products ? PlusPlusProducts.create(sample, s, dim, k) : null;
+  try {
+    return plusPlusRounds(sample, s, dim, k, rng, byProducts);
+  } finally {
+    byProducts?.dispose();
+  }
+}
+
+/** The k rounds of {@link plusPlusCentres}, by products where `byProducts` is given. */
+function plusPlusRounds(
+  sample: Float32Array,
+  s: number,
+  dim: number,
+  k: number,
+  rng: Rng,
+  byProducts: PlusPlusProducts | null,
+): Float32Array {
   const centroids = new Float32Array(k * dim);
   const nearest = new Float64Array(s).fill(Infinity);
-  // With products (WASM), a distance is computed only where it may lower the nearest one.
-  const norms = products ? sampleNorms(sample, s, dim, k) : null;
   let pick = rng.int(s);
   for (let c = 0; c < k; c++) {
     centroids.set(sample.subarray(pick * dim, pick * dim + dim), c * dim);
     const centre = centroids.subarray(c * dim, c * dim + dim);
-    if (!nearerByProducts(sample, s, dim, norms, centre, nearest)) {
+    if (!byProducts?.nearer(centre, nearest)) {
       for (let i = 0; i < s; i++) {
         let d2 = 0;
         for (let j = 0; j < dim; j++) {
