@@ -254,34 +254,34 @@ export class BlockedItems {
     const w = d + 1;
     const blocks: tf.Tensor2D[] = [];
     const norms = new Float64Array(Math.ceil(count / GEMM_ITEMS));
-    // Each block written row by row as [cols × (d + 1)] and transposed by the backend; padded to
-    // whole groups with zero rows, which are never rescored.
+    // Each block written transposed, [(d + 1) × cols] (item j of the block is column j); padded
+    // to whole groups with zero columns, which are never rescored.
     const x = new Float32Array(GEMM_ITEMS * w);
     for (let b = 0; b < norms.length; b++) {
       const start = b * GEMM_ITEMS;
       const width = Math.min(GEMM_ITEMS, count - start);
       const cols = Math.ceil(width / GEMM_GROUP) * GEMM_GROUP;
+      x.fill(0, 0, cols * w);
       let largest = 0;
       for (let j = 0; j < width; j++) {
         const o = (start + j) * d;
         let s = 0;
         for (let k = 0; k < d; k++) {
           const v = vectors[o + k];
-          x[j * w + k] = v;
+          x[k * cols + j] = v;
           s += v * v;
         }
         const bj = bias ? bias[start + j] : 0;
-        x[j * w + d] = bj;
+        x[d * cols + j] = bj;
         s += bj * bj;
         if (!(s <= largest)) largest = s; // NaN propagates
       }
-      x.fill(0, width * w, cols * w);
       norms[b] = Math.sqrt(largest);
       if (!Number.isFinite(norms[b])) {
         for (const t of blocks) t.dispose();
         return null;
       }
-      blocks.push(tf.tidy(() => tf.transpose(tf.tensor2d(x.subarray(0, cols * w), [cols, w]))));
+      blocks.push(tf.tensor2d(x.slice(0, cols * w), [w, cols]));
     }
     return new BlockedItems(items, bias, blocks, norms);
   }

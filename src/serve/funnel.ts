@@ -212,20 +212,24 @@ async function scoreLists(
   history?: UserHistory,
 ): Promise<{ z: Float32Array; oracle: Float32Array }[]> {
   if (lists.length === 1) return [await scoreAll(m, q, lists[0], maxWatches, history)];
-  const slot = new Map<number, number>();
-  const union: number[] = [];
+  // Each video's row in the union, by id (−1: not in it yet).
+  const slot = new Int32Array(m.world.videos.count).fill(-1);
+  let size = 0;
+  for (const ids of lists) size += ids.length;
+  const union = new Int32Array(size);
+  size = 0;
   for (const ids of lists)
     for (const id of ids)
-      if (!slot.has(id)) {
-        slot.set(id, union.length);
-        union.push(id);
+      if (slot[id] < 0) {
+        slot[id] = size;
+        union[size++] = id;
       }
-  const all = await scoreAll(m, q, Int32Array.from(union), maxWatches, history);
+  const all = await scoreAll(m, q, union.slice(0, size), maxWatches, history);
   return lists.map((ids) => {
     const z = new Float32Array(ids.length);
     const oracle = new Float32Array(ids.length);
     for (let i = 0; i < ids.length; i++) {
-      const j = slot.get(ids[i])!;
+      const j = slot[ids[i]];
       z[i] = all.z[j];
       oracle[i] = all.oracle[j];
     }
