@@ -4,6 +4,7 @@
  * JavaScript — the row with the largest dot product, the first of equals — about three times
  * faster. Pure TypeScript around a 639-byte module compiled synchronously; no tfjs.
  */
+import { lazyModule } from './compile';
 import { WASM_BASE64 } from './nearest-row-wasm';
 
 /** The module's export. */
@@ -12,22 +13,8 @@ interface NearestExports {
   nearest: (q: number, nq: number, u: number, m: number, d: number, out: number) => void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The compiled module, or null where WebAssembly or its SIMD is missing (compiled once). */
-function nearestModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    if (typeof WebAssembly === 'object') {
-      const bytes = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
-      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    }
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+/** The compiled module, or null where WebAssembly or its SIMD is missing. */
+const nearestModule = lazyModule(WASM_BASE64);
 
 /**
  * The table `u` [m × d] (float64 rows, d a positive multiple of 4) copied into a WebAssembly

@@ -6,6 +6,7 @@
  * bit with or without it (tested against `embedding.ts`'s JavaScript). Used by
  * `SparseEmbedding` where WebAssembly SIMD runs and the width is a multiple of 4.
  */
+import { lazyModule } from './compile';
 import { WASM_BASE64 } from './sparse-table-wasm';
 
 /** The module's exports. */
@@ -49,22 +50,8 @@ export interface AdamStep {
   epsilon: number;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
-
-/** The compiled module, or null where WebAssembly or its SIMD is missing (compiled once). */
-function tableModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  try {
-    if (typeof WebAssembly === 'object') {
-      const bytes = Uint8Array.from(atob(WASM_BASE64), (c) => c.charCodeAt(0));
-      if (WebAssembly.validate(bytes)) compiled = new WebAssembly.Module(bytes);
-    }
-  } catch {
-    compiled = null;
-  }
-  return compiled;
-}
+/** The compiled module, or null where WebAssembly or its SIMD is missing. */
+const tableModule = lazyModule(WASM_BASE64);
 
 /** Whether tables may use WebAssembly here (tests switch it off to compare with JavaScript). */
 let enabled = true;
