@@ -49,11 +49,12 @@ function products(
   dim: number,
   right: tf.Tensor2D,
 ): Float32Array {
-  return tf
-    .tidy(() =>
-      tf.matMul(tf.tensor2d(points.subarray(from * dim, (from + rows) * dim), [rows, dim]), right),
-    )
-    .dataSync() as Float32Array;
+  const product = tf.tidy(() =>
+    tf.matMul(tf.tensor2d(points.subarray(from * dim, (from + rows) * dim), [rows, dim]), right),
+  );
+  const values = product.dataSync() as Float32Array;
+  product.dispose();
+  return values;
 }
 
 /**

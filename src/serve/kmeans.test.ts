@@ -3,6 +3,7 @@
  * same centres, assignments and distances to the bit — on clustered vectors with a bias
  * coordinate (like an IVF build), and on small-integer vectors full of exact ties.
  */
+import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '../model/backend';
 import { createRng } from '../sim/rng';
@@ -41,7 +42,9 @@ describe('k-means by matrix products', () => {
       init: 'kmeans++',
       seed: 1,
     };
+    const tensors = tf.memory().numTensors;
     const [auto, loop] = bothWays(vectors, 12_000, 33, settings);
+    expect(tf.memory().numTensors).toBe(tensors); // the products' tensors are all freed
     expect(auto).toEqual(loop);
     expect(new Set(auto.assign).size).toBeGreaterThan(50);
   });
