@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { clusteredVectors, gaussianVectors } from '../../serve/synthetic';
-import { dot, unitRows } from '../umap-knn';
+import { unitRows } from '../umap-knn';
+import { nearestRowSearch } from '../umap-placement';
 import { WasmNearestRow } from './nearest-row';
-
-/** The JavaScript scan: the largest `dot`, the first of equals. */
-function scan(u: Float64Array, m: number, d: number, q: Float64Array, o: number): number {
-  let best = 0;
-  let bestDot = -Infinity;
-  for (let t = 0; t < m; t++) {
-    const s = dot(q, o, u, t * d, d);
-    if (s > bestDot) {
-      bestDot = s;
-      best = t;
-    }
-  }
-  return best;
-}
 
 const all = (n: number) => Int32Array.from({ length: n }, (_, i) => i);
 
@@ -37,6 +24,8 @@ describe('WasmNearestRow', () => {
       const n = vectors.length / d;
       const u = unitRows(vectors, d, all(m));
       const queries = unitRows(vectors, d, all(n));
+      // The JavaScript scan of the placing (umap-placement.ts) is what the module must equal.
+      const scan = nearestRowSearch(u, m, d, 'exact', 1);
       const wasm = WasmNearestRow.create(u, m, d, 64);
       expect(wasm).not.toBeNull();
       const out = new Int32Array(64);
@@ -47,7 +36,7 @@ describe('WasmNearestRow', () => {
         wasm!.queries().set(queries.subarray(start * d, (start + count) * d));
         wasm!.nearest(count, out);
         for (let i = 0; i < count; i++, checked++)
-          if (out[i] !== scan(u, m, d, queries, (start + i) * d)) differ++;
+          if (out[i] !== scan.nearest(queries, (start + i) * d)) differ++;
       }
       expect(checked).toBe(n);
       expect(differ).toBe(0);
