@@ -206,20 +206,37 @@ function joinOffsets(parts: Int32Array[]): Int32Array {
  * column rather than the logs twice (the parts are then left empty: use only the result). A
  * released first part whose buffers have room for the whole (`simulateUserRange`'s
  * `reserveUntil`) is joined in place: the others are copied after it, nothing of it is copied.
+ * `onReleased` is called after each column is released, with the bytes let go of: a caller
+ * that can collect garbage on demand (Node, scripts/world-threads.ts) frees them there, since
+ * an engine sees no reason to collect while the join allocates nothing.
  */
-export function joinLogs(parts: Logs[], { release = false } = {}): Logs {
+export function joinLogs(
+  parts: Logs[],
+  { release = false, onReleased }: { release?: boolean; onReleased?: (bytes: number) => void } = {},
+): Logs {
+  /** Empties column `key` of every part (on `release`), reporting the bytes let go of. */
+  const drop = (key: ColumnKey | OffsetKey, out: ArrayBufferView): void => {
+    if (!release) return;
+    let bytes = 0;
+    for (const p of parts) {
+      const a: Column = p[key];
+      if (a.buffer !== out.buffer) bytes += a.byteLength;
+      (p as unknown as Record<string, Column>)[key] = empty(a);
+    }
+    onReleased?.(bytes);
+  };
   /** Column `key` of every part, one after another; the parts' copies emptied on `release`. */
   const take = <K extends ColumnKey>(key: K): Logs[K] => {
     const out = concat(
       parts.map((p) => p[key]),
       release,
     );
-    if (release) for (const p of parts) p[key] = empty(p[key]);
+    drop(key, out);
     return out;
   };
   const takeOffsets = (key: OffsetKey): Int32Array => {
     const out = joinOffsets(parts.map((p) => p[key]));
-    if (release) for (const p of parts) p[key] = empty(p[key]);
+    drop(key, out);
     return out;
   };
   const sum = (f: (p: Logs) => number) => parts.reduce((a, p) => a + f(p), 0);
