@@ -17,6 +17,26 @@ export interface TopN {
 }
 
 /**
+ * Puts (score, id) at the root of the heap (s, ids) of its first n pairs, replacing the root,
+ * and sifts it down until no child is worse.
+ */
+function siftDown(s: Float64Array, ids: Int32Array, n: number, score: number, id: number): void {
+  let i = 0;
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= n) break;
+    const r = l + 1;
+    const c = r < n && worse(s[r], ids[r], s[l], ids[l]) ? r : l;
+    if (!worse(s[c], ids[c], score, id)) break;
+    s[i] = s[c];
+    ids[i] = ids[c];
+    i = c;
+  }
+  s[i] = score;
+  ids[i] = id;
+}
+
+/**
  * A bounded heap of the `capacity` best (score, id) pairs offered. The root (index 0) is the
  * worst pair kept; {@link threshold} is its score once the heap is full (−∞ before), so a scan
  * can skip any item scoring below it without a call.
@@ -67,21 +87,7 @@ export class TopNHeap {
       return;
     }
     if (!worse(s[0], ids[0], score, id)) return;
-    // Replace the root and sift down.
-    const n = this.size;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= n) break;
-      const r = l + 1;
-      const c = r < n && worse(s[r], ids[r], s[l], ids[l]) ? r : l;
-      if (!worse(s[c], ids[c], score, id)) break;
-      s[i] = s[c];
-      ids[i] = ids[c];
-      i = c;
-    }
-    s[i] = score;
-    ids[i] = id;
+    siftDown(s, ids, this.size, score, id);
     this.threshold = s[0];
   }
 
@@ -100,21 +106,7 @@ export class TopNHeap {
       outScores[n - 1] = s[0];
       n--;
       // Move the last leaf to the root and sift it down (as `offer` does).
-      const score = s[n];
-      const id = ids[n];
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        if (l >= n) break;
-        const r = l + 1;
-        const c = r < n && worse(s[r], ids[r], s[l], ids[l]) ? r : l;
-        if (!worse(s[c], ids[c], score, id)) break;
-        s[i] = s[c];
-        ids[i] = ids[c];
-        i = c;
-      }
-      s[i] = score;
-      ids[i] = id;
+      siftDown(s, ids, n, s[n], ids[n]);
     }
     return { ids: outIds, scores: outScores };
   }
