@@ -139,18 +139,32 @@ export class SparseEmbedding {
     const d = this.dim;
     const mean = new Float32Array(B * d);
     if (this.wasm?.bagMean(ids, offsets, mean)) return mean;
-    const w = this.weights;
-    for (let b = 0; b < B; b++) {
-      const n = offsets[b + 1] - offsets[b];
-      if (n === 0) continue;
-      const o = b * d;
-      for (let i = offsets[b]; i < offsets[b + 1]; i++) {
-        const base = ids[i] * d;
-        for (let k = 0; k < d; k++) mean[o + k] += w[base + k];
-      }
-      for (let k = 0; k < d; k++) mean[o + k] /= n;
-    }
+    for (let b = 0; b < B; b++) this.averageInto(mean, b * d, ids, offsets[b], offsets[b + 1]);
     return mean;
+  }
+
+  /**
+   * Writes the average of rows ids[from … to) into out[o … o + dim), which must hold zeros (and
+   * is left so when the bag is empty): summed in id order into the float32 row, then divided by
+   * the count — the one order every bag average uses ({@link bagMean} too), so equal bags get
+   * equal averages to the bit, wherever they are written.
+   */
+  averageInto(
+    out: Float32Array,
+    o: number,
+    ids: ArrayLike<number>,
+    from: number,
+    to: number,
+  ): void {
+    const n = to - from;
+    if (n === 0) return;
+    const d = this.dim;
+    const w = this.weights;
+    for (let i = from; i < to; i++) {
+      const base = ids[i] * d;
+      for (let k = 0; k < d; k++) out[o + k] += w[base + k];
+    }
+    for (let k = 0; k < d; k++) out[o + k] /= n;
   }
 
   /**

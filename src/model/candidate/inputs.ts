@@ -42,33 +42,8 @@ export function bagField(table: SparseEmbedding, lists: ArrayLike<number>[]): Ba
  * copied), averaged: the same field as {@link bagField} of the same lists.
  */
 export function csrField(table: SparseEmbedding, ids: Int32Array, offsets: Int32Array): BagField {
-  // `bagMean` averages as `averageInto` does (in WebAssembly SIMD where it runs).
+  // `bagMean` averages as `SparseEmbedding.averageInto` does (in WebAssembly SIMD where it runs).
   return { table, ids, offsets, mean: table.bagMean(ids, offsets) };
-}
-
-/**
- * Writes the average of the table rows ids[from … to) into mean[o … o + dim), which must hold
- * zeros (and is left so when the bag is empty): summed in id order into the float32 row, then
- * divided by the count — the one order every field here uses, so equal bags get equal averages
- * to the bit, wherever they are written.
- */
-export function averageInto(
-  mean: Float32Array,
-  o: number,
-  table: SparseEmbedding,
-  ids: Int32Array,
-  from: number,
-  to: number,
-): void {
-  const n = to - from;
-  if (n === 0) return;
-  const d = table.dim;
-  const w = table.weights;
-  for (let i = from; i < to; i++) {
-    const base = ids[i] * d;
-    for (let k = 0; k < d; k++) mean[o + k] += w[base + k];
-  }
-  for (let k = 0; k < d; k++) mean[o + k] /= n;
 }
 
 /**
@@ -101,7 +76,7 @@ export function rangeField(
       continue;
     }
     if (seen === undefined) first.set(starts[b], b);
-    averageInto(mean, b * d, table, ids, offsets[b], offsets[b + 1]);
+    table.averageInto(mean, b * d, ids, offsets[b], offsets[b + 1]);
   }
   return { table, ids, offsets, mean };
 }

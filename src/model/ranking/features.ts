@@ -22,13 +22,7 @@ import type { RankingExamples } from '../../sim/ranking-examples';
 import { defaultRankingConfig, type RankingFeatureSet } from './config';
 import type { World } from '../../sim/types';
 import { LocalIndex, type SparseEmbedding } from '../embedding';
-import {
-  averageInto,
-  bagGradients,
-  csrField,
-  rangeField,
-  type BagField,
-} from '../candidate/inputs';
+import { bagGradients, csrField, rangeField, type BagField } from '../candidate/inputs';
 import { fitQuantiles, type QuantileNormalizer } from '../quantiles';
 
 /** The continuous features every ranker sees, in input order. `bagSize` is the watch bag's length. */
@@ -252,7 +246,7 @@ export function rankingInputRows(
     const r = rows[b];
     const o = b * width;
     // Bags of one averaged as csrField averages them (0 + row, then / 1), to the bit.
-    averageInto(x, o, videoTable, ex.video, r, r + 1);
+    videoTable.averageInto(x, o, ex.video, r, r + 1);
     const start = ex.bagStart[r];
     const end = ex.bagEnd[r];
     const seen = first.get(start);
@@ -260,13 +254,13 @@ export function rankingInputRows(
       x.copyWithin(o + d, seen * width + d, seen * width + 2 * d);
     else {
       if (seen === undefined) first.set(start, b);
-      averageInto(x, o + d, videoTable, wv, start, end);
+      videoTable.averageInto(x, o + d, wv, start, end);
     }
     if (lang) {
       one[0] = world.users.language[ex.user[r]];
-      averageInto(x, o + 2 * d, lang, one, 0, 1);
+      lang.averageInto(x, o + 2 * d, one, 0, 1);
       one[0] = world.videos.language[ex.video[r]];
-      averageInto(x, o + 2 * d + ld, lang, one, 0, 1);
+      lang.averageInto(x, o + 2 * d + ld, one, 0, 1);
     }
   }
   denseInto(ex, rows, quantiles, powers, features, x, width, 2 * d + 2 * ld);
