@@ -1,5 +1,6 @@
 /**
- * `generateWorld` on Node worker threads (`npm run world`, `npm run bench:world`): the catalogue,
+ * `generateWorld` on Node worker threads (`npm run world`, `npm run bench:world`): the worker
+ * threads start first (they bundle and load their code meanwhile), then the catalogue,
  * the users and the session context (the catalogue's indexes, src/sim/session-context.ts) are
  * built once in this thread, the context straight into shared memory (`SharedArrayBuffer`) and
  * the users moved there; then `threads` contiguous user ranges are simulated at once — the first
@@ -11,12 +12,11 @@
  * threads (scripts/world-threads.test.ts; docs/performance.md#world-generation).
  */
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
-import { buildSync } from 'esbuild';
-import type { WorldMaxima } from '../src/sim/config';
+import type { Vocabulary } from '../src/sim/catalogue';
+import { validateWorldConfig, type WorldMaxima } from '../src/sim/config';
 import { joinLogs, sessionContext, simulateUserRange } from '../src/sim/sessions';
 import type { SessionContext } from '../src/sim/session-context';
 import { shardRange } from '../src/sim/shard';
@@ -26,7 +26,7 @@ import { generateWorldBase } from '../src/sim/world';
 /** Below this many users a world is built in one thread unless threads are asked for. */
 export const MIN_USERS_PER_THREAD = 250;
 
-/** What a range's worker thread is started with (`world-thread-worker.ts`). */
+/** What a range's worker thread is sent (`world-thread-worker.ts`). */
 export interface RangeJob {
   /** The session context, its arrays in shared memory. */
   ctx: SessionContext;
@@ -75,32 +75,23 @@ export function shareArrays<T extends object>(root: T): T {
   return root;
 }
 
-let bundled: URL | undefined;
-
-/**
- * The range worker (`world-thread-worker.ts` and the src/sim modules it imports) as one ES
- * module, bundled by esbuild once per process: a worker thread loads it in about 0.1 s, against
- * about 0.5 s for registering tsx in the thread and compiling the modules there.
- */
-export function rangeWorkerScript(): URL {
-  if (!bundled) {
-    const { outputFiles } = buildSync({
-      entryPoints: [fileURLToPath(new URL('./world-thread-worker.ts', import.meta.url))],
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: 'node20',
-      write: false,
-    });
-    bundled = new URL('data:text/javascript,' + encodeURIComponent(outputFiles[0].text));
-  }
-  return bundled;
+/** A range worker thread started before its range is known (`startRangeWorker`). */
+interface RangeWorker {
+  /** Sends the worker its range; resolves to the range's logs (rejects if the worker fails). */
+  run(job: RangeJob): Promise<Logs>;
+  /** Ends the worker (a build that failed before its ranges were sent). */
+  stop(): void;
 }
 
-/** The logs of users [from, to) of `ctx` simulated on a worker thread. */
-function rangeOnWorker(job: RangeJob): Promise<Logs> {
-  return new Promise((resolve, reject) => {
-    const w = new Worker(rangeWorkerScript(), { workerData: { job } });
+/**
+ * Starts a range worker (world-thread-boot.mjs, which bundles world-thread-worker.ts with esbuild
+ * and loads it in its own thread) to be given its range later: started before the catalogue is
+ * built, the worker's bundling and start-up (~0.3 s) overlap the main thread's work.
+ */
+function startRangeWorker(): RangeWorker {
+  const w = new Worker(new URL('./world-thread-boot.mjs', import.meta.url));
+  let range = 'not yet given';
+  const logs = new Promise<Logs>((resolve, reject) => {
     let answered = false;
     w.once('message', (m: RangeReply) => {
       answered = true;
@@ -110,10 +101,21 @@ function rangeOnWorker(job: RangeJob): Promise<Logs> {
     });
     w.once('error', reject);
     w.once('exit', (code) => {
-      if (!answered)
-        reject(new Error(`the world thread for users ${job.from}–${job.to - 1} exited (${code})`));
+      if (!answered) reject(new Error(`the world thread for users ${range} exited (${code})`));
     });
   });
+  // Keep a failure from being reported as unhandled before `run` hands the promise out.
+  logs.catch(() => {});
+  return {
+    run(job) {
+      range = `${job.from}–${job.to - 1}`;
+      w.postMessage(job);
+      return logs;
+    },
+    stop() {
+      void w.terminate();
+    },
+  };
 }
 
 /**
@@ -169,23 +171,31 @@ export async function generateWorldOnThreads(
   settings: Partial<WorldConfig> = {},
   opts: { threads?: number; maxima?: WorldMaxima; onPhase?: (phase: WorldPhase) => void } = {},
 ): Promise<World> {
-  const { world, vocab } = generateWorldBase(settings, undefined, opts.maxima);
-  opts.onPhase?.('base');
-  const U = world.users.count;
+  const U = validateWorldConfig(settings, opts.maxima).users;
   const k = Math.max(1, Math.min(U, Math.floor(opts.threads ?? defaultThreads(U))));
-  const ctx = sessionContext(world, vocab, { shared: k > 1 });
-  opts.onPhase?.('context');
+  // The workers start now and load their code while this thread builds the catalogue.
+  const workers = Array.from({ length: k - 1 }, startRangeWorker);
+  let ctx: SessionContext;
+  let world: World;
+  try {
+    let vocab: Vocabulary;
+    ({ world, vocab } = generateWorldBase(settings, undefined, opts.maxima));
+    opts.onPhase?.('base');
+    ctx = sessionContext(world, vocab, { shared: k > 1 });
+    opts.onPhase?.('context');
+  } catch (e) {
+    for (const w of workers) w.stop();
+    throw e;
+  }
   if (k === 1) {
     world.logs = simulateUserRange(ctx, 0, U);
     return world;
   }
   const job = shareArrays(workerContext(ctx)); // the users' arrays move to shared memory
-  const others = Array.from({ length: k - 1 }, (_, i) => {
+  const others = workers.map((w, i) => {
     const [from, to] = shardRange(U, i + 1, k);
-    return rangeOnWorker({ ctx: job, from, to });
+    return w.run({ ctx: job, from, to });
   });
-  // Keep a failure of a worker from being reported as unhandled while this thread works.
-  for (const p of others) p.catch(() => {});
   // The first range reserves room for everyone's logs (address space, written only as used),
   // so the join copies the other ranges after it and never copies it.
   const [from, to] = shardRange(U, 0, k);
