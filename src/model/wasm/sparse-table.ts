@@ -24,8 +24,15 @@ interface TableExports {
     a1: number,
     a2: number,
     eps: number,
-  ) => void;
-  bagMean: (ids: number, offsets: number, bags: number, d: number, w: number, out: number) => void;
+  ) => number;
+  bagMean: (
+    ids: number,
+    offsets: number,
+    bags: number,
+    d: number,
+    w: number,
+    out: number,
+  ) => number;
   spreadBags: (
     slots: number,
     offsets: number,
