@@ -133,7 +133,7 @@ export class LegacyPool {
     }
     const ctx = this.ctx;
     const world = ctx.world;
-    const d = world.config.latentDim;
+    const d = world.config.latentDim | 0; // int32 index arithmetic (oracle.ts affinityAt)
     const userLatent = world.users.latent;
     const { record, recordInt, legacy, topical, topicalByLanguage } = ctx;
     const videoLatent = ctx.latent;
@@ -190,7 +190,7 @@ export class LegacyPool {
     }
     this.touched = touch;
     let size = 0;
-    const pu = u * d;
+    const pu = (u * d) | 0;
     for (let c = 0; c < POOL_CANDIDATES; c++) {
       const v = drawn[c];
       if (v < 0) continue;

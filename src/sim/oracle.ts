@@ -92,12 +92,17 @@ export function affinityAt(
   b: number,
   d: number,
 ): number {
-  const end = a + d - (d & 3);
+  // Indices as int32 (`| 0`): a dimension read from a settings object is often a float64 in the
+  // engine, and index arithmetic in float64 converts and checks every index at every access.
+  a |= 0;
+  b |= 0;
+  d |= 0;
+  const end = (a + d - (d & 3)) | 0;
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
   let s3 = 0;
-  for (; a < end; a += 4, b += 4) {
+  for (; a < end; a = (a + 4) | 0, b = (b + 4) | 0) {
     s0 += p[a] * z[b];
     s1 += p[a + 1] * z[b + 1];
     s2 += p[a + 2] * z[b + 2];

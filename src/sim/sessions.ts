@@ -160,7 +160,7 @@ class RangeSimulator {
     const world = (this.world = ctx.world);
     const cfg = (this.cfg = world.config);
     this.ips = cfg.impressionsPerSession;
-    this.d = cfg.latentDim;
+    this.d = cfg.latentDim | 0; // int32, so index arithmetic stays integer (oracle.ts affinityAt)
     let expectedSessions = 0;
     for (let u = from; u < reserveUntil; u++)
       expectedSessions += world.users.activity[u] * cfg.days;
@@ -187,7 +187,7 @@ class RangeSimulator {
     interestCdf(usr.interests, u, cfg.topics, this.cdf);
     topicGuide(this.cdf, this.guide);
     this.u = u;
-    this.pu = u * this.d;
+    this.pu = (u * this.d) | 0;
     this.language = usr.language[u];
     this.durationWeight = this.ctx.durationPreference[u];
     const activity = usr.activity[u];
