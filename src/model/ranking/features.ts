@@ -111,8 +111,36 @@ export function denseFeatures(
   return out;
 }
 
-/** {@link denseFeatures} of row b written to out[b · stride + at …]. */
-function denseInto(
+/** Raw values of one column (reused by {@link denseInto}: one step's rows at a time). */
+let rawScratch = new Float64Array(0);
+
+/**
+ * {@link rawFeature} of `f` for each of `rows`, into out[0 … rows.length): one loop per kind of
+ * column (a stored column, the bag size, a missing source column: 0), no call per value.
+ */
+function rawColumn(
+  ex: RankingExamples,
+  f: ContinuousFeature,
+  rows: ArrayLike<number>,
+  out: Float64Array,
+): void {
+  const B = rows.length;
+  if (f === 'bagSize') {
+    const start = ex.bagStart;
+    const end = ex.bagEnd;
+    for (let b = 0; b < B; b++) out[b] = end[rows[b]] - start[rows[b]];
+    return;
+  }
+  const col = ex[f];
+  if (col === undefined) out.fill(0, 0, B);
+  else for (let b = 0; b < B; b++) out[b] = col[rows[b]];
+}
+
+/**
+ * {@link denseFeatures} of row b written to out[b · stride + at …] (the tower's input rows when
+ * stride is their width), column by column.
+ */
+export function denseInto(
   ex: RankingExamples,
   rows: ArrayLike<number>,
   quantiles: FeatureQuantiles,
@@ -122,19 +150,22 @@ function denseInto(
   stride: number,
   at: number,
 ): void {
+  const B = rows.length;
+  if (rawScratch.length < B) rawScratch = new Float64Array(B);
+  const raw = rawScratch;
   // Feature by feature (one column, one normaliser); a value equal to the row before's (the
   // bag size of one user's candidates, the many "never" gaps) reuses its transform.
   for (const f of continuousFeatures(features)) {
+    rawColumn(ex, f, rows, raw);
     const q = quantiles[f];
     let last = NaN;
     let t = NaN;
-    for (let b = 0; b < rows.length; b++) {
-      const x = rawFeature(ex, f, rows[b]);
+    for (let b = 0, o = at; b < B; b++, o += stride) {
+      const x = raw[b];
       if (x !== last) {
         t = q.transform(x);
         last = x;
       }
-      const o = b * stride + at;
       out[o] = t;
       if (powers) {
         out[o + 1] = t * t;
@@ -143,8 +174,10 @@ function denseInto(
     }
     at += powers ? 3 : 1;
   }
-  if (features.language)
-    for (let b = 0; b < rows.length; b++) out[b * stride + at] = ex.languageMatch[rows[b]];
+  if (features.language) {
+    const match = ex.languageMatch;
+    for (let b = 0, o = at; b < B; b++, o += stride) out[o] = match[rows[b]];
+  }
 }
 
 /** A batch's ranker inputs. */

@@ -14,8 +14,8 @@
  * also admits `exactOdds`: b = 1 for clicks too, so that e^z estimates E[T] itself.
  *
  * The video-id embedding table is a JS-side {@link SparseEmbedding} shared by the impression
- * video and the watch bag; only the rows a batch touches go through tfjs (as leaf variables),
- * and their two gradients are merged per id before one lazy-Adam step (features.ts). The
+ * video and the watch bag; a batch's input rows go through tfjs as one leaf variable, and the
+ * two gradients of a row are merged per id before one lazy-Adam step (batch.ts). The
  * tower's weights are tf variables trained with Adam (ε = 1e-7, docs/tfjs-notes.md#adam-epsilon).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -26,6 +26,7 @@ import { defaultAdam, SparseEmbedding, type AdamSettings } from '../embedding';
 import { vocabularies } from '../vocabulary';
 import { leafVariable } from '../leaf';
 import { DenseTower } from '../tower';
+import { RankingBatch } from './batch';
 import { UniformStream } from '../stream';
 import {
   exportModelState,
@@ -46,7 +47,6 @@ import {
   fitFeatureQuantiles,
   rankingInputRows,
   rankingInputs,
-  sharedTableGradients,
   type FeatureQuantiles,
   type RankingInputs,
 } from './features';
@@ -130,6 +130,8 @@ export class RankingModel {
   readonly inputWidth: number;
   private readonly tower: DenseTower;
   private readonly optimizer: tf.Optimizer;
+  /** The training step's input rows and table gradients, buffers kept between steps. */
+  private readonly batch: RankingBatch;
   /** Draws the batches (and the candidate model's negatives); its position is saved with the state. */
   private readonly rng: UniformStream;
   private adam: AdamSettings;
@@ -177,16 +179,12 @@ export class RankingModel {
       outputBias: prior,
     });
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-7);
+    this.batch = new RankingBatch(world, this.table, this.languageTable);
   }
 
   /** Width of the two language fields in the tower's input (0 without the language group). */
   get languageWidth(): number {
     return this.cfg.features.language ? 2 * this.cfg.languageDim : 0;
-  }
-
-  /** Width of the dense inputs (denseWidth of the config). */
-  private get denseInputs(): number {
-    return denseWidth(this.cfg.powers, this.cfg.features);
   }
 
   /** The settings in effect (change the live ones with {@link applyConfig}). */
@@ -298,14 +296,9 @@ export class RankingModel {
     );
   }
 
-  /**
-   * The tower: logits z [B] from the averaged fields (impression, watch bag [B × d], then the
-   * user's and the video's language [B × languageDim] with the language group) and the dense
-   * inputs.
-   */
-  private logits(fields: tf.Tensor2D[], dense: tf.Tensor2D): tf.Tensor1D {
-    const x = this.tower.apply(tf.concat([...fields, dense], 1) as tf.Tensor2D);
-    return tf.reshape(x, [-1]) as tf.Tensor1D;
+  /** The tower: logits z [B] of input rows x [B × inputWidth] (RankingBatch's layout). */
+  private logits(x: tf.Tensor2D): tf.Tensor1D {
+    return tf.reshape(this.tower.apply(x), [-1]) as tf.Tensor1D;
   }
 
   /**
@@ -318,7 +311,8 @@ export class RankingModel {
     const rows = new Int32Array(B);
     for (let b = 0; b < B; b++) rows[b] = this.rng.int(examples.count);
     await this.fillSources(examples, rows);
-    const inputs = this.inputs(examples, rows);
+    const { powers, features } = this.cfg;
+    const x = this.batch.write(examples, rows, this.quantiles, powers, features);
     const a = new Float32Array(B);
     const bw = new Float32Array(B);
     let weightSum = 0;
@@ -327,34 +321,26 @@ export class RankingModel {
       weightSum += a[b] + bw[b];
     }
 
-    const videoFields = [inputs.impression, inputs.watchBag];
-    const langFields = inputs.languages ? [inputs.languages.user, inputs.languages.video] : [];
-    const leaves = [...videoFields, ...langFields].map((f) =>
-      leafVariable(f.mean, [B, f.table.dim]),
-    );
-    const dense = tf.tensor2d(inputs.dense, [B, this.denseInputs]);
+    // The input rows are one leaf: its gradient, split by column slices, is the fields'.
+    const leaf = leafVariable(x, [B, this.inputWidth]);
     const aT = tf.tensor1d(a);
     const bT = tf.tensor1d(bw);
     const towerVars = this.tower.variables;
     const { value, grads } = tf.variableGrads(
-      () => weightedLogisticLoss(this.logits(leaves as tf.Tensor2D[], dense), aT, bT),
-      [...towerVars, ...leaves],
+      () => weightedLogisticLoss(this.logits(leaf as tf.Tensor2D), aT, bT),
+      [...towerVars, leaf],
     );
     const towerGrads: tf.NamedTensorMap = {};
     for (const v of towerVars) towerGrads[v.name] = grads[v.name];
     this.optimizer.applyGradients(towerGrads);
-    const leafGrads = await Promise.all(
-      leaves.map((l) => grads[l.name].data() as Promise<Float32Array>),
-    );
+    const dx = (await grads[leaf.name].data()) as Float32Array;
     const loss = (await value.data())[0];
-    tf.dispose([value, dense, aT, bT, ...leaves, ...Object.values(grads)]);
+    tf.dispose([value, aT, bT, leaf, ...Object.values(grads)]);
 
-    const g = sharedTableGradients(videoFields, leafGrads.slice(0, 2));
-    if (g.ids.length) this.table.applyGradients(g.ids, g.grads, this.adam);
-    if (this.languageTable && langFields.length) {
-      const gl = sharedTableGradients(langFields, leafGrads.slice(2));
-      if (gl.ids.length) this.languageTable.applyGradients(gl.ids, gl.grads, this.adam);
-    }
+    const g = this.batch.tableGradients(dx);
+    if (g.video.ids.length) this.table.applyGradients(g.video.ids, g.video.grads, this.adam);
+    if (this.languageTable && g.language?.ids.length)
+      this.languageTable.applyGradients(g.language.ids, g.language.grads, this.adam);
     this.steps++;
     return { loss, weightSum };
   }
