@@ -173,7 +173,7 @@ export class LegacyPool {
         continue;
       }
       const table = s.table;
-      const e = 3 * (o + Math.min(n - 1, Math.floor(rng.next() * n)));
+      const e = 3 * (o + Math.min(n - 1, (rng.next() * n) | 0));
       drawn[c] = rng.nextU32() < table[e] >>> 0 ? table[e + 1] : table[e + 2];
     }
     // Then read each candidate's record, stamps and latent row once without branching, so the

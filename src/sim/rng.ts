@@ -96,9 +96,13 @@ export class SimRng {
     return this.state >>> 0;
   }
 
-  /** Integer uniform in [0, n), n ≥ 1: ⌊next()·n⌋. */
+  /**
+   * Integer uniform in [0, n), 1 ≤ n ≤ 2³¹: ⌊next()·n⌋, taken as `| 0` (the product is in
+   * [0, 2³¹), where truncation is the floor): the engine then converts once instead of rounding
+   * and checking that the result is an integer.
+   */
   int(n: number): number {
-    return Math.floor(this.next() * n);
+    return (this.next() * n) | 0;
   }
 
   /** Standard normal N(0, 1): d3's polar method, the second value of a pair kept for next time. */

@@ -207,7 +207,7 @@ export function sampleSlot(s: VideoSampler, k: number, rng: SimRng): number {
   const o = s.offsets[k];
   const n = s.offsets[k + 1] - o;
   if (n === 0) return -1;
-  const e = 3 * (o + Math.min(n - 1, Math.floor(rng.next() * n)));
+  const e = 3 * (o + Math.min(n - 1, (rng.next() * n) | 0));
   return rng.nextU32() < s.table[e] >>> 0 ? s.table[e + 1] : s.table[e + 2];
 }
 
