@@ -20,6 +20,7 @@ import { LegacyPool, POOL_REFRESH_SESSIONS, STAMP_STRIDE } from './legacy-pool';
 import { joinLogs, LogColumns, logBuffers } from './log-columns';
 import { affinityAt, CLICK, FRESH_DAYS, FRESH_HORIZON_DAYS, VIRAL_DAYS, WATCH } from './oracle';
 import { SimRng } from './rng';
+import { belowSigmoid, sigmoidTable } from './sigmoid-bounds';
 import { checkLayout, Page } from './session-page';
 import {
   drawTopicalSlot,
@@ -128,6 +129,8 @@ class RangeSimulator {
   private readonly pool: LegacyPool;
   private readonly page: Page;
   private readonly dayTimes = new Float64Array(MAX_SESSIONS_PER_DAY);
+  /** σ on a grid, for the click draw (sigmoid-bounds.ts). */
+  private readonly sigmoid = sigmoidTable();
   private readonly cdf: Float64Array;
   /** `topicGuide` of `cdf`, rebuilt per user. */
   private readonly guide = new Int32Array(1 << TOPIC_GUIDE_BITS);
@@ -376,6 +379,7 @@ class RangeSimulator {
     const freshHorizon = FRESH_HORIZON_DAYS;
     const freshDays = FRESH_DAYS;
     const viralDays = VIRAL_DAYS;
+    const sigmoid = this.sigmoid;
     // Read each shown video's latent row (unless its affinity is known) and its previous
     // episode's stamps once, so their cache misses overlap (the loop below finds them in cache).
     let touch = 0;
@@ -399,11 +403,15 @@ class RangeSimulator {
       // flags) written out from the record (fields REC_CLICK = 1, REC_UPLOAD = 0, REC_VIRAL = 4,
       // REC_LOG_DURATION = 3, REC_LANGUAGE = 6): the same operations in the same order, so the
       // same number to the bit (oracle.test.ts and the world hashes hold it there).
+      // A video that is not viral (all but ~0.5%) adds 0 · e^(−age/VIRAL_DAYS) = +0, which
+      // leaves the sum's bits as they are: its exponential is not computed.
       const age = t - record[r];
-      const freshness =
-        age < 0 || age > freshHorizon
-          ? 0
-          : fresh * Math.exp(-age / freshDays) + record[r + 4] * Math.exp(-age / viralDays);
+      let freshness = 0;
+      if (!(age < 0 || age > freshHorizon)) {
+        const viral = record[r + 4];
+        freshness = fresh * Math.exp(-age / freshDays);
+        if (viral !== 0) freshness += viral * Math.exp(-age / viralDays);
+      }
       let logit = record[r + 1] + cAffinity * a + freshness + durationWeight * record[r + 3];
       if (recordInt[r + 6] !== language) logit += languageMismatch;
       if (prev >= 0 && stamps[SS * prev + WATCHED] === u) logit += nextEpisode;
@@ -411,7 +419,8 @@ class RangeSimulator {
       const imp = out.impressions++;
       const id = recordInt[r + 8]; // REC_ID
       out.impVideo[imp] = id;
-      if (rng.next() < 1 / (1 + Math.exp(-logit))) {
+      // rng.next() < σ(logit), decided from bounds on σ where they suffice (sigmoid-bounds.ts).
+      if (belowSigmoid(sigmoid, rng.next(), logit)) {
         // watchFractionOf(REC_WATCH = 2, a): σ(watch + WATCH.affinity · a).
         const f = 1 / (1 + Math.exp(-(record[r + 2] + wAffinity * a)));
         const frac = rng.beta(f * WATCH_CONCENTRATION, (1 - f) * WATCH_CONCENTRATION);
