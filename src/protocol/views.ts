@@ -245,7 +245,10 @@ export interface FunnelMessage {
   k: number;
   nprobe: number;
   queries: number;
-  /** Queries also served in full at every N and timed: the latencies' sample. */
+  /**
+   * Requests served in full and timed at each N and retrieval, each by another query where
+   * there are enough (serve/latency-plan.ts): the latencies' sample.
+   */
   latencyQueries: number;
   /** The oracle's own top k among all live videos (minutes per impression): the ceiling. */
   oracleWatchPerImpression: number;

@@ -22,7 +22,6 @@ import type { CandidateModel } from '../model/candidate/model';
 import type { RankingModel } from '../model/ranking/model';
 import {
   candidateRankingExamplesOf,
-  oracleWatchOf,
   userHistory,
   type UserHistory,
 } from '../sim/candidate-features';
@@ -32,6 +31,9 @@ import type { World } from '../sim/types';
 import type { BlockedItems } from './exact';
 import { exactTopN, exactTopNBatch, type ItemVectors } from './exact';
 import type { IvfIndex } from './ivf';
+import { latencyPlan } from './latency-plan';
+import { oracleBest } from './oracle-best';
+import { QueryScores } from './query-scores';
 import type { TopN } from './topn';
 
 /** The two trained models of a funnel and their world. */
@@ -198,46 +200,6 @@ async function scoreAll(
 }
 
 /**
- * {@link scoreAll} for several id lists of one query (the exact and the index's top N, which
- * share most of their videos): the union is scored once and each list gets its own rows back.
- * The ranker scores every row on its own, so a video's logit does not depend on which other
- * videos share its batch (the funnel's figures are equal to scoring each list apart; see
- * funnel.test.ts).
- */
-async function scoreLists(
-  m: FunnelModels,
-  q: FunnelQuery,
-  lists: readonly Int32Array[],
-  maxWatches: number,
-  history?: UserHistory,
-): Promise<{ z: Float32Array; oracle: Float32Array }[]> {
-  if (lists.length === 1) return [await scoreAll(m, q, lists[0], maxWatches, history)];
-  // Each video's row in the union, by id (−1: not in it yet).
-  const slot = new Int32Array(m.world.videos.count).fill(-1);
-  let size = 0;
-  for (const ids of lists) size += ids.length;
-  const union = new Int32Array(size);
-  size = 0;
-  for (const ids of lists)
-    for (const id of ids)
-      if (slot[id] < 0) {
-        slot[id] = size;
-        union[size++] = id;
-      }
-  const all = await scoreAll(m, q, union.slice(0, size), maxWatches, history);
-  return lists.map((ids) => {
-    const z = new Float32Array(ids.length);
-    const oracle = new Float32Array(ids.length);
-    for (let i = 0; i < ids.length; i++) {
-      const j = slot[ids[i]];
-      z[i] = all.z[j];
-      oracle[i] = all.oracle[j];
-    }
-    return { z, oracle };
-  });
-}
-
-/**
  * The top k of the first `n` ids by logit z (ties: lower id first), from scores of a longer
  * list: the ranker scores each candidate on its own, so ranking a prefix of the retrieved list
  * is ranking what a request of N = n would have retrieved.
@@ -336,84 +298,6 @@ async function rank(
   return { ...ranked, ms: ids.length === 0 ? 0 : performance.now() - t0, scored };
 }
 
-/** The oracle's best live videos of one user at one time, best first, and their watch minutes. */
-interface OracleTop {
-  ids: Int32Array;
-  watch: Float32Array;
-}
-
-/**
- * The oracle's best live videos per world, by user and time: they do not depend on the models,
- * so a later request (another step, another k) reads them instead of asking the oracle about
- * every live video again. At least {@link ORACLE_KEEP} are kept, so any k of the view is a prefix.
- */
-const oracleTops = new WeakMap<World['logs'], Map<string, OracleTop>>();
-/** The best kept per user and time (the view's largest k). */
-const ORACLE_KEEP = 50;
-/** Entries kept per world before the memo starts again (a few requests' worth of users). */
-const ORACLE_ENTRIES = 4096;
-
-/**
- * The oracle's k best live videos by expected watch minutes per impression (ties: lower id) for
- * the history's user at its time; `mask` must be `liveMask(world, h.time)`. The best of a longer
- * list are its prefix (the order is total), so the memo answers every k up to what it holds.
- */
-function oracleBest(
-  world: World,
-  h: UserHistory,
-  mask: Uint8Array,
-  k: number,
-): { ids: Int32Array; mean: number } {
-  let memo = oracleTops.get(world.logs);
-  if (!memo) oracleTops.set(world.logs, (memo = new Map()));
-  const key = `${h.user} ${h.time}`;
-  let top = memo.get(key);
-  if (!top || (top.ids.length < k && top.ids.length < countLive(mask))) {
-    top = oracleTop(world, h, mask, Math.max(k, ORACLE_KEEP));
-    if (memo.size >= ORACLE_ENTRIES) memo.clear();
-    memo.set(key, top);
-  }
-  const keep = Math.min(k, top.ids.length);
-  return { ids: top.ids.slice(0, keep), mean: mean(top.watch.subarray(0, keep)) };
-}
-
-function countLive(mask: Uint8Array): number {
-  let count = 0;
-  for (let v = 0; v < mask.length; v++) if (mask[v]) count++;
-  return count;
-}
-
-/** The oracle's k best of the live videos, best first, with their watch minutes per impression. */
-function oracleTop(world: World, h: UserHistory, mask: Uint8Array, k: number): OracleTop {
-  const count = countLive(mask);
-  const ids = new Int32Array(count);
-  for (let v = 0, i = 0; v < mask.length; v++) if (mask[v]) ids[i++] = v;
-  const watch = oracleWatchOf(world, h, ids);
-  // The k best by insertion into a sorted list of at most k (k ≪ live videos): the order of a
-  // full sort by (watch descending, id ascending), since ids arrive ascending and a later equal
-  // watch goes after the earlier one. A NaN (the oracle gives none) is kept out, after every number.
-  const keep = Math.min(k, count);
-  const order = new Int32Array(keep);
-  let size = 0;
-  for (let i = 0; i < count; i++) {
-    const w = watch[i];
-    if (!(w === w)) continue;
-    if (size === keep && !(w > watch[order[size - 1]])) continue;
-    let p = size < keep ? size++ : size - 1;
-    while (p > 0 && w > watch[order[p - 1]]) {
-      order[p] = order[p - 1];
-      p--;
-    }
-    order[p] = i;
-  }
-  // Fewer than k non-NaN watches: a full sort would put NaNs last, by id.
-  for (let i = 0; size < keep && i < count; i++) if (!(watch[i] === watch[i])) order[size++] = i;
-  return {
-    ids: Int32Array.from(order, (i) => ids[i]),
-    watch: Float32Array.from(order, (i) => watch[i]),
-  };
-}
-
 function mean(x: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i];
@@ -488,7 +372,7 @@ export interface FunnelPoint {
   unrankedWatchPerImpression: number;
   /** Oracle best − watchPerImpression (minutes per impression). */
   regret: number;
-  /** Mean wall-clock ms per query of retrieval and of ranking (over `latencyQueries`). */
+  /** Mean wall-clock ms per request of retrieval and of ranking (over `latencyQueries`). */
   retrievalMs: number;
   rankingMs: number;
 }
@@ -499,7 +383,10 @@ export interface FunnelSweep {
   queries: number;
   /** The oracle's own top k among all live videos (minutes per impression): the ceiling. */
   oracleWatchPerImpression: number;
-  /** Queries whose requests were timed at every N (the latencies' sample). */
+  /**
+   * Requests served in full and timed at each N, per retrieval (the latencies' sample; each by
+   * another query where there are enough: latency-plan.ts).
+   */
   latencyQueries: number;
   /** User-tower ms per query (one batch for all queries). */
   towerMs: number;
@@ -532,7 +419,10 @@ export interface FunnelSweepOptions extends RetrievalSettings {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Queries of a sweep whose requests are also served in full at every N, for the latencies. */
+/**
+ * Requests of a sweep served in full and timed at each N and retrieval, for the latencies
+ * (latency-plan.ts: each by another query where there are enough).
+ */
 export const FUNNEL_LATENCY_QUERIES = 4;
 
 /**
@@ -544,8 +434,10 @@ export const FUNNEL_LATENCY_QUERIES = 4;
  * Each query is retrieved once at the largest N and its candidates ranked once: the exact top
  * N and the index's top N (whose probed lists do not depend on N) are prefixes of the top
  * N_max, and the ranker scores candidates one by one, so every N's figures are those of a
- * request of that N (tested against `runFunnel`). The latencies are real requests: the first
- * {@link FUNNEL_LATENCY_QUERIES} queries are also served in full at every N and timed.
+ * request of that N (tested against `runFunnel`). The latencies are real requests:
+ * {@link FUNNEL_LATENCY_QUERIES} at each N and retrieval are served in full and timed, each by
+ * another query where there are enough (latency-plan.ts); their rankings are kept by video and
+ * each query's lists rank only the videos they left (query-scores.ts).
  */
 export async function funnelSweep(
   m: FunnelModels,
@@ -563,7 +455,9 @@ export async function funnelSweep(
   if (options.index) modes.push({ index: options.index, nprobe: options.nprobe ?? 8 });
   const sums = modes.map(() => ns.map(() => new Float64Array(8)));
   const tops: TopN[][] = modes.map(() => []);
-  const timed = Math.min(FUNNEL_LATENCY_QUERIES, queries.length);
+  const plan = latencyPlan(queries.length, ns.length, modes.length, FUNNEL_LATENCY_QUERIES);
+  const timedAt = modes.map(() => new Int32Array(ns.length));
+  const kept = new QueryScores(m.world.videos.count);
   const maskAt = maskCache(m.world);
   // Every query's exact top N_max in one batch (blocked matrix products where they pay; the
   // same answer as one scan per query). The timed requests below still retrieve one by one.
@@ -584,27 +478,21 @@ export async function funnelSweep(
     const lists = modes.map((mode) =>
       mode.index ? retrieve(m.candidate, q.u, nMax, mask, mode).top : exactAll[qi],
     );
-    let scores: { z: Float32Array; oracle: Float32Array }[] = [];
-    if (qi < timed) {
-      // The timed requests: every mode at every N served in full, one by one. The largest N's
-      // ranking scored the very list retrieved above, so the figures below reuse its scores.
-      for (let mi = 0; mi < modes.length; mi++) {
-        for (let ni = 0; ni < ns.length; ni++) {
-          const r = retrieve(m.candidate, q.u, ns[ni], mask, modes[mi]);
-          const ranked = await rank(m, q, r.top.ids, k, maxWatches);
-          sums[mi][ni][5] += r.ms;
-          sums[mi][ni][6] += ranked.ms;
-          if (ns[ni] === nMax) scores[mi] = ranked.scored;
-        }
-      }
-    } else
-      scores = await scoreLists(
-        m,
-        q,
-        lists.map((t) => t.ids),
-        maxWatches,
-        history,
-      );
+    // The timed requests of this query, each served in full (its own retrieval and ranking);
+    // their scores are kept, and the lists' other videos ranked once after them.
+    kept.reset();
+    for (const { mode: mi, n: ni } of plan[qi]) {
+      const r = retrieve(m.candidate, q.u, ns[ni], mask, modes[mi]);
+      const ranked = await rank(m, q, r.top.ids, k, maxWatches);
+      sums[mi][ni][5] += r.ms;
+      sums[mi][ni][6] += ranked.ms;
+      timedAt[mi][ni]++;
+      kept.add(r.top.ids, ranked.scored);
+    }
+    const ids = lists.map((t) => t.ids);
+    const rest = kept.missing(ids);
+    kept.add(rest, await scoreAll(m, q, rest, maxWatches, history));
+    const scores = ids.map((list) => kept.of(list));
     for (let mi = 0; mi < modes.length; mi++) {
       tops[mi].push(lists[mi]);
       const all = lists[mi].ids;
@@ -637,14 +525,14 @@ export async function funnelSweep(
         watchPerImpression: s[3] / count,
         unrankedWatchPerImpression: s[7] / count,
         regret: s[4] / count,
-        retrievalMs: s[5] / Math.max(1, timed),
-        rankingMs: s[6] / Math.max(1, timed),
+        retrievalMs: s[5] / Math.max(1, timedAt[mi][ni]),
+        rankingMs: s[6] / Math.max(1, timedAt[mi][ni]),
       };
     });
   return {
     k,
     queries: queries.length,
-    latencyQueries: timed,
+    latencyQueries: queries.length > 0 ? FUNNEL_LATENCY_QUERIES : 0,
     oracleWatchPerImpression: oracleSum / count,
     towerMs,
     exact: points(0),

@@ -281,7 +281,7 @@ export function FunnelView() {
               title="Cost: milliseconds per request"
               chart={XYChart}
               data={charts?.latency ?? null}
-              caption={`Wall-clock ms per query in the worker (mean of ${m?.latencyQueries ?? '…'} requests served in full at each N): retrieval by exact scan over every video and by the index, and ranking the N retrieved (features and the ranker's forward pass). The user tower adds ${m ? fixed(m.towerMs, 2) : '…'} ms.`}
+              caption={`Wall-clock ms per query in the worker (mean of ${m?.latencyQueries ?? '…'} requests served in full at each N and retrieval, each by another held-out user): retrieval by exact scan over every video and by the index, and ranking the N retrieved (features and the ranker's forward pass). The user tower adds ${m ? fixed(m.towerMs, 2) : '…'} ms.`}
             />
           </section>
           <Example />
