@@ -95,9 +95,14 @@ test('funnel: live figures, the N slider moves recall, bad k is refused', async 
   await expect(page.getByTestId('train.state')).toHaveText('paused', { timeout: PREPARE_TIMEOUT });
   await expect(page.getByTestId('funnel.step')).toHaveText('0', { timeout: 60_000 });
   const recallAtStart = await numberOf(page, 'metric.funnelRecall');
+  await expect(page.getByTestId('funnel.indexNote')).toContainText('built cold');
 
-  // One answer after step 0: the funnel follows training every 100 steps.
+  // One answer after step 0: the funnel follows training every 100 steps. Its index's k-means
+  // starts from the step-0 index's centres (worker/funnel-index.ts), and the page says so.
   await trainUntil(page, 'funnel.step', 100);
+  await expect(page.getByTestId('funnel.indexNote')).toContainText(
+    "warm-started from the centres of step 0's index",
+  );
   const recall100 = await numberOf(page, 'metric.funnelRecall');
   const watch100 = await numberOf(page, 'metric.funnelWatchTime');
   expect(recall100).not.toBe(recallAtStart);

@@ -264,7 +264,18 @@ export interface FunnelMessage {
   recallCurve: { n: number; recall: number }[];
   /** recall@100 of the index's top 100 against the exact top 100 (same queries). */
   indexRecall100: number;
-  index: { lists: number; buildMs: number; bytes: number };
+  /**
+   * The IVF index: lists, build ms, bytes held; `warm` when its k-means started from the
+   * centres of the index built at step `from` (`iterations` Lloyd iterations on the current
+   * vectors, every video filed again; the chain began with a cold build at step `cold`), absent
+   * for a cold build (k-means++ and 8 iterations). Worker: funnel-index.ts.
+   */
+  index: {
+    lists: number;
+    buildMs: number;
+    bytes: number;
+    warm?: { from: number; cold: number; iterations: number };
+  };
   /** The focus user's query, per N. */
   example: { user: number; label: number; perN: FunnelExample[] } | null;
   ms: number;

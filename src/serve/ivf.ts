@@ -41,6 +41,12 @@ export interface IvfSettings {
   init: KMeansInit;
   /** Seed of the k-means sample and initial centres. */
   seed: number;
+  /**
+   * Centres to start the k-means from instead of `init` [lists × width, width = d + 1 with a
+   * bias]: an earlier index's `centroids`, for a warm start on vectors that have moved a little
+   * (`lists` is then their count). Absent: a cold start.
+   */
+  from?: Float32Array;
 }
 
 /** Default build settings; `lists` defaults to {@link defaultLists} of the item count. */
@@ -139,13 +145,14 @@ export class IvfIndex {
         augmented[i * width + d] = bias[i];
       }
     }
-    const lists = Math.max(1, Math.min(n, Math.floor(s.lists)));
+    const lists = s.from ? s.from.length / width : Math.max(1, Math.min(n, Math.floor(s.lists)));
     const centroids = trainKMeans(augmented, n, width, {
       k: lists,
       iterations: s.iterations,
       sampleSize: lists * s.samplePerList,
       init: s.init,
       seed: s.seed,
+      from: s.from,
     });
     const k = centroids.length / width;
     const t1 = performance.now();

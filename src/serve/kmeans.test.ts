@@ -62,4 +62,19 @@ describe('k-means by matrix products', () => {
       expect(auto).toEqual(loop);
     }
   });
+
+  it('a warm start from earlier centres continues the same iterations (same sample, same centres)', () => {
+    const { vectors } = clusteredVectors(6000, 33, 7);
+    const base = { k: 60, sampleSize: 60 * 64, init: 'kmeans++', seed: 3 } as const;
+    for (const method of ['auto', 'loop'] as const) {
+      const six = trainKMeans(vectors, 6000, 33, { ...base, iterations: 6, method });
+      const four = trainKMeans(vectors, 6000, 33, { ...base, iterations: 4, method });
+      const warm = trainKMeans(vectors, 6000, 33, { ...base, iterations: 2, method, from: four });
+      expect(Array.from(warm)).toEqual(Array.from(six));
+      expect(Array.from(four)).not.toEqual(Array.from(six)); // the two iterations moved them
+    }
+    expect(() =>
+      trainKMeans(vectors, 6000, 33, { ...base, iterations: 1, from: new Float32Array(10) }),
+    ).toThrow(RangeError);
+  });
 });

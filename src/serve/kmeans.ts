@@ -28,6 +28,12 @@ export interface KMeansSettings {
   /** Seed of the sample, the initial centres and the re-seeding of empty clusters. */
   seed: number;
   /**
+   * Centres [k × dim] to start Lloyd's iterations from instead of `init` (e.g. those of an index
+   * built on earlier vectors: a warm start); k is then their count and `k` is not read. The
+   * sample is drawn as without them. Not changed (copied).
+   */
+  from?: Float32Array;
+  /**
    * `'auto'` (default): float32 matrix products on the WASM backend where they pay
    * (kmeans-products.ts); `'loop'`: the plain loops. The centres are the same either way.
    */
@@ -35,8 +41,8 @@ export interface KMeansSettings {
 }
 
 /**
- * Centres [k' × dim] of the n points [n × dim], k' = min(k, sample size). Deterministic for
- * a seed. A centre left empty by an iteration is moved onto the sampled point farthest from
+ * Centres [k' × dim] of the n points [n × dim], k' = min(k, sample size) (or the count of
+ * `from`). Deterministic for a seed (and `from`). A centre left empty by an iteration is moved onto the sampled point farthest from
  * its own centre, so no centre is wasted.
  */
 export function trainKMeans(
@@ -49,9 +55,13 @@ export function trainKMeans(
   const method = settings.method ?? 'auto';
   const sample = samplePoints(points, n, dim, Math.min(n, settings.sampleSize), rng);
   const s = sample.length / dim;
-  const k = Math.max(1, Math.min(settings.k, s));
-  const centroids =
-    settings.init === 'kmeans++'
+  const from = settings.from;
+  if (from && (from.length === 0 || from.length % dim !== 0))
+    throw new RangeError(`initial centres hold ${from.length} values, not k × dim = k × ${dim}`);
+  const k = from ? from.length / dim : Math.max(1, Math.min(settings.k, s));
+  const centroids = from
+    ? from.slice()
+    : settings.init === 'kmeans++'
       ? plusPlusCentres(sample, s, dim, k, rng, method === 'auto')
       : randomCentres(sample, s, dim, k, rng);
   const assign = new Int32Array(s);

@@ -8,7 +8,7 @@ import { DataNote } from './DataNote';
 import { useEffect, useMemo, useState } from 'react';
 import { SERVING_KEYS, SERVING_PARAMS, type ServingKey } from '../state/funnel-settings';
 import { useAppStore } from '../state/store';
-import { FUNNEL_NS, FUNNEL_QUERIES } from '../state/protocol';
+import { FUNNEL_NS, FUNNEL_QUERIES, type FunnelMessage } from '../state/protocol';
 import { AnalysisProblem, FocusUserField, Stat, useLiveAnalysis } from './AnalysisParts';
 import { ChartFigure } from './ChartFigure';
 import { figuresAt, funnelCsv, latencyData, recallData, watchData } from './charts/funnel-data';
@@ -147,6 +147,23 @@ function Example() {
 }
 
 /** The Funnel view. */
+/**
+ * How the answer's IVF index was built: cold (k-means++ and 8 iterations) or warm-started from
+ * the centres of an earlier step's index (worker: funnel-index.ts), which makes it depend on
+ * when the funnel was served before.
+ */
+function indexNote(m: FunnelMessage): string {
+  const head = `IVF index of step ${m.step}: ${m.index.lists} k-means lists`;
+  const ms = `${fixed(m.index.buildMs, 0)} ms`;
+  const w = m.index.warm;
+  if (!w) return `${head}, built cold (k-means++ start, 8 iterations) in ${ms}.`;
+  return (
+    `${head}, its k-means warm-started from the centres of step ${w.from}'s index ` +
+    `(${w.iterations} iterations on this step's vectors, every video filed again; first built ` +
+    `cold at step ${w.cold}) in ${ms}: it depends on when the funnel was served before.`
+  );
+}
+
 export function FunnelView() {
   useLiveAnalysis('funnel');
   const worldReady = useAppStore((s) => s.summary !== null);
@@ -261,6 +278,11 @@ export function FunnelView() {
             the next watch can be one of them. On average it finds fewer (measured on 400 users at N
             = 100: 16.5% against the exact scan's 18.0%).
           </p>
+          {m && (
+            <p className="muted funnel-note" data-testid="funnel.indexNote">
+              {indexNote(m)}
+            </p>
+          )}
           <section className="charts funnel-charts" aria-label="Funnel charts">
             <ChartFigure
               testId="chart.funnelRecall"

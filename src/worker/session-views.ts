@@ -21,11 +21,11 @@ import {
   type FunnelPoint,
   type FunnelSweep,
 } from '../serve/funnel';
-import { IvfIndex } from '../serve/ivf';
 import { labelRanks } from '../serve/label-rank';
 import { recallAtK } from '../serve/recall';
 import { sessionStartRows } from '../sim/candidate-features';
 import type { CandidateExamples } from '../sim/examples';
+import { funnelIndexAt } from './funnel-index';
 import type { TrainingSession } from './session';
 import {
   BIAS_SWEEP_NEGATIVES,
@@ -236,22 +236,10 @@ function funnelFigures(p: FunnelPoint): FunnelFigures {
   };
 }
 
-/** The IVF index of a session's video vectors, built once per training step (k-means is the slow part). */
-const indexes = new WeakMap<object, { step: number; index: IvfIndex }>();
-
-function indexAt(s: TrainingSession): IvfIndex {
-  const c = s.candidate;
-  const kept = indexes.get(c);
-  if (kept && kept.step === s.step) return kept.index;
-  const items = { vectors: c.videoOut.weights, count: s.data.world.videos.count, dim: c.d };
-  const index = IvfIndex.build(items, c.videoBias.weights);
-  indexes.set(c, { step: s.step, index });
-  return index;
-}
-
 /**
  * The Funnel view's figures: {@link FUNNEL_QUERIES} held-out session starts served through
- * exact retrieval and a fresh IVF index (built on the current video vectors) for every N of
+ * exact retrieval and an IVF index of the current video vectors (funnel-index.ts: its k-means
+ * warm-started from the last request's index when there is one) for every N of
  * {@link FUNNEL_NS}, then ranked to the top `k`; the index's recall@100 against the exact top
  * 100; and the focus user's own funnel at each N (null when `focus` is null).
  */
@@ -266,7 +254,8 @@ export async function funnelFiguresOf(
   const { world, test } = s.data;
   const c = s.candidate;
   const items = { vectors: c.videoOut.weights, count: world.videos.count, dim: c.d };
-  const index = indexAt(s);
+  const built = funnelIndexAt(s);
+  const { index } = built;
   const starts = sessionStartRows(world, test);
   const count = Math.min(FUNNEL_QUERIES, starts.length);
   const rows = Int32Array.from(
@@ -336,7 +325,12 @@ export async function funnelFiguresOf(
     approx: (sweep.approx ?? []).map(funnelFigures),
     recallCurve,
     indexRecall100: recallAtK(approxTop, exactTop, 100),
-    index: { lists: index.lists, buildMs: index.stats.buildMs, bytes: index.stats.bytes },
+    index: {
+      lists: index.lists,
+      buildMs: index.stats.buildMs,
+      bytes: index.stats.bytes,
+      ...(built.warm ? { warm: { ...built.warm } } : {}),
+    },
     example,
     ms: now() - t0,
   };
