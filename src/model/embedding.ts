@@ -43,8 +43,11 @@ export class SparseEmbedding {
   private readonly moments: Float32Array;
   /** Number of updates applied (the Adam step t for bias correction). */
   step = 0;
-  /** The sum of the values {@link gather} read ahead (kept so the reads are not dropped; unused). */
-  private touched = 0;
+  /**
+   * The sum of the values {@link gather} last read ahead: meaningless, kept (public, so the
+   * compiler sees it used) only so that the engine cannot drop those reads.
+   */
+  touched = 0;
   /**
    * Rows held fixed (1 = frozen), e.g. out-of-vocabulary ids (docs/model.md#vocabulary), or
    * null. {@link applyGradients} skips them, so they keep the value {@link freezeRows} gave.
