@@ -26,6 +26,14 @@ test('a lesson’s “A/B these arms” opens the A/B form with its two variants
   await expect(page.getByTestId('lesson.extra.explore')).not.toBeChecked();
   await expect(page.getByTestId('lesson.extra.age-off')).toBeVisible();
   await expect(page.getByTestId('lesson.ab')).toHaveCount(0);
+  // A box switched on stays in the link, and the link switches it on again.
+  await page.getByTestId('lesson.extra.explore').check();
+  await expect.poll(() => page.evaluate(() => location.hash)).toMatch(/lessonExtras=explore/);
+  const link = await page.evaluate(() => location.hash);
+  await page.goto('about:blank');
+  await page.goto('/' + link);
+  await expect(page.getByTestId('lesson.extra.explore')).toBeChecked();
+  await expect(page.getByTestId('lesson.extra.age-off')).not.toBeChecked();
   expect(errors).toEqual([]);
 });
 

@@ -9,7 +9,7 @@ import {
   type LessonCallbacks,
   type LessonRun,
 } from './lessons-client';
-import { createLessonsStore } from './lessons-store';
+import { createLessonsStore, lessonExtrasOf } from './lessons-store';
 
 /** A fake experiment the test settles by hand. */
 function fakeStart() {
@@ -119,6 +119,18 @@ describe('the Lessons store', () => {
     expect(s.getState()).toMatchObject({ steps: 40, repeats: 2, chapter: 3 });
     s.getState().open('funnel');
     expect(s.getState()).toMatchObject({ steps: 0, repeats: 0 });
+  });
+
+  it('takes the URL’s optional variants of the open lesson only, and writes them back as switches', () => {
+    const s = createLessonsStore(fakeStart().start);
+    s.getState().open('feedback-loop');
+    s.getState().setExtrasFromUrl({ explore: true, 'age-off': false, nope: true });
+    expect(s.getState().extras).toEqual(['explore']);
+    expect(lessonExtrasOf(s.getState().extras)).toEqual({ 'age-off': false, explore: true });
+    // Another lesson has no optional variants: the URL's switches do not apply to it.
+    s.getState().open('logq');
+    s.getState().setExtrasFromUrl({ explore: true });
+    expect(s.getState().extras).toEqual([]);
   });
 
   it('tracks progress per run, fills the table as runs finish, and gives the verdict at the end', async () => {

@@ -10,6 +10,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { LessonProgressMessage } from '../protocol/experiment';
 import { LESSONS, lessonById } from '../protocol/lessons/lessons';
 import { lessonWith, type LessonSpec } from '../protocol/lessons/spec';
+import { LESSON_EXTRAS } from '../protocol/params';
 import {
   summarise,
   type CurvePoint,
@@ -71,6 +72,11 @@ export interface LessonsState {
   extras: string[];
   /** Switches the open lesson's optional variants `ids` on (the others off). */
   setExtras(ids: string[]): void;
+  /**
+   * The URL's `lessonExtras`: switches on those of its ids that are optional variants of the
+   * open lesson (an id of another lesson's is left off), the others off.
+   */
+  setExtrasFromUrl(switchedOn: Readonly<Record<string, boolean>>): void;
   open(lesson: string, chapter?: number): void;
   setChapter(chapter: number): void;
   /** Runs the open lesson on world `seed` (steps/repeats override the lesson's: a quick look). */
@@ -133,6 +139,11 @@ export function createLessonsStore(
 
       setExtras(ids) {
         set({ extras: [...ids] });
+      },
+
+      setExtrasFromUrl(switchedOn) {
+        const own = lessonById(get().lesson)?.variants.filter((v) => v.optional) ?? [];
+        set({ extras: own.filter((v) => switchedOn[v.id]).map((v) => v.id) });
       },
 
       setSize({ steps, repeats }) {
@@ -247,6 +258,11 @@ export function createLessonsStore(
 
 /** The app's Lessons store. */
 export const lessonsStore = createLessonsStore();
+
+/** `extras` as the URL's `lessonExtras` switches: one per optional variant id of any lesson. */
+export function lessonExtrasOf(extras: readonly string[]): Record<string, boolean> {
+  return Object.fromEntries(LESSON_EXTRAS.map((id) => [id, extras.includes(id)]));
+}
 
 /** React hook on the Lessons store. */
 export function useLessons<T>(select: (s: LessonsState) => T): T {

@@ -21,7 +21,7 @@ import {
 } from '../sim/size-estimate';
 import type { AppState, Problem, StoreEnv, WorldSlice } from './app-state';
 import { readUrl, unknownNote, writeUrl, type UrlState } from './url';
-import { lessonsStore } from './lessons-store';
+import { lessonExtrasOf, lessonsStore } from './lessons-store';
 import { teacherStore, teacherUrl } from './teacher-store';
 import type { WorkerChannel } from './worker-channel';
 import {
@@ -280,6 +280,8 @@ export function createWorldSlice(
         lessonsStore
           .getState()
           .setSize({ steps: state.page.lessonSteps, repeats: state.page.lessonRepeats });
+        if (state.page.lessonExtras)
+          lessonsStore.getState().setExtrasFromUrl(state.page.lessonExtras);
         if (state.page.colorBy) get().setColorBy(state.page.colorBy);
         if (state.page.layout) get().setLayout(state.page.layout);
         const s = get();
@@ -361,6 +363,9 @@ export function urlStateOf(s: AppState): UrlState {
         : {}),
       ...(s.view === 'lessons' && lessonsStore.getState().repeats > 0
         ? { lessonRepeats: lessonsStore.getState().repeats }
+        : {}),
+      ...(s.view === 'lessons' && lessonsStore.getState().extras.length > 0
+        ? { lessonExtras: lessonExtrasOf(lessonsStore.getState().extras) }
         : {}),
       ...teacherUrl(),
     },

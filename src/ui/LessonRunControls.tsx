@@ -16,10 +16,12 @@ function OptionalVariants({ spec, disabled }: { spec: LessonSpec; disabled: bool
   // The lesson's own variants: `spec` is the lesson as run, without the optional ones left off.
   const optional = (lessonById(spec.id) ?? spec).variants.filter((v) => v.optional);
   if (optional.length === 0) return null;
-  const toggle = (id: string, on: boolean) =>
+  const toggle = (id: string, on: boolean) => {
     lessonsStore
       .getState()
       .setExtras(on ? [...extras.filter((x) => x !== id), id] : extras.filter((x) => x !== id));
+    appStore.getState().writeUrl(); // the boxes stay in the link (lessonExtras)
+  };
   return (
     <fieldset className="lesson-extras" disabled={disabled}>
       <legend>Also run (each about doubles the lesson’s time)</legend>

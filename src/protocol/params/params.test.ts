@@ -111,6 +111,7 @@ describe('every row of every table', () => {
       'chapter',
       'lessonSteps',
       'lessonRepeats',
+      'lessonExtras',
       'present',
       'hide',
     ]);

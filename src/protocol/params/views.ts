@@ -35,6 +35,10 @@ import { LESSONS } from '../lessons/lessons';
 
 /** Lesson ids, in the Lessons tab's order. */
 export const LESSON_IDS = LESSONS.map((l) => l.id);
+/** The ids of every lesson's optional variants (`Variant.optional`), each once, in lesson order. */
+export const LESSON_EXTRAS = [
+  ...new Set(LESSONS.flatMap((l) => l.variants.filter((v) => v.optional).map((v) => v.id))),
+];
 
 /** Chapters of a lesson page. */
 export const LESSON_CHAPTERS = 3;
@@ -241,6 +245,13 @@ export const PAGE_PARAMS = {
     live: true,
     label: 'Lesson repeats',
     help: 'repeats of the open lesson’s Run (0: the lesson’s own)',
+    flag: null,
+  }),
+  lessonExtras: switches('lessonExtras', LESSON_EXTRAS, {
+    default: Object.fromEntries(LESSON_EXTRAS.map((n) => [n, false])),
+    live: true,
+    label: 'Also run',
+    help: 'the open lesson’s optional variants switched on for its Run (e.g. age-off,explore)',
     flag: null,
   }),
   present: flag('present', {
