@@ -104,9 +104,9 @@ export function affinityAt(
   let s3 = 0;
   for (; a < end; a = (a + 4) | 0, b = (b + 4) | 0) {
     s0 += p[a] * z[b];
-    s1 += p[a + 1] * z[b + 1];
-    s2 += p[a + 2] * z[b + 2];
-    s3 += p[a + 3] * z[b + 3];
+    s1 += p[(a + 1) | 0] * z[(b + 1) | 0];
+    s2 += p[(a + 2) | 0] * z[(b + 2) | 0];
+    s3 += p[(a + 3) | 0] * z[(b + 3) | 0];
   }
   for (let i = 0; i < (d & 3); i++) s0 += p[a + i] * z[b + i];
   return (s0 + s1 + s2 + s3) / AFFINITY_SCALE;
