@@ -195,6 +195,16 @@ describe('what a sweep served, and one query at every N', () => {
     }
     await expect(funnelAtEachN(models, queries[0], [0], K)).rejects.toThrow(RangeError);
   });
+
+  it('funnelAtEachN from a sweep’s retrieval and scores of the same query: the same answer', async () => {
+    const { queries, exact, exactScores } = sweep.served;
+    const ns = [10, 100, 1000];
+    for (const i of [0, 7]) {
+      const known = { ids: exact[i].ids, scored: exactScores[i] };
+      const fresh = await funnelAtEachN(models, queries[i], ns, K);
+      expect(await funnelAtEachN(models, queries[i], ns, K, undefined, null, known)).toEqual(fresh);
+    }
+  });
 });
 
 describe('runFunnel', () => {

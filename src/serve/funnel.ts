@@ -33,7 +33,7 @@ import { exactTopN, exactTopNBatch, type ItemVectors } from './exact';
 import type { IvfIndex } from './ivf';
 import { latencyPlan } from './latency-plan';
 import { oracleBest } from './oracle-best';
-import { QueryScores } from './query-scores';
+import { QueryScores, type Scored } from './query-scores';
 import type { TopN } from './topn';
 
 /** The two trained models of a funnel and their world. */
@@ -399,9 +399,10 @@ export interface FunnelSweep {
   /**
    * What was served, for figures computed on the same requests: the queries (in row order) and
    * each one's top N_max, exact and (with an index) approximate. The top n of either is the
-   * first n of these (the ranked order does not depend on N).
+   * first n of these (the ranked order does not depend on N). `exactScores`: the ranker's
+   * logits and the oracle's watch of each query's exact top N_max, in its order.
    */
-  served: { queries: FunnelQuery[]; exact: TopN[]; approx?: TopN[] };
+  served: { queries: FunnelQuery[]; exact: TopN[]; approx?: TopN[]; exactScores: Scored[] };
 }
 
 /** The N of the funnel chart (log axis). */
@@ -455,6 +456,7 @@ export async function funnelSweep(
   if (options.index) modes.push({ index: options.index, nprobe: options.nprobe ?? 8 });
   const sums = modes.map(() => ns.map(() => new Float64Array(8)));
   const tops: TopN[][] = modes.map(() => []);
+  const exactScores: Scored[] = [];
   const plan = latencyPlan(queries.length, ns.length, modes.length, FUNNEL_LATENCY_QUERIES);
   const timedAt = modes.map(() => new Int32Array(ns.length));
   const kept = new QueryScores(m.world.videos.count);
@@ -493,6 +495,7 @@ export async function funnelSweep(
     const rest = kept.missing(ids);
     kept.add(rest, await scoreAll(m, q, rest, maxWatches, history));
     const scores = ids.map((list) => kept.of(list));
+    exactScores.push(scores[0]);
     for (let mi = 0; mi < modes.length; mi++) {
       tops[mi].push(lists[mi]);
       const all = lists[mi].ids;
@@ -537,7 +540,12 @@ export async function funnelSweep(
     towerMs,
     exact: points(0),
     ...(options.index ? { approx: points(1), nprobe: options.nprobe ?? 8 } : {}),
-    served: { queries, exact: tops[0], ...(options.index ? { approx: tops[1] } : {}) },
+    served: {
+      queries,
+      exact: tops[0],
+      ...(options.index ? { approx: tops[1] } : {}),
+      exactScores,
+    },
   };
 }
 
@@ -556,7 +564,10 @@ export interface FunnelAtN {
  * One query served by exact retrieval at every N of `ns`, from one retrieval at the largest N
  * and one ranking of it: each N's top N is the first N of it and the ranker scores videos one
  * by one, so every entry equals the corresponding fields of `runFunnel(m, q, { n, k })`
- * (tested), at the cost of one request instead of one per N.
+ * (tested), at the cost of one request instead of one per N. `known`: that retrieval and
+ * its scores when already computed for the same query (a sweep's `served.exact` and
+ * `exactScores` of a query equal to `q`, with the same largest N): nothing is retrieved or
+ * ranked again.
  */
 export async function funnelAtEachN(
   m: FunnelModels,
@@ -565,12 +576,14 @@ export async function funnelAtEachN(
   k: number,
   maxWatches: number = defaultRankingOptions.maxWatches,
   blocked?: BlockedItems | null,
+  known?: { ids: Int32Array; scored: Scored },
 ): Promise<FunnelAtN[]> {
   for (const n of ns) checkCounts(n, k);
   if (ns.length === 0) return [];
   const nMax = Math.max(...ns);
-  const all = retrieve(m.candidate, q.u, nMax, liveMask(m.world, q.time), { blocked }).top.ids;
-  const scored = await scoreAll(m, q, all, maxWatches);
+  const all =
+    known?.ids ?? retrieve(m.candidate, q.u, nMax, liveMask(m.world, q.time), { blocked }).top.ids;
+  const scored = known?.scored ?? (await scoreAll(m, q, all, maxWatches));
   const sorted = [...ns].sort((a, b) => a - b);
   const tops = topsOf(all, scored, sorted, k);
   const rank = all.indexOf(q.label);

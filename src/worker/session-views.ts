@@ -19,6 +19,7 @@ import {
   funnelSweep,
   liveMask,
   type FunnelPoint,
+  type FunnelQuery,
   type FunnelSweep,
 } from '../serve/funnel';
 import { labelRanks } from '../serve/label-rank';
@@ -236,6 +237,14 @@ function funnelFigures(p: FunnelPoint): FunnelFigures {
   };
 }
 
+/** Whether a sweep's query is the focus user's: same user, time, label and u to the bit. */
+function sameQuery(q: FunnelQuery, f: FocusQuery): boolean {
+  if (q.user !== f.user || q.time !== f.time || q.label !== f.label) return false;
+  if (q.u.length !== f.u.length) return false;
+  for (let j = 0; j < q.u.length; j++) if (!Object.is(q.u[j], f.u[j])) return false;
+  return true;
+}
+
 /**
  * The Funnel view's figures: {@link FUNNEL_QUERIES} held-out session starts served through
  * exact retrieval and an IVF index of the current video vectors (funnel-index.ts: its k-means
@@ -290,14 +299,21 @@ export async function funnelFiguresOf(
       blocked,
     );
     if (focus) {
-      const perN = (await funnelAtEachN(models, focus, FUNNEL_NS, k, undefined, blocked)).map(
-        (r) => ({
-          n: r.n,
-          labelRank: r.labelRetrievalRank,
-          topK: Array.from(r.topK),
-          topKWatch: Array.from(r.topKOracleWatch),
-        }),
-      );
+      // The focus user is often one of the sweep's queries (−1: the first held-out user):
+      // their retrieval and scores are then read, not computed again.
+      const i = queries.findIndex((q) => sameQuery(q, focus));
+      const known =
+        i >= 0
+          ? { ids: sweep.served.exact[i].ids, scored: sweep.served.exactScores[i] }
+          : undefined;
+      const perN = (
+        await funnelAtEachN(models, focus, FUNNEL_NS, k, undefined, blocked, known)
+      ).map((r) => ({
+        n: r.n,
+        labelRank: r.labelRetrievalRank,
+        topK: Array.from(r.topK),
+        topKWatch: Array.from(r.topKOracleWatch),
+      }));
       example = { user: focus.user, label: focus.label, perN };
     }
   } finally {
