@@ -51,6 +51,17 @@ describe('QuantileNormalizer.transform', () => {
     expect(inner.transform(1.001)).toBeGreaterThan(0.75);
   });
 
+  it('maps every knot to the middle of its run of equal knots, first and last runs too', () => {
+    const knots = [0, 0, 0, 1, 2, 2, 3, 3, 3, 3];
+    const q = new QuantileNormalizer(knots);
+    const b = knots.length - 1;
+    for (const x of new Set(knots)) {
+      const first = knots.indexOf(x);
+      const last = knots.lastIndexOf(x);
+      expect(q.transform(x)).toBe(Math.min((first + last) / 2 / b, BELOW_ONE));
+    }
+  });
+
   it('is monotone and stays in [0, 1), also for a zero-inflated feature', () => {
     const u = randomLcg(3);
     const skewed = logNormal(1, 2000);

@@ -24,6 +24,8 @@ export const BELOW_ONE = 1 - 2 ** -24;
 export class QuantileNormalizer {
   /** Training quantiles [B + 1], non-decreasing, finite. */
   readonly knots: Float64Array;
+  /** x̃ of a value equal to knot j, where j is the first knot of its run of equal knots. */
+  private readonly atKnot: Float64Array;
 
   /** Rebuilds a normaliser from saved knots (e.g. an imported run); validates them. */
   constructor(knots: ArrayLike<number>) {
@@ -33,6 +35,16 @@ export class QuantileNormalizer {
       if (j > 0 && knots[j] < knots[j - 1]) throw new RangeError(`knot ${j} decreases`);
     }
     this.knots = Float64Array.from(knots);
+    // x̃ of a value equal to knot j, for each j that starts a run of equal knots (where the
+    // search of transform lands): the middle of the run, computed once instead of per value.
+    const b = knots.length - 1;
+    this.atKnot = new Float64Array(b + 1);
+    for (let j = 0; j <= b;) {
+      let last = j;
+      while (last < b && this.knots[last + 1] === this.knots[j]) last++;
+      this.atKnot[j] = Math.min((j + last) / 2 / b, BELOW_ONE);
+      j = last + 1;
+    }
   }
 
   /** Number of buckets B (= knots − 1). */
@@ -55,11 +67,7 @@ export class QuantileNormalizer {
       if (q[mid] < x) lo = mid + 1;
       else hi = mid;
     }
-    if (q[lo] === x) {
-      let last = lo;
-      while (last < b && q[last + 1] === x) last++;
-      return Math.min((lo + last) / 2 / b, BELOW_ONE);
-    }
+    if (q[lo] === x) return this.atKnot[lo];
     return (lo - 1 + (x - q[lo - 1]) / (q[lo] - q[lo - 1])) / b;
   }
 

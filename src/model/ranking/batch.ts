@@ -42,13 +42,11 @@ export class RankingBatch {
   /** Width of the last written rows: 2·videoDim (+ 2·languageDim) + denseWidth. */
   width = 0;
   private x: Float32Array = new Float32Array(0);
-  /** Per row of the last write: impression video, watch-bag range, languages. */
+  /** Per row of the last write: impression video and languages. */
   private videos: Int32Array = new Int32Array(0);
-  private starts: Int32Array = new Int32Array(0);
-  private ends: Int32Array = new Int32Array(0);
   private userLanguage: Int32Array = new Int32Array(0);
   private videoLanguage: Int32Array = new Int32Array(0);
-  /** b → b and b → b + 1: the language field of the video as bags of one. */
+  /** iota[b] = b: the video's language field as bags of one (its offsets, and each row's bag). */
   private iota: Int32Array = new Int32Array(0);
   /** The distinct watch bags of the last write in CSR form, and each row's bag. */
   private bagIds: Int32Array = new Int32Array(0);
@@ -98,8 +96,6 @@ export class RankingBatch {
     this.withLanguage = lang !== undefined;
     const x = (this.x = floats(this.x, B * width)).subarray(0, B * width);
     const videos = (this.videos = ints(this.videos, B));
-    const starts = (this.starts = ints(this.starts, B));
-    const ends = (this.ends = ints(this.ends, B));
     const bagOf = (this.bagOf = ints(this.bagOf, B));
     let offsets = (this.bagOffsets = ints(this.bagOffsets, B + 1));
     let ids = this.bagIds;
@@ -109,13 +105,17 @@ export class RankingBatch {
     // the distinct watch bags' ids.
     let bags = 0;
     let n = 0;
+    let lastStart = -1;
+    let lastEnd = -1;
     for (let b = 0; b < B; b++) {
       const r = rows[b];
       const v = (videos[b] = ex.video[r]);
       for (let k = 0, o = b * width, i = v * d; k < d; k++) x[o + k] = w[i + k] + 0;
-      const s = (starts[b] = ex.bagStart[r]);
-      const e = (ends[b] = ex.bagEnd[r]);
-      if (bags === 0 || s !== starts[b - 1] || e !== ends[b - 1]) {
+      const s = ex.bagStart[r];
+      const e = ex.bagEnd[r];
+      if (s !== lastStart || e !== lastEnd) {
+        lastStart = s;
+        lastEnd = e;
         if (n + e - s > ids.length) {
           const grown = new Int32Array(Math.max(n + e - s, 2 * ids.length));
           grown.set(ids.subarray(0, n));
@@ -130,7 +130,7 @@ export class RankingBatch {
     offsets = offsets.subarray(0, bags + 1);
     const means = table.bagMean(ids.subarray(0, n), offsets);
     for (let b = 0; b < B; b++)
-      x.set(means.subarray(bagOf[b] * d, bagOf[b] * d + d), b * width + d);
+      for (let k = 0, o = b * width + d, i = bagOf[b] * d; k < d; k++) x[o + k] = means[i + k];
     if (lang) {
       const ul = (this.userLanguage = ints(this.userLanguage, B));
       const vl = (this.videoLanguage = ints(this.videoLanguage, B));
@@ -163,9 +163,9 @@ export class RankingBatch {
       (this.videoSlots ??= new RowSlots(table.rows)),
       this.videos,
       0,
-      this.world.logs.watchVideo,
-      this.starts,
-      this.ends,
+      this.bagIds,
+      this.bagOffsets,
+      this.bagOf,
       d,
       dx,
     );
@@ -179,7 +179,7 @@ export class RankingBatch {
       2 * d,
       this.videoLanguage,
       this.iota,
-      this.iota.subarray(1),
+      this.iota,
       2 * d + lt.dim,
       dx,
     );
@@ -188,18 +188,18 @@ export class RankingBatch {
 
   /**
    * The merged gradient of two fields of `table`: a bag of one per row (`first[b]`, its
-   * gradient at column `firstCol` of dx) and a bag per row (ids source[starts[b] … ends[b]),
-   * gradient at column `secondCol`). Slots: the first field's rows in batch order, then the
-   * second's new ones.
+   * gradient at column `firstCol` of dx) and a bag per row (row b's bag: ids[offsets[bagOf[b]]
+   * … offsets[bagOf[b] + 1]), its gradient at column `secondCol`). Slots: the first field's
+   * rows in batch order, then the second's new ones.
    */
   private shared(
     table: SparseEmbedding,
     slots: RowSlots,
     first: Int32Array,
     firstCol: number,
-    source: ArrayLike<number>,
-    starts: Int32Array,
-    ends: Int32Array,
+    ids: Int32Array,
+    offsets: Int32Array,
+    bagOf: Int32Array,
     secondCol: number,
     dx: Float32Array,
   ): TableGradient {
@@ -211,12 +211,17 @@ export class RankingBatch {
     for (let b = 0; b < B; b++) fs[b] = slots.add(first[b]);
     const nFirst = slots.size;
     let total = 0;
-    for (let b = 0; b < B; b++) total += ends[b] - starts[b];
+    for (let b = 0; b < B; b++) total += offsets[bagOf[b] + 1] - offsets[bagOf[b]];
     const ss = (this.secondSlots = ints(this.secondSlots, total));
     const so = (this.secondOffsets = ints(this.secondOffsets, B + 1));
     const g2 = (this.gSecond = floats(this.gSecond, B * d));
     for (let b = 0, j = 0; b < B; b++) {
-      for (let i = starts[b]; i < ends[b]; i++) ss[j++] = slots.add(source[i]);
+      const bag = bagOf[b];
+      if (b > 0 && bag === bagOf[b - 1]) {
+        // The row before's bag (one user's candidates): its slots again.
+        ss.copyWithin(j, so[b - 1], so[b]);
+        j += so[b] - so[b - 1];
+      } else for (let i = offsets[bag]; i < offsets[bag + 1]; i++) ss[j++] = slots.add(ids[i]);
       so[b + 1] = j;
       for (let k = 0, o = b * W + secondCol; k < d; k++) g2[b * d + k] = dx[o + k];
     }
