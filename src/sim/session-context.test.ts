@@ -10,6 +10,7 @@ import {
   sessionContext,
   TOPIC_GUIDE_BITS,
   topicGuide,
+  uploadOrder,
 } from './session-context';
 import { generateWorldBase } from './world';
 
@@ -43,5 +44,25 @@ describe('session context draws', () => {
     const uniform = () => a.next();
     for (let i = 0; i < 20000; i++)
       expect(sampleVideo(ctx.popular, 0, b)).toBe(table.draw(uniform));
+  });
+
+  it('uploadOrder is the stable comparator sort by upload time: ties by id, −0 as +0, negatives first', () => {
+    const rng = new SimRng(9, 1);
+    const upload = new Float32Array(5000);
+    for (let v = 0; v < upload.length; v++) {
+      const r = rng.next();
+      // Many ties (whole days), both zeros, catalogue uploads before 0 and fresh ones after.
+      upload[v] =
+        r < 0.2
+          ? Math.floor(60 * rng.next())
+          : r < 0.25
+            ? r < 0.225
+              ? -0
+              : 0
+            : 400 * rng.next() - 365;
+    }
+    const want = Int32Array.from(upload, (_, i) => i).sort((a, b) => upload[a] - upload[b]);
+    expect(Array.from(uploadOrder(upload, false))).toEqual(Array.from(want));
+    expect(Array.from(uploadOrder(upload, true))).toEqual(Array.from(want));
   });
 });
