@@ -129,10 +129,15 @@ export function estimateWorldSize(settings: Partial<WorldConfig> = {}): WorldSiz
     sessions * perSession + impressions * perImpression + watches * perWatch + searches * perSearch;
   const bytes = entities + logs;
 
-  // The build holds the log buffers (sized for 1.1× the expected sessions, a quarter of the
-  // impressions as watches, growing by 1.5× when full) and hands them out as views, not copies
-  // (`log-columns.ts`), plus per-video scratch: the session context's record (32 B), stamps
-  // (16 B), flattened alias tables (4 × 24 B) and their build (`session-context.ts`).
+  // The build holds the log buffers (`log-columns.ts`: sized for 1.1× the expected sessions and
+  // handed out as views, not copies). Their watch columns are reserved for half the impression
+  // slots, but a reservation costs memory only where it is written: they are counted at 0.375
+  // of the slots (a quarter grown by 1.5× until it holds CTR_HIGH of them), above the watches.
+  // Per-video scratch (`session-context.ts`, `sessions.ts`), about 240 B at latentDim 16: the
+  // record by slot (64 B), the latent rows copied in slot order (4 B × latentDim), the loop's
+  // stamps (16 B per range), four flattened alias samplers (4 × 12 B), ids and slots (8 B), the
+  // upload index (12 B), title postings (16 B), the oracle's terms (12 B); the samplers' build
+  // scratch (about 20 B) is freed before the sessions.
   const cap = sessions * BUFFER_HEADROOM;
   let watchCap = (cap * c.impressionsPerSession) / 4;
   while (watchCap < watches) watchCap *= 1.5;
@@ -141,7 +146,7 @@ export function estimateWorldSize(settings: Partial<WorldConfig> = {}): WorldSiz
     cap * c.impressionsPerSession * perImpression +
     watchCap * perWatch +
     cap * c.searchRate * perSearch;
-  const scratch = c.videos * 200;
+  const scratch = c.videos * (176 + 4 * c.latentDim);
   const peakBytes = entities + Math.max(logs, buffers) + scratch;
   const largestArrayBytes = Math.max(4 * cap * c.impressionsPerSession, 4 * c.videos * c.latentDim);
 
