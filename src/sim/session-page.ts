@@ -20,6 +20,7 @@ import {
   REC_WATCH,
   TOPIC_GUIDE_BITS,
 } from './session-context';
+import type { SimRng } from './rng';
 import type { ImpressionSource } from './types';
 
 /** Word of a slot's stamps (STAMP_STRIDE per video) holding the session that shows it. */
@@ -108,5 +109,22 @@ export class Page {
     this.affinity[this.n] = a;
     this.source[this.n++] = src;
     return true;
+  }
+
+  /** Shuffles the page in place (Fisher–Yates from the end, one `rng.int` per position). */
+  shuffle(rng: SimRng): void {
+    const { slots, source, affinity } = this;
+    for (let i = this.n - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      const v = slots[i];
+      slots[i] = slots[j];
+      slots[j] = v;
+      const src = source[i];
+      source[i] = source[j];
+      source[j] = src;
+      const a = affinity[i];
+      affinity[i] = affinity[j];
+      affinity[j] = a;
+    }
   }
 }

@@ -342,22 +342,7 @@ class RangeSimulator {
       );
       if (v >= 0 && stamps[SS * v + 1] !== u) page.add(v, ImpressionSource.Legacy, NaN);
     }
-    // Shuffle the page.
-    const slots = page.slots;
-    const slotSource = page.source;
-    const slotAffinity = page.affinity;
-    for (let i = page.n - 1; i > 0; i--) {
-      const j = rng.int(i + 1);
-      const v = slots[i];
-      slots[i] = slots[j];
-      slots[j] = v;
-      const src = slotSource[i];
-      slotSource[i] = slotSource[j];
-      slotSource[j] = src;
-      const a = slotAffinity[i];
-      slotAffinity[i] = slotAffinity[j];
-      slotAffinity[j] = a;
-    }
+    page.shuffle(rng);
   }
 
   /** The user clicks and watches in page order; the session started at t (days). */
