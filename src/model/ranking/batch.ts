@@ -240,3 +240,31 @@ export class RankingBatch {
     return { ids: slots.rowsCopy(), grads };
   }
 }
+
+/**
+ * The tower's input rows of examples `rows` [rows.length × width], a fresh array: each row the
+ * impression's embedding, the watch bag's average, with the language group (and
+ * `languageTable`) the user's and the video's language embeddings, then the dense inputs — the
+ * concatenation of `rankingInputs`'s fields, value for value, without building them (a watch
+ * bag shared by consecutive rows, as one user's candidates share theirs, averaged once).
+ * width = 2·videoTable.dim (+ 2·languageTable.dim) + denseWidth.
+ */
+export function rankingInputRows(
+  world: World,
+  ex: RankingExamples,
+  rows: ArrayLike<number>,
+  videoTable: SparseEmbedding,
+  quantiles: FeatureQuantiles,
+  powers: boolean,
+  features: RankingFeatureSet,
+  languageTable?: SparseEmbedding,
+): Float32Array {
+  // A batch of its own: its buffer, exactly rows × width, is handed out.
+  return new RankingBatch(world, videoTable, languageTable).write(
+    ex,
+    rows,
+    quantiles,
+    powers,
+    features,
+  );
+}

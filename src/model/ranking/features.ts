@@ -248,59 +248,6 @@ export function rankingInputs(
 }
 
 /**
- * The tower's input rows of examples `rows` [rows.length × width], written in place: each row
- * the impression's embedding, the watch bag's average, with the language group (and
- * `languageTable`) the user's and the video's language embeddings, then the dense inputs — the
- * concatenation of {@link rankingInputs}'s fields, value for value, without building them (no
- * bag ids copied; a watch bag shared by several rows, as one user's candidates share theirs,
- * averaged once). width = 2·videoTable.dim (+ 2·languageTable.dim) + denseWidth.
- */
-export function rankingInputRows(
-  world: World,
-  ex: RankingExamples,
-  rows: ArrayLike<number>,
-  videoTable: SparseEmbedding,
-  quantiles: FeatureQuantiles,
-  powers: boolean,
-  features: RankingFeatureSet = DEFAULT_FEATURES,
-  languageTable?: SparseEmbedding,
-): Float32Array {
-  const B = rows.length;
-  const d = videoTable.dim;
-  const lang = features.language ? languageTable : undefined;
-  const ld = lang ? lang.dim : 0;
-  const width = 2 * d + 2 * ld + denseWidth(powers, features);
-  const x = new Float32Array(B * width);
-  const wv = world.logs.watchVideo;
-  const one = new Int32Array(1);
-  // The first row of each watch-bag start, with its end (equal ranges, equal averages).
-  const first = new Map<number, number>();
-  for (let b = 0; b < B; b++) {
-    const r = rows[b];
-    const o = b * width;
-    // Bags of one averaged as csrField averages them (0 + row, then / 1), to the bit.
-    videoTable.averageInto(x, o, ex.video, r, r + 1);
-    const start = ex.bagStart[r];
-    const end = ex.bagEnd[r];
-    const seen = first.get(start);
-    if (seen !== undefined && ex.bagEnd[rows[seen]] === end)
-      x.copyWithin(o + d, seen * width + d, seen * width + 2 * d);
-    else {
-      if (seen === undefined) first.set(start, b);
-      videoTable.averageInto(x, o + d, wv, start, end);
-    }
-    if (lang) {
-      one[0] = world.users.language[ex.user[r]];
-      lang.averageInto(x, o + 2 * d, one, 0, 1);
-      one[0] = world.videos.language[ex.video[r]];
-      lang.averageInto(x, o + 2 * d + ld, one, 0, 1);
-    }
-  }
-  denseInto(ex, rows, quantiles, powers, features, x, width, 2 * d + 2 * ld);
-  return x;
-}
-
-/**
  * Gradients of several fields that read the same table, summed per distinct id: the returned
  * ids are distinct and `grads` [ids.length × dim] holds, for each id, the sum of its gradients
  * through every field (the chain rule for a shared parameter).

@@ -18,12 +18,12 @@ import {
   denseFeatures,
   denseWidth,
   fitFeatureQuantiles,
-  rankingInputRows,
   rankingInputs,
   rawFeature,
   type FeatureQuantiles,
 } from './features';
 import { RankingModel } from './model';
+import { rankingInputRows } from './batch';
 
 const world = generateWorld({ seed: 7, videos: 400, users: 150 });
 const train = buildRankingExamples(world, { split: 'train' });

@@ -26,7 +26,7 @@ import { defaultAdam, SparseEmbedding, type AdamSettings } from '../embedding';
 import { vocabularies } from '../vocabulary';
 import { leafVariable } from '../leaf';
 import { DenseTower } from '../tower';
-import { RankingBatch } from './batch';
+import { RankingBatch, rankingInputRows } from './batch';
 import { UniformStream } from '../stream';
 import {
   exportModelState,
@@ -45,7 +45,6 @@ import {
 import {
   denseWidth,
   fitFeatureQuantiles,
-  rankingInputRows,
   rankingInputs,
   type FeatureQuantiles,
   type RankingInputs,
