@@ -7,6 +7,8 @@
  */
 import { affinityAt, CLICK } from './oracle';
 import type { SimRng } from './rng';
+import type { Page } from './session-page';
+import { ImpressionSource } from './types';
 import {
   TOPIC_GUIDE_BITS,
   topicGuide,
@@ -207,5 +209,25 @@ export class LegacyPool {
     this.size = size;
     for (let i = 0; i < size; i++) this.ids[i] = ctx.ids[slots[i]];
     this.epoch++;
+  }
+
+  /**
+   * Puts the pool's entries on `page` in random order until it is full (a partial Fisher–Yates
+   * over `slots`, one `rng.int` per entry looked at), skipping videos user u watched (word 1 of
+   * their stamps, STAMP_WATCHED), each with its affinity. (The scores are not read after the
+   * refresh: they stay with the old order.)
+   */
+  fill(page: Page, rng: SimRng, u: number): void {
+    const { slots, affinity, stamps, size } = this;
+    for (let i = 0; i < size && page.n < page.ips; i++) {
+      const j = i + rng.int(size - i);
+      const v = slots[j];
+      slots[j] = slots[i];
+      slots[i] = v;
+      const a = affinity[j];
+      affinity[j] = affinity[i];
+      affinity[i] = a;
+      if (stamps[4 * v + 1] !== u) page.add(v, ImpressionSource.Legacy, a); // STAMP_STRIDE
+    }
   }
 }

@@ -318,20 +318,7 @@ class RangeSimulator {
     const slotOf = this.ctx.slotOf;
     for (let i = 0; i < 10; i++)
       if (page.add(slotOf[rng.int(N)], ImpressionSource.Random, NaN)) break;
-    // Legacy recommender: pool entries in random order, skipping what was watched. (The pool's
-    // scores are not read after its refresh; its affinities move with its ids.)
-    const poolIds = pool.slots;
-    const poolAffinity = pool.affinity;
-    for (let i = 0; i < pool.size && page.n < ips; i++) {
-      const j = i + rng.int(pool.size - i);
-      const v = poolIds[j];
-      poolIds[j] = poolIds[i];
-      poolIds[i] = v;
-      const a = poolAffinity[j];
-      poolAffinity[j] = poolAffinity[i];
-      poolAffinity[i] = a;
-      if (stamps[SS * v + 1] !== u) page.add(v, ImpressionSource.Legacy, a); // STAMP_WATCHED
-    }
+    pool.fill(page, rng, u); // legacy recommender: pool entries in random order
     // Pool exhausted: the legacy recommender falls back to popular videos of liked topics.
     for (let i = 0; page.n < ips && i < 50; i++) {
       const v = drawTopicalSlot(
