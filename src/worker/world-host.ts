@@ -105,6 +105,8 @@ export class WorldHost {
     const progress = this.begin(requestId);
     try {
       const t0 = this.now();
+      // The helpers load their code while this worker builds the catalogue and users.
+      this.shards?.prepare?.();
       const base = generateWorldBase(settings, (f, stage) =>
         progress(f * WORLD_PROGRESS_SHARE, stage),
       );

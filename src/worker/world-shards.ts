@@ -26,6 +26,11 @@ export interface ShardRunner {
     to: number,
     onProgress: (fraction: number) => void,
   ): Promise<Logs>;
+  /**
+   * Starts the helper threads now if they are not running (optional; `run` starts them
+   * otherwise), so that their start-up overlaps the catalogue being built.
+   */
+  prepare?(): void;
   /** Stops the helper threads (a later `run` starts them again). */
   close(): void;
 }
@@ -98,6 +103,9 @@ export function webWorkerShards(threads = 2): ShardRunner | null {
   };
   return {
     threads,
+    prepare() {
+      start();
+    },
     run(base, vocab, from, to, onProgress) {
       const pool = start();
       const id = nextId++;
