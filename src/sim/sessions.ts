@@ -290,7 +290,7 @@ class RangeSimulator {
    */
   private fillPage(t: number, sid: number): void {
     const { rng, stamps, page, pool, ips, u } = this;
-    const { popular, uploads, record, recordInt } = this.ctx;
+    const { popular, recordInt } = this.ctx;
     const RS = 16; // REC_STRIDE and STAMP_STRIDE (LAYOUT_LITERALS)
     const SS = 4;
     if (this.lastWatched >= 0)
@@ -301,19 +301,7 @@ class RangeSimulator {
       );
     for (let i = 0, got = 0; got < 2 && i < 20; i++)
       if (page.add(sampleSlot(popular, 0, rng), ImpressionSource.Popular, NaN)) got++;
-    // Fresh: the most popular of three uploads from the last few days.
-    const hi = upperBound(uploads, t);
-    const lo = upperBound(uploads, t - FRESH_WINDOW_DAYS);
-    if (hi > lo) {
-      let best = -1;
-      for (let c = 0; c < 3; c++) {
-        const v = uploads.slots[lo + rng.int(hi - lo)];
-        // Word 0 of the stamps: the session; field 10 of the record: popularity.
-        if (stamps[SS * v] !== sid && (best < 0 || record[RS * v + 10] > record[RS * best + 10]))
-          best = v;
-      }
-      page.add(best, ImpressionSource.Fresh, NaN);
-    }
+    this.fresh(t, sid);
     const N = this.world.videos.count;
     const slotOf = this.ctx.slotOf;
     for (let i = 0; i < 10; i++)
@@ -330,6 +318,25 @@ class RangeSimulator {
       if (v >= 0 && stamps[SS * v + 1] !== u) page.add(v, ImpressionSource.Legacy, NaN);
     }
     page.shuffle(rng);
+  }
+
+  /** Fresh: the most popular of three uploads from the last few days goes on the page. */
+  private fresh(t: number, sid: number): void {
+    const { rng, stamps } = this;
+    const { uploads, record } = this.ctx;
+    const hi = upperBound(uploads, t);
+    const lo = upperBound(uploads, t - FRESH_WINDOW_DAYS);
+    if (hi > lo) {
+      let best = -1;
+      for (let c = 0; c < 3; c++) {
+        const v = uploads.slots[lo + rng.int(hi - lo)];
+        // Word 0 of the stamps (STAMP_STRIDE 4): the session; field 10 of the record (REC_STRIDE
+        // 16): popularity.
+        if (stamps[4 * v] !== sid && (best < 0 || record[16 * v + 10] > record[16 * best + 10]))
+          best = v;
+      }
+      this.page.add(best, ImpressionSource.Fresh, NaN);
+    }
   }
 
   /** The user clicks and watches in page order; the session started at t (days). */
