@@ -1,5 +1,5 @@
 /**
- * `npx tsx scripts/bench-funnel.ts [--json] [--seed 7] [--steps 50] [--again 1]`:
+ * `npm run bench:funnel -- [--json] [--seed 7] [--steps 50] [--again 1]`:
  * seconds the Funnel view's answer takes in Node (docs/performance.md#the-funnel-view): a
  * TrainingHost on WASM trains the default world `steps` steps, then asks the funnel (focus user
  * −1, default k and nprobe) once, `again` more times at the same step, and once after one more

@@ -2,10 +2,10 @@
  * `npm run bench [-- --json] [-- --reference]`: every benchmark in turn — world generation
  * (`bench:world`), candidate-generation training (`bench:train`, with `--reference` against
  * PyTorch), retrieval (`bench:serve`, with `--reference` its batched exact top-N against
- * PyTorch's), the Embedding view's UMAP layout (`bench:umap`) and the page (`bench:ui --build`).
- * Each runs in a process of its own; their lines go to stderr as they come. With `--json` the
- * figures are one JSON object on stdout, `{ world, train, serve, umap, ui }`, each the JSON its
- * benchmark prints.
+ * PyTorch's), the Funnel view's answer (`bench:funnel`), the Embedding view's UMAP layout
+ * (`bench:umap`) and the page (`bench:ui --build`). Each runs in a process of its own; their
+ * lines go to stderr as they come. With `--json` the figures are one JSON object on stdout,
+ * `{ world, train, serve, funnel, umap, ui }`, each the JSON its benchmark prints.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from './args';
@@ -16,6 +16,7 @@ const runs: [string, string[]][] = [
   ['world', ['scripts/world.ts', '--bench']],
   ['train', ['scripts/bench-train.ts', ...(flags.reference ? ['--reference'] : [])]],
   ['serve', ['scripts/bench-serve.ts', ...(flags.reference ? ['--reference'] : [])]],
+  ['funnel', ['scripts/bench-funnel.ts']],
   ['umap', ['scripts/bench-umap.ts']],
   ['ui', ['scripts/bench-ui.ts', '--build']],
 ];
