@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '../../model/backend';
 import { CandidateModel } from '../../model/candidate/model';
-import { RankingModel } from '../../model/ranking/model';
+import { RankingBatch } from '../../model/ranking/batch';
 import { repeatSeed, type LessonSpec } from '../../protocol/lessons/spec';
 import { summarise } from '../../protocol/lessons/summary';
 import * as worldModule from '../../sim/world';
@@ -153,7 +153,7 @@ describe('runExperiment', () => {
       ],
     };
     const trained = vi.spyOn(CandidateModel.prototype, 'trainBatch');
-    const inputs = vi.spyOn(RankingModel.prototype, 'inputs');
+    const inputs = vi.spyOn(RankingBatch.prototype, 'write');
     const shapes: LessonSpec = {
       ...ranker,
       variants: [
