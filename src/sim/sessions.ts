@@ -289,10 +289,9 @@ class RangeSimulator {
    * fallback; then the page shuffled.
    */
   private fillPage(t: number, sid: number): void {
-    const { rng, stamps, page, pool, ips, u } = this;
+    const { rng, page, pool, u } = this;
     const { popular, recordInt } = this.ctx;
-    const RS = 16; // REC_STRIDE and STAMP_STRIDE (LAYOUT_LITERALS)
-    const SS = 4;
+    const RS = 16; // REC_STRIDE (LAYOUT_LITERALS)
     if (this.lastWatched >= 0)
       page.add(
         recordInt[RS * this.lastWatched + 9], // REC_NEXT_EPISODE
@@ -307,7 +306,13 @@ class RangeSimulator {
     for (let i = 0; i < 10; i++)
       if (page.add(slotOf[rng.int(N)], ImpressionSource.Random, NaN)) break;
     pool.fill(page, rng, u); // legacy recommender: pool entries in random order
-    // Pool exhausted: the legacy recommender falls back to popular videos of liked topics.
+    if (page.n < page.ips) this.fallback();
+    page.shuffle(rng);
+  }
+
+  /** Pool exhausted: the legacy recommender falls back to popular videos of liked topics. */
+  private fallback(): void {
+    const { rng, stamps, page, ips, u } = this;
     for (let i = 0; page.n < ips && i < 50; i++) {
       const v = drawTopicalSlot(
         this.ctx,
@@ -315,9 +320,8 @@ class RangeSimulator {
         this.language,
         rng,
       );
-      if (v >= 0 && stamps[SS * v + 1] !== u) page.add(v, ImpressionSource.Legacy, NaN);
+      if (v >= 0 && stamps[4 * v + 1] !== u) page.add(v, ImpressionSource.Legacy, NaN); // STAMP_WATCHED
     }
-    page.shuffle(rng);
   }
 
   /** Fresh: the most popular of three uploads from the last few days goes on the page. */
