@@ -84,11 +84,6 @@ function heapReplaceRoot(
   aff[i] = a;
 }
 
-/** Per-slot scratch stamps of the session loop: STAMP_STRIDE words per video (sessions.ts). */
-export const STAMP_STRIDE = 4;
-/** Word of a video's stamps holding the refresh epoch that last drew it as a pool candidate. */
-export const STAMP_POOL = 2;
-
 /**
  * One user's pool: the POOL_SIZE best by true affinity of POOL_CANDIDATES distinct uploaded
  * candidates, kept as a min-heap on score while it fills (slots, scores and affinities

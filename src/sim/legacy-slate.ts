@@ -9,7 +9,8 @@
  * out; then the page is shuffled. The same draws as the generator's, from the caller's stream.
  */
 import { buildVocabulary } from './catalogue';
-import { LegacyPool, POOL_REFRESH_SESSIONS, POOL_SIZE, STAMP_STRIDE } from './legacy-pool';
+import { LegacyPool, POOL_REFRESH_SESSIONS, POOL_SIZE } from './legacy-pool';
+import { STAMP_STRIDE } from './session-page';
 import type { SimRng } from './rng';
 import {
   drawTopic,

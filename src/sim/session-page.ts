@@ -3,7 +3,6 @@
  * page being assembled, its videos as slots of the session context (session-context.ts), and
  * the check that the literals still match the exported layout constants.
  */
-import { STAMP_POOL, STAMP_STRIDE } from './legacy-pool';
 import {
   REC_CLICK,
   REC_DURATION,
@@ -23,10 +22,14 @@ import {
 import type { SimRng } from './rng';
 import type { ImpressionSource } from './types';
 
+/** Per-slot scratch stamps of the session loop: STAMP_STRIDE words per video (sessions.ts). */
+export const STAMP_STRIDE = 4;
 /** Word of a slot's stamps (STAMP_STRIDE per video) holding the session that shows it. */
 export const STAMP_SESSION = 0;
 /** Word of a slot's stamps holding the last user who watched it. */
 export const STAMP_WATCHED = 1;
+/** Word of a video's stamps holding the refresh epoch that last drew it as a pool candidate. */
+export const STAMP_POOL = 2;
 
 /**
  * LAYOUT_LITERALS: the hot methods of sessions.ts (and `LegacyPool.refresh`) write the record's

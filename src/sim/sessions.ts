@@ -16,12 +16,12 @@
  * (docs/performance.md#world-generation).
  */
 import { STREAM, type Vocabulary } from './catalogue';
-import { LegacyPool, POOL_REFRESH_SESSIONS, STAMP_STRIDE } from './legacy-pool';
+import { LegacyPool, POOL_REFRESH_SESSIONS } from './legacy-pool';
 import { joinLogs, LogColumns, logBuffers } from './log-columns';
 import { affinityAt, CLICK, FRESH_DAYS, FRESH_HORIZON_DAYS, VIRAL_DAYS, WATCH } from './oracle';
 import { SimRng } from './rng';
 import { belowSigmoid, sigmoidTable } from './sigmoid-bounds';
-import { checkLayout, Page } from './session-page';
+import { checkLayout, Page, STAMP_STRIDE } from './session-page';
 import {
   drawTopicalSlot,
   drawTopicGuided,
