@@ -7,6 +7,7 @@
  * reset carry the full {@link TrainingParams}: when the worker holds no session of that run it
  * builds one from them; when it does, it applies the live knobs among them at once.
  */
+import type { EmbeddingToPage, NeighboursRequest } from './embedding';
 import type { BackendName, BackendRequest, TrainingParams } from './params';
 
 export type {
@@ -18,6 +19,14 @@ export type {
   Weighting,
 } from './params';
 export { BACKEND_NAMES, BACKEND_REQUESTS } from './params';
+export type {
+  EmbeddingToPage,
+  NeighboursMessage,
+  NeighboursRequest,
+  ProjectionMessage,
+  VideoMetaMessage,
+} from './embedding';
+export { NEIGHBOURS, PROJECTION_EVERY } from './embedding';
 
 /** The k of recall@k reported by every evaluation, in this order. */
 export const RECALL_KS = [10, 50, 100, 500] as const;
@@ -33,12 +42,6 @@ export const SNAPSHOT_EVERY = 100;
 
 /** Held-out pages (sessions) in the rankers' evaluation sample. */
 export const RANKING_EVAL_PAGES = 300;
-
-/** Steps between two embedding projections sent to the page (Embedding view). */
-export const PROJECTION_EVERY = 50;
-
-/** Nearest neighbours returned for a clicked video (Embedding view). */
-export const NEIGHBOURS = 10;
 
 /** Least time in milliseconds between two metric messages (≤ 10 per second). */
 export const METRICS_INTERVAL_MS = 100;
@@ -100,17 +103,6 @@ export interface TakeSnapshotRequest {
   type: 'takeSnapshot';
   runId: number;
   purpose: Exclude<SnapshotPurpose, 'periodic'>;
-}
-
-/**
- * Asks for the {@link NEIGHBOURS} nearest videos of `video` by dot product of the candidate
- * model's output vectors v_i in the full space (exact scan). Reply: one {@link NeighboursMessage}.
- */
-export interface NeighboursRequest {
-  type: 'neighbours';
-  runId: number;
-  /** Video id, 0 … videos−1. */
-  video: number;
 }
 
 /** Every training message the page may send. */
@@ -351,54 +343,6 @@ export interface TrainingErrorMessage {
   lostDevice?: true;
 }
 
-/**
- * What the Embedding view colours by, per video, sent once per session (the world's videos do
- * not change while training). Arrays are [videos].
- */
-export interface VideoMetaMessage {
-  type: 'videoMeta';
-  runId: number;
-  /** Topic id of each video and the topics' names. */
-  topic: Uint16Array;
-  topicNames: string[];
-  /** Rank of base popularity, 0 = most popular. */
-  popularityRank: Int32Array;
-  /** Upload age at the end of the window, in days (negative: not yet uploaded). */
-  ageDays: Float32Array;
-  /** 1 for clickbait. */
-  clickbait: Uint8Array;
-  /** Title of each video (empty when the world is too big to send them cheaply). */
-  titles: string[];
-}
-
-/**
- * A 2-D PCA projection of the candidate model's output video vectors v_i at `step` (every
- * {@link PROJECTION_EVERY} steps and at step 0).
- */
-export interface ProjectionMessage {
-  type: 'projection';
-  runId: number;
-  step: number;
-  /** Coordinates [videos × 2] row-major: (PC 1, PC 2) of each video, unitless. */
-  coords: Float32Array;
-  /** Share of the variance of the v_i each component explains. */
-  explained: [number, number];
-  /** The focus user's u projected on the same two components (absent: no user to serve). */
-  user?: { id: number; coords: [number, number] };
-  /** Milliseconds the projection took in the worker. */
-  ms: number;
-}
-
-/** The nearest videos of `video` by u·v in the full d-dimensional space, best first. */
-export interface NeighboursMessage {
-  type: 'neighbours';
-  runId: number;
-  video: number;
-  ids: Int32Array;
-  /** Their dot products v_video · v_id. */
-  scores: Float32Array;
-}
-
 /** The training run's own messages (the training slice receives them). */
 export type TrainingRunToPage =
   | TrainingStatusMessage
@@ -407,9 +351,6 @@ export type TrainingRunToPage =
   | SnapshotMessage
   | RestoreResultMessage
   | TrainingErrorMessage;
-
-/** The Embedding view's messages (its slice receives them). */
-export type EmbeddingToPage = VideoMetaMessage | ProjectionMessage | NeighboursMessage;
 
 /** Every training message the worker may send. */
 export type TrainingToPage = TrainingRunToPage | EmbeddingToPage;
