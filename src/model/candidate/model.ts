@@ -8,6 +8,11 @@
  *
  * Embedding tables live in JS ({@link SparseEmbedding}) and only the rows a batch touches go
  * through tfjs as leaf tensors; the tower's weights are tf variables trained with Adam.
+ *
+ * This file holds the model's state and its public methods; a step's pieces live beside it:
+ * `forward.ts` (tower input, leaves, loss and gradients), `sparse-updates.ts` (the tables'
+ * lazy-Adam updates), `trace-batch.ts` (the step in slow motion), `live-config.ts` (which
+ * settings may change while training), `label-counts.ts` (the samplers' popularity).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CandidateExamples } from '../../sim/examples';
@@ -15,7 +20,6 @@ import { createRng } from '../../sim/rng';
 import type { World } from '../../sim/types';
 import { COUNTRIES, DEVICES } from '../../sim/vocab-names';
 import { searchTokenSpace } from '../../sim/examples';
-import { leafVariable } from '../leaf';
 import { DenseTower } from '../tower';
 import { LocalIndex, SparseEmbedding, type AdamSettings, defaultAdam } from '../embedding';
 import { UniformStream } from '../stream';
@@ -40,32 +44,26 @@ import { pretrainedEmbeddings } from '../pretrain';
 import {
   drawSoftmaxBatch,
   drawsNegatives,
-  logSumExpRows,
   makeProposal,
-  sampledSoftmaxLogits,
-  sampledSoftmaxLoss,
   type NegativeSampler,
   type SoftmaxBatch,
   type UniformSource,
 } from './sampled-softmax';
+import { DENSE_INPUTS, userInputs, type InputTables, type UserInputs } from './inputs';
 import {
-  bagGradients,
-  DENSE_INPUTS,
-  userInputs,
-  type InputTables,
-  type UserInputs,
-} from './inputs';
-import { buildStepTrace, type StepTrace } from './step-trace';
+  batchLoss,
+  prepareStep,
+  stepGradients,
+  towerInput,
+  towerOf,
+  type ForwardParts,
+} from './forward';
+import { applyInputGradients, applyOutputGradients } from './sparse-updates';
+import { traceOf } from './trace-batch';
+import { checkLiveChange, copyLiveFields } from './live-config';
+import type { StepTrace } from './step-trace';
 
-/** The parts of one step before its gradient (see `CandidateModel.prepareStep`). */
-interface PreparedStep {
-  B: number;
-  labels: Int32Array;
-  inputs: UserInputs;
-  batch: SoftmaxBatch;
-  input: { x: Float32Array; width: number };
-  leaves: tf.Variable[];
-}
+export { labelCounts } from './label-counts';
 
 /** Figures of one training step. */
 export interface StepResult {
@@ -77,20 +75,6 @@ export interface StepResult {
 
 /** Stream of the held-out loss's negatives: `createRng(seed, HELD_OUT_STREAM)`. */
 export const HELD_OUT_STREAM = 0x4e6;
-
-/** The config fields that fix the model's shape and initial weights (not changeable live). */
-const STRUCTURAL = [
-  'depth',
-  'widthFactor',
-  'userInput',
-  'seed',
-  'videoVocab',
-  'tokenVocab',
-  'embeddingWidths',
-  'embeddings',
-  'label',
-  'perUserCap',
-] as const;
 
 /**
  * The candidate generator: user tower, input tables and output tables v_i, b_i, trained by
@@ -228,12 +212,7 @@ export class CandidateModel {
    */
   applyConfig(next: CandidateConfig): void {
     const cur = this.cfg;
-    for (const key of STRUCTURAL)
-      if (next[key] !== cur[key])
-        throw new Error(`${key} cannot change during training (${cur[key]} → ${next[key]})`);
-    for (const key of ['searches', 'demographics', 'exampleAge'] as const)
-      if (next.features[key] !== cur.features[key])
-        throw new Error(`features.${key} cannot change during training`);
+    checkLiveChange(cur, next);
     if (next.sampler !== cur.sampler || next.alpha !== cur.alpha) {
       const sampler = makeProposal(
         next.sampler,
@@ -244,13 +223,7 @@ export class CandidateModel {
       this.proposal = sampler;
     }
     if (next.learningRate !== cur.learningRate) this.setLearningRate(next.learningRate);
-    cur.sampler = next.sampler;
-    cur.alpha = next.alpha;
-    cur.negatives = next.negatives;
-    cur.logQ = next.logQ;
-    cur.removeAccidentalHits = next.removeAccidentalHits;
-    cur.learningRate = next.learningRate;
-    cur.batchSize = next.batchSize;
+    copyLiveFields(cur, next);
   }
 
   /**
@@ -328,38 +301,23 @@ export class CandidateModel {
     return out.filter((e): e is [string, SparseEmbedding] => e[1] !== undefined);
   }
 
-  /**
-   * The user tower: u [batch × d] from the tower input x of {@link towerInput} (for
-   * factorisation, x is the user-id embedding and u = x).
-   */
-  private tower(x: tf.Tensor2D): tf.Tensor2D {
-    return this.net ? this.net.apply(x) : x;
-  }
-
-  /**
-   * The tower input of a batch, one row per example [batch × width]: the averaged fields side by
-   * side, then the dense inputs (the paper's concatenated input layer); for factorisation just
-   * the user-id embedding. Concatenated here rather than by `tf.concat`, so a training step has
-   * one input leaf and no concat gradient (docs/performance.md#training): the same values.
-   */
-  private towerInput(inputs: UserInputs): { x: Float32Array; width: number } {
-    if (!this.net) return { x: inputs.fields[0].mean, width: inputs.fields[0].table.dim };
-    const B = inputs.batch;
-    const width = inputs.fields.reduce((a, f) => a + f.table.dim, 0) + DENSE_INPUTS;
-    const x = new Float32Array(B * width);
-    let col = 0;
-    for (const part of [...inputs.fields.map((f) => f.mean), inputs.dense]) {
-      const w = part.length / B;
-      for (let b = 0; b < B; b++) x.set(part.subarray(b * w, b * w + w), b * width + col);
-      col += w;
-    }
-    return { x, width };
+  /** The parts a batch is scored with (forward.ts), the model's own objects. */
+  private forwardParts(): ForwardParts {
+    return {
+      world: this.world,
+      d: this.d,
+      tables: this.tables,
+      videoOut: this.videoOut,
+      videoBias: this.videoBias,
+      net: this.net,
+      proposal: this.proposal,
+    };
   }
 
   /** u for a batch of inputs (no gradient). The caller disposes the tensor. */
   userVectors(inputs: UserInputs): tf.Tensor2D {
-    const { x, width } = this.towerInput(inputs);
-    return tf.tidy(() => this.tower(tf.tensor2d(x, [inputs.batch, width])));
+    const { x, width } = towerInput(inputs, this.net !== null);
+    return tf.tidy(() => towerOf(this.net, tf.tensor2d(x, [inputs.batch, width])));
   }
 
   /** Inputs of examples `rows` (serving: example age 0). */
@@ -424,11 +382,10 @@ export class CandidateModel {
     rows: Int32Array,
     uniform: UniformSource = this.rng.uniform,
   ): Promise<StepResult> {
-    const prepared = this.prepareStep(examples, rows, uniform, this.cfg);
-    const { B, labels, inputs, batch, input, leaves } = prepared;
-    const columns = batch.columns;
+    const prepared = prepareStep(this.forwardParts(), examples, rows, uniform, this.cfg);
+    const { labels, inputs, batch, input, leaves } = prepared;
     const towerVars = this.net?.variables ?? [];
-    const { value, grads } = this.stepGradients(prepared);
+    const { value, grads } = stepGradients(this.net, prepared);
 
     const towerGrads: tf.NamedTensorMap = {};
     for (const v of towerVars) towerGrads[v.name] = grads[v.name];
@@ -441,80 +398,20 @@ export class CandidateModel {
     const loss = (await value.data())[0];
     tf.dispose([value, ...leaves, ...Object.values(grads)]);
 
-    const frozen = this.cfg.embeddings === 'pretrained-frozen';
-    let col = 0;
-    for (const f of inputs.fields) {
-      const gMean = columnsOf(leafGrads[0], B, input.width, col, f.table.dim);
-      col += f.table.dim;
-      if (frozen && (f.table === this.tables.videoIn || f.table === this.tables.search)) continue;
-      const g = bagGradients(f, gMean);
-      if (g.ids.length) f.table.applyGradients(g.ids, g.grads, this.adam);
-    }
-    this.applyOutputGradients(labels, columns, leafGrads.slice(1));
+    const frozen =
+      this.cfg.embeddings === 'pretrained-frozen' ? [this.tables.videoIn, this.tables.search] : [];
+    applyInputGradients(inputs, leafGrads[0], input.width, this.adam, frozen);
+    applyOutputGradients(
+      this.videoOut,
+      this.videoBias,
+      labels,
+      batch.columns,
+      leafGrads.slice(1),
+      this.adam,
+      this.outputIndex,
+    );
     this.steps++;
     return { loss, accidentalHits: batch.accidentalHits };
-  }
-
-  /**
-   * What a step needs before its gradient: the labels y_b [B], the user inputs, the softmax
-   * columns drawn with `uniform` under `settings` (the sampler must be the model's), the tower
-   * input x [B × width] and the step's leaves (x, v_y [B × d], v_j [K × d], b_y [B], b_j [K]).
-   * Shared by {@link trainBatch} and {@link traceBatch}, so both score the same batch the same
-   * way. The caller disposes the leaves.
-   */
-  private prepareStep(
-    examples: CandidateExamples,
-    rows: Int32Array,
-    uniform: UniformSource,
-    settings: CandidateConfig,
-  ): PreparedStep {
-    const B = rows.length;
-    const labels = Int32Array.from(rows, (r) => examples.label[r]);
-    const inputs = this.inputs(examples, rows);
-    const batch = drawSoftmaxBatch(
-      settings,
-      this.proposal,
-      this.world.videos.count,
-      labels,
-      uniform,
-    );
-    const columns = batch.columns;
-    const K = columns.length;
-    const d = this.d;
-    const input = this.towerInput(inputs);
-    const leaves = [
-      leafVariable(input.x, [B, input.width]),
-      leafVariable(this.videoOut.gather(labels), [B, d]),
-      leafVariable(this.videoOut.gather(columns), [K, d]),
-      leafVariable(this.videoBias.gather(labels), [B]),
-      leafVariable(this.videoBias.gather(columns), [K]),
-    ];
-    return { B, labels, inputs, batch, input, leaves };
-  }
-
-  /**
-   * The step's arithmetic: the mean sampled-softmax loss of a prepared batch through the user
-   * tower, and its gradients on the tower's variables and on the leaves (by leaf and variable
-   * name). Nothing is applied; the caller disposes `value` and the gradients.
-   */
-  private stepGradients(prepared: PreparedStep): { value: tf.Scalar; grads: tf.NamedTensorMap } {
-    const { batch, leaves } = prepared;
-    const towerVars = this.net?.variables ?? [];
-    const [x, wLabel, wColumns, bLabel, bColumns] = leaves;
-    // Label rows are unused when the labels are among the columns (full and in-batch softmax).
-    const outputVars = batch.needsLabelRows
-      ? [wLabel, wColumns, bLabel, bColumns]
-      : [wColumns, bColumns];
-    return tf.variableGrads(
-      () =>
-        sampledSoftmaxLoss(this.tower(x as tf.Variable<tf.Rank.R2>), batch, {
-          columnVectors: wColumns as tf.Tensor2D,
-          columnBiases: bColumns as tf.Tensor1D,
-          labelVectors: wLabel as tf.Tensor2D,
-          labelBiases: bLabel as tf.Tensor1D,
-        }),
-      [...towerVars, x, ...outputVars],
-    );
   }
 
   /**
@@ -538,7 +435,7 @@ export class CandidateModel {
   /**
    * A trace of one step of sampled softmax on examples `rows` with `negatives` negatives drawn
    * with `uniform` (step-trace.ts {@link StepTrace}): the loss and the output rows' gradients
-   * come from the training step's own arithmetic ({@link stepGradients}), unapplied; the
+   * come from the training step's own arithmetic (forward.ts `stepGradients`), unapplied; the
    * logits, softmax, per-example losses and ∂L/∂u from the same loss functions on the same
    * batch. With the model's K, the loss is bit for bit what {@link trainBatch} reports for
    * the same rows and `uniform`.
@@ -553,32 +450,11 @@ export class CandidateModel {
       throw new Error(
         `a step can be traced with drawn negatives (uniform, popularity, log-uniform); this run's softmax is '${this.cfg.sampler}'`,
       );
-    const prepared = this.prepareStep(examples, rows, uniform, { ...this.cfg, negatives });
-    const { value, grads } = this.stepGradients(prepared);
-    const [x, wLabel, wColumns, bLabel, bColumns] = prepared.leaves;
-    const { batch } = prepared;
-    const outputRows = {
-      columnVectors: wColumns as tf.Tensor2D,
-      columnBiases: bColumns as tf.Tensor1D,
-      labelVectors: wLabel as tf.Tensor2D,
-      labelBiases: bLabel as tf.Tensor1D,
-    };
-    const plain: SoftmaxBatch = { ...batch, logQColumns: null, logQLabels: null, mask: null };
-    const t = tf.tidy(() => {
-      const u = this.tower(x as tf.Tensor2D);
-      const scores = sampledSoftmaxLogits(u, plain, outputRows).logits;
-      const { logits, labelLogit } = sampledSoftmaxLogits(u, batch, outputRows);
-      const lse = logSumExpRows(logits);
-      const softmax = tf.exp(tf.sub(logits, tf.expandDims(lse, 1)));
-      const perExample = tf.sub(lse, labelLogit);
-      const du = tf.grad((uu: tf.Tensor) =>
-        sampledSoftmaxLoss(uu as tf.Tensor2D, batch, outputRows),
-      )(u);
-      return { u, scores, logits, softmax, perExample, du };
+    const prepared = prepareStep(this.forwardParts(), examples, rows, uniform, {
+      ...this.cfg,
+      negatives,
     });
-    const read = (a: tf.Tensor) => a.data() as Promise<Float32Array>;
-    const proposal = this.proposal!;
-    const result = buildStepTrace({
+    return traceOf(this.net, prepared, {
       step: this.steps,
       sampler: this.cfg.sampler,
       logQ: this.cfg.logQ,
@@ -586,29 +462,8 @@ export class CandidateModel {
       d: this.d,
       rows,
       users: Int32Array.from(rows, (r) => examples.user[r]),
-      labels: prepared.labels,
-      columns: batch.columns,
-      logQLabels: proposal.logQInto(prepared.labels, new Float32Array(prepared.B)),
-      logQColumns: proposal.logQInto(batch.columns, new Float32Array(batch.columns.length)),
-      mask: batch.mask,
-      loss: (await value.data())[0],
-      u: await read(t.u),
-      scores: await read(t.scores),
-      logits: await read(t.logits),
-      softmax: await read(t.softmax),
-      perExample: await read(t.perExample),
-      gradU: await read(t.du),
-      vLabel: await read(wLabel),
-      vColumns: await read(wColumns),
-      bLabel: await read(bLabel),
-      bColumns: await read(bColumns),
-      gradLabel: await read(grads[wLabel.name]),
-      gradColumns: await read(grads[wColumns.name]),
-      gradLabelBias: await read(grads[bLabel.name]),
-      gradColumnBias: await read(grads[bColumns.name]),
+      proposal: this.proposal!,
     });
-    tf.dispose([value, ...prepared.leaves, ...Object.values(grads), ...Object.values(t)]);
-    return result;
   }
 
   /**
@@ -628,50 +483,10 @@ export class CandidateModel {
     if (B === 0) return NaN;
     const labels = Int32Array.from(rows, (r) => examples.label[r]);
     const batch = this.softmaxBatch(labels, createRng(seed, HELD_OUT_STREAM).uniform);
-    const { columns } = batch;
-    const d = this.d;
     const u = this.userVectors(this.inputs(examples, rows));
-    const loss = tf.tidy(() =>
-      sampledSoftmaxLoss(u, batch, {
-        columnVectors: tf.tensor2d(this.videoOut.gather(columns), [columns.length, d]),
-        columnBiases: tf.tensor1d(this.videoBias.gather(columns)),
-        ...(batch.needsLabelRows && {
-          labelVectors: tf.tensor2d(this.videoOut.gather(labels), [B, d]),
-          labelBiases: tf.tensor1d(this.videoBias.gather(labels)),
-        }),
-      }),
-    );
+    const value = await batchLoss(this, u, labels, batch);
     u.dispose();
-    const value = (await loss.data())[0];
-    loss.dispose();
     return value;
-  }
-
-  /** Sums the label and negative rows' gradients per distinct video and updates them. */
-  private applyOutputGradients(labels: Int32Array, columns: Int32Array, g: Float32Array[]): void {
-    const d = this.d;
-    const [gPos, gNeg, gbPos, gbNeg] = g;
-    const local = this.outputIndex;
-    local.reset();
-    const pos = new Int32Array(labels.length);
-    const neg = new Int32Array(columns.length);
-    for (let b = 0; b < labels.length; b++) pos[b] = local.add(labels[b]);
-    for (let j = 0; j < columns.length; j++) neg[j] = local.add(columns[j]);
-    const ids = local.ids;
-    const gv = new Float32Array(ids.length * d);
-    const gb = new Float32Array(ids.length);
-    for (let b = 0; b < pos.length; b++) {
-      const s = pos[b];
-      for (let k = 0; k < d; k++) gv[s * d + k] += gPos[b * d + k];
-      gb[s] += gbPos[b];
-    }
-    for (let j = 0; j < neg.length; j++) {
-      const s = neg[j];
-      for (let k = 0; k < d; k++) gv[s * d + k] += gNeg[j * d + k];
-      gb[s] += gbNeg[j];
-    }
-    this.videoOut.applyGradients(ids, gv, this.adam);
-    this.videoBias.applyGradients(ids, gb, this.adam);
   }
 
   /** Frees the tower's tf variables and optimizer state. */
@@ -679,25 +494,4 @@ export class CandidateModel {
     this.net?.dispose();
     this.optimizer.dispose();
   }
-}
-
-/** Columns [col, col + n) of a row-major [rows × width] matrix, as a [rows × n] copy. */
-function columnsOf(
-  m: Float32Array,
-  rows: number,
-  width: number,
-  col: number,
-  n: number,
-): Float32Array {
-  if (col === 0 && n === width) return m;
-  const out = new Float32Array(rows * n);
-  for (let r = 0; r < rows; r++) out.set(m.subarray(r * width + col, r * width + col + n), r * n);
-  return out;
-}
-
-/** How often each video is a label in `examples` (the samplers' popularity). */
-export function labelCounts(world: World, examples: CandidateExamples): Float32Array {
-  const c = new Float32Array(world.videos.count);
-  for (let i = 0; i < examples.count; i++) c[examples.label[i]]++;
-  return c;
 }

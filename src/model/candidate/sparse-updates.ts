@@ -1,0 +1,86 @@
+/**
+ * A candidate-generation step's sparse updates: the gradients of the tower input x and of the
+ * gathered output rows, read back from tfjs, turned into one gradient per distinct table row
+ * and applied by lazy Adam (docs/model.md#sparse-embedding-updates). Only the rows the batch
+ * touched change; a step costs O(rows touched × d), whatever the corpus size.
+ */
+import type { AdamSettings, LocalIndex, SparseEmbedding } from '../embedding';
+import { bagGradients, type UserInputs } from './inputs';
+
+/**
+ * Applies the gradient of the tower input x, `gx` [B × width] (the averaged fields side by side,
+ * in `inputs.fields` order, then the dense inputs), to each field's table: a bag's gradient is
+ * spread over its rows (`bagGradients`) and each distinct row updated once by lazy Adam. Tables
+ * in `skip` (the frozen pretrained embeddings) are left as they are.
+ */
+export function applyInputGradients(
+  inputs: UserInputs,
+  gx: Float32Array,
+  width: number,
+  adam: AdamSettings,
+  skip: readonly SparseEmbedding[] = [],
+): void {
+  const B = inputs.batch;
+  let col = 0;
+  for (const f of inputs.fields) {
+    const gMean = columnsOf(gx, B, width, col, f.table.dim);
+    col += f.table.dim;
+    if (skip.includes(f.table)) continue;
+    const g = bagGradients(f, gMean);
+    if (g.ids.length) f.table.applyGradients(g.ids, g.grads, adam);
+  }
+}
+
+/**
+ * Sums the gradients of the label rows and of the column rows per distinct video (labels first,
+ * then columns, in batch order: the order the float32 sums are taken in) and updates those rows
+ * of `videoOut` [videos × d] and `videoBias` [videos × 1] by one lazy-Adam step each. `g` holds
+ * ∂L/∂v_y [B × d], ∂L/∂v_j [K × d], ∂L/∂b_y [B], ∂L/∂b_j [K] (zeros for label rows without a
+ * gradient); `local` is reused scratch (reset here).
+ */
+export function applyOutputGradients(
+  videoOut: SparseEmbedding,
+  videoBias: SparseEmbedding,
+  labels: Int32Array,
+  columns: Int32Array,
+  g: readonly Float32Array[],
+  adam: AdamSettings,
+  local: LocalIndex,
+): void {
+  const d = videoOut.dim;
+  const [gPos, gNeg, gbPos, gbNeg] = g;
+  local.reset();
+  const pos = new Int32Array(labels.length);
+  const neg = new Int32Array(columns.length);
+  for (let b = 0; b < labels.length; b++) pos[b] = local.add(labels[b]);
+  for (let j = 0; j < columns.length; j++) neg[j] = local.add(columns[j]);
+  const ids = local.ids;
+  const gv = new Float32Array(ids.length * d);
+  const gb = new Float32Array(ids.length);
+  for (let b = 0; b < pos.length; b++) {
+    const s = pos[b];
+    for (let k = 0; k < d; k++) gv[s * d + k] += gPos[b * d + k];
+    gb[s] += gbPos[b];
+  }
+  for (let j = 0; j < neg.length; j++) {
+    const s = neg[j];
+    for (let k = 0; k < d; k++) gv[s * d + k] += gNeg[j * d + k];
+    gb[s] += gbNeg[j];
+  }
+  videoOut.applyGradients(ids, gv, adam);
+  videoBias.applyGradients(ids, gb, adam);
+}
+
+/** Columns [col, col + n) of a row-major [rows × width] matrix, as a [rows × n] copy. */
+export function columnsOf(
+  m: Float32Array,
+  rows: number,
+  width: number,
+  col: number,
+  n: number,
+): Float32Array {
+  if (col === 0 && n === width) return m;
+  const out = new Float32Array(rows * n);
+  for (let r = 0; r < rows; r++) out.set(m.subarray(r * width + col, r * width + col + n), r * n);
+  return out;
+}
