@@ -26,7 +26,7 @@ import { defaultAdam, SparseEmbedding, type AdamSettings } from '../embedding';
 import { vocabularies } from '../vocabulary';
 import { leafVariable } from '../leaf';
 import { DenseTower } from '../tower';
-import { RankingBatch, rankingInputRows } from './batch';
+import { RankingBatch } from './batch';
 import { UniformStream } from '../stream';
 import {
   exportModelState,
@@ -131,6 +131,12 @@ export class RankingModel {
   private readonly optimizer: tf.Optimizer;
   /** The training step's input rows and table gradients, buffers kept between steps. */
   private readonly batch: RankingBatch;
+  /**
+   * {@link predictLogits}'s input rows, buffers kept between calls (a request of the Funnel
+   * view ranks about 80 000 rows in about 100 calls: no fresh 20 MB of rows each time). Apart
+   * from the training batch's, so a prediction between steps leaves its rows alone.
+   */
+  private readonly serving: RankingBatch;
   /** Draws the batches (and the candidate model's negatives); its position is saved with the state. */
   private readonly rng: UniformStream;
   private adam: AdamSettings;
@@ -179,6 +185,7 @@ export class RankingModel {
     });
     this.optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-7);
     this.batch = new RankingBatch(world, this.table, this.languageTable);
+    this.serving = new RankingBatch(world, this.table, this.languageTable);
   }
 
   /** Width of the two language fields in the tower's input (0 without the language group). */
@@ -350,22 +357,18 @@ export class RankingModel {
     rows?: ArrayLike<number>,
     chunk = 4096,
   ): Promise<Float32Array> {
-    const all = rows ?? Int32Array.from({ length: examples.count }, (_, i) => i);
+    const all = rows ?? iota(examples.count);
     const out = new Float32Array(all.length);
+    const { powers, features } = this.cfg;
     for (let s = 0; s < all.length; s += chunk) {
-      const part = Array.prototype.slice.call(all, s, Math.min(all.length, s + chunk)) as number[];
+      const end = Math.min(all.length, s + chunk);
+      const part: ArrayLike<number> = ArrayBuffer.isView(all)
+        ? (all as Int32Array).subarray(s, end)
+        : (Array.prototype.slice.call(all, s, end) as number[]);
       await this.fillSources(examples, part);
-      // The concatenated fields written row by row: the numbers tf.concat of inputs() gives.
-      const x = rankingInputRows(
-        this.world,
-        examples,
-        part,
-        this.table,
-        this.quantiles,
-        this.config.powers,
-        this.config.features,
-        this.languageTable,
-      );
+      // The concatenated fields written row by row: the numbers tf.concat of inputs() gives
+      // (rankingInputRows's rows, in a buffer kept between calls; tensor2d copies them).
+      const x = this.serving.write(examples, part, this.quantiles, powers, features);
       const z = tf.tidy(
         () =>
           tf.reshape(
@@ -392,6 +395,13 @@ export class RankingModel {
     this.tower.dispose();
     this.optimizer.dispose();
   }
+}
+
+/** 0, 1, …, n − 1. */
+function iota(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
 }
 
 /** e^z of every logit (a new array). */
