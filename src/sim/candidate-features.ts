@@ -57,23 +57,67 @@ export interface UserHistory {
   shown: Map<number, number>;
 }
 
-/** Per-world tables: each episode's previous episode. */
+/**
+ * Per-world tables: each episode's previous episode, and scratch arrays that one call marks a
+ * history into and clears before it returns ({@link markHistory}): per video, WATCHED and
+ * SHOWN flags; per channel and topic, the feature's value (NEVER_DAYS where never watched).
+ */
 interface WorldTables {
   prevEpisode: Int32Array;
+  flags: Uint8Array;
+  sinceChannel: Float64Array;
+  sinceTopic: Float64Array;
 }
 const tableCache = new WeakMap<World['logs'], WorldTables>();
+
+/** Flags of {@link WorldTables.flags}. */
+const WATCHED = 1;
+const SHOWN = 2;
 
 function worldTables(world: World): WorldTables {
   let t = tableCache.get(world.logs);
   if (!t) {
     const { videos } = world;
     const prevEpisode = new Int32Array(videos.count).fill(-1);
-    for (let v = 0; v < videos.count; v++)
+    let channels = 0;
+    let topics = 0;
+    for (let v = 0; v < videos.count; v++) {
       if (videos.nextEpisode[v] >= 0) prevEpisode[videos.nextEpisode[v]] = v;
-    t = { prevEpisode };
+      channels = Math.max(channels, videos.channel[v] + 1);
+      topics = Math.max(topics, videos.topic[v] + 1);
+    }
+    t = {
+      prevEpisode,
+      flags: new Uint8Array(videos.count),
+      sinceChannel: new Float64Array(channels).fill(NEVER_DAYS),
+      sinceTopic: new Float64Array(topics).fill(NEVER_DAYS),
+    };
     tableCache.set(world.logs, t);
   }
   return t;
+}
+
+/**
+ * Writes the history into the world's scratch tables — the video flags, and time − the last
+ * watch (capped at NEVER_DAYS) per channel and topic watched — runs `body`, then clears what it
+ * wrote (O(history), whatever the world's size): array reads instead of map and set lookups
+ * per candidate, the same values.
+ */
+function withHistory<T>(world: World, h: UserHistory, body: (t: WorldTables) => T): T {
+  const t = worldTables(world);
+  const { flags, sinceChannel, sinceTopic } = t;
+  for (const v of h.watched) flags[v] |= WATCHED;
+  for (const v of h.shown.keys()) flags[v] |= SHOWN;
+  for (const [c, at] of h.lastChannel) sinceChannel[c] = Math.min(NEVER_DAYS, h.time - at);
+  for (const [c, at] of h.lastTopic) sinceTopic[c] = Math.min(NEVER_DAYS, h.time - at);
+  try {
+    return body(t);
+  } finally {
+    for (const v of h.watched) flags[v] = 0;
+    for (const v of h.shown.keys()) flags[v] = 0;
+    for (const c of h.lastChannel.keys()) sinceChannel[c] = NEVER_DAYS;
+    for (const c of h.lastTopic.keys()) sinceTopic[c] = NEVER_DAYS;
+  }
 }
 
 /** First index in [lo, hi) whose value is ≥ t (values ascending). */
@@ -151,7 +195,7 @@ export function oracleWatchOf(
   videos: ArrayLike<number>,
 ): Float32Array {
   const out = new Float32Array(videos.length);
-  oracleInto(world, h, videos, null, out);
+  withHistory(world, h, (t) => oracleInto(world, h, t, videos, null, out));
   return out;
 }
 
@@ -165,13 +209,14 @@ export function oracleWatchOf(
 function oracleInto(
   world: World,
   h: UserHistory,
+  tables: WorldTables,
   videos: ArrayLike<number>,
   click: Float32Array | null,
   watch: Float32Array,
 ): void {
   const { users, videos: vid, config } = world;
   const terms = oracleTerms(world);
-  const prevEpisode = worldTables(world).prevEpisode;
+  const { prevEpisode, flags } = tables;
   const d = config.latentDim;
   const u = h.user;
   const t = h.time;
@@ -179,8 +224,8 @@ function oracleInto(
   for (let i = 0; i < videos.length; i++) {
     const v = videos[i];
     const prev = prevEpisode[v];
-    const watched = h.watched.has(v);
-    const previousEpisodeWatched = prev >= 0 && h.watched.has(prev);
+    const watched = (flags[v] & WATCHED) !== 0;
+    const previousEpisodeWatched = prev >= 0 && (flags[prev] & WATCHED) !== 0;
     const a = affinityAt(users.latent, uo, vid.latent, v * d, d);
     const p = sigmoid(clickLogitWith(terms, world, u, v, t, a, watched, previousEpisodeWatched));
     if (click) click[i] = p;
@@ -238,16 +283,23 @@ export function candidateRankingExamplesOf(
   for (let i = 0; i < n; i++) {
     const v = videos[i];
     if (!(v >= 0 && v < vid.count)) throw new RangeError(`video ${v} not in [0, ${vid.count})`);
-    const ch = h.lastChannel.get(vid.channel[v]);
-    const tp = h.lastTopic.get(vid.topic[v]);
-    sinceChannel[i] = ch === undefined ? NEVER_DAYS : Math.min(NEVER_DAYS, time - ch);
-    sinceTopic[i] = tp === undefined ? NEVER_DAYS : Math.min(NEVER_DAYS, time - tp);
-    previousImpressions[i] = h.shown.get(v) ?? 0;
-    videoAge[i] = time - vid.uploadTime[v];
-    logPopularity[i] = Math.log1p(watchesBefore(popularity, v, time));
-    languageMatch[i] = vid.language[v] === language ? 1 : 0;
   }
-  oracleInto(world, h, videos, oracleClick, oracleWatch);
+  withHistory(world, h, (t) => {
+    const { flags } = t;
+    const byChannel = t.sinceChannel;
+    const byTopic = t.sinceTopic;
+    const { channel, topic, uploadTime, language: videoLanguage } = vid;
+    for (let i = 0; i < n; i++) {
+      const v = videos[i];
+      sinceChannel[i] = byChannel[channel[v]];
+      sinceTopic[i] = byTopic[topic[v]];
+      previousImpressions[i] = (flags[v] & SHOWN) !== 0 ? (h.shown.get(v) ?? 0) : 0;
+      videoAge[i] = time - uploadTime[v];
+      logPopularity[i] = Math.log1p(watchesBefore(popularity, v, time));
+      languageMatch[i] = videoLanguage[v] === language ? 1 : 0;
+    }
+    oracleInto(world, h, t, videos, oracleClick, oracleWatch);
+  });
   return {
     count: n,
     options: {
