@@ -9,7 +9,7 @@ import { DEFAULT_TRAINING_PARAMS } from '../protocol/params';
 import type { TrainingParams } from '../protocol/training';
 import { IvfIndex } from '../serve/ivf';
 import { generateWorld } from '../sim/world';
-import { funnelIndexAt, WARM_ITERATIONS } from './funnel-index';
+import { funnelIndexAt, keptFunnelIndex, WARM_ITERATIONS } from './funnel-index';
 import { testHost } from './test-host';
 
 const PARAMS: TrainingParams = { ...DEFAULT_TRAINING_PARAMS, batch: 64, negatives: 64 };
@@ -34,7 +34,12 @@ describe('funnelIndexAt', () => {
     expect(funnelIndexAt(s).index).toBe(cold.index);
 
     await steps(3);
+    // The pause after the steps built the index of step 8 ahead of the request.
+    const prepared = keptFunnelIndex(s);
+    expect(prepared?.step).toBe(8);
+    expect(prepared?.preparedAhead).toBe(true);
     const warm = funnelIndexAt(s);
+    expect(warm).toBe(prepared);
     expect(warm.step).toBe(8);
     expect(warm.warm).toEqual({ from: 5, cold: 5, iterations: WARM_ITERATIONS });
     const c = s.candidate;
@@ -51,5 +56,13 @@ describe('funnelIndexAt', () => {
 
     await steps(2);
     expect(funnelIndexAt(s).warm).toEqual({ from: 8, cold: 5, iterations: WARM_ITERATIONS });
+  }, 120_000);
+
+  it('prepares nothing at a pause of a run whose Funnel view was never asked', async () => {
+    const world = generateWorld({ seed: 4, videos: 400, users: 150, days: 20 });
+    const h = testHost(world);
+    h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 2 });
+    await h.host.idle();
+    expect(keptFunnelIndex(h.host.current!)).toBeUndefined();
   }, 120_000);
 });

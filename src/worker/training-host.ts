@@ -11,6 +11,7 @@
 import type { World } from '../sim/types';
 import { divergedModel, divergenceMessage } from './divergence';
 import { neighbours, videoMeta } from './embedding-views';
+import { prepareFunnelIndex } from './funnel-index';
 import {
   buildTrainingData,
   SnapshotMismatch,
@@ -158,6 +159,7 @@ export class TrainingHost {
         if (this.session?.runId !== r.runId || !this.running) return;
         this.running = false;
         this.stopped('paused');
+        this.prepareViews();
         return;
       case 'step': {
         if (this.running) return;
@@ -166,7 +168,10 @@ export class TrainingHost {
         s.applyLive(r.params);
         for (let i = 0; i < r.count && !this.failed && this.session === s; i++)
           await this.stepOnce();
-        if (this.session === s && !this.failed) this.stopped('paused');
+        if (this.session === s && !this.failed) {
+          this.stopped('paused');
+          this.prepareViews();
+        }
         return;
       }
       case 'reset':
@@ -436,6 +441,21 @@ export class TrainingHost {
       return;
     }
     if (this.env.now() - this.lastFlush >= METRICS_INTERVAL_MS) this.flush();
+  }
+
+  /**
+   * After a pause (or single steps): the Funnel view's index of this step, when the view was
+   * asked earlier in the run (funnel-index.ts `prepareFunnelIndex`), so its next request does
+   * not build it. A failure here is left to that request, which builds it again.
+   */
+  private prepareViews(): void {
+    const s = this.session;
+    if (!s || this.failed) return;
+    try {
+      prepareFunnelIndex(s);
+    } catch {
+      // The request will build it (and report what failed).
+    }
   }
 
   /** The loop stopped (pause, or the end of single steps): post what is buffered and the state. */
