@@ -3,9 +3,10 @@
  * (`bench:world`), candidate-generation training (`bench:train`, with `--reference` against
  * PyTorch), retrieval (`bench:serve`, with `--reference` its batched exact top-N against
  * PyTorch's), the Funnel view's answer (`bench:funnel`), the Embedding view's UMAP layout
- * (`bench:umap`) and the page (`bench:ui --build`). Each runs in a process of its own; their
- * lines go to stderr as they come. With `--json` the figures are one JSON object on stdout,
- * `{ world, train, serve, funnel, umap, ui }`, each the JSON its benchmark prints.
+ * (`bench:umap`), the page (`bench:ui --build`) and WebGPU against WASM (`bench:webgpu`, which
+ * says why it skipped where Dawn or an adapter is missing). Each runs in a process of its own;
+ * their lines go to stderr as they come. With `--json` the figures are one JSON object on stdout,
+ * `{ world, train, serve, funnel, umap, ui, webgpu }`, each the JSON its benchmark prints.
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from './args';
@@ -19,6 +20,7 @@ const runs: [string, string[]][] = [
   ['funnel', ['scripts/bench-funnel.ts']],
   ['umap', ['scripts/bench-umap.ts']],
   ['ui', ['scripts/bench-ui.ts', '--build']],
+  ['webgpu', ['scripts/bench-webgpu.ts']],
 ];
 const out: Record<string, unknown> = {};
 for (const [name, args] of runs) {
