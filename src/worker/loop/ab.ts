@@ -25,7 +25,9 @@ import { logsBefore } from '../../sim/loop-logs';
 import { buildRankingExamples } from '../../sim/ranking-examples';
 import { SimRng } from '../../sim/rng';
 import { generateWorld } from '../../sim/world';
-import { LoopWorld, ModelPolicy, serveRound, trainingData, trainModels } from './engine';
+import { LoopWorld, serveRound } from './engine';
+import { ModelPolicy } from './policies';
+import { trainingData, trainModels } from './training-data';
 import {
   cancelled,
   heldOut,

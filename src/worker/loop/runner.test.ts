@@ -7,7 +7,8 @@ import { ChoiceModel } from '../../sim/choice';
 import { logsBefore } from '../../sim/loop-logs';
 import type { World } from '../../sim/types';
 import { generateWorld } from '../../sim/world';
-import { LegacyPolicy, LoopWorld, serveRound, type Policy } from './engine';
+import { LoopWorld, serveRound, type Policy } from './engine';
+import { LegacyPolicy } from './policies';
 import { runAb } from './ab';
 import { loopWorldSettings, LOOP_STREAMS, runLoop } from './runner';
 

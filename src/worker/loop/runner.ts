@@ -50,18 +50,9 @@ import { buildCandidateExamples, type CandidateExamples } from '../../sim/exampl
 import { logsBefore } from '../../sim/loop-logs';
 import type { World } from '../../sim/types';
 import { generateWorld } from '../../sim/world';
-import {
-  LegacyPolicy,
-  LoopWorld,
-  ModelPolicy,
-  OraclePolicy,
-  serveRound,
-  trainingData,
-  trainModels,
-  type Policy,
-  type RoundStats,
-  type Streams,
-} from './engine';
+import { LoopWorld, serveRound, type Policy, type RoundStats, type Streams } from './engine';
+import { LegacyPolicy, ModelPolicy, OraclePolicy } from './policies';
+import { trainingData, trainModels } from './training-data';
 
 /** The loop's streams (engine.ts `Streams`). */
 export const LOOP_STREAMS: Streams = { sessions: 0x100a, choice: 0x100b, policy: 0x100c };
