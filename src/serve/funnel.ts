@@ -28,6 +28,7 @@ import {
 import type { CandidateExamples } from '../sim/examples';
 import { defaultRankingOptions } from '../sim/ranking-examples';
 import type { World } from '../sim/types';
+import { cachedCandidateExamples, cachedHistory } from './candidate-cache';
 import type { BlockedItems } from './exact';
 import { exactTopN, exactTopNBatch, type ItemVectors } from './exact';
 import type { IvfIndex } from './ivf';
@@ -195,6 +196,23 @@ async function scoreAll(
   if (ids.length === 0) return { z: new Float32Array(0), oracle: new Float32Array(0) };
   const h = history ?? userHistory(m.world, q.user, q.time, maxWatches);
   const ex = candidateRankingExamplesOf(m.world, h, ids);
+  const z = await m.ranker.predictLogits(ex);
+  return { z: Float32Array.from(z), oracle: ex.oracleWatch };
+}
+
+/**
+ * {@link scoreAll} with the world-only columns kept between requests (candidate-cache.ts: the
+ * same rows), for the rankings no request is timed by: the sweep's untimed videos and the
+ * focus user's.
+ */
+async function scoreKept(
+  m: FunnelModels,
+  q: FunnelQuery,
+  ids: Int32Array,
+  maxWatches: number,
+): Promise<{ z: Float32Array; oracle: Float32Array }> {
+  if (ids.length === 0) return { z: new Float32Array(0), oracle: new Float32Array(0) };
+  const ex = cachedCandidateExamples(m.world, q.user, q.time, maxWatches, ids);
   const z = await m.ranker.predictLogits(ex);
   return { z: Float32Array.from(z), oracle: ex.oracleWatch };
 }
@@ -474,7 +492,7 @@ export async function funnelSweep(
   let oracleSum = 0;
   for (const [qi, q] of queries.entries()) {
     const mask = maskAt(q.time);
-    const history = userHistory(m.world, q.user, q.time, maxWatches);
+    const history = cachedHistory(m.world, q.user, q.time, maxWatches);
     const best = oracleBest(m.world, history, mask, k);
     oracleSum += best.mean;
     const lists = modes.map((mode) =>
@@ -493,7 +511,7 @@ export async function funnelSweep(
     }
     const ids = lists.map((t) => t.ids);
     const rest = kept.missing(ids);
-    kept.add(rest, await scoreAll(m, q, rest, maxWatches, history));
+    kept.add(rest, await scoreKept(m, q, rest, maxWatches));
     const scores = ids.map((list) => kept.of(list));
     exactScores.push(scores[0]);
     for (let mi = 0; mi < modes.length; mi++) {
@@ -583,7 +601,7 @@ export async function funnelAtEachN(
   const nMax = Math.max(...ns);
   const all =
     known?.ids ?? retrieve(m.candidate, q.u, nMax, liveMask(m.world, q.time), { blocked }).top.ids;
-  const scored = known?.scored ?? (await scoreAll(m, q, all, maxWatches));
+  const scored = known?.scored ?? (await scoreKept(m, q, all, maxWatches));
   const sorted = [...ns].sort((a, b) => a - b);
   const tops = topsOf(all, scored, sorted, k);
   const rank = all.indexOf(q.label);

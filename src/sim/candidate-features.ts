@@ -266,8 +266,32 @@ export function candidateRankingExamplesOf(
   videos: Int32Array,
   page = 0,
 ): RankingExamples {
+  return candidateExamplesWith(world, h, videos, candidateColumnsOf(world, h, videos), page);
+}
+
+/**
+ * The columns of {@link candidateRankingExamplesOf} that come from the world and the user's
+ * history (not from the video id, the user or the time alone), one value per video: what a
+ * cache of one user at one time can keep (they depend on no model).
+ */
+export interface CandidateColumns {
+  sinceChannel: Float32Array;
+  sinceTopic: Float32Array;
+  previousImpressions: Float32Array;
+  videoAge: Float32Array;
+  logPopularity: Float32Array;
+  languageMatch: Uint8Array;
+  oracleClick: Float32Array;
+  oracleWatch: Float32Array;
+}
+
+/** The {@link CandidateColumns} of `videos` for the history's user at its time. */
+export function candidateColumnsOf(
+  world: World,
+  h: UserHistory,
+  videos: Int32Array,
+): CandidateColumns {
   const { user, time } = h;
-  const maxWatches = h.maxWatches;
   const { videos: vid, users } = world;
   const popularity = videoWatchIndex(world);
   const n = videos.length;
@@ -301,6 +325,32 @@ export function candidateRankingExamplesOf(
     oracleInto(world, h, t, videos, oracleClick, oracleWatch);
   });
   return {
+    sinceChannel,
+    sinceTopic,
+    previousImpressions,
+    videoAge,
+    logPopularity,
+    languageMatch,
+    oracleClick,
+    oracleWatch,
+  };
+}
+
+/**
+ * Ranking examples of `videos` for the history's user at its time from their
+ * {@link CandidateColumns} (`columns`, one value per video, kept by reference): the rows of
+ * {@link candidateRankingExamplesOf}, clicked 0, watchMinutes 0, weight 1, on page `page`.
+ */
+export function candidateExamplesWith(
+  world: World,
+  h: UserHistory,
+  videos: Int32Array,
+  columns: CandidateColumns,
+  page = 0,
+): RankingExamples {
+  const { user, time, maxWatches } = h;
+  const n = videos.length;
+  return {
     count: n,
     options: {
       split: time < world.config.splitDay ? 'train' : 'test',
@@ -317,14 +367,14 @@ export function candidateRankingExamplesOf(
     weight: new Float32Array(n).fill(1),
     bagStart: new Int32Array(n).fill(h.bagStart),
     bagEnd: new Int32Array(n).fill(h.bagEnd),
-    languageMatch,
-    sinceChannel,
-    sinceTopic,
-    previousImpressions,
-    videoAge,
-    logPopularity,
-    oracleClick,
-    oracleWatch,
+    languageMatch: columns.languageMatch,
+    sinceChannel: columns.sinceChannel,
+    sinceTopic: columns.sinceTopic,
+    previousImpressions: columns.previousImpressions,
+    videoAge: columns.videoAge,
+    logPopularity: columns.logPopularity,
+    oracleClick: columns.oracleClick,
+    oracleWatch: columns.oracleWatch,
   };
 }
 
