@@ -111,13 +111,23 @@ export class LegacyPool {
   /** A sum of what the prefetching pass read, kept so that the pass is not optimised away. */
   touched = 0;
   /**
-   * @param stamps the session loop's per-slot stamps, [STAMP_STRIDE · videos], word
-   *   STAMP_POOL of each −1 at the start
+   * The affinity cache: `affinityCache[v]` is the true affinity (`affinityAt`, the same number to
+   * the bit) of the user in word STAMP_AFFINITY of slot v's stamps for slot v, valid only for that
+   * user ([videos]; shared with the session loop, which reads and fills it too).
+   */
+  readonly affinityCache: Float64Array;
+  /**
+   * @param stamps the session loop's per-slot stamps, [STAMP_STRIDE · videos], words
+   *   STAMP_POOL and STAMP_AFFINITY of each −1 at the start
+   * @param affinityCache the affinity cache beside `stamps` ([videos]; a new one when not given)
    */
   constructor(
     private readonly ctx: SessionContext,
     private readonly stamps: Int32Array,
-  ) {}
+    affinityCache?: Float64Array,
+  ) {
+    this.affinityCache = affinityCache ?? new Float64Array(stamps.length / 4); // STAMP_STRIDE
+  }
 
   /**
    * Refills the pool of user u at time t (days) from `rng`, topics drawn from `cdf` (`guide`:
@@ -134,9 +144,10 @@ export class LegacyPool {
     const userLatent = world.users.latent;
     const { record, recordInt, legacy, topical, topicalByLanguage } = ctx;
     const videoLatent = ctx.latent;
-    const language = world.users.language[u];
-    const L = ctx.languages;
-    const { stamps, epoch, slots, scores, affinity } = this;
+    const language = world.users.language[u] | 0;
+    const L = ctx.languages | 0; // int32, so the sampler's key stays an integer
+    const { stamps, epoch, slots, scores, affinity, affinityCache } = this;
+    const candidates = POOL_CANDIDATES; // a local: a module constant is loaded at every use
     // Draw every candidate first: which videos are drawn does not depend on the checks below
     // (they consume no random numbers), so the draws are the same as one candidate at a time.
     // The draws are drawTopic, drawTopicalSlot and sampleSlot written out (session-context.ts),
@@ -145,11 +156,16 @@ export class LegacyPool {
     const last = cdf.length - 1;
     const total = cdf[last];
     const topical85 = POOL_TOPICAL;
-    for (let c = 0; c < POOL_CANDIDATES; c++) {
+    // The stream's state stepped in a local (SimRng.next / nextU32 written out: the same steps),
+    // so the loop keeps it in a register instead of loading and storing the object's field.
+    let st = rng.state;
+    for (let c = 0; c < candidates; c++) {
       let s: VideoSampler;
       let key: number;
-      if (rng.next() < topical85) {
-        const word = rng.nextU32();
+      st = (Math.imul(0x19660d, st) + 0x3c6ef35f) | 0;
+      if (2.3283064365386963e-10 * (st >>> 0) < topical85) {
+        st = (Math.imul(0x19660d, st) + 0x3c6ef35f) | 0;
+        const word = st >>> 0;
         const x = 2.3283064365386963e-10 * word * total; // LCG_EPS · word · total
         let topic = guide[word >>> 25]; // 32 − TOPIC_GUIDE_BITS
         while (topic < last && cdf[topic] <= x) topic++;
@@ -170,9 +186,12 @@ export class LegacyPool {
         continue;
       }
       const table = s.table;
-      const e = 3 * (o + Math.min(n - 1, (rng.next() * n) | 0));
-      drawn[c] = rng.nextU32() < table[e] >>> 0 ? table[e + 1] : table[e + 2];
+      st = (Math.imul(0x19660d, st) + 0x3c6ef35f) | 0;
+      const e = 3 * (o + Math.min(n - 1, (2.3283064365386963e-10 * (st >>> 0) * n) | 0));
+      st = (Math.imul(0x19660d, st) + 0x3c6ef35f) | 0;
+      drawn[c] = st >>> 0 < table[e] >>> 0 ? table[e + 1] : table[e + 2];
     }
+    rng.state = st;
     // Then read each candidate's record, stamps and latent row once without branching, so the
     // memory system fetches them side by side instead of one cache miss after another.
     // REC_STRIDE, STAMP_STRIDE, STAMP_POOL, REC_UPLOAD = 0 and REC_LANGUAGE = 6 as literals
@@ -181,21 +200,28 @@ export class LegacyPool {
     const SS = 4;
     const mismatch = POOL_LANGUAGE_MISMATCH;
     let touch = 0;
-    for (let c = 0; c < POOL_CANDIDATES; c++) {
+    for (let c = 0; c < candidates; c++) {
       const v = drawn[c] < 0 ? 0 : drawn[c];
       touch += record[RS * v] + stamps[SS * v] + videoLatent[v * d];
     }
     this.touched = touch;
     let size = 0;
     const pu = (u * d) | 0;
-    for (let c = 0; c < POOL_CANDIDATES; c++) {
+    for (let c = 0; c < candidates; c++) {
       const v = drawn[c];
       if (v < 0) continue;
       const r = RS * v;
       const m = SS * v + 2;
       if (!(record[r] <= t) || stamps[m] === epoch) continue;
       stamps[m] = epoch;
-      const a = affinityAt(userLatent, pu, videoLatent, v * d, d);
+      // Word STAMP_AFFINITY (m + 1) names the user whose affinity the cache holds for v.
+      let a: number;
+      if (stamps[m + 1] === u) a = affinityCache[v];
+      else {
+        a = affinityAt(userLatent, pu, videoLatent, v * d, d);
+        affinityCache[v] = a;
+        stamps[m + 1] = u;
+      }
       const s = a + (recordInt[r + 6] !== language ? mismatch : 0);
       // Keep the POOL_SIZE best in a min-heap on score: the root is the worst kept.
       if (size < POOL_SIZE) heapPush(slots, scores, affinity, size++, v, s, a);
@@ -214,8 +240,13 @@ export class LegacyPool {
    */
   fill(page: Page, rng: SimRng, u: number): void {
     const { slots, affinity, stamps, size } = this;
+    // rng.int written out on a local copy of the stream's state (SimRng.next: the same steps),
+    // stored back at the end: most entries looked at were watched already (a pool goes stale
+    // between refreshes), so the loop is mostly draws and swaps.
+    let st = rng.state;
     for (let i = 0; i < size && page.n < page.ips; i++) {
-      const j = i + rng.int(size - i);
+      st = (Math.imul(0x19660d, st) + 0x3c6ef35f) | 0;
+      const j = i + ((2.3283064365386963e-10 * (st >>> 0) * (size - i)) | 0);
       const v = slots[j];
       slots[j] = slots[i];
       slots[i] = v;
@@ -224,5 +255,6 @@ export class LegacyPool {
       affinity[i] = a;
       if (stamps[4 * v + 1] !== u) page.add(v, ImpressionSource.Legacy, a); // STAMP_STRIDE
     }
+    rng.state = st;
   }
 }

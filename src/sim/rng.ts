@@ -60,8 +60,11 @@ export const LCG_EPS = 1 / 0x100000000;
  * one for code that passes `rng.uniform` around as a function.
  */
 export class SimRng {
-  /** The LCG state, a signed 32-bit integer. */
-  private state: number;
+  /**
+   * The LCG state, a signed 32-bit integer. Public so that a hot loop may step it in a local
+   * variable and store it back (`LegacyPool.refresh`): the same steps as {@link next}.
+   */
+  state: number;
   /** d3's polar normal makes two values per accepted pair: the spare one and its radius². */
   private spare = 0;
   private spareR = 0;

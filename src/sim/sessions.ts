@@ -127,6 +127,12 @@ class RangeSimulator {
    */
   private readonly stamps: Int32Array;
   private readonly pool: LegacyPool;
+  /**
+   * The true affinity of the user in word STAMP_AFFINITY of a slot's stamps for that slot
+   * (`LegacyPool.affinityCache`): the pool, the search and the click loop compute a user's
+   * affinity for a video once (a user meets the same videos again and again).
+   */
+  private readonly affinityCache: Float64Array;
   private readonly page: Page;
   private readonly dayTimes = new Float64Array(MAX_SESSIONS_PER_DAY);
   /** σ on a grid, for the click draw (sigmoid-bounds.ts). */
@@ -162,7 +168,7 @@ class RangeSimulator {
     checkLayout();
     const world = (this.world = ctx.world);
     const cfg = (this.cfg = world.config);
-    this.ips = cfg.impressionsPerSession;
+    this.ips = cfg.impressionsPerSession | 0; // int32: the page's length is compared with it
     this.d = cfg.latentDim | 0; // int32, so index arithmetic stays integer (oracle.ts affinityAt)
     let expectedSessions = 0;
     for (let u = from; u < reserveUntil; u++)
@@ -176,7 +182,8 @@ class RangeSimulator {
     this.userWatchOffsets = new Int32Array(to - from + 1);
     this.userSearchOffsets = new Int32Array(to - from + 1);
     this.stamps = new Int32Array(STAMP_STRIDE * world.videos.count).fill(-1);
-    this.pool = new LegacyPool(ctx, this.stamps);
+    this.affinityCache = new Float64Array(world.videos.count);
+    this.pool = new LegacyPool(ctx, this.stamps, this.affinityCache);
     this.page = new Page(this.ips, this.stamps, ctx.record);
     this.cdf = new Float64Array(cfg.topics);
     this.rng = new SimRng(cfg.seed, STREAM.logs, from);
@@ -242,7 +249,7 @@ class RangeSimulator {
    * query word, the best by affinity and popularity go on the page. Returns the search id.
    */
   private search(t: number, sid: number): number {
-    const { out, rng, stamps, page, d, pu } = this;
+    const { out, rng, stamps, page, d, pu, u, affinityCache } = this;
     const { vocab, postings, record, recordF64 } = this.ctx;
     const userLatent = this.world.users.latent;
     const videoLatent = this.ctx.latent;
@@ -271,7 +278,13 @@ class RangeSimulator {
       for (let c = 0; c < 4; c++) {
         const v = postings.videos[p0 + rng.int(p1 - p0)];
         if (!(record[RS * v] <= t) || stamps[SS * v] === sid) continue;
-        const av = affinityAt(userLatent, pu, videoLatent, v * d, d);
+        let av: number;
+        if (stamps[SS * v + 3] === u) av = affinityCache[v]; // STAMP_AFFINITY
+        else {
+          av = affinityAt(userLatent, pu, videoLatent, v * d, d);
+          affinityCache[v] = av;
+          stamps[SS * v + 3] = u;
+        }
         const sc = av + 0.5 * recordF64[(RS / 2) * v + LOG_POP];
         if (sc > bestScore) {
           bestScore = sc;
@@ -345,7 +358,7 @@ class RangeSimulator {
 
   /** The user clicks and watches in page order; the session started at t (days). */
   private clickAndWatch(t: number): void {
-    const { out, rng, stamps, page, d, pu, u, language, durationWeight } = this;
+    const { out, rng, stamps, page, d, pu, u, language, durationWeight, affinityCache } = this;
     const { record, recordInt } = this.ctx;
     const videoLatent = this.ctx.latent;
     const userLatent = this.world.users.latent;
@@ -377,10 +390,18 @@ class RangeSimulator {
     for (let i = 0; i < n; i++) {
       const v = slots[i];
       const r = RS * v;
-      // The affinity the pool or the search computed for this video, else computed now: the
-      // same call (affinityAt) on the same rows, so the same number.
+      // The affinity the pool or the search computed for this video, else the cached one
+      // (STAMP_AFFINITY = 3), else computed now: the same call (affinityAt) on the same rows, so
+      // the same number.
       let a = known[i];
-      if (a !== a) a = affinityAt(userLatent, pu, videoLatent, v * d, d);
+      if (a !== a) {
+        if (stamps[SS * v + 3] === u) a = affinityCache[v];
+        else {
+          a = affinityAt(userLatent, pu, videoLatent, v * d, d);
+          affinityCache[v] = a;
+          stamps[SS * v + 3] = u;
+        }
+      }
       const prev = recordInt[r + 7]; // REC_PREV_EPISODE
       // oracle.ts's clickLogitOf(click, a, freshnessAt(age, viral), duration term, the three
       // flags) written out from the record (fields REC_CLICK = 1, REC_UPLOAD = 0, REC_VIRAL = 4,
