@@ -16,6 +16,7 @@
  * (docs/performance.md#world-generation).
  */
 import { STREAM, type Vocabulary } from './catalogue';
+import { legacyFallback } from './legacy-fallback';
 import { LegacyPool, POOL_REFRESH_SESSIONS } from './legacy-pool';
 import { joinLogs, LogColumns, logBuffers } from './log-columns';
 import { affinityAt, CLICK, FRESH_DAYS, FRESH_HORIZON_DAYS, VIRAL_DAYS, WATCH } from './oracle';
@@ -23,7 +24,6 @@ import { SimRng } from './rng';
 import { belowSigmoid, sigmoidTable } from './sigmoid-bounds';
 import { checkLayout, Page, STAMP_STRIDE } from './session-page';
 import {
-  drawTopicalSlot,
   drawTopicGuided,
   interestCdf,
   sampleSlot,
@@ -279,7 +279,8 @@ class RangeSimulator {
         const v = postings.videos[p0 + rng.int(p1 - p0)];
         if (!(record[RS * v] <= t) || stamps[SS * v] === sid) continue;
         let av: number;
-        if (stamps[SS * v + 3] === u) av = affinityCache[v]; // STAMP_AFFINITY
+        if (stamps[SS * v + 3] === u)
+          av = affinityCache[v]; // STAMP_AFFINITY
         else {
           av = affinityAt(userLatent, pu, videoLatent, v * d, d);
           affinityCache[v] = av;
@@ -319,22 +320,9 @@ class RangeSimulator {
     for (let i = 0; i < 10; i++)
       if (page.add(slotOf[rng.int(N)], ImpressionSource.Random, NaN)) break;
     pool.fill(page, rng, u); // legacy recommender: pool entries in random order
-    if (page.n < page.ips) this.fallback();
+    if (page.n < page.ips)
+      legacyFallback(page, rng, this.ctx, this.cdf, this.guide, this.language, u, this.stamps);
     page.shuffle(rng);
-  }
-
-  /** Pool exhausted: the legacy recommender falls back to popular videos of liked topics. */
-  private fallback(): void {
-    const { rng, stamps, page, ips, u } = this;
-    for (let i = 0; page.n < ips && i < 50; i++) {
-      const v = drawTopicalSlot(
-        this.ctx,
-        drawTopicGuided(this.cdf, this.guide, rng),
-        this.language,
-        rng,
-      );
-      if (v >= 0 && stamps[4 * v + 1] !== u) page.add(v, ImpressionSource.Legacy, NaN); // STAMP_WATCHED
-    }
   }
 
   /** Fresh: the most popular of three uploads from the last few days goes on the page. */
