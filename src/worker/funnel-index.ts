@@ -72,7 +72,10 @@ export function keptFunnelIndex(s: TrainingSession): FunnelIndex | undefined {
 }
 
 /** Builds the index of the session's current step (warm from `last` when it is earlier) and keeps it. */
-function build(s: TrainingSession, last: (FunnelIndex & { cold: number }) | undefined): FunnelIndex {
+function build(
+  s: TrainingSession,
+  last: (FunnelIndex & { cold: number }) | undefined,
+): FunnelIndex {
   const c = s.candidate;
   const items = { vectors: c.videoOut.weights, count: s.data.world.videos.count, dim: c.d };
   const warmable = last && last.step < s.step;
