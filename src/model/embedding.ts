@@ -10,7 +10,8 @@
  * no gradient for `tf.gather`, and dense updates of a [1M × d] variable would copy it every step.
  */
 import type { UniformSource } from '../sim/alias';
-import { WasmTable } from './wasm/sparse-table';
+import { WasmTable, type AdamStep } from './wasm/sparse-table';
+import type { SortedSlots } from './sorted-slots';
 
 /** Lazy-Adam hyperparameters. */
 export interface AdamSettings {
@@ -149,6 +150,18 @@ export class SparseEmbedding {
   }
 
   /**
+   * Numbers the distinct rows of `ids` in ascending order into `sorted` (as
+   * `SortedSlots.index`; in WebAssembly where it runs). Returns `sorted`.
+   */
+  sortRows(ids: Int32Array, sorted: SortedSlots): SortedSlots {
+    sorted.reserve(ids.length);
+    const size = this.wasm ? this.wasm.sortSlots(ids, sorted.rows, sorted.slots) : -1;
+    if (size < 0) return sorted.index(ids);
+    sorted.size = size;
+    return sorted;
+  }
+
+  /**
    * Writes the average of rows ids[from … to) into out[o … o + dim), which must hold zeros (and
    * is left so when the bag is empty): summed in id order into the float32 row, then divided by
    * the count — the one order every bag average uses ({@link bagMean} too), so equal bags get
@@ -204,7 +217,10 @@ export class SparseEmbedding {
   }
 
   /** Copies rows `ids` into `out` [ids.length × dim] (allocated if absent) and returns it. */
-  gather(ids: ArrayLike<number>, out = new Float32Array(ids.length * this.dim)): Float32Array {
+  gather(
+    ids: ArrayLike<number>,
+    out: Float32Array = new Float32Array(ids.length * this.dim),
+  ): Float32Array {
     const d = this.dim;
     const w = this.weights;
     const n = ids.length;
@@ -223,21 +239,47 @@ export class SparseEmbedding {
   }
 
   /**
-   * One lazy-Adam step on rows `ids` (must be distinct) with gradients `grads`
-   * [ids.length × dim]. Increments `step` once. Frozen rows ({@link freezeRows}) are skipped.
+   * {@link spreadBagGradients} then {@link applyGradients}: one lazy-Adam step on the distinct
+   * rows `ids` [rows] (local row j is table row ids[j]) with the gradient of the bag averages
+   * `gMean` spread over them (bag b's local rows slots[offsets[b] … offsets[b + 1])). Where
+   * WebAssembly runs (and no row is frozen) the gradients stay in its scratch between the two
+   * kernels instead of being copied out and back; the same numbers either way.
    */
-  applyGradients(ids: ArrayLike<number>, grads: Float32Array, adam: AdamSettings): void {
+  applyBagGradients(
+    ids: Int32Array,
+    slots: Int32Array,
+    offsets: Int32Array,
+    gMean: Float32Array,
+    adam: AdamSettings,
+  ): void {
+    if (!this.frozen && this.wasm) {
+      const step = this.step;
+      if (this.wasm.spreadAdam(slots, offsets, gMean, ids, this.nextAdamStep(adam))) return;
+      this.step = step;
+    }
+    this.applyGradients(ids, this.spreadBagGradients(slots, offsets, gMean, ids.length), adam);
+  }
+
+  /** Advances the Adam step t and returns the step's constants (bias-corrected rate and betas). */
+  private nextAdamStep(adam: AdamSettings): AdamStep {
     this.step++;
     const { learningRate, beta1, beta2, epsilon } = adam;
     const c1 = 1 - Math.pow(beta1, this.step);
     const c2 = 1 - Math.pow(beta2, this.step);
     const lr = (learningRate * Math.sqrt(c2)) / c1;
+    return { lr, beta1, beta2, a1: 1 - beta1, a2: 1 - beta2, epsilon };
+  }
+
+  /**
+   * One lazy-Adam step on rows `ids` (must be distinct) with gradients `grads`
+   * [ids.length × dim]. Increments `step` once. Frozen rows ({@link freezeRows}) are skipped.
+   */
+  applyGradients(ids: ArrayLike<number>, grads: Float32Array, adam: AdamSettings): void {
+    const { lr, beta1, beta2, a1, a2, epsilon } = this.nextAdamStep(adam);
     const d = this.dim;
     const frozen = this.frozen;
     const w = this.weights;
     const mv = this.moments;
-    const a1 = 1 - beta1;
-    const a2 = 1 - beta2;
     // The same arithmetic in WebAssembly SIMD where it runs (frozen rows only in JavaScript).
     if (!frozen && this.wasm?.adam(ids, grads, { lr, beta1, beta2, a1, a2, epsilon })) return;
     for (let i = 0; i < ids.length; i++) {

@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { CandidateExamples } from '../../sim/examples';
 import type { World } from '../../sim/types';
 import type { SparseEmbedding } from '../embedding';
+import type { SortedSlots } from '../sorted-slots';
 import { leafVariable } from '../leaf';
 import type { DenseTower } from '../tower';
 import type { CandidateConfig } from './config';
@@ -95,7 +96,8 @@ export function towerInput(
  * inputs, the softmax columns drawn with `uniform` under `settings` (the proposal must be the
  * sampler of `settings.sampler`), the tower input x [B × width] and the step's leaves (x, v_y
  * [B × d], v_j [K × d], b_y [B], b_j [K]). The training step and the trace share it, so both
- * score the same batch the same way. The caller disposes the leaves.
+ * score the same batch the same way. With `slots` (one per field, see `userInputs`) the
+ * fields keep their sorted rows for the step's updates. The caller disposes the leaves.
  */
 export function prepareStep(
   parts: ForwardParts,
@@ -103,10 +105,19 @@ export function prepareStep(
   rows: Int32Array,
   uniform: UniformSource,
   settings: CandidateConfig,
+  slots?: readonly SortedSlots[],
 ): PreparedStep {
   const B = rows.length;
   const labels = Int32Array.from(rows, (r) => examples.label[r]);
-  const inputs = userInputs(parts.world, examples, rows, parts.tables, settings.features, false);
+  const inputs = userInputs(
+    parts.world,
+    examples,
+    rows,
+    parts.tables,
+    settings.features,
+    false,
+    slots,
+  );
   const batch = drawSoftmaxBatch(
     settings,
     parts.proposal,

@@ -8,6 +8,7 @@
 import { searchBag, watchBag, type CandidateExamples } from '../../sim/examples';
 import type { World } from '../../sim/types';
 import { LocalIndex, type SparseEmbedding } from '../embedding';
+import type { SortedSlots } from '../sorted-slots';
 import type { FeatureSet } from './config';
 
 /** One averaged sparse field of a batch. */
@@ -19,6 +20,12 @@ export interface BagField {
   offsets: Int32Array;
   /** Average of each bag's rows [batch × table.dim]; zeros for an empty bag. */
   mean: Float32Array;
+  /**
+   * The distinct rows of `ids` in ascending order and each id's slot, when the field was built
+   * with them (a training step's fields: {@link csrField}); shared by the average and the
+   * gradient, valid until the same {@link SortedSlots} indexes another list.
+   */
+  sorted?: SortedSlots;
 }
 
 /**
@@ -39,11 +46,20 @@ export function bagField(table: SparseEmbedding, lists: ArrayLike<number>[]): Ba
 
 /**
  * A field from its ids in CSR form (bag b is ids[offsets[b] … offsets[b + 1]), kept, not
- * copied), averaged: the same field as {@link bagField} of the same lists.
+ * copied), averaged: the same field as {@link bagField} of the same lists. With `sorted`, the
+ * ids' distinct rows are also numbered in ascending order (kept in the field for its gradient,
+ * `sparse-updates.ts`, so the step's lazy Adam walks the table in ascending row order).
  */
-export function csrField(table: SparseEmbedding, ids: Int32Array, offsets: Int32Array): BagField {
+export function csrField(
+  table: SparseEmbedding,
+  ids: Int32Array,
+  offsets: Int32Array,
+  sorted?: SortedSlots,
+): BagField {
   // `bagMean` averages as `SparseEmbedding.averageInto` does (in WebAssembly SIMD where it runs).
-  return { table, ids, offsets, mean: table.bagMean(ids, offsets) };
+  if (!sorted) return { table, ids, offsets, mean: table.bagMean(ids, offsets) };
+  table.sortRows(ids, sorted);
+  return { table, ids, offsets, mean: table.bagMean(ids, offsets), sorted };
 }
 
 /**
@@ -122,7 +138,9 @@ export interface UserInputs {
 /**
  * Inputs of examples `rows` of `ex`. With `serving`, the example age is 0 (paper §3.3: the
  * model is asked about the end of the training window). Features switched off are left out
- * (empty bags, zero dense values), so the same network shape serves every feature set.
+ * (empty bags, zero dense values), so the same network shape serves every feature set. With
+ * `slots` (one {@link SortedSlots} per field, in field order: a training step's), each field's
+ * distinct rows are numbered in ascending order and kept for its gradient (see {@link csrField}).
  */
 export function userInputs(
   world: World,
@@ -131,6 +149,7 @@ export function userInputs(
   tables: InputTables,
   features: FeatureSet,
   serving: boolean,
+  slots?: readonly SortedSlots[],
 ): UserInputs {
   const B = rows.length;
   const u = world.users;
@@ -143,7 +162,7 @@ export function userInputs(
     }
     return {
       batch: B,
-      fields: [csrField(tables.user, ids, offsets)],
+      fields: [csrField(tables.user, ids, offsets, slots?.[0])],
       dense: new Float32Array(B * DENSE_INPUTS),
     };
   }
@@ -188,10 +207,10 @@ export function userInputs(
   return {
     batch: B,
     fields: [
-      csrField(tables.videoIn, watchIds.subarray(0, watchOffsets[B]), watchOffsets),
-      csrField(tables.search, searchIds.subarray(0, searchOffsets[B]), searchOffsets),
-      csrField(tables.region, regionIds, demoOffsets),
-      csrField(tables.device, deviceIds, demoOffsets),
+      csrField(tables.videoIn, watchIds.subarray(0, watchOffsets[B]), watchOffsets, slots?.[0]),
+      csrField(tables.search, searchIds.subarray(0, searchOffsets[B]), searchOffsets, slots?.[1]),
+      csrField(tables.region, regionIds, demoOffsets, slots?.[2]),
+      csrField(tables.device, deviceIds, demoOffsets, slots?.[3]),
     ],
     dense,
   };

@@ -21,7 +21,8 @@ import type { World } from '../../sim/types';
 import { COUNTRIES, DEVICES } from '../../sim/vocab-names';
 import { searchTokenSpace } from '../../sim/examples';
 import { DenseTower } from '../tower';
-import { LocalIndex, SparseEmbedding, type AdamSettings, defaultAdam } from '../embedding';
+import { SparseEmbedding, type AdamSettings, defaultAdam } from '../embedding';
+import { SortedSlots } from '../sorted-slots';
 import { UniformStream } from '../stream';
 import {
   exportModelState,
@@ -114,8 +115,12 @@ export class CandidateModel {
   private inVocab: { examples: CandidateExamples; rows: Int32Array } | null = null;
   /** Steps taken. */
   steps = 0;
-  /** Distinct output rows of a step (reused: its hash table stays allocated). */
-  private readonly outputIndex = new LocalIndex();
+  /**
+   * A step's sorted slots (sorted-slots.ts), reused: one per input field, then the output rows'.
+   * Taken by a step while it runs (null meanwhile), so a second step started before the first
+   * ends gets fresh ones instead of overwriting them.
+   */
+  private slots: SortedSlots[] | null = null;
 
   /**
    * @param labelCounts how often each video is a training label [videos]: the popularity and
@@ -382,7 +387,9 @@ export class CandidateModel {
     rows: Int32Array,
     uniform: UniformSource = this.rng.uniform,
   ): Promise<StepResult> {
-    const prepared = prepareStep(this.forwardParts(), examples, rows, uniform, this.cfg);
+    const slots = this.slots ?? Array.from({ length: 5 }, () => new SortedSlots());
+    this.slots = null;
+    const prepared = prepareStep(this.forwardParts(), examples, rows, uniform, this.cfg, slots);
     const { labels, inputs, batch, input, leaves } = prepared;
     const towerVars = this.net?.variables ?? [];
     const { value, grads } = stepGradients(this.net, prepared);
@@ -408,8 +415,9 @@ export class CandidateModel {
       batch.columns,
       leafGrads.slice(1),
       this.adam,
-      this.outputIndex,
+      slots[4],
     );
+    this.slots = slots;
     this.steps++;
     return { loss, accidentalHits: batch.accidentalHits };
   }

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRng } from '../../sim/rng';
 import { defaultAdam, SparseEmbedding } from '../embedding';
+import { SortedSlots } from '../sorted-slots';
 import { setWasmTables } from './sparse-table';
 
 /** A table of `rows` × `dim` built with WebAssembly on or off (same seeded initial weights). */
@@ -79,6 +80,62 @@ describe('WasmTable: the same numbers as the JavaScript', () => {
     expect(a.length).toBe(rows * dim);
     expect(a.some((x) => x !== 0)).toBe(true);
     expect(bits(b)).toEqual(bits(a));
+  });
+
+  it('sorted slots: the WebAssembly sort numbers the distinct rows as SortedSlots.index does, and leaves rows outside the table to it', () => {
+    const rng = createRng(13);
+    for (const rows of [1, 7, 2048, 2049, 100_000, 5_000_000]) {
+      const t = table(rows, 4, true);
+      for (const n of [0, 1, 300, 9000]) {
+        const ids = Int32Array.from({ length: n }, () => rng.int(rows));
+        const a = new SortedSlots().index(ids);
+        const b = t.sortRows(ids, new SortedSlots());
+        expect(b.size).toBe(a.size);
+        expect(Array.from(b.rows.subarray(0, b.size))).toEqual(
+          Array.from(a.rows.subarray(0, a.size)),
+        );
+        expect(Array.from(b.slots.subarray(0, n))).toEqual(Array.from(a.slots.subarray(0, n)));
+      }
+    }
+    // A row outside the table: the WebAssembly sort declines and the JavaScript one answers.
+    const outside = table(10, 4, true).sortRows(Int32Array.of(3, 10, 3), new SortedSlots());
+    expect(Array.from(outside.rows.subarray(0, outside.size))).toEqual([3, 10]);
+    expect(Array.from(outside.slots.subarray(0, 3))).toEqual([0, 1, 0]);
+  });
+
+  it('spread and Adam in one call: the same weights, moments and step as spreadBagGradients then applyGradients', () => {
+    const dim = 32;
+    const rows = 6000;
+    const js = table(rows, dim, false);
+    const two = table(rows, dim, true);
+    const fused = table(rows, dim, true);
+    const rng = createRng(21);
+    for (let step = 0; step < 12; step++) {
+      const bags = 1 + rng.int(200);
+      const offsets = new Int32Array(bags + 1);
+      for (let b = 0; b < bags; b++) offsets[b + 1] = offsets[b] + (b % 5 === 0 ? 0 : rng.int(40));
+      const ids = Int32Array.from({ length: offsets[bags] }, () => rng.int(rows));
+      const sorted = fused.sortRows(ids, new SortedSlots());
+      const distinct = sorted.rows.slice(0, sorted.size);
+      const slots = sorted.slots.slice(0, ids.length);
+      const gMean = Float32Array.from(
+        { length: bags * dim },
+        () => 10 ** (rng.int(7) - 5) * rng.normal(),
+      );
+      for (const t of [js, two])
+        t.applyGradients(
+          distinct,
+          t.spreadBagGradients(slots, offsets, gMean, sorted.size),
+          defaultAdam,
+        );
+      fused.applyBagGradients(distinct, slots, offsets, gMean, defaultAdam);
+    }
+    for (const t of [two, fused]) {
+      expect(bits(t.weights)).toEqual(bits(js.weights));
+      expect(bits(t.exportState().m)).toEqual(bits(js.exportState().m));
+      expect(bits(t.exportState().v)).toEqual(bits(js.exportState().v));
+      expect(t.step).toBe(12);
+    }
   });
 
   it('falls back to the same JavaScript for frozen rows and for widths not a multiple of 4', () => {

@@ -42,6 +42,18 @@ interface TableExports {
     out: number,
     shares: number,
   ) => void;
+  sortSlots: (
+    ids: number,
+    n: number,
+    rows: number,
+    db: number,
+    passes: number,
+    count: number,
+    order: number,
+    spare: number,
+    sorted: number,
+    slots: number,
+  ) => number;
 }
 
 /** One lazy-Adam step's constants, as `SparseEmbedding.applyGradients` derives them. */
@@ -69,6 +81,9 @@ export function setWasmTables(on: boolean): void {
 }
 
 const PAGE = 65536;
+/** The sort's widest radix digit, and its histogram's size. */
+const MAX_DIGIT_BITS = 11;
+const RADIX = 1 << MAX_DIGIT_BITS;
 
 /**
  * Weights [rows × dim] and interleaved moments [rows × 2·dim] (float32) in a WebAssembly memory
@@ -86,6 +101,14 @@ export class WasmTable {
   private readonly rowsAt: number;
   private readonly bagRowsAt: number;
   private readonly sharesAt: number;
+  private readonly countAt: number;
+  private readonly orderAt: number;
+  private readonly spareAt: number;
+  private readonly sortedAt: number;
+  private readonly slotsAt: number;
+  /** Bits of a radix digit and passes of the sort, for ids in [0, rows). */
+  private readonly digitBits: number;
+  private readonly passes: number;
   private readonly scratchIds: Int32Array;
   private readonly scratchOffsets: Int32Array;
   private readonly scratchRows: Float32Array;
@@ -112,6 +135,14 @@ export class WasmTable {
     this.rowsAt = this.offsetsAt + (capIds + 1) * 4;
     this.bagRowsAt = this.rowsAt + capRows * dim * 4;
     this.sharesAt = (this.bagRowsAt + capRows * dim * 4 + 7) & ~7;
+    this.countAt = this.sharesAt + dim * 8;
+    this.orderAt = this.countAt + RADIX * 4;
+    this.spareAt = this.orderAt + capIds * 4;
+    this.sortedAt = this.spareAt + capIds * 4;
+    this.slotsAt = this.sortedAt + capIds * 4;
+    const bits = Math.max(1, Math.ceil(Math.log2(rows)));
+    this.passes = Math.ceil(bits / MAX_DIGIT_BITS);
+    this.digitBits = Math.ceil(bits / this.passes);
     this.scratchIds = new Int32Array(buffer, this.idsAt, capIds);
     this.scratchOffsets = new Int32Array(buffer, this.offsetsAt, capIds + 1);
     this.scratchRows = new Float32Array(buffer, this.rowsAt, capRows * dim);
@@ -129,8 +160,16 @@ export class WasmTable {
     if (!module) return null;
     const capIds = 1 << 16;
     const capRows = Math.max(4096, Math.min(rows, 1 << 16));
-    // Weights and moments; ids and offsets; two blocks of rows; one float64 row (8-aligned).
-    const bytes = rows * dim * 12 + (2 * capIds + 1) * 4 + 2 * capRows * dim * 4 + dim * 8 + 8;
+    // Weights and moments; ids and offsets; two blocks of rows; one float64 row (8-aligned); the
+    // sort's histogram, its two orders, the sorted rows and the slots.
+    const bytes =
+      rows * dim * 12 +
+      (2 * capIds + 1) * 4 +
+      2 * capRows * dim * 4 +
+      dim * 8 +
+      8 +
+      RADIX * 4 +
+      4 * capIds * 4;
     const pages = Math.ceil(bytes / PAGE);
     if (pages > 65536) return null;
     try {
@@ -148,9 +187,15 @@ export class WasmTable {
   adam(ids: ArrayLike<number>, grads: Float32Array, s: AdamStep): boolean {
     const n = ids.length;
     if (n > this.capIds || n > this.capRows) return false;
-    const d = this.dim;
     this.scratchIds.set(ids);
-    this.scratchRows.set(grads.subarray(0, n * d));
+    this.scratchRows.set(grads.subarray(0, n * this.dim));
+    this.runAdam(n, s);
+    return true;
+  }
+
+  /** Lazy Adam on the n rows in the ids scratch with the gradients in the rows scratch. */
+  private runAdam(n: number, s: AdamStep): void {
+    const d = this.dim;
     this.exports.adam(
       this.idsAt,
       n,
@@ -165,7 +210,6 @@ export class WasmTable {
       s.a2,
       s.epsilon,
     );
-    return true;
   }
 
   /**
@@ -185,6 +229,40 @@ export class WasmTable {
   }
 
   /**
+   * Numbers the distinct rows of `ids` [n] in ascending order (an LSD radix sort in
+   * WebAssembly): writes them to sorted[0 … size), each id's slot to slots[0 … n), and returns
+   * size; −1 (nothing written) when an id is not a row of the table or n is over the scratch's
+   * capacity. `sorted` and `slots` hold at least n entries.
+   */
+  sortSlots(ids: ArrayLike<number>, sorted: Int32Array, slots: Int32Array): number {
+    const n = ids.length;
+    if (n > this.capIds) return -1;
+    this.scratchIds.set(ids);
+    return this.sortScratch(n, sorted, slots);
+  }
+
+  /** {@link sortSlots} of the n ids already in the ids scratch. */
+  private sortScratch(n: number, sorted: Int32Array, slots: Int32Array): number {
+    const size = this.exports.sortSlots(
+      this.idsAt,
+      n,
+      this.rows,
+      this.digitBits,
+      this.passes,
+      this.countAt,
+      this.orderAt,
+      this.spareAt,
+      this.sortedAt,
+      this.slotsAt,
+    );
+    if (size < 0) return -1;
+    const buffer = this.weights.buffer;
+    sorted.set(new Int32Array(buffer, this.sortedAt, size));
+    slots.set(new Int32Array(buffer, this.slotsAt, n));
+    return size;
+  }
+
+  /**
    * The gradient of each bag's average spread over its rows: for bag b (rows slots[offsets[b] …
    * offsets[b + 1]) of `rows` local rows), gMean[b] / |bag| in float64 added to each of its
    * rows' float32 gradients, bag by bag. Returns the gradients [rows × dim], or null (nothing
@@ -196,10 +274,41 @@ export class WasmTable {
     gMean: Float32Array,
     rows: number,
   ): Float32Array | null {
+    if (!this.spreadInScratch(slots, offsets, gMean, rows)) return null;
+    return this.scratchRows.slice(0, rows * this.dim);
+  }
+
+  /**
+   * {@link spreadBags} and then {@link adam} on its gradients, which stay in the scratch (no copy
+   * out and back in): lazy Adam on rows `ids` [rows] (distinct; local row j is table row ids[j])
+   * with the spread gradients. The same numbers as the two calls. False (nothing done) when over
+   * the scratch's capacity.
+   */
+  spreadAdam(
+    slots: Int32Array,
+    offsets: Int32Array,
+    gMean: Float32Array,
+    ids: Int32Array,
+    s: AdamStep,
+  ): boolean {
+    const n = ids.length;
+    if (n > this.capIds || !this.spreadInScratch(slots, offsets, gMean, n)) return false;
+    this.scratchIds.set(ids);
+    this.runAdam(n, s);
+    return true;
+  }
+
+  /** Spreads the bag gradients into the rows scratch (see {@link spreadBags}); false when over capacity. */
+  private spreadInScratch(
+    slots: Int32Array,
+    offsets: Int32Array,
+    gMean: Float32Array,
+    rows: number,
+  ): boolean {
     const bags = offsets.length - 1;
     const d = this.dim;
-    if (slots.length > this.capIds || bags > this.capIds || bags > this.capRows) return null;
-    if (rows > this.capRows) return null;
+    if (slots.length > this.capIds || bags > this.capIds || bags > this.capRows) return false;
+    if (rows > this.capRows) return false;
     this.scratchIds.set(slots);
     this.scratchOffsets.set(offsets);
     this.scratchBagRows.set(gMean.subarray(0, bags * d));
@@ -213,6 +322,6 @@ export class WasmTable {
       this.rowsAt,
       this.sharesAt,
     );
-    return this.scratchRows.slice(0, rows * d);
+    return true;
   }
 }

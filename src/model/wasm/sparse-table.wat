@@ -154,6 +154,116 @@
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $bagsLoop))))
 
+  ;; sortSlots(ids, n, rows, db, passes, count, order, spare, sorted, slots): numbers the
+  ;; distinct values of ids[0 … n) (i32, each in [0, rows)) in ascending order: sorted[0 … size)
+  ;; gets those values and slots[i] the number of ids[i]; returns size, or −1 (nothing written to
+  ;; sorted or slots) when an id is outside [0, rows). An LSD radix sort of the positions 0 … n − 1
+  ;; by id, `passes` passes of `db` bits (db·passes ≥ the bits of rows − 1): count [2^db] i32,
+  ;; order and spare [n] i32 are scratch. Byte offsets.
+  (func (export "sortSlots")
+    (param $ids i32) (param $n i32) (param $rows i32) (param $db i32) (param $passes i32)
+    (param $count i32) (param $order i32) (param $spare i32) (param $sorted i32) (param $slots i32)
+    (result i32)
+    (local $i i32) (local $p i32) (local $shift i32) (local $mask i32) (local $radix i32)
+    (local $src i32) (local $dst i32) (local $t i32) (local $e i32) (local $key i32) (local $at i32)
+    (local $c i32) (local $size i32) (local $prev i32) (local $id i32)
+    ;; Every id in [0, rows).
+    (local.set $i (i32.const 0))
+    (block $checked
+      (loop $check
+        (br_if $checked (i32.ge_u (local.get $i) (local.get $n)))
+        (if (i32.ge_u (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2))))
+                      (local.get $rows))
+          (then (return (i32.const -1))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $check)))
+    ;; order = 0 … n − 1.
+    (local.set $i (i32.const 0))
+    (block $filled
+      (loop $fill
+        (br_if $filled (i32.ge_u (local.get $i) (local.get $n)))
+        (i32.store (i32.add (local.get $order) (i32.shl (local.get $i) (i32.const 2))) (local.get $i))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $fill)))
+    (local.set $radix (i32.shl (i32.const 1) (local.get $db)))
+    (local.set $mask (i32.sub (local.get $radix) (i32.const 1)))
+    (local.set $src (local.get $order))
+    (local.set $dst (local.get $spare))
+    (local.set $p (i32.const 0))
+    (block $passesDone
+      (loop $pass
+        (br_if $passesDone (i32.ge_u (local.get $p) (local.get $passes)))
+        (local.set $shift (i32.mul (local.get $p) (local.get $db)))
+        (local.set $i (i32.const 0))
+        (loop $zero
+          (i32.store (i32.add (local.get $count) (i32.shl (local.get $i) (i32.const 2))) (i32.const 0))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $zero (i32.lt_u (local.get $i) (local.get $radix))))
+        (local.set $i (i32.const 0))
+        (block $counted
+          (loop $countLoop
+            (br_if $counted (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $e (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $key (i32.add (local.get $count) (i32.shl
+              (i32.and (i32.shr_u (i32.load (i32.add (local.get $ids) (i32.shl (local.get $e) (i32.const 2))))
+                                  (local.get $shift))
+                       (local.get $mask))
+              (i32.const 2))))
+            (i32.store (local.get $key) (i32.add (i32.load (local.get $key)) (i32.const 1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $countLoop)))
+        ;; Exclusive prefix sums: count[r] = where digit r's entries start.
+        (local.set $at (i32.const 0))
+        (local.set $i (i32.const 0))
+        (block $summed
+          (loop $sum
+            (br_if $summed (i32.ge_u (local.get $i) (local.get $radix)))
+            (local.set $key (i32.add (local.get $count) (i32.shl (local.get $i) (i32.const 2))))
+            (local.set $c (i32.load (local.get $key)))
+            (i32.store (local.get $key) (local.get $at))
+            (local.set $at (i32.add (local.get $at) (local.get $c)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $sum)))
+        (local.set $i (i32.const 0))
+        (block $scattered
+          (loop $scatter
+            (br_if $scattered (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $e (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $key (i32.add (local.get $count) (i32.shl
+              (i32.and (i32.shr_u (i32.load (i32.add (local.get $ids) (i32.shl (local.get $e) (i32.const 2))))
+                                  (local.get $shift))
+                       (local.get $mask))
+              (i32.const 2))))
+            (local.set $at (i32.load (local.get $key)))
+            (i32.store (local.get $key) (i32.add (local.get $at) (i32.const 1)))
+            (i32.store (i32.add (local.get $dst) (i32.shl (local.get $at) (i32.const 2))) (local.get $e))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $scatter)))
+        (local.set $t (local.get $src))
+        (local.set $src (local.get $dst))
+        (local.set $dst (local.get $t))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (br $pass)))
+    ;; Walk the positions in id order: a new id opens the next slot.
+    (local.set $size (i32.const 0))
+    (local.set $prev (i32.const -1))
+    (local.set $i (i32.const 0))
+    (block $walked
+      (loop $walk
+        (br_if $walked (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $e (i32.load (i32.add (local.get $src) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $id (i32.load (i32.add (local.get $ids) (i32.shl (local.get $e) (i32.const 2)))))
+        (if (i32.ne (local.get $id) (local.get $prev))
+          (then
+            (i32.store (i32.add (local.get $sorted) (i32.shl (local.get $size) (i32.const 2))) (local.get $id))
+            (local.set $size (i32.add (local.get $size) (i32.const 1)))
+            (local.set $prev (local.get $id))))
+        (i32.store (i32.add (local.get $slots) (i32.shl (local.get $e) (i32.const 2)))
+          (i32.sub (local.get $size) (i32.const 1)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $walk)))
+    (local.get $size))
+
   ;; bagMean(ids, offsets, bags, d, w, out): for b in [0, bags), out[b] [d] f32 = the average of
   ;; rows ids[offsets[b] … offsets[b + 1]) of the weights at w [rows × d] (0 for an empty bag).
   ;; d a positive multiple of 4. Byte offsets.
