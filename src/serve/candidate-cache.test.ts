@@ -7,7 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { candidateRankingExamples, userHistory } from '../sim/candidate-features';
 import type { RankingExamples } from '../sim/ranking-examples';
 import { generateWorld } from '../sim/world';
-import { CACHED_QUERIES, cachedCandidateExamples, cachedHistory } from './candidate-cache';
+import {
+  CACHED_QUERIES,
+  CACHED_ROWS,
+  cachedCandidateExamples,
+  cachedHistory,
+  cachedRows,
+} from './candidate-cache';
 
 const world = generateWorld({ seed: 5, videos: 1500, users: 300, days: 30 });
 
@@ -66,5 +72,23 @@ describe('cachedCandidateExamples', () => {
       cachedCandidateExamples(world, 9, 22.25, 50, list),
       candidateRankingExamples(world, 9, 22.25, list, 50),
     );
+  });
+
+  it('starts a query again empty past the bound on its videos, with the same rows', () => {
+    const big = generateWorld({ seed: 6, videos: CACHED_ROWS + 2_000, users: 60, days: 12 });
+    const half = (CACHED_ROWS >> 1) + 500;
+    const first = Int32Array.from({ length: half }, (_, i) => i);
+    const second = Int32Array.from({ length: half }, (_, i) => half + i);
+    const third = Int32Array.of(1, half + 1, 2 * half + 3);
+    for (const list of [first, second, third]) {
+      expectSameRows(
+        cachedCandidateExamples(big, 3, 11.5, 50, list),
+        candidateRankingExamples(big, 3, 11.5, list, 50),
+      );
+      expect(Math.max(...cachedRows(big))).toBeLessThanOrEqual(CACHED_ROWS);
+    }
+    // The second list did not fit beside the first: the query kept only the second's, then
+    // the third's two new videos.
+    expect(cachedRows(big)).toEqual([half + 2]);
   });
 });

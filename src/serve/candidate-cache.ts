@@ -23,9 +23,12 @@ import type { RankingExamples } from '../sim/ranking-examples';
 import type { World } from '../sim/types';
 
 /** Queries kept per world (the view's 40 held-out users and the focus user, with room). */
-export const CACHED_QUERIES = 64;
-/** Videos kept per query (a query ranks about 2 000 to 4 000 per request). */
-export const CACHED_ROWS = 16_384;
+export const CACHED_QUERIES = 48;
+/**
+ * Videos kept per query (the view's untimed rankings of a query are about 1 000 to 2 000 videos
+ * per request; beyond the bound, the query starts again empty).
+ */
+export const CACHED_ROWS = 8_192;
 
 /** Float columns of {@link CandidateColumns}, in a fixed order. */
 const FLOATS = [
@@ -44,7 +47,8 @@ class QueryColumns {
   private readonly rowOf = new Map<number, number>();
   private floats: Float32Array[] = FLOATS.map(() => new Float32Array(0));
   private languageMatch = new Uint8Array(0);
-  private size = 0;
+  /** Videos kept. */
+  size = 0;
 
   constructor(
     private readonly world: World,
@@ -129,6 +133,11 @@ function queryColumns(world: World, user: number, time: number, maxWatches: numb
   byKey.set(key, q); // most recently used last
   if (byKey.size > CACHED_QUERIES) byKey.delete(byKey.keys().next().value!);
   return q;
+}
+
+/** Videos kept for each query of `world`, least recently used first (benches and tests). */
+export function cachedRows(world: World): number[] {
+  return [...(kept.get(world)?.values() ?? [])].map((q) => q.size);
 }
 
 /** The user's history strictly before `time` ({@link userHistory}), kept between requests. */
