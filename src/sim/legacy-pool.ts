@@ -16,6 +16,9 @@ import {
   type VideoSampler,
 } from './session-context';
 
+/** Stands in for the user's latent row in `LegacyPool.refresh` when latentDim is not 16. */
+const ZERO_ROW = new Float32Array(16);
+
 /** Sessions between two refreshes of a user's pool (a refresh happens at the start of a day). */
 export const POOL_REFRESH_SESSIONS = 6;
 /** Candidates drawn per refresh. */
@@ -207,6 +210,26 @@ export class LegacyPool {
     this.touched = touch;
     let size = 0;
     const pu = (u * d) | 0;
+    // At latentDim 16 (the default) the user's row is read once into locals and the affinity
+    // written out below: half the typed-array reads, each of which V8 checks (map, bounds).
+    const P = d === 16 ? userLatent : ZERO_ROW;
+    const q = d === 16 ? pu : 0;
+    const p0 = P[q];
+    const p1 = P[q + 1];
+    const p2 = P[q + 2];
+    const p3 = P[q + 3];
+    const p4 = P[q + 4];
+    const p5 = P[q + 5];
+    const p6 = P[q + 6];
+    const p7 = P[q + 7];
+    const p8 = P[q + 8];
+    const p9 = P[q + 9];
+    const p10 = P[q + 10];
+    const p11 = P[q + 11];
+    const p12 = P[q + 12];
+    const p13 = P[q + 13];
+    const p14 = P[q + 14];
+    const p15 = P[q + 15];
     for (let c = 0; c < candidates; c++) {
       const v = drawn[c];
       if (v < 0) continue;
@@ -218,7 +241,33 @@ export class LegacyPool {
       let a: number;
       if (stamps[m + 1] === u) a = affinityCache[v];
       else {
-        a = affinityAt(userLatent, pu, videoLatent, v * d, d);
+        if (d === 16) {
+          // affinityAt at d = 16 written out on the user's row in locals: its four partial sums
+          // in its order (s_k over elements k, k + 4, k + 8, k + 12), the same number to the bit.
+          const z = videoLatent;
+          const b = (v * 16) | 0;
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          let s3 = 0;
+          s0 += p0 * z[b];
+          s1 += p1 * z[(b + 1) | 0];
+          s2 += p2 * z[(b + 2) | 0];
+          s3 += p3 * z[(b + 3) | 0];
+          s0 += p4 * z[(b + 4) | 0];
+          s1 += p5 * z[(b + 5) | 0];
+          s2 += p6 * z[(b + 6) | 0];
+          s3 += p7 * z[(b + 7) | 0];
+          s0 += p8 * z[(b + 8) | 0];
+          s1 += p9 * z[(b + 9) | 0];
+          s2 += p10 * z[(b + 10) | 0];
+          s3 += p11 * z[(b + 11) | 0];
+          s0 += p12 * z[(b + 12) | 0];
+          s1 += p13 * z[(b + 13) | 0];
+          s2 += p14 * z[(b + 14) | 0];
+          s3 += p15 * z[(b + 15) | 0];
+          a = (s0 + s1 + s2 + s3) / 4; // AFFINITY_SCALE
+        } else a = affinityAt(userLatent, pu, videoLatent, v * d, d);
         affinityCache[v] = a;
         stamps[m + 1] = u;
       }
