@@ -12,16 +12,16 @@
  * This file holds the model's state and its public methods; a step's pieces live beside it:
  * `forward.ts` (tower input, leaves, loss and gradients), `sparse-updates.ts` (the tables'
  * lazy-Adam updates), `trace-batch.ts` (the step in slow motion), `live-config.ts` (which
- * settings may change while training), `label-counts.ts` (the samplers' popularity).
+ * settings may change while training), `tables.ts` (the embedding tables, built in seeded
+ * order), `training-rows.ts` (which examples a step draws), `label-counts.ts` (the samplers'
+ * popularity).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CandidateExamples } from '../../sim/examples';
 import { createRng } from '../../sim/rng';
 import type { World } from '../../sim/types';
-import { COUNTRIES, DEVICES } from '../../sim/vocab-names';
-import { searchTokenSpace } from '../../sim/examples';
 import { DenseTower } from '../tower';
-import { SparseEmbedding, type AdamSettings, defaultAdam } from '../embedding';
+import { defaultAdam, type AdamSettings, type SparseEmbedding } from '../embedding';
 import { SortedSlots } from '../sorted-slots';
 import { UniformStream } from '../stream';
 import {
@@ -32,16 +32,7 @@ import {
   type ModelState,
   type NamedWeights,
 } from '../weights';
-import {
-  embeddingDim,
-  inputWidths,
-  OOV_BIAS,
-  towerWidths,
-  type CandidateConfig,
-  type InputWidths,
-} from './config';
-import { vocabularies } from '../vocabulary';
-import { pretrainedEmbeddings } from '../pretrain';
+import { embeddingDim, towerWidths, type CandidateConfig, type InputWidths } from './config';
 import {
   drawSoftmaxBatch,
   drawsNegatives,
@@ -62,6 +53,8 @@ import {
 import { applyInputGradients, applyOutputGradients } from './sparse-updates';
 import { traceOf } from './trace-batch';
 import { checkLiveChange, copyLiveFields } from './live-config';
+import { buildTables } from './tables';
+import { drawRows, rowsInVocab } from './training-rows';
 import type { StepTrace } from './step-trace';
 
 export { labelCounts } from './label-counts';
@@ -94,13 +87,13 @@ export class CandidateModel {
   /**
    * Out-of-vocabulary videos (1 = outside the top-`videoVocab` by training watches), or null
    * when every video is in (docs/model.md#vocabulary). Their rows of every video table are
-   * frozen: zero vectors, and the output bias {@link OOV_BIAS}.
+   * frozen: zero vectors, and the output bias `OOV_BIAS` (config.ts).
    */
   readonly outOfVocab: Uint8Array | null;
   /** Widths of the input tables (config.ts `inputWidths`). */
   readonly widths: InputWidths;
   /** Milliseconds spent pretraining the input embeddings (0 for joint learning or a cache hit). */
-  readonly pretrainMs: number = 0;
+  readonly pretrainMs: number;
   /** The settings in effect: a copy of the constructor's, live fields changed by {@link applyConfig}. */
   private readonly cfg: CandidateConfig;
   /** The proposal of sampled softmax for `cfg.sampler`; null for the full softmax. */
@@ -138,45 +131,13 @@ export class CandidateModel {
     const d = (this.d = embeddingDim(config));
     this.rng = new UniformStream(config.seed, 0xca9d);
     const u = this.rng.uniform;
-    const T = searchTokenSpace(world);
-    const vocab = vocabularies(world, config.videoVocab, config.tokenVocab);
-    const inVocab = (mask: Uint8Array | null, n: number) =>
-      mask ? mask.reduce((a, x) => a + (x ? 0 : 1), 0) : n;
-    const w = (this.widths = inputWidths(config, {
-      video: inVocab(vocab.video, N),
-      search: inVocab(vocab.token, T),
-      region: COUNTRIES.length,
-      device: DEVICES.length,
-    }));
-    this.tables = {
-      videoIn: new SparseEmbedding(N, w.video, u),
-      search: new SparseEmbedding(T, w.search, u),
-      region: new SparseEmbedding(COUNTRIES.length, w.region, u),
-      device: new SparseEmbedding(DEVICES.length, w.device, u),
-      user: config.userInput === 'id' ? new SparseEmbedding(world.users.count, d, u) : undefined,
-    };
-    this.videoOut = new SparseEmbedding(N, d, u);
-    this.videoBias = new SparseEmbedding(N, 1, u, 0);
-    this.outOfVocab = vocab.video;
-    if (config.embeddings !== 'joint' && config.userInput === 'features') {
-      // Drawn after every table, so the other weights are those of joint learning.
-      const pre = pretrainedEmbeddings(world, {
-        videoWidth: w.video,
-        tokenWidth: w.search,
-        seed: config.seed,
-        video: vocab.video,
-        token: vocab.token,
-      });
-      this.tables.videoIn.weights.set(pre.video);
-      this.tables.search.weights.set(pre.token);
-      this.pretrainMs = pre.ms;
-    }
-    if (vocab.video) {
-      this.tables.videoIn.freezeRows(vocab.video);
-      this.videoOut.freezeRows(vocab.video);
-      this.videoBias.freezeRows(vocab.video, OOV_BIAS);
-    }
-    if (vocab.token) this.tables.search.freezeRows(vocab.token);
+    const built = buildTables(world, config, d, u);
+    this.tables = built.tables;
+    this.videoOut = built.videoOut;
+    this.videoBias = built.videoBias;
+    this.outOfVocab = built.outOfVocab;
+    const w = (this.widths = built.widths);
+    this.pretrainMs = built.pretrainMs;
     this.proposal = makeProposal(config.sampler, N, labelCounts, config.alpha);
     this.adam = { ...defaultAdam, learningRate: config.learningRate };
     if (config.userInput === 'features') {
@@ -346,34 +307,23 @@ export class CandidateModel {
 
   /** min(`size`, pool) rows of `examples` drawn with replacement by `stream` (see {@link trainStep}). */
   private drawRows(examples: CandidateExamples, size: number, stream: UniformStream): Int32Array {
-    const pool = this.trainingRows(examples);
-    const n = pool ? pool.length : examples.count;
-    const B = Math.min(size, n);
-    const rows = new Int32Array(B);
-    for (let b = 0; b < B; b++) rows[b] = pool ? pool[stream.int(n)] : stream.int(n);
-    return rows;
+    return drawRows(this.trainingRows(examples), examples.count, size, stream);
   }
 
   /**
    * The rows of `examples` a step may draw: those whose label is in the vocabulary (the
-   * softmax is over the vocabulary), or null for all of them (no vocabulary).
+   * softmax is over the vocabulary), or null for all of them (no vocabulary). Cached per examples.
    */
   private trainingRows(examples: CandidateExamples): Int32Array | null {
-    const oov = this.outOfVocab;
-    if (!oov) return null;
+    if (!this.outOfVocab) return null;
     if (this.inVocab?.examples !== examples)
       this.inVocab = { examples, rows: this.inVocabRows(examples) };
     return this.inVocab.rows;
   }
 
-  /** Rows of `examples` (default: all) whose label is in the video vocabulary. */
+  /** Rows of `examples` (default: all) whose label is in the video vocabulary (a fresh array). */
   inVocabRows(examples: CandidateExamples, rows?: ArrayLike<number>): Int32Array {
-    const all = rows ?? Int32Array.from({ length: examples.count }, (_, i) => i);
-    const oov = this.outOfVocab;
-    if (!oov) return Int32Array.from(all);
-    return Int32Array.from(
-      Array.prototype.filter.call(all, (r: number) => !oov[examples.label[r]]) as number[],
-    );
+    return rowsInVocab(examples, this.outOfVocab, rows);
   }
 
   /**
