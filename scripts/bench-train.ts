@@ -40,7 +40,11 @@ if (flags.reference) {
     torchMs: r.torch.length ? median(r.torch.map((t) => t.msPerStep)) : null,
     ratio: r.ratio.length ? median(r.ratio) : null,
   }));
-  if (flags.json) console.log(JSON.stringify({ backend, reference: rows, summary }));
+  // The growth of the project's step from the first size to the last, round by round.
+  const first = rows[0].project;
+  const last = rows[rows.length - 1].project;
+  const growth = first.map((p, i) => last[i].msPerStep / p.msPerStep);
+  if (flags.json) console.log(JSON.stringify({ backend, reference: rows, summary, growth }));
   else
     for (const x of summary)
       console.log(
@@ -49,6 +53,11 @@ if (flags.reference) {
             ? ''
             : `, PyTorch ${x.torchMs} ms/step, project / PyTorch ${x.ratio}× (median of rounds)`),
       );
+  if (rows.length > 1 && !flags.json)
+    console.log(
+      `step at ${rows[rows.length - 1].videos} / step at ${rows[0].videos} videos, per round: ` +
+        growth.map((g) => g.toFixed(2)).join(', '),
+    );
   process.exit(0);
 }
 const rows = [];
