@@ -198,7 +198,7 @@ export class LegacyPool {
     // Then read each candidate's record, stamps and latent row once without branching, so the
     // memory system fetches them side by side instead of one cache miss after another.
     // REC_STRIDE, STAMP_STRIDE, STAMP_POOL, REC_UPLOAD = 0 and REC_LANGUAGE = 6 as literals
-    // (sessions.ts, LAYOUT_LITERALS, checks them).
+    // (session-page.ts, LAYOUT_LITERALS, checks them).
     const RS = 16;
     const SS = 4;
     const mismatch = POOL_LANGUAGE_MISMATCH;

@@ -3,7 +3,7 @@
  * when users are simulated in shards): alias tables of popularity, topic samplers in CSR, the
  * upload index for fresh uploads, title postings for search, previous episodes, and the
  * per-video and per-user terms of the oracle's click and watch logits (oracle.ts) as plain
- * arrays, so the session loop (sessions.ts) reads numbers instead of calling through caches.
+ * arrays, so the session loop (range-simulator.ts) reads numbers instead of calling through caches.
  *
  * The session loop works on videos by **slot**, not by id: slots order the catalogue by topic,
  * then language, then id, and every per-video array of the context (records, latent rows, the

@@ -1,5 +1,5 @@
 /**
- * The session loop's page (sessions.ts) and the layout its hot methods write as literals: one
+ * The session loop's page (range-simulator.ts) and the layout its hot methods write as literals: one
  * page being assembled, its videos as slots of the session context (session-context.ts), and
  * the check that the literals still match the exported layout constants.
  */
@@ -37,7 +37,7 @@ export const STAMP_POOL = 2;
 export const STAMP_AFFINITY = 3;
 
 /**
- * LAYOUT_LITERALS: the hot methods of sessions.ts (and `LegacyPool.refresh`) write the record's
+ * LAYOUT_LITERALS: the hot methods of range-simulator.ts (and `LegacyPool.refresh`) write the record's
  * and the stamps' strides and fields as literals or function-local constants. Bundled (esbuild
  * turns a module's `const` into `var`) or imported from another module, a constant is loaded
  * from its module and checked at every use, which cost about a fifth of the loop's instructions
@@ -68,7 +68,9 @@ export function checkLayout(): void {
   ];
   for (const [value, literal] of expected)
     if (value !== literal)
-      throw new Error('the session record layout changed: update its literals in sessions.ts');
+      throw new Error(
+        'the session record layout changed: update its literals in range-simulator.ts',
+      );
 }
 
 /**
