@@ -10,7 +10,7 @@ import { generateWorldBase } from './world';
 describe('LegacyPool.refresh', () => {
   // latentDim 16 takes the written-out affinity, 6 the generic affinityAt.
   for (const latentDim of [16, 6]) {
-    it(`keeps each entry's true affinity to the bit, cached or not (latentDim ${latentDim})`, () => {
+    it(`keeps each entry's true affinity to the bit (latentDim ${latentDim})`, () => {
       const { world } = generateWorldBase({ seed: 5, videos: 800, users: 12, days: 20, latentDim });
       const ctx = sessionContext(world, buildVocabulary(world.config.topics));
       const stamps = new Int32Array(STAMP_STRIDE * world.videos.count).fill(-1);
@@ -18,7 +18,7 @@ describe('LegacyPool.refresh', () => {
       const cdf = new Float64Array(world.config.topics);
       const d = latentDim;
       let checked = 0;
-      // Users alternate, so the cache changes hands; each user refreshes twice (cache hits).
+      // Users alternate; each refreshes twice.
       for (const u of [0, 1, 0, 1, 2]) {
         interestCdf(world.users.interests, u, world.config.topics, cdf);
         pool.refresh(u, 19, new SimRng(5, 99, u, checked), cdf);

@@ -114,23 +114,13 @@ export class LegacyPool {
   /** A sum of what the prefetching pass read, kept so that the pass is not optimised away. */
   touched = 0;
   /**
-   * The affinity cache: `affinityCache[v]` is the true affinity (`affinityAt`, the same number to
-   * the bit) of the user in word STAMP_AFFINITY of slot v's stamps for slot v, valid only for that
-   * user ([videos]; shared with the session loop, which reads and fills it too).
-   */
-  readonly affinityCache: Float64Array;
-  /**
    * @param stamps the session loop's per-slot stamps, [STAMP_STRIDE · videos], words
-   *   STAMP_POOL and STAMP_AFFINITY of each −1 at the start
-   * @param affinityCache the affinity cache beside `stamps` ([videos]; a new one when not given)
+   *   STAMP_POOL of each −1 at the start
    */
   constructor(
     private readonly ctx: SessionContext,
     private readonly stamps: Int32Array,
-    affinityCache?: Float64Array,
-  ) {
-    this.affinityCache = affinityCache ?? new Float64Array(stamps.length / 4); // STAMP_STRIDE
-  }
+  ) {}
 
   /**
    * Refills the pool of user u at time t (days) from `rng`, topics drawn from `cdf` (`guide`:
@@ -149,7 +139,7 @@ export class LegacyPool {
     const videoLatent = ctx.latent;
     const language = world.users.language[u] | 0;
     const L = ctx.languages | 0; // int32, so the sampler's key stays an integer
-    const { stamps, epoch, slots, scores, affinity, affinityCache } = this;
+    const { stamps, epoch, slots, scores, affinity } = this;
     const candidates = POOL_CANDIDATES; // a local: a module constant is loaded at every use
     // Draw every candidate first: which videos are drawn does not depend on the checks below
     // (they consume no random numbers), so the draws are the same as one candidate at a time.
@@ -237,40 +227,34 @@ export class LegacyPool {
       const m = SS * v + 2;
       if (!(record[r] <= t) || stamps[m] === epoch) continue;
       stamps[m] = epoch;
-      // Word STAMP_AFFINITY (m + 1) names the user whose affinity the cache holds for v.
       let a: number;
-      if (stamps[m + 1] === u) a = affinityCache[v];
-      else {
-        if (d === 16) {
-          // affinityAt at d = 16 written out on the user's row in locals: its four partial sums
-          // in its order (s_k over elements k, k + 4, k + 8, k + 12), the same number to the bit.
-          const z = videoLatent;
-          const b = (v * 16) | 0;
-          let s0 = 0;
-          let s1 = 0;
-          let s2 = 0;
-          let s3 = 0;
-          s0 += p0 * z[b];
-          s1 += p1 * z[(b + 1) | 0];
-          s2 += p2 * z[(b + 2) | 0];
-          s3 += p3 * z[(b + 3) | 0];
-          s0 += p4 * z[(b + 4) | 0];
-          s1 += p5 * z[(b + 5) | 0];
-          s2 += p6 * z[(b + 6) | 0];
-          s3 += p7 * z[(b + 7) | 0];
-          s0 += p8 * z[(b + 8) | 0];
-          s1 += p9 * z[(b + 9) | 0];
-          s2 += p10 * z[(b + 10) | 0];
-          s3 += p11 * z[(b + 11) | 0];
-          s0 += p12 * z[(b + 12) | 0];
-          s1 += p13 * z[(b + 13) | 0];
-          s2 += p14 * z[(b + 14) | 0];
-          s3 += p15 * z[(b + 15) | 0];
-          a = (s0 + s1 + s2 + s3) / 4; // AFFINITY_SCALE
-        } else a = affinityAt(userLatent, pu, videoLatent, v * d, d);
-        affinityCache[v] = a;
-        stamps[m + 1] = u;
-      }
+      if (d === 16) {
+        // affinityAt at d = 16 written out on the user's row in locals: its four partial sums
+        // in its order (s_k over elements k, k + 4, k + 8, k + 12), the same number to the bit.
+        const z = videoLatent;
+        const b = (v * 16) | 0;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        s0 += p0 * z[b];
+        s1 += p1 * z[(b + 1) | 0];
+        s2 += p2 * z[(b + 2) | 0];
+        s3 += p3 * z[(b + 3) | 0];
+        s0 += p4 * z[(b + 4) | 0];
+        s1 += p5 * z[(b + 5) | 0];
+        s2 += p6 * z[(b + 6) | 0];
+        s3 += p7 * z[(b + 7) | 0];
+        s0 += p8 * z[(b + 8) | 0];
+        s1 += p9 * z[(b + 9) | 0];
+        s2 += p10 * z[(b + 10) | 0];
+        s3 += p11 * z[(b + 11) | 0];
+        s0 += p12 * z[(b + 12) | 0];
+        s1 += p13 * z[(b + 13) | 0];
+        s2 += p14 * z[(b + 14) | 0];
+        s3 += p15 * z[(b + 15) | 0];
+        a = (s0 + s1 + s2 + s3) / 4; // AFFINITY_SCALE
+      } else a = affinityAt(userLatent, pu, videoLatent, v * d, d);
       const s = a + (recordInt[r + 6] !== language ? mismatch : 0);
       // Keep the POOL_SIZE best in a min-heap on score: the root is the worst kept.
       if (size < POOL_SIZE) heapPush(slots, scores, affinity, size++, v, s, a);

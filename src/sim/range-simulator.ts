@@ -60,12 +60,6 @@ export class RangeSimulator {
    */
   private readonly stamps: Int32Array;
   private readonly pool: LegacyPool;
-  /**
-   * The true affinity of the user in word STAMP_AFFINITY of a slot's stamps for that slot
-   * (`LegacyPool.affinityCache`): the pool, the search and the click loop compute a user's
-   * affinity for a video once (a user meets the same videos again and again).
-   */
-  private readonly affinityCache: Float64Array;
   private readonly page: Page;
   private readonly dayTimes = new Float64Array(MAX_SESSIONS_PER_DAY);
   /** σ on a grid, for the click draw (sigmoid-bounds.ts). */
@@ -115,8 +109,7 @@ export class RangeSimulator {
     this.userWatchOffsets = new Int32Array(to - from + 1);
     this.userSearchOffsets = new Int32Array(to - from + 1);
     this.stamps = new Int32Array(STAMP_STRIDE * world.videos.count).fill(-1);
-    this.affinityCache = new Float64Array(world.videos.count);
-    this.pool = new LegacyPool(ctx, this.stamps, this.affinityCache);
+    this.pool = new LegacyPool(ctx, this.stamps);
     this.page = new Page(this.ips, this.stamps, ctx.record);
     this.cdf = new Float64Array(cfg.topics);
     this.rng = new SimRng(cfg.seed, STREAM.logs, from);
@@ -182,7 +175,7 @@ export class RangeSimulator {
    * query word, the best by affinity and popularity go on the page. Returns the search id.
    */
   private search(t: number, sid: number): number {
-    const { out, rng, stamps, page, d, pu, u, affinityCache } = this;
+    const { out, rng, stamps, page, d, pu } = this;
     const { vocab, postings, record, recordF64 } = this.ctx;
     const userLatent = this.world.users.latent;
     const videoLatent = this.ctx.latent;
@@ -211,14 +204,7 @@ export class RangeSimulator {
       for (let c = 0; c < 4; c++) {
         const v = postings.videos[p0 + rng.int(p1 - p0)];
         if (!(record[RS * v] <= t) || stamps[SS * v] === sid) continue;
-        let av: number;
-        if (stamps[SS * v + 3] === u)
-          av = affinityCache[v]; // STAMP_AFFINITY
-        else {
-          av = affinityAt(userLatent, pu, videoLatent, v * d, d);
-          affinityCache[v] = av;
-          stamps[SS * v + 3] = u;
-        }
+        const av = affinityAt(userLatent, pu, videoLatent, v * d, d);
         const sc = av + 0.5 * recordF64[(RS / 2) * v + LOG_POP];
         if (sc > bestScore) {
           bestScore = sc;
@@ -279,7 +265,7 @@ export class RangeSimulator {
 
   /** The user clicks and watches in page order; the session started at t (days). */
   private clickAndWatch(t: number): void {
-    const { out, rng, stamps, page, d, pu, u, language, durationWeight, affinityCache } = this;
+    const { out, rng, stamps, page, d, pu, u, language, durationWeight } = this;
     const { record, recordInt } = this.ctx;
     const videoLatent = this.ctx.latent;
     const userLatent = this.world.users.latent;
@@ -330,43 +316,37 @@ export class RangeSimulator {
     for (let i = 0; i < n; i++) {
       const v = slots[i];
       const r = RS * v;
-      // The affinity the pool or the search computed for this video, else the cached one
-      // (STAMP_AFFINITY = 3), else computed now: the same call (affinityAt) on the same rows, so
-      // the same number.
+      // The affinity the pool or the search computed for this video, else computed now: the
+      // same call (affinityAt) on the same rows, so the same number.
       let a = known[i];
       if (a !== a) {
-        if (stamps[SS * v + 3] === u) a = affinityCache[v];
-        else {
-          if (d === 16) {
-            // As LegacyPool.refresh: affinityAt's four partial sums in its order, the user's
-            // row in locals (the same number to the bit).
-            const z = videoLatent;
-            const b = (v * 16) | 0;
-            let s0 = 0;
-            let s1 = 0;
-            let s2 = 0;
-            let s3 = 0;
-            s0 += p0 * z[b];
-            s1 += p1 * z[(b + 1) | 0];
-            s2 += p2 * z[(b + 2) | 0];
-            s3 += p3 * z[(b + 3) | 0];
-            s0 += p4 * z[(b + 4) | 0];
-            s1 += p5 * z[(b + 5) | 0];
-            s2 += p6 * z[(b + 6) | 0];
-            s3 += p7 * z[(b + 7) | 0];
-            s0 += p8 * z[(b + 8) | 0];
-            s1 += p9 * z[(b + 9) | 0];
-            s2 += p10 * z[(b + 10) | 0];
-            s3 += p11 * z[(b + 11) | 0];
-            s0 += p12 * z[(b + 12) | 0];
-            s1 += p13 * z[(b + 13) | 0];
-            s2 += p14 * z[(b + 14) | 0];
-            s3 += p15 * z[(b + 15) | 0];
-            a = (s0 + s1 + s2 + s3) / 4; // AFFINITY_SCALE
-          } else a = affinityAt(userLatent, pu, videoLatent, v * d, d);
-          affinityCache[v] = a;
-          stamps[SS * v + 3] = u;
-        }
+        if (d === 16) {
+          // As LegacyPool.refresh: affinityAt's four partial sums in its order, the user's
+          // row in locals (the same number to the bit).
+          const z = videoLatent;
+          const b = (v * 16) | 0;
+          let s0 = 0;
+          let s1 = 0;
+          let s2 = 0;
+          let s3 = 0;
+          s0 += p0 * z[b];
+          s1 += p1 * z[(b + 1) | 0];
+          s2 += p2 * z[(b + 2) | 0];
+          s3 += p3 * z[(b + 3) | 0];
+          s0 += p4 * z[(b + 4) | 0];
+          s1 += p5 * z[(b + 5) | 0];
+          s2 += p6 * z[(b + 6) | 0];
+          s3 += p7 * z[(b + 7) | 0];
+          s0 += p8 * z[(b + 8) | 0];
+          s1 += p9 * z[(b + 9) | 0];
+          s2 += p10 * z[(b + 10) | 0];
+          s3 += p11 * z[(b + 11) | 0];
+          s0 += p12 * z[(b + 12) | 0];
+          s1 += p13 * z[(b + 13) | 0];
+          s2 += p14 * z[(b + 14) | 0];
+          s3 += p15 * z[(b + 15) | 0];
+          a = (s0 + s1 + s2 + s3) / 4; // AFFINITY_SCALE
+        } else a = affinityAt(userLatent, pu, videoLatent, v * d, d);
       }
       const prev = recordInt[r + 7]; // REC_PREV_EPISODE
       // oracle.ts's clickLogitOf(click, a, freshnessAt(age, viral), duration term, the three

@@ -30,11 +30,6 @@ export const STAMP_SESSION = 0;
 export const STAMP_WATCHED = 1;
 /** Word of a video's stamps holding the refresh epoch that last drew it as a pool candidate. */
 export const STAMP_POOL = 2;
-/**
- * Word of a slot's stamps holding the user whose true affinity for it the affinity cache holds
- * (`LegacyPool.affinityCache`), −1 for none.
- */
-export const STAMP_AFFINITY = 3;
 
 /**
  * LAYOUT_LITERALS: the hot methods of range-simulator.ts (and `LegacyPool.refresh`) write the record's
@@ -63,7 +58,6 @@ export function checkLayout(): void {
     [STAMP_SESSION, 0],
     [STAMP_WATCHED, 1],
     [STAMP_POOL, 2],
-    [STAMP_AFFINITY, 3],
     [TOPIC_GUIDE_BITS, 7],
   ];
   for (const [value, literal] of expected)

@@ -133,9 +133,9 @@ export function estimateWorldSize(settings: Partial<WorldConfig> = {}): WorldSiz
   // handed out as views, not copies). Their watch columns are reserved for half the impression
   // slots, but a reservation costs memory only where it is written: they are counted at 0.375
   // of the slots (a quarter grown by 1.5× until it holds CTR_HIGH of them), above the watches.
-  // Per-video scratch (`session-context.ts`, `sessions.ts`), about 248 B at latentDim 16: the
+  // Per-video scratch (`session-context.ts`, `sessions.ts`), about 240 B at latentDim 16: the
   // record by slot (64 B), the latent rows copied in slot order (4 B × latentDim), the loop's
-  // stamps (16 B per range) and affinity cache (8 B per range), four flattened alias samplers (4 × 12 B), ids and slots (8 B), the
+  // stamps (16 B per range), four flattened alias samplers (4 × 12 B), ids and slots (8 B), the
   // upload index (12 B), title postings (16 B), the oracle's terms (12 B); the samplers' build
   // scratch (about 20 B) is freed before the sessions.
   const cap = sessions * BUFFER_HEADROOM;
@@ -146,7 +146,7 @@ export function estimateWorldSize(settings: Partial<WorldConfig> = {}): WorldSiz
     cap * c.impressionsPerSession * perImpression +
     watchCap * perWatch +
     cap * c.searchRate * perSearch;
-  const scratch = c.videos * (184 + 4 * c.latentDim);
+  const scratch = c.videos * (176 + 4 * c.latentDim);
   const peakBytes = entities + Math.max(logs, buffers) + scratch;
   const largestArrayBytes = Math.max(4 * cap * c.impressionsPerSession, 4 * c.videos * c.latentDim);
 
