@@ -33,9 +33,8 @@
  * `npx vite preview --port 4181 --strictPort` (stopped at the end, also on failure or Ctrl-C)
  * and launches Chromium as the e2e tests do (e2e/browser.ts) at 1280×900. Progress goes to stderr, so stdout holds only the table or JSON.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +47,7 @@ import {
   type MainThreadTask,
 } from '../e2e/main-thread';
 import { parseArgs } from './args';
+import { startPreview, stopPreview } from './preview-server';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 let PORT = 4181;
@@ -128,61 +128,6 @@ function options(): {
     outDir,
     tabs: flags.tabs !== false,
   };
-}
-
-/** Whether something accepts connections on `host`:PORT. */
-function listening(host: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port: PORT });
-    const done = (yes: boolean) => {
-      socket.destroy();
-      resolve(yes);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.setTimeout(2_000, () => done(false));
-  });
-}
-
-/** Starts `vite preview` in its own process group and waits until it answers. */
-async function startPreview(): Promise<ChildProcess> {
-  for (const host of ['127.0.0.1', '::1'])
-    if (await listening(host))
-      throw new Error(`port ${PORT} is already in use (on ${host}): free it, then run again`);
-  const args = ['vite', 'preview', '--port', String(PORT), '--strictPort', '--outDir', OUT_DIR];
-  const child = spawn('npx', args, {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (exited !== undefined)
-      throw new Error(`vite preview exited (code ${exited}) before serving:\n${output.trim()}`);
-    try {
-      if (output.includes(`:${PORT}`) && (await fetch(BASE)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  stopPreview(child);
-  throw new Error(`vite preview did not answer on ${BASE} within 60 s:\n${output.trim()}`);
-}
-
-/** Kills the preview server's process group (npx and the vite under it). */
-function stopPreview(child: ChildProcess | null): void {
-  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
 }
 
 /** The trimmed text of a test id, or '' when it is not on the page. */
@@ -418,7 +363,7 @@ async function main(): Promise<number> {
   process.on('exit', stop);
   try {
     log(`starting vite preview on port ${PORT}`);
-    server = await startPreview();
+    server = await startPreview({ root: ROOT, port: PORT, outDir: OUT_DIR });
     const executablePath = chromiumExecutable();
     browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -31,14 +31,14 @@
  *
  * Exits 1 with a message naming the step that failed (and the page's console errors so far).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS, chromiumExecutable, collectConsoleErrors } from '../e2e/browser';
 import { parseArgs } from './args';
+import { startPreview, stopPreview } from './preview-server';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DOCS = join(ROOT, 'docs');
@@ -80,65 +80,6 @@ function options(): { world: string; steps: number } | null {
     .filter((kv) => kv !== '' && !kv.startsWith('view='))
     .join('&');
   return { world, steps };
-}
-
-/** Starts `vite preview` in its own process group and waits until it answers. */
-async function startPreview(): Promise<ChildProcess> {
-  for (const host of ['127.0.0.1', '::1'])
-    if (await listening(host))
-      throw new Error(
-        `port ${PORT} is already in use (on ${host}): stop whatever serves it, then run again`,
-      );
-  const child = spawn('npx', ['vite', 'preview', '--port', String(PORT), '--strictPort'], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  let exited: number | null | undefined;
-  child.on('exit', (code) => (exited = code));
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (exited !== undefined)
-      throw new Error(
-        `vite preview exited (code ${exited}) before serving on port ${PORT}:\n${output.trim()}`,
-      );
-    try {
-      // Ready once vite says where it serves and the page answers.
-      if (output.includes(`:${PORT}`) && (await fetch(BASE)).ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await sleep(250);
-  }
-  stopPreview(child);
-  throw new Error(`vite preview did not answer on ${BASE} within 60 s:\n${output.trim()}`);
-}
-
-/** Whether something accepts connections on `host`:PORT. */
-function listening(host: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect({ host, port: PORT });
-    const done = (yes: boolean) => {
-      socket.destroy();
-      resolve(yes);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-    socket.setTimeout(2_000, () => done(false));
-  });
-}
-
-/** Kills the preview server's whole process group (npx and the vite under it). */
-function stopPreview(child: ChildProcess | null): void {
-  if (!child?.pid || child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    process.kill(-child.pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -270,7 +211,7 @@ async function main(): Promise<number> {
   let errors: string[] = [];
   try {
     log(`starting vite preview on port ${PORT}`);
-    server = await startPreview();
+    server = await startPreview({ root: ROOT, port: PORT });
     const executablePath = chromiumExecutable();
     log(`launching ${executablePath ?? "Playwright's Chromium"}`);
     browser = await chromium.launch({ executablePath, args: [...CHROMIUM_ARGS] });
