@@ -59,6 +59,23 @@ class QueryColumns {
   columnsOf(videos: Int32Array): CandidateColumns {
     const n = videos.length;
     if (n > CACHED_ROWS) return candidateColumnsOf(this.world, this.history, videos);
+    this.keep(videos);
+    const out = FLOATS.map(() => new Float32Array(n));
+    const match = new Uint8Array(n);
+    const floats = this.floats;
+    for (let i = 0; i < n; i++) {
+      const r = this.rowOf.get(videos[i])!;
+      for (let c = 0; c < FLOATS.length; c++) out[c][i] = floats[c][r];
+      match[i] = this.languageMatch[r];
+    }
+    const columns = { languageMatch: match } as CandidateColumns;
+    FLOATS.forEach((name, c) => (columns[name] = out[c]));
+    return columns;
+  }
+
+  /** Computes and keeps the columns of the videos of `videos` not kept yet (at most CACHED_ROWS). */
+  keep(videos: Int32Array): void {
+    const n = videos.length;
     let missing = 0;
     for (let i = 0; i < n; i++) if (!this.rowOf.has(videos[i])) missing++;
     if (missing > 0) {
@@ -80,17 +97,6 @@ class QueryColumns {
         candidateColumnsOf(this.world, this.history, fresh.subarray(0, j)),
       );
     }
-    const out = FLOATS.map(() => new Float32Array(n));
-    const match = new Uint8Array(n);
-    const floats = this.floats;
-    for (let i = 0; i < n; i++) {
-      const r = this.rowOf.get(videos[i])!;
-      for (let c = 0; c < FLOATS.length; c++) out[c][i] = floats[c][r];
-      match[i] = this.languageMatch[r];
-    }
-    const columns = { languageMatch: match } as CandidateColumns;
-    FLOATS.forEach((name, c) => (columns[name] = out[c]));
-    return columns;
   }
 
   private append(videos: Int32Array, cols: CandidateColumns): void {
@@ -148,6 +154,22 @@ export function cachedHistory(
   maxWatches: number,
 ): UserHistory {
   return queryColumns(world, user, time, maxWatches).history;
+}
+
+/**
+ * Computes and keeps the world-only columns of `videos` for `user` at `time` (at most
+ * {@link CACHED_ROWS}), so that a later {@link cachedCandidateExamples} of them reads them:
+ * the Funnel view's preparation while the worker is idle (src/worker/funnel-prep.ts). The
+ * values are those a request would compute; keeping them ahead changes no row.
+ */
+export function keepCandidateColumns(
+  world: World,
+  user: number,
+  time: number,
+  maxWatches: number,
+  videos: Int32Array,
+): void {
+  if (videos.length <= CACHED_ROWS) queryColumns(world, user, time, maxWatches).keep(videos);
 }
 
 /**

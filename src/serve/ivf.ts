@@ -26,7 +26,7 @@
  * q̃·x̃ = q·x + b. k-means runs on x̃, so the centres carry the lists' mean bias as well.
  */
 import { checkShapes, dotAt, type ItemVectors } from './exact';
-import { nearestCentroids, trainKMeans, type KMeansInit } from './kmeans';
+import { finish, nearestCentroids, trainKMeansSteps, type KMeansInit } from './kmeans';
 import { TopNHeap, type TopN } from './topn';
 
 /** Build settings of an {@link IvfIndex}. */
@@ -69,6 +69,12 @@ export const MAX_DEFAULT_LISTS = 512;
 export function defaultLists(n: number): number {
   return Math.max(1, Math.min(n, MAX_DEFAULT_LISTS, Math.round(Math.sqrt(n))));
 }
+
+/**
+ * Items filed per step of {@link IvfIndex.buildSteps} (the nearest centre of each is
+ * independent of the others, so the lists are those of one pass).
+ */
+export const ASSIGN_ROWS = 2048;
 
 /** Figures of a build. */
 export interface IvfStats {
@@ -132,7 +138,30 @@ export class IvfIndex {
     bias?: Float32Array,
     settings: Partial<IvfSettings> = {},
   ): IvfIndex {
+    return finish(IvfIndex.buildSteps(items, bias, settings));
+  }
+
+  /**
+   * {@link build} in steps, for work spread over idle moments (the Funnel view's index,
+   * src/worker/funnel-index.ts): the generator pauses where `trainKMeansSteps` does (every few
+   * rounds of k-means++, every Lloyd iteration) and after every {@link ASSIGN_ROWS} items
+   * filed, and returns the same index. It copies the vectors and bias first (before its first
+   * pause), so they may change meanwhile; the stats' times count only the steps' own work,
+   * not the pauses. Abandoning it (`return()`) frees what it holds.
+   */
+  static *buildSteps(
+    items: ItemVectors,
+    bias?: Float32Array,
+    settings: Partial<IvfSettings> = {},
+  ): Generator<void, IvfIndex> {
     const t0 = performance.now();
+    let paused = 0;
+    /** A pause: the time until the generator is resumed is not the build's. */
+    const pause = function* (): Generator<void, void> {
+      const at = performance.now();
+      yield;
+      paused += performance.now() - at;
+    };
     checkShapes(items, new Float32Array(0), { bias }, 0);
     const { count: n, dim: d } = items;
     if (n < 1) throw new RangeError('an index needs at least one item');
@@ -146,7 +175,8 @@ export class IvfIndex {
       }
     }
     const lists = s.from ? s.from.length / width : Math.max(1, Math.min(n, Math.floor(s.lists)));
-    const centroids = trainKMeans(augmented, n, width, {
+    yield* pause();
+    const kmeans = trainKMeansSteps(augmented, n, width, {
       k: lists,
       iterations: s.iterations,
       sampleSize: lists * s.samplePerList,
@@ -154,11 +184,36 @@ export class IvfIndex {
       seed: s.seed,
       from: s.from,
     });
+    let centroids: Float32Array;
+    try {
+      for (;;) {
+        const r = kmeans.next();
+        if (r.done) {
+          centroids = r.value;
+          break;
+        }
+        yield* pause();
+      }
+    } finally {
+      kmeans.return(new Float32Array(0)); // abandoned halfway: the k-means frees its tensors
+    }
     const k = centroids.length / width;
-    const t1 = performance.now();
+    const t1 = performance.now() - paused;
     const assign = new Int32Array(n);
-    nearestCentroids(augmented, n, width, centroids, k, assign);
-    const t2 = performance.now();
+    for (let from = 0; from < n; from += ASSIGN_ROWS) {
+      if (from > 0) yield* pause();
+      const to = Math.min(n, from + ASSIGN_ROWS);
+      nearestCentroids(
+        augmented.subarray(from * width, to * width),
+        to - from,
+        width,
+        centroids,
+        k,
+        assign.subarray(from, to),
+      );
+    }
+    const t2 = performance.now() - paused;
+    yield* pause();
 
     // Counting sort of the items by list.
     const offsets = new Int32Array(k + 1);
@@ -182,7 +237,7 @@ export class IvfIndex {
     const stats: IvfStats = {
       count: n,
       lists: k,
-      buildMs: performance.now() - t0,
+      buildMs: performance.now() - paused - t0,
       kmeansMs: t1 - t0,
       assignMs: t2 - t1,
       bytes,

@@ -51,9 +51,27 @@ export function trainKMeans(
   dim: number,
   settings: KMeansSettings,
 ): Float32Array {
+  return finish(trainKMeansSteps(points, n, dim, settings));
+}
+
+/**
+ * {@link trainKMeans} in steps, for work spread over idle moments (the Funnel view's index,
+ * src/worker/funnel-index.ts): the generator pauses after drawing the sample, after every
+ * {@link PLUS_PLUS_ROUNDS} rounds of k-means++ and after every {@link KMEANS_ROWS} sample
+ * points assigned in a Lloyd iteration, and returns the same centres (the same operations in
+ * the same order; each point's nearest centre does not depend on the others). `points` must not change until it is done. Abandoning it
+ * (`return()`) frees what it holds.
+ */
+export function* trainKMeansSteps(
+  points: Float32Array,
+  n: number,
+  dim: number,
+  settings: KMeansSettings,
+): Generator<void, Float32Array> {
   const rng = createRng(settings.seed, 0x4b3a);
   const method = settings.method ?? 'auto';
   const sample = samplePoints(points, n, dim, Math.min(n, settings.sampleSize), rng);
+  yield;
   const s = sample.length / dim;
   const from = settings.from;
   if (from && (from.length === 0 || from.length % dim !== 0))
@@ -62,14 +80,28 @@ export function trainKMeans(
   const centroids = from
     ? from.slice()
     : settings.init === 'kmeans++'
-      ? plusPlusCentres(sample, s, dim, k, rng, method === 'auto')
+      ? yield* plusPlusCentres(sample, s, dim, k, rng, method === 'auto')
       : randomCentres(sample, s, dim, k, rng);
   const assign = new Int32Array(s);
   const dist = new Float64Array(s);
   const sums = new Float64Array(k * dim);
   const sizes = new Int32Array(k);
   for (let it = 0; it < settings.iterations; it++) {
-    nearestCentroids(sample, s, dim, centroids, k, assign, dist, method);
+    // Each point's nearest centre is its own: assigned in blocks, a pause between two.
+    for (let a = 0; a < s; a += KMEANS_ROWS) {
+      if (a > 0 || it > 0 || !from) yield;
+      const b = Math.min(s, a + KMEANS_ROWS);
+      nearestCentroids(
+        sample.subarray(a * dim, b * dim),
+        b - a,
+        dim,
+        centroids,
+        k,
+        assign.subarray(a, b),
+        dist.subarray(a, b),
+        method,
+      );
+    }
     sums.fill(0);
     sizes.fill(0);
     for (let i = 0; i < s; i++) {
@@ -204,37 +236,55 @@ function randomCentres(
   return picked.length === k * dim ? picked : picked.slice(0, k * dim);
 }
 
+/** Sample points assigned between two pauses of {@link trainKMeansSteps}. */
+export const KMEANS_ROWS = 2048;
+
+/**
+ * Rounds of k-means++ between two pauses of {@link trainKMeansSteps} (a few milliseconds each
+ * on the default world's 9 024 × 33 sample).
+ */
+export const PLUS_PLUS_ROUNDS = 8;
+
+/** Runs a generator of {@link trainKMeansSteps} (or a build of steps) to its end. */
+export function finish<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
 /** k-means++ (Arthur & Vassilvitskii 2007): O(s · k · dim). */
-function plusPlusCentres(
+function* plusPlusCentres(
   sample: Float32Array,
   s: number,
   dim: number,
   k: number,
   rng: Rng,
   products: boolean,
-): Float32Array {
+): Generator<void, Float32Array> {
   // With products (WASM), a distance is computed only where it may lower the nearest one.
   const byProducts = products ? PlusPlusProducts.create(sample, s, dim, k) : null;
   try {
-    return plusPlusRounds(sample, s, dim, k, rng, byProducts);
+    return yield* plusPlusRounds(sample, s, dim, k, rng, byProducts);
   } finally {
     byProducts?.dispose();
   }
 }
 
 /** The k rounds of {@link plusPlusCentres}, by products where `byProducts` is given. */
-function plusPlusRounds(
+function* plusPlusRounds(
   sample: Float32Array,
   s: number,
   dim: number,
   k: number,
   rng: Rng,
   byProducts: PlusPlusProducts | null,
-): Float32Array {
+): Generator<void, Float32Array> {
   const centroids = new Float32Array(k * dim);
   const nearest = new Float64Array(s).fill(Infinity);
   let pick = rng.int(s);
   for (let c = 0; c < k; c++) {
+    if (c > 0 && c % PLUS_PLUS_ROUNDS === 0) yield;
     centroids.set(sample.subarray(pick * dim, pick * dim + dim), c * dim);
     const centre = centroids.subarray(c * dim, c * dim + dim);
     if (!byProducts?.nearer(centre, nearest)) {

@@ -19,7 +19,7 @@ interface OracleTop {
  */
 const oracleTops = new WeakMap<World['logs'], Map<string, OracleTop>>();
 /** The best kept per user and time (the view's largest k). */
-const ORACLE_KEEP = 50;
+export const ORACLE_KEEP = 50;
 /** Entries kept per world before the memo starts again (a few requests' worth of users). */
 const ORACLE_ENTRIES = 4096;
 

@@ -6,6 +6,7 @@ import { RECALL_KS, type TrainingParams } from '../protocol/training';
 import { generateFixture, toMovieLensCsv, withBadLine } from '../sim/import/fixtures';
 import { TrainingHost } from './training-host';
 import { WorldHost } from './world-host';
+import { ManualTimers } from './manual-timers';
 import { yieldToEvents } from './yield';
 
 const PARAMS: TrainingParams = { ...DEFAULT_TRAINING_PARAMS, batch: 64, negatives: 64 };
@@ -29,6 +30,7 @@ function makeHosts() {
     }),
     yieldToEvents,
     now: () => performance.now(),
+    schedule: new ManualTimers().schedule,
   });
   const host = new WorldHost(post, () => performance.now(), training, null);
   const until = async (pred: () => boolean) => {

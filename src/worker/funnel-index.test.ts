@@ -34,7 +34,9 @@ describe('funnelIndexAt', () => {
     expect(funnelIndexAt(s).index).toBe(cold.index);
 
     await steps(3);
-    // The pause after the steps built the index of step 8 ahead of the request.
+    expect(keptFunnelIndex(s)?.step).toBe(5); // nothing is built until the worker is quiet
+    await h.quiet();
+    // The quiet time after the steps built the index of step 8 ahead of the request.
     const prepared = keptFunnelIndex(s);
     expect(prepared?.step).toBe(8);
     expect(prepared?.preparedAhead).toBe(true);
@@ -58,11 +60,22 @@ describe('funnelIndexAt', () => {
     expect(funnelIndexAt(s).warm).toEqual({ from: 8, cold: 5, iterations: WARM_ITERATIONS });
   }, 120_000);
 
-  it('prepares nothing at a pause of a run whose Funnel view was never asked', async () => {
+  it('builds the cold index of a run whose view was never asked once the worker is quiet', async () => {
     const world = generateWorld({ seed: 4, videos: 400, users: 150, days: 20 });
     const h = testHost(world);
     h.host.handle({ type: 'step', runId: 1, params: PARAMS, count: 2 });
     await h.host.idle();
-    expect(keptFunnelIndex(h.host.current!)).toBeUndefined();
+    const s = h.host.current!;
+    expect(keptFunnelIndex(s)).toBeUndefined();
+    await h.quiet();
+    const prepared = keptFunnelIndex(s)!;
+    expect(prepared).toMatchObject({ step: 2, preparedAhead: true });
+    expect(prepared.warm).toBeUndefined();
+    expect(funnelIndexAt(s)).toBe(prepared);
+    const c = s.candidate;
+    const items = { vectors: c.videoOut.weights, count: world.videos.count, dim: c.d };
+    const want = IvfIndex.build(items, c.videoBias.weights);
+    expect(Array.from(prepared.index.centroids)).toEqual(Array.from(want.centroids));
+    expect(Array.from(prepared.index.ids)).toEqual(Array.from(want.ids));
   }, 120_000);
 });

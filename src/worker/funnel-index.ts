@@ -19,6 +19,7 @@
  * built (its `buildMs` is still the build's own time; the request did not pay it).
  */
 import { IvfIndex } from '../serve/ivf';
+import { finish } from '../serve/kmeans';
 import type { TrainingSession } from './session';
 
 /** Lloyd iterations of a warm-started rebuild (a cold build runs k-means++ and 8). */
@@ -42,28 +43,55 @@ export interface FunnelIndex {
 /** The latest index per candidate model (a new run or a restored one has another model). */
 const kept = new WeakMap<object, FunnelIndex & { cold: number }>();
 
+/** A build of the index of one step under way, per candidate model ({@link prepareFunnelIndex}). */
+const pending = new WeakMap<object, { step: number; steps: Generator<void, FunnelIndex> }>();
+
 /** The session's index at its current step: kept, warm-started from the last one, or cold. */
 export function funnelIndexAt(s: TrainingSession): FunnelIndex {
   const c = s.candidate;
   const last = kept.get(c);
   if (last && last.step === s.step) return last;
-  return build(s, last);
+  // A build of this step begun while the worker was idle: finished here, not started again.
+  const begun = pendingAt(s);
+  if (begun) {
+    pending.delete(c);
+    return finish(begun);
+  }
+  return finish(build(s, last));
 }
 
 /**
- * When training pauses: if the Funnel view was asked earlier in this run (an index is kept for
- * the session's candidate model) at an earlier step, builds the index of the current step now —
- * the index {@link funnelIndexAt} would build at the next request, warm-started from the kept
- * one — and returns it; otherwise builds nothing (a run whose view was never asked pays
- * nothing) and returns null. A product choice (docs/performance.md#the-funnel-view): the
- * pause pays the build (0.1–0.3 s on the default world) instead of the next request.
+ * One step of building, while the worker is idle (src/worker/idle-prep.ts), the index
+ * {@link funnelIndexAt} would build for the session's current step — cold when none is kept,
+ * else warm-started from the kept one — so that the next request finds it built. Each call
+ * does a few milliseconds to a few tens of them (`IvfIndex.buildSteps`: rounds of k-means++, a
+ * Lloyd iteration, a block of videos filed); a build of an earlier step (training went on) is
+ * dropped. Returns true when the index of the current step is kept (nothing left to do).
+ * A product choice (docs/performance.md#the-funnel-view): the worker's idle time pays the
+ * build, whether or not the view is ever asked, instead of the next request.
  */
-export function prepareFunnelIndex(s: TrainingSession): FunnelIndex | null {
-  const last = kept.get(s.candidate);
-  if (!last || last.step >= s.step) return null;
-  const next = build(s, last);
-  next.preparedAhead = true;
-  return next;
+export function prepareFunnelIndex(s: TrainingSession): boolean {
+  const c = s.candidate;
+  const last = kept.get(c);
+  if (last && last.step === s.step) return true;
+  let begun = pendingAt(s);
+  if (!begun) {
+    begun = build(s, last);
+    pending.set(c, { step: s.step, steps: begun });
+  }
+  const r = begun.next();
+  if (!r.done) return false;
+  pending.delete(c);
+  r.value.preparedAhead = true;
+  return true;
+}
+
+/** Drops a build under way for the session's model, freeing its tensors (the run ends). */
+export function dropPendingFunnelIndex(s: TrainingSession): void {
+  const p = pending.get(s.candidate);
+  if (!p) return;
+  pending.delete(s.candidate);
+  p.steps.return(undefined as never);
 }
 
 /** The index kept for the session's candidate model, if any (benches and tests). */
@@ -71,15 +99,29 @@ export function keptFunnelIndex(s: TrainingSession): FunnelIndex | undefined {
   return kept.get(s.candidate);
 }
 
-/** Builds the index of the session's current step (warm from `last` when it is earlier) and keeps it. */
-function build(
+/** The build under way for the session's current step, if any; one of an earlier step is dropped. */
+function pendingAt(s: TrainingSession): Generator<void, FunnelIndex> | null {
+  const p = pending.get(s.candidate);
+  if (!p) return null;
+  if (p.step === s.step) return p.steps;
+  pending.delete(s.candidate);
+  p.steps.return(undefined as never); // frees the k-means' tensors
+  return null;
+}
+
+/**
+ * Builds, in steps, the index of the session's current step (warm from `last` when it is
+ * earlier) and keeps it when done. The vectors are copied at the first step.
+ */
+function* build(
   s: TrainingSession,
   last: (FunnelIndex & { cold: number }) | undefined,
-): FunnelIndex {
+): Generator<void, FunnelIndex> {
   const c = s.candidate;
+  const step = s.step;
   const items = { vectors: c.videoOut.weights, count: s.data.world.videos.count, dim: c.d };
-  const warmable = last && last.step < s.step;
-  const index = IvfIndex.build(
+  const warmable = last && last.step < step;
+  const index = yield* IvfIndex.buildSteps(
     items,
     c.videoBias.weights,
     warmable ? { from: last.index.centroids, iterations: WARM_ITERATIONS } : {},
@@ -87,11 +129,11 @@ function build(
   const next: FunnelIndex & { cold: number } = warmable
     ? {
         index,
-        step: s.step,
+        step,
         cold: last.cold,
         warm: { from: last.step, cold: last.cold, iterations: WARM_ITERATIONS },
       }
-    : { index, step: s.step, cold: s.step };
+    : { index, step, cold: step };
   kept.set(c, next);
   return next;
 }

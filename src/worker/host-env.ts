@@ -1,7 +1,7 @@
 /**
  * What the worker's hosts need from their surroundings (the worker's globals in the page, fakes
- * in Node tests): how to post a message, start a backend, yield to the event loop and read the
- * clock. Types only, so the hosts import it and not each other.
+ * in Node tests): how to post a message, start a backend, yield to the event loop, read the
+ * clock and set a timer. Types only, so the hosts import it and not each other.
  */
 import type { BackendReport, BackendRequest, WorkerToPage } from '../protocol';
 
@@ -25,4 +25,9 @@ export interface TrainingHostEnv {
   yieldToEvents: () => Promise<void>;
   /** Milliseconds (performance.now, or a fake clock). */
   now: () => number;
+  /**
+   * Calls `run` once after `ms` milliseconds (setTimeout, or fake timers that a test advances)
+   * and returns a function that cancels the call if it has not run yet.
+   */
+  schedule: (run: () => void, ms: number) => () => void;
 }

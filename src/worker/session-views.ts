@@ -245,6 +245,30 @@ function sameQuery(q: FunnelQuery, f: FocusQuery): boolean {
   return true;
 }
 
+/** {@link funnelRows} per test split (they depend on the world only). */
+const rowsOfSplit = new WeakMap<CandidateExamples, Int32Array>();
+
+/**
+ * The rows of the session's held-out candidate examples the Funnel view serves:
+ * {@link FUNNEL_QUERIES} session starts spread evenly over the test split (fewer when it has
+ * fewer). They depend on the world only, not on the models, so they are found once per split
+ * (tens of milliseconds on the default world) and kept; the array is shared, not to be changed.
+ */
+export function funnelRows(s: TrainingSession): Int32Array {
+  const { world, test } = s.data;
+  let rows = rowsOfSplit.get(test);
+  if (!rows) {
+    const starts = sessionStartRows(world, test);
+    const count = Math.min(FUNNEL_QUERIES, starts.length);
+    rows = Int32Array.from(
+      { length: count },
+      (_, i) => starts[Math.floor((i * starts.length) / count)],
+    );
+    rowsOfSplit.set(test, rows);
+  }
+  return rows;
+}
+
 /**
  * The Funnel view's figures: {@link FUNNEL_QUERIES} held-out session starts served through
  * exact retrieval and an IVF index of the current video vectors (funnel-index.ts: its k-means
@@ -265,12 +289,7 @@ export async function funnelFiguresOf(
   const items = { vectors: c.videoOut.weights, count: world.videos.count, dim: c.d };
   const built = funnelIndexAt(s);
   const { index } = built;
-  const starts = sessionStartRows(world, test);
-  const count = Math.min(FUNNEL_QUERIES, starts.length);
-  const rows = Int32Array.from(
-    { length: count },
-    (_, i) => starts[Math.floor((i * starts.length) / count)],
-  );
+  const rows = funnelRows(s);
   const models = { world, candidate: c, ranker: s.ranker };
   // The video vectors laid out once for matrix products (WASM; null elsewhere), for the exact
   // retrievals of the sweep and the label ranks below.

@@ -15,6 +15,7 @@ import {
   type TrainingStatusMessage,
 } from '../protocol/training';
 import { WorldHost } from './world-host';
+import { ManualTimers } from './manual-timers';
 import { yieldToEvents } from './yield';
 
 /** Small batches keep a step at a few milliseconds. */
@@ -48,6 +49,7 @@ function makeHost(w: World | null = world) {
     chooseBackend: wasm,
     yieldToEvents,
     now: () => performance.now(),
+    schedule: new ManualTimers().schedule,
   });
   if (w) host.setWorld(w);
   const of = <T extends WorkerToPage['type']>(type: T) =>
@@ -379,6 +381,7 @@ describe('a lost GPU device', () => {
       },
       yieldToEvents,
       now: () => performance.now(),
+      schedule: new ManualTimers().schedule,
     });
     host.setWorld(world);
     const of = <T extends WorkerToPage['type']>(type: T) =>
@@ -417,6 +420,7 @@ describe('WorldHost with training', () => {
       chooseBackend: wasm,
       yieldToEvents,
       now: () => performance.now(),
+      schedule: new ManualTimers().schedule,
     });
     const host = new WorldHost(post, () => 0, training);
     host.handle({

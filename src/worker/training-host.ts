@@ -11,7 +11,7 @@
 import type { World } from '../sim/types';
 import { divergedModel, divergenceMessage } from './divergence';
 import { neighbours, videoMeta } from './embedding-views';
-import { prepareFunnelIndex } from './funnel-index';
+import { IdlePreparation } from './idle-prep';
 import {
   buildTrainingData,
   SnapshotMismatch,
@@ -65,14 +65,22 @@ export class TrainingHost {
 
   /** The analysis views' requests and the negatives sweep. */
   private readonly views: ViewsHost;
+  /** The Funnel view's work done ahead while the worker is idle (idle-prep.ts). */
+  private readonly prep: IdlePreparation;
 
   constructor(private readonly env: TrainingHostEnv) {
     this.views = new ViewsHost(env.post, env.now, () => (this.failed ? null : this.session));
+    this.prep = new IdlePreparation(env, () => void this.pump());
   }
 
   /** The session of the current run, if any (for tests). */
   get current(): TrainingSession | null {
     return this.session;
+  }
+
+  /** What the idle preparation of the current step did so far (benches and tests). */
+  get preparation(): IdlePreparation['report'] {
+    return this.prep.report;
   }
 
   /**
@@ -86,6 +94,7 @@ export class TrainingHost {
     // A sweep of the old world ends at its next step (its run is gone), never mid-step.
     this.views.resetFocus();
     this.running = false;
+    this.prep.interrupt();
     this.queue = [];
     this.retire();
     this.metrics.clear();
@@ -93,13 +102,20 @@ export class TrainingHost {
 
   /** Queues a request; the pump handles it between two steps. */
   handle(request: TrainingRequest | ViewRequest): void {
+    this.prep.interrupt();
     this.queue.push(request);
     void this.pump();
   }
 
   /** Resolves when the pump has nothing left to do (tests). */
   async idle(): Promise<void> {
-    while (this.pumping || this.queue.length > 0 || this.running || this.views.busy)
+    while (
+      this.pumping ||
+      this.queue.length > 0 ||
+      this.running ||
+      this.views.busy ||
+      this.prep.ready
+    )
       await this.env.yieldToEvents();
   }
 
@@ -107,20 +123,22 @@ export class TrainingHost {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.queue.length > 0 || this.running || this.views.busy) {
+      while (this.queue.length > 0 || this.running || this.views.busy || this.prep.ready) {
         this.disposeRetired();
         const request = this.queue.shift();
         if (request) await this.apply(request);
         else if (this.views.busy) await this.views.work();
-        else {
+        else if (this.running) {
           await this.stepOnce();
           if (!this.running) this.stopped('paused');
-        }
+        } else await this.prep.work(this.failed ? null : this.session);
         await this.env.yieldToEvents();
       }
     } finally {
       this.disposeRetired();
       this.pumping = false;
+      // Quiet from here on: the Funnel view's preparation starts after a while without a message.
+      if (!this.running) this.prep.arm(this.failed ? null : this.session);
     }
   }
 
@@ -159,7 +177,6 @@ export class TrainingHost {
         if (this.session?.runId !== r.runId || !this.running) return;
         this.running = false;
         this.stopped('paused');
-        this.prepareViews();
         return;
       case 'step': {
         if (this.running) return;
@@ -168,10 +185,7 @@ export class TrainingHost {
         s.applyLive(r.params);
         for (let i = 0; i < r.count && !this.failed && this.session === s; i++)
           await this.stepOnce();
-        if (this.session === s && !this.failed) {
-          this.stopped('paused');
-          this.prepareViews();
-        }
+        if (this.session === s && !this.failed) this.stopped('paused');
         return;
       }
       case 'reset':
@@ -443,21 +457,6 @@ export class TrainingHost {
     if (this.env.now() - this.lastFlush >= METRICS_INTERVAL_MS) this.flush();
   }
 
-  /**
-   * After a pause (or single steps): the Funnel view's index of this step, when the view was
-   * asked earlier in the run (funnel-index.ts `prepareFunnelIndex`), so its next request does
-   * not build it. A failure here is left to that request, which builds it again.
-   */
-  private prepareViews(): void {
-    const s = this.session;
-    if (!s || this.failed) return;
-    try {
-      prepareFunnelIndex(s);
-    } catch {
-      // The request will build it (and report what failed).
-    }
-  }
-
   /** The loop stopped (pause, or the end of single steps): post what is buffered and the state. */
   private stopped(state: TrainingState): void {
     const s = this.session;
@@ -514,6 +513,7 @@ export class TrainingHost {
 
   /** Takes the current session out of use; it is disposed once no step can be using it. */
   private retire(): void {
+    this.prep.forget(this.session);
     if (this.session) this.retired.push(this.session);
     this.session = null;
     this.failed = false;

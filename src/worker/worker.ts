@@ -23,6 +23,10 @@ const training = new TrainingHost({
   chooseBackend: chooseBrowserBackend,
   yieldToEvents,
   now,
+  schedule: (run, ms) => {
+    const id = setTimeout(run, ms);
+    return () => clearTimeout(id);
+  },
 });
 const host = new WorldHost(post, now, training);
 
