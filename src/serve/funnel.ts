@@ -142,17 +142,30 @@ export function liveMask(world: World, time: number): Uint8Array {
   return mask;
 }
 
+/** {@link keptLiveMask}'s masks per world, by time. */
+const keptMasks = new WeakMap<World, Map<number, Uint8Array>>();
+/** Masks kept per world before the memo starts again (the view's 40 queries, with room). */
+const KEPT_MASKS = 128;
+
 /**
- * {@link liveMask} memoised by time, for the many queries of one request (session starts of
- * one day share a mask only when their times are equal; the arrays are not copied).
+ * {@link liveMask} kept per world and time, for the Funnel view's requests and their idle
+ * preparation (a mask depends on the world and the time only; 20 000 bytes each on the
+ * default world). The array is shared: never change it.
  */
+export function keptLiveMask(world: World, time: number): Uint8Array {
+  let masks = keptMasks.get(world);
+  if (!masks) keptMasks.set(world, (masks = new Map()));
+  let mask = masks.get(time);
+  if (!mask) {
+    if (masks.size >= KEPT_MASKS) masks.clear();
+    masks.set(time, (mask = liveMask(world, time)));
+  }
+  return mask;
+}
+
+/** {@link keptLiveMask} of one world. */
 function maskCache(world: World): (time: number) => Uint8Array {
-  const masks = new Map<number, Uint8Array>();
-  return (time) => {
-    let mask = masks.get(time);
-    if (!mask) masks.set(time, (mask = liveMask(world, time)));
-    return mask;
-  };
+  return (time) => keptLiveMask(world, time);
 }
 
 /** Top N of one query, timed. */

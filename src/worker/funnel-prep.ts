@@ -10,23 +10,26 @@
  * - **the candidates' columns**: the features and oracle terms of each query's exact and IVF
  *   top N_max at this step (the default nprobe), kept per query (serve/candidate-cache.ts)
  *   for the request's untimed rankings — world-only values, kept across steps, so after the
- *   first time only the videos new to a query's lists are computed.
+ *   first time only the videos new to a query's lists are computed — and the queries' live
+ *   masks (serve/funnel.ts `keptLiveMask`);
+ * - **a warm-up**, once per run: the request's own code on one query (its answer dropped), so
+ *   that the first request does not compile it (JIT) on the clock.
  *
  * All of it is what the request would compute itself, the same to the bit: preparing it
  * changes no figure of the answer, only when the work is done.
  */
 import { BlockedItems, exactTopN } from '../serve/exact';
 import { cachedHistory, keepCandidateColumns } from '../serve/candidate-cache';
-import { funnelQueries, liveMask, type FunnelQuery } from '../serve/funnel';
+import { funnelQueries, keptLiveMask, type FunnelQuery } from '../serve/funnel';
 import { oracleBest, ORACLE_KEEP } from '../serve/oracle-best';
 import { defaultRankingOptions } from '../sim/ranking-examples';
 import { FUNNEL_NS, SERVING_PARAMS } from '../protocol/params';
 import { keptFunnelIndex, prepareFunnelIndex } from './funnel-index';
 import type { TrainingSession } from './session';
-import { funnelRows } from './session-views';
+import { funnelFiguresOf, funnelRows } from './session-views';
 
 /** What one step of the preparation did. */
-export type FunnelPrepPart = 'ceiling' | 'index' | 'columns';
+export type FunnelPrepPart = 'ceiling' | 'index' | 'columns' | 'warm-up';
 
 /**
  * One step: what it did, or a promise of it (a step that waits for the backend, e.g. the user
@@ -36,6 +39,12 @@ export type FunnelPrepStep = FunnelPrepPart | Promise<FunnelPrepPart>;
 
 /** Queries whose ceiling one step asks the oracle for (a few ms each on the default world). */
 export const CEILING_QUERIES_PER_STEP = 4;
+
+/** Sessions whose preparation ran the warm-up. */
+const warmed = new WeakSet<TrainingSession>();
+
+/** Queries of the warm-up requests (their answers are dropped). */
+export const WARM_UP_QUERIES = 1;
 
 /**
  * The preparation for the session at its current step, one short piece of work per `next()`
@@ -48,12 +57,7 @@ export function* funnelPreparation(s: TrainingSession): Generator<FunnelPrepStep
   const { world, test } = s.data;
   const rows = funnelRows(s);
   yield 'ceiling';
-  const masks = new Map<number, Uint8Array>();
-  const maskAt = (time: number): Uint8Array => {
-    let mask = masks.get(time);
-    if (!mask) masks.set(time, (mask = liveMask(world, time)));
-    return mask;
-  };
+  const maskAt = (time: number): Uint8Array => keptLiveMask(world, time);
   const maxWatches = defaultRankingOptions.maxWatches;
   for (let i = 0; i < rows.length; i += CEILING_QUERIES_PER_STEP) {
     for (const r of rows.subarray(i, i + CEILING_QUERIES_PER_STEP)) {
@@ -101,4 +105,19 @@ export function* funnelPreparation(s: TrainingSession): Generator<FunnelPrepStep
   } finally {
     blocked?.dispose();
   }
+  // The warm-up, once per run: the request's own code on one of its queries, at the least N and
+  // then at the largest (two steps), the answers dropped, so that the first request of a
+  // session does not pay for compiling that code (JIT) on the clock.
+  if (warmed.has(s)) return;
+  warmed.add(s);
+  for (const n of [Math.min(...FUNNEL_NS), nMax])
+    yield funnelFiguresOf(
+      s,
+      SERVING_PARAMS.funnelK.default,
+      nprobe,
+      null,
+      () => performance.now(),
+      rows.subarray(0, WARM_UP_QUERIES),
+      [n],
+    ).then(() => 'warm-up' as const);
 }

@@ -83,7 +83,7 @@ describe('the idle preparation', () => {
     const done = h.host.preparation!;
     expect(done).toBe(stopped);
     expect(done.done).toBe(true);
-    expect(Object.keys(done.parts).sort()).toEqual(['ceiling', 'columns', 'index']);
+    expect(Object.keys(done.parts).sort()).toEqual(['ceiling', 'columns', 'index', 'warm-up']);
     expect(done.longestMs).toBeGreaterThan(0);
     expect(done.longestMs).toBeLessThanOrEqual(done.ms);
     expect(keptFunnelIndex(s)).toMatchObject({ step: 3, preparedAhead: true });

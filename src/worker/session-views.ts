@@ -17,6 +17,7 @@ import {
   funnelAtEachN,
   funnelQueries,
   funnelSweep,
+  keptLiveMask,
   liveMask,
   type FunnelPoint,
   type FunnelQuery,
@@ -274,7 +275,9 @@ export function funnelRows(s: TrainingSession): Int32Array {
  * exact retrieval and an IVF index of the current video vectors (funnel-index.ts: its k-means
  * warm-started from the last request's index when there is one) for every N of
  * {@link FUNNEL_NS}, then ranked to the top `k`; the index's recall@100 against the exact top
- * 100; and the focus user's own funnel at each N (null when `focus` is null).
+ * 100; and the focus user's own funnel at each N (null when `focus` is null). `rows` and `ns`:
+ * the test rows served and the N values (default {@link funnelRows} and {@link FUNNEL_NS};
+ * fewer for the idle preparation's warm-up).
  */
 export async function funnelFiguresOf(
   s: TrainingSession,
@@ -282,6 +285,8 @@ export async function funnelFiguresOf(
   nprobe: number,
   focus: FocusQuery | null,
   now: () => number,
+  rows: Int32Array = funnelRows(s),
+  ns: readonly number[] = FUNNEL_NS,
 ): Promise<Omit<FunnelMessage, 'type' | 'runId'>> {
   const t0 = now();
   const { world, test } = s.data;
@@ -289,22 +294,16 @@ export async function funnelFiguresOf(
   const items = { vectors: c.videoOut.weights, count: world.videos.count, dim: c.d };
   const built = funnelIndexAt(s);
   const { index } = built;
-  const rows = funnelRows(s);
   const models = { world, candidate: c, ranker: s.ranker };
   // The video vectors laid out once for matrix products (WASM; null elsewhere), for the exact
   // retrievals of the sweep and the label ranks below.
   const blocked = BlockedItems.prepare(items, c.videoBias.weights);
-  const masks = new Map<number, Uint8Array>();
-  const liveMaskAt = (time: number): Uint8Array => {
-    let mask = masks.get(time);
-    if (!mask) masks.set(time, (mask = liveMask(world, time)));
-    return mask;
-  };
+  const liveMaskAt = (time: number): Uint8Array => keptLiveMask(world, time);
   let sweep: FunnelSweep;
   let ranks: number[];
   let example: FunnelMessage['example'] = null;
   try {
-    sweep = await funnelSweep(models, test, rows, { ns: FUNNEL_NS, k, index, nprobe, blocked });
+    sweep = await funnelSweep(models, test, rows, { ns, k, index, nprobe, blocked });
     // Where each query's next watch ranks among the live videos by u·v + b (0 = first).
     const { queries } = sweep.served;
     const us = new Float32Array(queries.length * c.d);
