@@ -226,7 +226,7 @@ export class SparseEmbedding {
     const n = ids.length;
     let touched = 0;
     for (let i = 0; i < n; i++) {
-      // Every 8 rows, one value of each of the next 8 (as the WebAssembly kernels do): in a
+      // Every 8 rows, one value of each of the next 8 (as the WebAssembly averages do): in a
       // large table their cache misses then overlap instead of coming one row at a time.
       if ((i & 7) === 0)
         for (let j = i + 8, end = Math.min(i + 16, n); j < end; j++) touched += w[ids[j] * d];
