@@ -12,8 +12,8 @@
  *   for the request's untimed rankings — world-only values, kept across steps, so after the
  *   first time only the videos new to a query's lists are computed — and the queries' live
  *   masks (serve/funnel.ts `keptLiveMask`);
- * - **a warm-up**, once per run: the request's own code on one query (its answer dropped), so
- *   that the first request does not compile it (JIT) on the clock.
+ * - **a warm-up**, once per worker: the request's own code on one query (its answer dropped),
+ *   so that the first request does not compile it (JIT) on the clock.
  *
  * All of it is what the request would compute itself, the same to the bit: preparing it
  * changes no figure of the answer, only when the work is done.
@@ -40,8 +40,8 @@ export type FunnelPrepStep = FunnelPrepPart | Promise<FunnelPrepPart>;
 /** Queries whose ceiling one step asks the oracle for (a few ms each on the default world). */
 export const CEILING_QUERIES_PER_STEP = 4;
 
-/** Sessions whose preparation ran the warm-up. */
-const warmed = new WeakSet<TrainingSession>();
+/** Whether a preparation ran the warm-up in this worker (compiled code stays compiled). */
+let warmedUp = false;
 
 /** Queries of the warm-up requests (their answers are dropped). */
 export const WARM_UP_QUERIES = 1;
@@ -105,11 +105,11 @@ export function* funnelPreparation(s: TrainingSession): Generator<FunnelPrepStep
   } finally {
     blocked?.dispose();
   }
-  // The warm-up, once per run: the request's own code on one of its queries, at the least N and
-  // then at the largest (two steps), the answers dropped, so that the first request of a
-  // session does not pay for compiling that code (JIT) on the clock.
-  if (warmed.has(s)) return;
-  warmed.add(s);
+  // The warm-up, once per worker: the request's own code on one of its queries, at the least N
+  // and then at the largest (two steps), the answers dropped, so that the first request does
+  // not pay for compiling that code (JIT) on the clock.
+  if (warmedUp) return;
+  warmedUp = true;
   for (const n of [Math.min(...FUNNEL_NS), nMax])
     yield funnelFiguresOf(
       s,
