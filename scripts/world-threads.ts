@@ -6,8 +6,9 @@
  * the users moved there; then `threads` contiguous user ranges are simulated at once — the first
  * in this thread, each other on a worker thread that reads the shared context without copying
  * it (the session loop reads the catalogue through the context alone, so the workers are not
- * sent the video table) — and their logs, buffers transferred, are joined in order
- * (`joinLogs`). Each user draws from a random stream of its
+ * sent the video table), each writing its logs into its window of log columns in shared memory
+ * — and the windows are joined in order by moving each down onto the end of the one before
+ * (`joinLogs`, no copy between buffers). Each user draws from a random stream of its
  * own, so the world is the one `generateWorld` builds, bit for bit, whatever the number of
  * threads (scripts/world-threads.test.ts; docs/performance.md#world-generation).
  */
@@ -17,14 +18,32 @@ import { runInNewContext } from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import type { Vocabulary } from '../src/sim/catalogue';
 import { validateWorldConfig, type WorldMaxima } from '../src/sim/config';
+import {
+  cutWindows,
+  expectedSessions,
+  projectedRoom,
+  rangeRoom,
+  sharedColumns,
+  type LogArrayKey,
+  type LogArrays,
+} from '../src/sim/log-room';
+import { RangeSimulator } from '../src/sim/range-simulator';
 import { joinLogs, sessionContext, simulateUserRange } from '../src/sim/sessions';
-import type { SessionContext } from '../src/sim/session-context';
+import { latentByIdInPlace, type SessionContext } from '../src/sim/session-context';
 import { shardRange } from '../src/sim/shard';
 import type { Logs, World, WorldConfig } from '../src/sim/types';
 import { generateWorldBase } from '../src/sim/world';
 
 /** Below this many users a world is built in one thread unless threads are asked for. */
 export const MIN_USERS_PER_THREAD = 250;
+
+/**
+ * The pilot that sizes the log windows (`generateWorldOnThreads`): this share of the first
+ * range's users, at least PILOT_USERS of them, simulated before the workers are sent their
+ * ranges (they wait that long: ~0.5% of the work).
+ */
+const PILOT_SHARE = 0.005;
+const PILOT_USERS = 32;
 
 /** What a range's worker thread is sent (`world-thread-worker.ts`). */
 export interface RangeJob {
@@ -33,10 +52,24 @@ export interface RangeJob {
   /** Users [from, to). */
   from: number;
   to: number;
+  /** The range's window of the shared log columns (log-room.ts `sharedColumns`). */
+  columns: LogArrays;
 }
 
-/** A range worker's answer: the range's logs (ids local to it) or why it failed. */
-export type RangeReply = { ok: true; logs: Logs } | { ok: false; error: string };
+/**
+ * A range worker's answer: the range's logs (ids local to it) or why it failed. The columns
+ * still in the range's window come back as views on another `SharedArrayBuffer` object over the
+ * same memory (every thread has its own), so they are named, and the main thread takes its own
+ * views on the window instead: the join recognises them as lying in its shared columns.
+ */
+export type RangeReply =
+  | {
+      ok: true;
+      logs: Logs;
+      /** The columns of `logs` that lie at the start of the range's window (`RangeJob.columns`). */
+      inWindow: LogArrayKey[];
+    }
+  | { ok: false; error: string };
 
 /**
  * Moves every typed array reachable from `root` through plain objects into shared memory, in
@@ -91,12 +124,17 @@ interface RangeWorker {
 function startRangeWorker(): RangeWorker {
   const w = new Worker(new URL('./world-thread-boot.mjs', import.meta.url));
   let range = 'not yet given';
+  let window: LogArrays | undefined;
   const logs = new Promise<Logs>((resolve, reject) => {
     let answered = false;
     w.once('message', (m: RangeReply) => {
       answered = true;
-      if (m.ok) resolve(m.logs);
-      else reject(new Error(m.error));
+      if (m.ok) {
+        // This thread's own views on the window (see RangeReply), the worker's let go of.
+        const own = m.logs as unknown as Record<LogArrayKey, ArrayBufferView>;
+        for (const k of m.inWindow) own[k] = window![k].subarray(0, m.logs[k].length);
+        resolve(m.logs);
+      } else reject(new Error(m.error));
       void w.terminate();
     });
     w.once('error', reject);
@@ -109,6 +147,7 @@ function startRangeWorker(): RangeWorker {
   return {
     run(job) {
       range = `${job.from}–${job.to - 1}`;
+      window = job.columns;
       w.postMessage(job);
       return logs;
     },
@@ -182,6 +221,11 @@ export async function generateWorldOnThreads(
     ({ world, vocab } = generateWorldBase(settings, undefined, opts.maxima));
     opts.onPhase?.('base');
     ctx = sessionContext(world, vocab, { shared: k > 1 });
+    // The sessions read the context's latent rows (by slot) only: the world's own copy (by id)
+    // goes while they run and comes back from the context's, permuted in place, at the end.
+    const bytes = world.videos.latent.byteLength;
+    world.videos.latent = new Float32Array(0);
+    collectLarge(bytes);
     opts.onPhase?.('context');
   } catch (e) {
     for (const w of workers) w.stop();
@@ -189,21 +233,45 @@ export async function generateWorldOnThreads(
   }
   if (k === 1) {
     world.logs = simulateUserRange(ctx, 0, U);
+    world.videos.latent = latentByIdInPlace(ctx);
     return world;
   }
   const job = shareArrays(workerContext(ctx)); // the users' arrays move to shared memory
+  // Every range writes its logs into a window of shared columns reserved for all of them
+  // (address space until written); the join then moves each range down onto the end of the
+  // one before it instead of copying the workers' logs (log-room.ts). It touches what a window
+  // leaves empty, so the windows are cut after a pilot: this thread simulates the first users
+  // of its range, and every window but the last gets the room their rates project.
+  const ranges = Array.from({ length: k }, (_, i) => shardRange(U, i, k));
+  const generous = ranges.map(([a, b]) => rangeRoom(world, a, b));
+  const { whole, windows: fallback } = sharedColumns(generous);
+  const [from, to] = ranges[0];
+  const first = new RangeSimulator(ctx, from, to, whole, true);
+  const pilotTo = Math.min(to, from + Math.max(PILOT_USERS, Math.ceil(PILOT_SHARE * (to - from))));
+  let windows: LogArrays[];
+  try {
+    for (let u = from; u < pilotTo; u++) first.user(u);
+    const pilot = first.columns.written();
+    const pilotExpected = expectedSessions(world, from, pilotTo);
+    const projected = ranges
+      .slice(0, -1)
+      .map(([a, b]) => projectedRoom(world, a, b, pilot, pilotExpected, pilotTo - from));
+    windows = cutWindows(whole, projected, generous[k - 1]) ?? fallback;
+    first.columns.rewindow(windows[0]);
+  } catch (e) {
+    for (const w of workers) w.stop();
+    throw e;
+  }
   const others = workers.map((w, i) => {
-    const [from, to] = shardRange(U, i + 1, k);
-    return w.run({ ctx: job, from, to });
+    const [a, b] = ranges[i + 1];
+    return w.run({ ctx: job, from: a, to: b, columns: windows[i + 1] });
   });
-  // The first range reserves room for everyone's logs (address space, written only as used),
-  // so the join copies the other ranges after it and never copies it.
-  const [from, to] = shardRange(U, 0, k);
-  const first = simulateUserRange(ctx, from, to, undefined, U);
+  for (let u = pilotTo; u < to; u++) first.user(u);
   opts.onPhase?.('first range');
-  const parts = [first, ...(await Promise.all(others))];
+  const parts = [first.finish(), ...(await Promise.all(others))];
   opts.onPhase?.('ranges');
-  world.logs = joinLogs(parts, { release: true, onReleased: collectLarge });
+  world.logs = joinLogs(parts, { release: true, into: whole, onReleased: collectLarge });
+  world.videos.latent = latentByIdInPlace(ctx);
   opts.onPhase?.('joined');
   return world;
 }

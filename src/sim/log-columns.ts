@@ -3,6 +3,7 @@
  * logs of consecutive user ranges (shards) into one. Every column is a typed array; nothing
  * is stored per impression but numbers (docs/performance.md#world-generation).
  */
+import type { LogArrayKey, LogArrays, LogRoom } from './log-room';
 import type { Logs } from './types';
 
 /** A log column's array type. */
@@ -58,35 +59,70 @@ export class LogColumns {
   searchTokens: Int32Array;
 
   /**
-   * Room for about `sessionCap` sessions of `ips` impressions, up to half of them clicked, and
-   * `searchRate` of them searched; columns grow past that when needed. The watch columns are
-   * reserved for a click-through rate of 1/2 (the default world's is 0.23, a 1M-video world's
-   * up to 0.4): a reservation costs address space, and memory only as it is written, whereas a
-   * column that grows holds its old and new copies at once. `views`: `finish` hands
-   * out views on the buffers however empty they are (the first range of a join in place, whose
-   * buffers are reserved for every range: `joinLogs`).
+   * Writes into `columns` (each array as long as its room: log-room.ts, `reserveColumns` for
+   * fresh ones or a window of `sharedColumns`); a column grows into a fresh array of its own when
+   * a session would not fit. `views`: `finish` hands out views on the arrays however empty they
+   * are (a range joined in place or copied and released at once: `joinLogs`) instead of a tight
+   * copy of a column less than three quarters full.
    */
   constructor(
-    sessionCap: number,
-    ips: number,
-    searchRate: number,
+    columns: LogArrays,
     private readonly views = false,
   ) {
-    const searchCap = Math.ceil(sessionCap * searchRate) + 16;
-    const watchCap = Math.ceil((sessionCap * ips) / 2) + 16;
-    this.sessionUser = new Int32Array(sessionCap);
-    this.sessionTime = new Float32Array(sessionCap);
-    this.sessionSearch = new Int32Array(sessionCap);
-    this.sessionImpOffsets = new Int32Array(sessionCap + 1);
-    this.impVideo = new Int32Array(sessionCap * ips);
-    this.impFlags = new Uint8Array(sessionCap * ips);
-    this.watchVideo = new Int32Array(watchCap);
-    this.watchTime = new Float32Array(watchCap);
-    this.watchMinutes = new Float32Array(watchCap);
-    this.watchImpression = new Int32Array(watchCap);
-    this.searchTime = new Float32Array(searchCap);
-    this.searchTokenOffsets = new Int32Array(searchCap + 1);
-    this.searchTokens = new Int32Array(searchCap * 2);
+    this.sessionUser = columns.sessionUser;
+    this.sessionTime = columns.sessionTime;
+    this.sessionSearch = columns.sessionSearch;
+    this.sessionImpOffsets = columns.sessionImpOffsets;
+    this.impVideo = columns.impVideo;
+    this.impFlags = columns.impFlags;
+    this.watchVideo = columns.watchVideo;
+    this.watchTime = columns.watchTime;
+    this.watchMinutes = columns.watchMinutes;
+    this.watchImpression = columns.watchImpression;
+    this.searchTime = columns.searchTime;
+    this.searchTokenOffsets = columns.searchTokenOffsets;
+    this.searchTokens = columns.searchTokens;
+  }
+
+  /** The elements written so far, by family (`LogRoom`, CSR offsets' extra element not counted). */
+  written(): LogRoom {
+    const { sessions, impressions, watches, searches, tokens } = this;
+    return { sessions, impressions, watches, searches, tokens };
+  }
+
+  /**
+   * Goes on writing into `columns` (a window of shared columns that starts where the present
+   * arrays start, such as the first range's once its room is known: scripts/world-threads.ts):
+   * each present array that lies at the start of its window's buffer is replaced by the window's
+   * array (the elements written stay where they are); a column that has grown into an array of
+   * its own keeps it. Throws if a window is shorter than what is written.
+   */
+  rewindow(columns: LogArrays): void {
+    const w = this.written();
+    const lengths: Record<LogArrayKey, number> = {
+      sessionUser: w.sessions,
+      sessionTime: w.sessions,
+      sessionSearch: w.sessions,
+      sessionImpOffsets: w.sessions + 1,
+      impVideo: w.impressions,
+      impFlags: w.impressions,
+      watchVideo: w.watches,
+      watchTime: w.watches,
+      watchMinutes: w.watches,
+      watchImpression: w.watches,
+      searchTime: w.searches,
+      searchTokenOffsets: w.searches + 1,
+      searchTokens: w.tokens,
+    };
+    const self = this as unknown as Record<LogArrayKey, Column>;
+    for (const key of Object.keys(lengths) as LogArrayKey[]) {
+      const now = self[key];
+      const next = columns[key];
+      if (now.buffer !== next.buffer || now.byteOffset !== next.byteOffset) continue;
+      if (next.length < lengths[key])
+        throw new RangeError(`${key}: a window of ${next.length} under ${lengths[key]} written`);
+      self[key] = next;
+    }
   }
 
   /** Makes room for one more session of at most `ips` impressions (and as many watches). */
@@ -157,23 +193,50 @@ function empty<T extends Column>(a: T): T {
 }
 
 /**
- * The parts one after another in one array of their element type. With `inPlace`, into the
- * buffer of the first part when it starts at 0 and has room for them all (the first part's
- * elements are already there: only the others are copied).
+ * Whether `parts` (each `extra` elements longer than what it adds: 1 for CSR offsets, whose
+ * first 0 the join writes once) can be joined in place into `room`, a view on a buffer some of
+ * the parts may already lie in: the whole fits, every part in room's buffer lies inside `room`
+ * after the ones before it, and none lies below where the join puts it — so writing the parts in
+ * order, each moved down (`copyWithin`) or copied, never overwrites a part not yet moved.
  */
-function concat<T extends Column>(parts: T[], inPlace = false): T {
+function fitsIn(room: Column, parts: Column[], extra: 0 | 1): boolean {
+  const bpe = room.BYTES_PER_ELEMENT;
+  let at = 0;
+  let free = 0; // the first element of room not taken by a part in it
+  for (const p of parts) {
+    if (p.buffer === room.buffer) {
+      const src = (p.byteOffset - room.byteOffset) / bpe;
+      if (src < at || src < free || src + p.length > room.length) return false;
+      free = src + p.length;
+    }
+    at += p.length - extra;
+  }
+  return at + extra <= room.length;
+}
+
+/**
+ * The parts one after another in one array of their element type. With `inPlace`, into the
+ * first of `rooms` (each a view on a buffer, such as shared columns reserved for every range,
+ * or the first part's buffer) that has room for them all without overwriting a part not yet
+ * moved ({@link fitsIn}): parts already in that buffer are moved down (or left where they are),
+ * the others copied. Otherwise into a fresh array.
+ */
+function concat<T extends Column>(parts: T[], inPlace: boolean, rooms: T[]): T {
   let n = 0;
   for (const p of parts) n += p.length;
-  const first = parts[0];
-  const Ctor = first.constructor as {
+  const Ctor = parts[0].constructor as {
     new (n: number): T;
     new (b: ArrayBufferLike, at: number, n: number): T;
   };
-  const room = first.byteOffset === 0 && first.buffer.byteLength >= n * first.BYTES_PER_ELEMENT;
-  const out = inPlace && room ? new Ctor(first.buffer, 0, n) : new Ctor(n);
+  const room = inPlace ? rooms.find((r) => fitsIn(r, parts, 0)) : undefined;
+  const out = room ? new Ctor(room.buffer, room.byteOffset, n) : new Ctor(n);
   let at = 0;
   for (const p of parts) {
-    if (p !== first || out.buffer !== first.buffer) out.set(p, at);
+    if (room && p.buffer === room.buffer) {
+      // On `room`, not `out`: copyWithin clamps to the array's length, and p may lie past out's.
+      const src = (p.byteOffset - room.byteOffset) / p.BYTES_PER_ELEMENT;
+      if (src !== at) room.copyWithin(at, src, src + p.length);
+    } else out.set(p, at);
     at += p.length;
   }
   return out;
@@ -181,15 +244,20 @@ function concat<T extends Column>(parts: T[], inPlace = false): T {
 
 /**
  * CSR offsets of consecutive ranges joined: each part's offsets (starting at 0) shifted by the
- * total of the parts before it, the shared boundary written once.
+ * total of the parts before it, the shared boundary written once. In place into the first of
+ * `rooms` that fits (as `concat`), moving each part down as it is shifted, when `inPlace`.
  */
-function joinOffsets(parts: Int32Array[]): Int32Array {
+function joinOffsets(parts: Int32Array[], inPlace = false, rooms: Int32Array[] = []): Int32Array {
   let n = 1;
   for (const p of parts) n += p.length - 1;
-  const out = new Int32Array(n);
+  const room = inPlace ? rooms.find((r) => fitsIn(r, parts, 1)) : undefined;
+  const out = room ? new Int32Array(room.buffer, room.byteOffset, n) : new Int32Array(n);
+  out[0] = 0;
   let at = 0;
   let base = 0;
   for (const p of parts) {
+    // Forward: in place, element i is written at or below where p's element i lies, after it
+    // has been read, and p's later elements lie above.
     for (let i = 1; i < p.length; i++) out[at + i] = p[i] + base;
     at += p.length - 1;
     base = out[at];
@@ -206,13 +274,22 @@ function joinOffsets(parts: Int32Array[]): Int32Array {
  * column rather than the logs twice (the parts are then left empty: use only the result). A
  * released first part whose buffers have room for the whole (`simulateUserRange`'s
  * `reserveUntil`) is joined in place: the others are copied after it, nothing of it is copied.
+ * `into` (with `release`): shared columns the parts were written in, one window per part
+ * (log-room.ts `sharedColumns`): each part is moved down onto the end of the one before it
+ * (`copyWithin`), nothing is copied between buffers; a part that outgrew its window (and so
+ * lies in an array of its own) is copied into place, and a column in which that would overwrite
+ * a part not yet moved is joined by copying into a fresh array as without `into`.
  * `onReleased` is called after each column is released, with the bytes let go of: a caller
  * that can collect garbage on demand (Node, scripts/world-threads.ts) frees them there, since
  * an engine sees no reason to collect while the join allocates nothing.
  */
 export function joinLogs(
   parts: Logs[],
-  { release = false, onReleased }: { release?: boolean; onReleased?: (bytes: number) => void } = {},
+  {
+    release = false,
+    onReleased,
+    into,
+  }: { release?: boolean; onReleased?: (bytes: number) => void; into?: LogArrays } = {},
 ): Logs {
   /** Empties column `key` of every part (on `release`), reporting the bytes let go of. */
   const drop = (key: ColumnKey | OffsetKey, out: ArrayBufferView): void => {
@@ -225,17 +302,38 @@ export function joinLogs(
     }
     onReleased?.(bytes);
   };
+  /**
+   * Where column `key` may be joined in place: `into`'s column, then the rest of the buffer the
+   * first part's column lies in.
+   */
+  const rooms = <T extends Column>(key: ColumnKey | OffsetKey): T[] => {
+    const first = parts[0][key] as T;
+    const bpe = first.BYTES_PER_ELEMENT;
+    const Ctor = first.constructor as new (b: ArrayBufferLike, at: number, n: number) => T;
+    const rest = new Ctor(
+      first.buffer,
+      first.byteOffset,
+      (first.buffer.byteLength - first.byteOffset) / bpe,
+    );
+    const shared = into && key in into ? (into[key as LogArrayKey] as T) : undefined;
+    return shared ? [shared, rest] : [rest];
+  };
   /** Column `key` of every part, one after another; the parts' copies emptied on `release`. */
   const take = <K extends ColumnKey>(key: K): Logs[K] => {
     const out = concat(
       parts.map((p) => p[key]),
       release,
+      rooms(key),
     );
     drop(key, out);
     return out;
   };
   const takeOffsets = (key: OffsetKey): Int32Array => {
-    const out = joinOffsets(parts.map((p) => p[key]));
+    const out = joinOffsets(
+      parts.map((p) => p[key]),
+      release,
+      rooms(key),
+    );
     drop(key, out);
     return out;
   };

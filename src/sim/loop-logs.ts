@@ -11,6 +11,7 @@
  */
 import type { SlateAnswer } from './choice';
 import { LogColumns } from './log-columns';
+import { logRoom, reserveColumns } from './log-room';
 import { impFlagsOf, type ImpressionSource, type Logs } from './types';
 
 /** Most query tokens of one search that `LogColumns.reserve` makes room for. */
@@ -29,7 +30,9 @@ class LogBuilder {
     sessionCap: number,
     impressionsPerSession: number,
   ) {
-    this.out = new LogColumns(Math.max(16, sessionCap), Math.max(1, impressionsPerSession), 0.05);
+    this.out = new LogColumns(
+      reserveColumns(logRoom(Math.max(16, sessionCap), Math.max(1, impressionsPerSession), 0.05)),
+    );
     this.userWatchOffsets = new Int32Array(users + 1);
     this.userSearchOffsets = new Int32Array(users + 1);
   }

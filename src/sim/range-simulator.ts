@@ -10,6 +10,7 @@ import { STREAM } from './catalogue';
 import { legacyFallback } from './legacy-fallback';
 import { LegacyPool, POOL_REFRESH_SESSIONS } from './legacy-pool';
 import { LogColumns } from './log-columns';
+import type { LogArrays } from './log-room';
 import { affinityAt, CLICK, FRESH_DAYS, FRESH_HORIZON_DAYS, VIRAL_DAYS, WATCH } from './oracle';
 import { SimRng } from './rng';
 import { belowSigmoid, sigmoidTable } from './sigmoid-bounds';
@@ -82,14 +83,14 @@ export class RangeSimulator {
   private free = -Infinity;
 
   /**
-   * Users [from, to), columns reserved for the users [from, reserveUntil) (≥ to), finished as
-   * views on their buffers when `views`.
+   * Users [from, to), writing into `columns` (log-room.ts: `reserveColumns(rangeRoom(…))`, or a
+   * window of shared columns), finished as views on them when `views`.
    */
   constructor(
     private readonly ctx: SessionContext,
     private readonly from: number,
     to: number,
-    reserveUntil: number,
+    columns: LogArrays,
     views: boolean,
   ) {
     checkLayout();
@@ -97,15 +98,7 @@ export class RangeSimulator {
     const cfg = (this.cfg = world.config);
     this.ips = cfg.impressionsPerSession | 0; // int32: the page's length is compared with it
     this.d = cfg.latentDim | 0; // int32, so index arithmetic stays integer (oracle.ts affinityAt)
-    let expectedSessions = 0;
-    for (let u = from; u < reserveUntil; u++)
-      expectedSessions += world.users.activity[u] * cfg.days;
-    this.out = new LogColumns(
-      Math.ceil(expectedSessions * 1.1) + 16,
-      this.ips,
-      cfg.searchRate,
-      views,
-    );
+    this.out = new LogColumns(columns, views);
     this.userWatchOffsets = new Int32Array(to - from + 1);
     this.userSearchOffsets = new Int32Array(to - from + 1);
     this.stamps = new Int32Array(STAMP_STRIDE * world.videos.count).fill(-1);
@@ -387,6 +380,11 @@ export class RangeSimulator {
       } else out.impFlags[imp] = page.source[i];
     }
     this.free = clock + MIN_WATCH_STEP_MINUTES / 1440;
+  }
+
+  /** The columns being written (their counts so far; `LogColumns.rewindow`). */
+  get columns(): LogColumns {
+    return this.out;
   }
 
   /** The logs of the range. */

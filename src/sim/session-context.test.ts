@@ -6,6 +6,7 @@ import {
   drawTopic,
   drawTopicGuided,
   interestCdf,
+  latentByIdInPlace,
   sampleVideo,
   sessionContext,
   TOPIC_GUIDE_BITS,
@@ -64,5 +65,16 @@ describe('session context draws', () => {
     const want = Int32Array.from(upload, (_, i) => i).sort((a, b) => upload[a] - upload[b]);
     expect(Array.from(uploadOrder(upload, false))).toEqual(Array.from(want));
     expect(Array.from(uploadOrder(upload, true))).toEqual(Array.from(want));
+  });
+
+  it('latentByIdInPlace puts the latent rows by slot back in id order, bit for bit', () => {
+    for (const languages of [1, 3]) {
+      const { world, vocab } = generateWorldBase({ seed: 5, videos: 3000, users: 10, languages });
+      const ctx = sessionContext(world, vocab);
+      const bySlot = ctx.latent;
+      const back = latentByIdInPlace(ctx);
+      expect(back).toBe(bySlot);
+      expect(back).toEqual(world.videos.latent);
+    }
   });
 });

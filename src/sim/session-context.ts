@@ -307,3 +307,36 @@ export function sessionContext(
     latent,
   };
 }
+
+/**
+ * The context's latent rows put back in id order, in place, and returned: row v of the result is
+ * the world's `videos.latent` row v, bit for bit. A caller that drops the world's own copy while
+ * the sessions run (they read the context's only: scripts/world-threads.ts) gets it back this
+ * way without a second copy at the end. Afterwards `ctx.latent` is by id, so `ctx` must not
+ * simulate sessions again. O(videos × latentDim), one byte per video of scratch.
+ */
+export function latentByIdInPlace(ctx: SessionContext): Float32Array {
+  const { latent, slotOf } = ctx;
+  const N = slotOf.length;
+  const d = latent.length / N;
+  const done = new Uint8Array(N);
+  const tmp = new Float32Array(d);
+  // Row v takes the row of slot slotOf[v]: follow each cycle of the permutation, carrying the
+  // cycle's first row, so every row is read before it is overwritten.
+  for (let v0 = 0; v0 < N; v0++) {
+    if (done[v0]) continue;
+    for (let i = 0; i < d; i++) tmp[i] = latent[v0 * d + i];
+    let v = v0;
+    for (;;) {
+      done[v] = 1;
+      const src = slotOf[v];
+      if (src === v0) {
+        for (let i = 0; i < d; i++) latent[v * d + i] = tmp[i];
+        break;
+      }
+      for (let i = 0; i < d; i++) latent[v * d + i] = latent[src * d + i];
+      v = src;
+    }
+  }
+  return latent;
+}

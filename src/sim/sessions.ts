@@ -15,6 +15,7 @@
  */
 import type { Vocabulary } from './catalogue';
 import { joinLogs, logBuffers } from './log-columns';
+import { rangeRoom, reserveColumns, type LogArrays } from './log-room';
 import { RangeSimulator } from './range-simulator';
 import { sessionContext, type SessionContext } from './session-context';
 import type { Logs, World } from './types';
@@ -55,28 +56,47 @@ export function simulateLogs(
   return parts.length === 1 ? parts[0] : joinLogs(parts, { release: true });
 }
 
+/** Where `simulateUserRange` writes its logs (all optional). */
+export interface RangeColumns {
+  /**
+   * > to: the first range of a join in place — its columns are reserved for the expected logs
+   * of users [from, reserveUntil) and handed out as views, so that `joinLogs(…, { release: true
+   * })` copies the later ranges after it instead of copying it too.
+   */
+  reserveUntil?: number;
+  /**
+   * The range's window of shared columns (log-room.ts `sharedColumns`), written in place and
+   * handed out as views: `joinLogs(…, { into })` moves the windows together without a copy.
+   */
+  columns?: LogArrays;
+  /**
+   * Hand out views on the buffers however empty (a range that a join copies and releases at
+   * once, such as a worker thread's, needs no tight copy); by default only with `reserveUntil`
+   * > to or `columns`.
+   */
+  views?: boolean;
+}
+
 /**
  * The logs of users [from, to): the same shape as `Logs`, its indices local to the range
  * (session, impression, watch and search ids start at 0; `userWatchOffsets` and
- * `userSearchOffsets` have to − from + 1 entries). `joinLogs` puts ranges together.
- *
- * `reserveUntil` > to: the first range of a join in place — its columns are reserved for the
- * expected logs of users [from, reserveUntil) and handed out as views on those buffers, so that
- * `joinLogs(…, { release: true })` copies the later ranges after it instead of copying it too.
- * A reservation costs address space, not memory, where pages are mapped on first write (Node,
- * browsers: a fresh typed array is zero pages until written). `views`: hand out views on the
- * buffers however empty (a range that a join copies and releases at once, such as a worker
- * thread's, needs no tight copy); by default only with `reserveUntil` > to.
+ * `userSearchOffsets` have to − from + 1 entries). `joinLogs` puts ranges together. By default
+ * the columns are reserved for the range's expected logs (`rangeRoom`) and finished tight;
+ * `where` reserves more or writes into given columns ({@link RangeColumns}). A reservation costs
+ * address space, not memory, where pages are mapped on first write (Node, browsers: a fresh
+ * typed array is zero pages until written).
  */
 export function simulateUserRange(
   ctx: SessionContext,
   from: number,
   to: number,
   onProgress?: Progress,
-  reserveUntil = to,
-  views = reserveUntil > to,
+  where: RangeColumns = {},
 ): Logs {
-  const sim = new RangeSimulator(ctx, from, to, Math.max(to, reserveUntil), views);
+  const until = Math.max(to, where.reserveUntil ?? to);
+  const columns = where.columns ?? reserveColumns(rangeRoom(ctx.world, from, until));
+  const views = where.views ?? (until > to || where.columns !== undefined);
+  const sim = new RangeSimulator(ctx, from, to, columns, views);
   for (let u = from; u < to; u++) {
     sim.user(u);
     if (onProgress && (u & 255) === 255) onProgress((u + 1 - from) / (to - from));
