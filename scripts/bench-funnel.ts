@@ -51,8 +51,8 @@ interface Timed {
   /** The step the index's k-means started from, or null for a cold build. */
   warm: number | null;
   /**
-   * ms of the index's build when training paused, before this request (not in its time), or
-   * null when the request found no index prepared.
+   * ms of the index's build done ahead while the worker was idle, before this request (not in
+   * its time), or null when the request found no index prepared.
    */
   preparedMs: number | null;
   /**

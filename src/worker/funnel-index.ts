@@ -11,12 +11,13 @@
  * - the first time (or after the run went back to an earlier step) it is built cold, as
  *   `IvfIndex.build` does by default.
  *
- * A warm-started index depends on the step its centres came from, so on when the view was
- * asked before: the answer says which (`index.warm`) and the page shows it.
+ * A warm-started index depends on the step its centres came from, so on when it was built
+ * before (by a request, or ahead): the answer says which (`index.warm`) and the page shows it.
  *
- * Once the view has been asked in a run, the training host also rebuilds the index when
- * training pauses ({@link prepareFunnelIndex}), so that a request after the pause finds it
- * built (its `buildMs` is still the build's own time; the request did not pay it).
+ * While the worker is idle, its preparation (idle-prep.ts, funnel-prep.ts) builds the index of
+ * the current step in short steps ({@link prepareFunnelIndex}), whether or not the view was
+ * asked yet, so that a request after a pause finds it built (its `buildMs` is still the build's
+ * own time; the request did not pay it); a request that finds a build begun finishes it.
  */
 import { IvfIndex } from '../serve/ivf';
 import { finish } from '../serve/kmeans';
@@ -36,7 +37,7 @@ export interface FunnelIndex {
    * step of the cold build the chain of warm starts began with.
    */
   warm?: { from: number; cold: number; iterations: number };
-  /** Whether it was built when training paused ({@link prepareFunnelIndex}), before a request. */
+  /** Whether it was built ahead, while the worker was idle ({@link prepareFunnelIndex}). */
   preparedAhead?: boolean;
 }
 

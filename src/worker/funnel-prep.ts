@@ -45,6 +45,8 @@ let warmedUp = false;
 
 /** Queries of the warm-up requests (their answers are dropped). */
 export const WARM_UP_QUERIES = 1;
+/** The warm-up's middle N, between the least and the largest of the view. */
+const WARM_UP_N = 200;
 
 /**
  * The preparation for the session at its current step, one short piece of work per `next()`
@@ -105,12 +107,12 @@ export function* funnelPreparation(s: TrainingSession): Generator<FunnelPrepStep
   } finally {
     blocked?.dispose();
   }
-  // The warm-up, once per worker: the request's own code on one of its queries, at the least N
-  // and then at the largest (two steps), the answers dropped, so that the first request does
-  // not pay for compiling that code (JIT) on the clock.
+  // The warm-up, once per worker: the request's own code on one of its queries at N = 10, 200
+  // and N_max (three steps, the compiling spread over them), the answers dropped, so that the
+  // first request does not pay for compiling that code (JIT) on the clock.
   if (warmedUp) return;
   warmedUp = true;
-  for (const n of [Math.min(...FUNNEL_NS), nMax])
+  for (const n of [Math.min(...FUNNEL_NS), WARM_UP_N, nMax])
     yield funnelFiguresOf(
       s,
       SERVING_PARAMS.funnelK.default,
